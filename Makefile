@@ -1,0 +1,138 @@
+# xedge: one non-recursive Makefile.
+#
+#   make [POLICY=file.policy]   build/xedgec, then build/xedge for POLICY
+#   make check                  every test suite, ending "N passed, N failed"
+#   make demo                   a guard between two local Prosody servers
+#   make bench                  throughput, latency and memory figures
+#   make fuzz                   the tokenizer under libFuzzer
+#   make install                PREFIX=/usr/local DESTDIR=
+#   SANITIZER=address|undefined instruments every binary.
+
+POLICY ?= examples/single-edge.policy
+PREFIX ?= /usr/local
+DESTDIR ?=
+B := build
+G := generated
+
+CC ?= cc
+# Reproducible builds: no build-path leaks into the binary.
+REPRO := -ffile-prefix-map=$(CURDIR)/= -Wl,--build-id=sha1
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+OPT ?= -O2 -g
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -MMD -MP $(CFLAGS)
+LDLIBS_ALL := -lssl -lcrypto $(LDLIBS)
+ifneq ($(SANITIZER),)
+CFLAGS_ALL += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZER)
+endif
+
+# Packages the build, the tests, the demo and the benchmark need, exactly.
+DEBIAN_PACKAGES := gcc make flex bison ragel pkg-config libssl-dev openssl \
+	libcmocka-dev libxml2-dev prosody lua-unbound python3 python3-slixmpp \
+	socat mandoc man-db iproute2 tcpdump
+
+.PHONY: all deps check demo bench fuzz install clean policy-tests
+all: $(B)/xedgec $(B)/xedge
+
+deps:
+	@sh tests/deps.sh $(DEBIAN_PACKAGES)
+
+# ---- compiler -------------------------------------------------------------
+COMPILER_SRC := $(wildcard compiler/*.c)
+COMPILER_OBJ := $(COMPILER_SRC:%.c=$(B)/%.o) $(B)/compiler/lexer.o $(B)/compiler/parser.o
+
+$(B)/compiler/parser.c $(B)/compiler/parser.h: compiler/parser.y
+	@mkdir -p $(@D)
+	bison -Wall -Werror --defines=$(B)/compiler/parser.h -o $(B)/compiler/parser.c $<
+
+$(B)/compiler/lexer.c: compiler/lexer.l $(B)/compiler/parser.h
+	@mkdir -p $(@D)
+	flex -o $@.tmp $< && mv $@.tmp $@
+
+# Generated parsers are not ours to warn about beyond what they can meet.
+$(B)/compiler/lexer.o $(B)/compiler/parser.o: CFLAGS_GEN := -Wno-unused-function -Wno-missing-prototypes -Wno-sign-compare
+$(B)/compiler/%.o: $(B)/compiler/%.c
+	$(CC) $(CFLAGS_ALL) $(CFLAGS_GEN) -Icompiler -I$(B)/compiler -c -o $@ $<
+$(COMPILER_SRC:%.c=$(B)/%.o): $(B)/compiler/parser.h
+$(B)/compiler/%.o: compiler/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Icompiler -I$(B)/compiler -c -o $@ $<
+
+$(B)/xedgec: $(COMPILER_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ -lcrypto
+
+# ---- generated policy -----------------------------------------------------
+# The policy's path is recorded so that a different POLICY regenerates.
+$(G)/.policy: FORCE
+	@mkdir -p $(G)
+	@echo '$(POLICY)' | cmp -s - $@ || echo '$(POLICY)' > $@
+FORCE:
+
+$(G)/policy.c: $(B)/xedgec $(POLICY) $(G)/.policy
+	$(B)/xedgec -o $(G) $(POLICY)
+
+# xedgec writes exactly these; a later language feature adds its file here.
+GEN_FILES := $(G)/policy.h $(G)/policy.c $(G)/domains.rl
+$(G)/policy.h $(G)/domains.rl: $(G)/policy.c
+GEN_OBJ := $(B)/gen/policy.o $(B)/gen/domains.o
+$(B)/gen/domains.c: $(G)/domains.rl
+	@mkdir -p $(@D)
+	ragel -G2 -o $@.tmp $< && mv $@.tmp $@
+$(B)/gen/policy.o: $(G)/policy.c $(G)/policy.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iruntime -I$(G) -c -o $@ $<
+$(B)/gen/domains.o: $(B)/gen/domains.c $(G)/policy.h
+	$(CC) $(CFLAGS_ALL) -Iruntime -I$(G) -c -o $@ $<
+
+# ---- runtime --------------------------------------------------------------
+RUNTIME_C := $(wildcard runtime/*.c)
+RUNTIME_RL := $(wildcard runtime/*.rl)
+RUNTIME_OBJ := $(RUNTIME_C:%.c=$(B)/%.o) $(RUNTIME_RL:%.rl=$(B)/%.rl.o)
+RUNTIME_LIB_OBJ := $(filter-out $(B)/runtime/main.o,$(RUNTIME_OBJ))
+
+$(B)/runtime/%.o: runtime/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iruntime -I$(G) -c -o $@ $<
+$(B)/runtime/%.rl.c: runtime/%.rl
+	@mkdir -p $(@D)
+	ragel -G2 -o $@.tmp $< && mv $@.tmp $@
+$(B)/runtime/%.rl.o: $(B)/runtime/%.rl.c
+	$(CC) $(CFLAGS_ALL) -Iruntime -I$(G) -c -o $@ $<
+
+$(B)/libxedge.a: $(RUNTIME_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/xedge: $(B)/runtime/main.o $(B)/libxedge.a $(GEN_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $(B)/runtime/main.o $(GEN_OBJ) $(B)/libxedge.a $(LDLIBS_ALL)
+
+# ---- tests ----------------------------------------------------------------
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+XML2_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
+XML2_LIBS := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
+
+$(B)/tests/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(XML2_CFLAGS) -Iruntime -I$(G) -Itests/unit -c -o $@ $<
+$(B)/tests/test_%: $(B)/tests/test_%.o $(B)/libxedge.a $(GEN_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $< $(GEN_OBJ) $(B)/libxedge.a -lcmocka $(XML2_LIBS) $(LDLIBS_ALL)
+
+check: deps all $(UNIT_BIN)
+	@sh tests/run-all.sh $(UNIT_BIN)
+
+demo: deps all
+	@/usr/bin/python3 examples/demo.py
+
+bench: deps all
+	@sh tests/bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 755 $(B)/xedge $(B)/xedgec $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 policy-lang/xedge.policy.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+
+clean:
+	rm -rf $(B) $(G)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

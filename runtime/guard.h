@@ -1,0 +1,40 @@
+/*
+ * The process-wide state of a running guard: one loop, one set of TLS
+ * contexts, the effective site plumbing, and the streams alive.
+ */
+#ifndef XEDGE_GUARD_H
+#define XEDGE_GUARD_H
+
+#include <stddef.h>
+
+#include "loop.h"
+#include "policy_types.h"
+#include "site.h"
+#include "tls.h"
+
+struct s2s;
+struct stanza_node;
+
+struct guard {
+	struct loop *loop;
+	struct tls_ctx *tls;
+	struct site site;
+	const struct gen_policy *policy;
+	struct s2s *streams;		/* every stream, newest first */
+	unsigned char dialback_secret[32];	/* XEP-0185: fresh per process */
+	int shutting_down;
+	char *scratch;			/* serialization buffer */
+	size_t scratch_cap;
+};
+
+extern struct guard guard;
+
+/*
+ * Serializes E for a jabber:server stream into the guard's scratch buffer
+ * and returns its length (*OUT points at the bytes until the next call), or
+ * -1 when it is larger than LIMIT bytes.
+ */
+long guard_serialize(const struct stanza_node *e, size_t limit,
+    const char **out);
+
+#endif

@@ -1,0 +1,232 @@
+/*
+ * xedge: the guard for one compiled policy. Reads only the site file (where
+ * to listen, where peers are, where certificate files lie), then relays
+ * server-to-server traffic as the policy decides until SIGTERM.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "guard.h"
+#include "log.h"
+#include "s2s.h"
+
+#ifndef XEDGE_VERSION
+#define XEDGE_VERSION "0.1.0"
+#endif
+
+/* How long a shutdown may take to flush and bounce before the exit. */
+#define MAIN_SHUTDOWN_MS 3000
+
+struct main_listener {
+	int fd;
+	int direct_tls;
+};
+
+static struct main_listener *main_listeners;
+static struct loop_timer main_stop_timer;
+
+static void
+main_usage(FILE *f)
+{
+	fprintf(f, "usage: xedge [-t] [-s SITE_FILE]\n"
+	    "       xedge --version\n"
+	    "  -s FILE  site file: listen addresses, peer addresses, certificates\n"
+	    "  -t       check the site file and certificates, then exit\n");
+}
+
+static void
+main_version(void)
+{
+	printf("xedge %s\npolicy %s\nsha256 %s\nsource %s\n", XEDGE_VERSION,
+	    gen_policy.name, gen_policy.sha256, gen_policy.source);
+}
+
+static void
+main_accept(struct loop *l, int fd, unsigned events, void *arg)
+{
+	struct main_listener *ml = arg;
+	int c;
+
+	(void)l;
+	(void)events;
+	/* Accept a batch per wakeup; the rest waits for the next one. */
+	for (int i = 0; i < 64; i++) {
+		c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (c == -1) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR)
+				log_errno(LOG_LVL_WARN, 0, "accept-failed", NULL);
+			return;
+		}
+		s2s_accept(c, ml->direct_tls);
+	}
+}
+
+static void
+main_stop(struct loop *l, struct loop_timer *t, void *arg)
+{
+	(void)t;
+	(void)arg;
+	loop_stop(l);
+}
+
+/* Polls until every stream has closed, so the exit waits for no timer when
+ * peers are quick. */
+static void
+main_wait_streams(struct loop *l, struct loop_timer *t, void *arg)
+{
+	if (guard.streams == NULL) {
+		loop_stop(l);
+		return;
+	}
+	loop_timer_arm(l, t, 50, main_wait_streams, arg);
+}
+
+static void
+main_signal(struct loop *l, int fd, unsigned events, void *arg)
+{
+	static struct loop_timer poll_timer;
+	struct signalfd_siginfo si;
+	size_t i;
+
+	(void)events;
+	(void)arg;
+	if (read(fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+		return;
+	if (guard.shutting_down)
+		return;
+	log_event(LOG_LVL_INFO, 0, "shutdown", "signal=%u streams=%zu",
+	    si.ssi_signo, s2s_shutdown_all());
+	for (i = 0; i < guard.site.nlisten; i++) {
+		loop_del(l, main_listeners[i].fd);
+		close(main_listeners[i].fd);
+	}
+	loop_timer_arm(l, &main_stop_timer, MAIN_SHUTDOWN_MS, main_stop, NULL);
+	main_wait_streams(l, &poll_timer, NULL);
+}
+
+static int
+main_listen(void)
+{
+	size_t i;
+
+	main_listeners = calloc(guard.site.nlisten, sizeof(*main_listeners));
+	if (main_listeners == NULL && guard.site.nlisten > 0)
+		return -1;
+	for (i = 0; i < guard.site.nlisten; i++) {
+		const struct site_listen *sl = &guard.site.listen[i];
+
+		main_listeners[i].fd = conn_listen_fd(sl->host, sl->port);
+		main_listeners[i].direct_tls = sl->direct_tls;
+		if (main_listeners[i].fd == -1) {
+			log_errno(LOG_LVL_ERR, 0, "listen-failed", "addr=%s:%u",
+			    sl->host, (unsigned)sl->port);
+			return -1;
+		}
+		if (loop_add(guard.loop, main_listeners[i].fd, LOOP_READ,
+		    main_accept, &main_listeners[i]) == -1)
+			return -1;
+		log_event(LOG_LVL_INFO, 0, "listen", "addr=%s:%u tls=%s",
+		    sl->host, (unsigned)sl->port,
+		    sl->direct_tls ? "direct" : "starttls");
+	}
+	return 0;
+}
+
+static int
+main_signals(void)
+{
+	sigset_t set;
+	int fd;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		return -1;
+	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	return loop_add(guard.loop, fd, LOOP_READ, main_signal, NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *site_file = NULL;
+	int check_only = 0, opt;
+
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		main_version();
+		return 0;
+	}
+	while ((opt = getopt(argc, argv, "hs:t")) != -1) {
+		switch (opt) {
+		case 's':
+			site_file = optarg;
+			break;
+		case 't':
+			check_only = 1;
+			break;
+		case 'h':
+			main_usage(stdout);
+			return 0;
+		default:
+			main_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		main_usage(stderr);
+		return 2;
+	}
+	guard.policy = &gen_policy;
+	if (site_init(&guard.site, &gen_policy) == -1 ||
+	    (site_file != NULL &&
+	    site_load(&guard.site, &gen_policy, site_file) == -1))
+		return 1;
+	if (guard.site.use_syslog)
+		log_use_syslog();
+	log_set_level(guard.site.log_level);
+	guard.tls = tls_ctx_new(guard.site.certs, gen_policy.guard.ncerts,
+	    guard.site.ca_file);
+	if (guard.tls == NULL)
+		return 1;
+	if (check_only) {
+		printf("site OK\n");
+		return 0;
+	}
+	if (RAND_bytes(guard.dialback_secret,
+	    sizeof(guard.dialback_secret)) != 1) {
+		log_event(LOG_LVL_ERR, 0, "start-failed", "reason=no-randomness");
+		return 1;
+	}
+	guard.loop = loop_new();
+	if (guard.loop == NULL || main_signals() == -1 || main_listen() == -1) {
+		log_errno(LOG_LVL_ERR, 0, "start-failed", NULL);
+		return 1;
+	}
+	log_event(LOG_LVL_INFO, 0, "start", "version=%s policy=%s sha256=%s",
+	    XEDGE_VERSION, gen_policy.name, gen_policy.sha256);
+	if (loop_run(guard.loop) == -1) {
+		log_errno(LOG_LVL_ERR, 0, "loop-failed", NULL);
+		return 1;
+	}
+	log_event(LOG_LVL_INFO, 0, "exit", "streams=%s",
+	    guard.streams == NULL ? "closed" : "abandoned");
+	tls_ctx_free(guard.tls);
+	site_free(&guard.site);
+	free(main_listeners);
+	free(guard.scratch);
+	loop_free(guard.loop);
+	return 0;
+}

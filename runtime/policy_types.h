@@ -1,0 +1,129 @@
+/*
+ * Types shared by the code that xedgec generates and the runtime.
+ *
+ * The compiler emits generated/policy.c, which defines gen_policy and the
+ * gen_ lookup functions below from a policy file; the runtime reads nothing
+ * else of the policy. Everything here is constant data: the runtime never
+ * changes it, and the site file (runtime/site.c) may only override where a
+ * listener binds, where a peer is reached and where certificate files lie.
+ */
+#ifndef XEDGE_POLICY_TYPES_H
+#define XEDGE_POLICY_TYPES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* How a peer is spoken to. */
+enum gen_protocol {
+	GEN_PROTO_S2S = 0,	/* RFC 6120 server-to-server */
+	GEN_PROTO_GCXP = 1	/* xedge's guard content exchange framing */
+};
+
+/* Whether TLS is required on streams with a peer. */
+enum gen_tls {
+	GEN_TLS_REQUIRED = 0,
+	GEN_TLS_OPTIONAL = 1
+};
+
+/* How TLS starts: STARTTLS inside the stream, or TLS from the first byte. */
+enum gen_tls_mode {
+	GEN_TLS_STARTTLS = 0,
+	GEN_TLS_DIRECT = 1
+};
+
+/* Authentication methods a peer may use; a bit set. */
+enum gen_auth {
+	GEN_AUTH_CERTIFICATE = 1,	/* SASL EXTERNAL with a PKIX certificate */
+	GEN_AUTH_DIALBACK = 2		/* XEP-0220 Server Dialback */
+};
+
+/* Where a peer's server is found. */
+enum gen_connect {
+	GEN_CONNECT_NONE = 0,	/* the peer only connects to us */
+	GEN_CONNECT_STATIC = 1,	/* host and port below */
+	GEN_CONNECT_SRV = 2	/* DNS SRV _xmpp-server._tcp / _xmpps-server._tcp */
+};
+
+/* Bounds and timers; every value is resolved by the compiler. */
+struct gen_limits {
+	uint32_t stanza_size;		/* bytes of one top-level element */
+	uint32_t queue_length;		/* stanzas waiting per outbound stream */
+	uint32_t connect_timeout;	/* seconds to establish TCP */
+	uint32_t negotiate_timeout;	/* seconds from connect to authenticated */
+	uint32_t idle_timeout;		/* seconds without traffic before close */
+	uint32_t keepalive;		/* seconds between whitespace pings */
+};
+
+/* A certificate the guard presents for a domain it stands in for. */
+struct gen_cert {
+	const char *domain;	/* exact name or "*.example" */
+	const char *cert_file;	/* PEM chain, leaf first */
+	const char *key_file;	/* PEM private key */
+	unsigned line;		/* policy line, for messages */
+};
+
+/* A listen address of the guard. */
+struct gen_listen {
+	const char *host;	/* numeric address */
+	uint16_t port;
+	enum gen_tls_mode tls_mode;	/* direct TLS listeners (XEP-0368) */
+	unsigned line;
+};
+
+/* A peer: a set of domains reached by one protocol. */
+struct gen_peer {
+	const char *name;
+	unsigned line;
+	enum gen_protocol protocol;
+	enum gen_tls tls;
+	enum gen_tls_mode tls_mode;
+	unsigned auth;			/* enum gen_auth bits, never 0 */
+	unsigned dialback_forced;	/* dialback allowed without TLS */
+	enum gen_connect connect;
+	const char *host;		/* GEN_CONNECT_STATIC: address or name */
+	uint16_t port;			/* GEN_CONNECT_STATIC */
+	struct gen_limits limits;	/* global limits with this peer's overrides */
+};
+
+/* The guard itself. */
+struct gen_guard {
+	const char *name;		/* for logs and the status page */
+	const struct gen_listen *listen;
+	size_t nlisten;
+	const struct gen_cert *certs;
+	size_t ncerts;
+	const char *ca_file;		/* CA bundle for peer certificates */
+};
+
+struct gen_policy {
+	const char *name;		/* from the policy statement */
+	const char *sha256;		/* hex digest of the policy source */
+	const char *source;		/* file name given to xedgec */
+	struct gen_guard guard;
+	const struct gen_peer *peers;
+	size_t npeers;
+	struct gen_limits limits;	/* global limits */
+};
+
+extern const struct gen_policy gen_policy;
+
+/*
+ * Lookups, generated as ragel machines or tables. Each takes a domain in
+ * canonical form (ASCII lower case, no trailing dot) and its length.
+ */
+
+/* Returns the index of the peer a stanza to DOMAIN goes to, or -1. */
+int gen_route(const char *domain, size_t len);
+
+/*
+ * Returns the index of the peer that may originate stanzas from DOMAIN, or
+ * -1 if no peer may: the guard uses it to tie an authenticated stream to a
+ * peer.
+ */
+int gen_origin_peer(const char *domain, size_t len);
+
+/* Returns the index in gen_policy.guard.certs of the certificate for DOMAIN,
+ * or -1 if the guard does not stand in for DOMAIN. */
+int gen_fronted_cert(const char *domain, size_t len);
+
+#endif

@@ -1,0 +1,524 @@
+/*
+ * What inbound and outbound streams share: their life cycle, the read loop
+ * that turns bytes into stream events, stream headers and errors, timers,
+ * and backpressure between streams.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "dialback.h"
+#include "guard.h"
+#include "log.h"
+#include "route.h"
+#include "s2s.h"
+#include "stanza.h"
+
+/* Connection buffer bounds: input is parsed as it arrives, so a read's
+ * worth suffices; output holds what a slow peer has not taken yet. */
+#define S2S_INBUF (16 * 1024)
+#define S2S_OUTBUF_MIN (256 * 1024)
+#define S2S_XML_DEPTH 32
+#define S2S_XML_ATTRS 64
+
+static void s2s_conn_connected(struct conn *c, int err);
+static void s2s_conn_readable(struct conn *c);
+static void s2s_conn_tls_ready(struct conn *c);
+static void s2s_conn_drained(struct conn *c);
+static void s2s_conn_closed(struct conn *c, const char *reason);
+
+static const struct conn_handler s2s_handler = {
+	.connected = s2s_conn_connected,
+	.readable = s2s_conn_readable,
+	.tls_ready = s2s_conn_tls_ready,
+	.drained = s2s_conn_drained,
+	.closed = s2s_conn_closed,
+};
+
+static const struct gen_limits *
+s2s_limits(const struct s2s *s)
+{
+	if (s->peer >= 0)
+		return &guard.policy->peers[s->peer].limits;
+	return &guard.policy->limits;
+}
+
+/* The output bound: room for several of the largest stanzas. */
+static size_t
+s2s_outbuf(const struct s2s *s)
+{
+	size_t n = 4 * (size_t)s2s_limits(s)->stanza_size;
+
+	return n < S2S_OUTBUF_MIN ? S2S_OUTBUF_MIN : n;
+}
+
+static void s2s_timer_fired(struct loop *l, struct loop_timer *t, void *arg);
+static void s2s_keepalive_fired(struct loop *l, struct loop_timer *t,
+    void *arg);
+
+/*
+ * Returns a new stream, registered in guard.streams, with its parser and
+ * negotiation timer; NULL on no memory. The caller attaches a connection.
+ */
+struct s2s *
+s2s_new(enum s2s_dir dir, int peer)
+{
+	struct s2s *s;
+	struct xml_limits xl;
+
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return NULL;
+	s->dir = dir;
+	s->peer = peer;
+	xl.max_stanza = s2s_limits(s)->stanza_size;
+	xl.max_depth = S2S_XML_DEPTH;
+	xl.max_attrs = S2S_XML_ATTRS;
+	s->xml = xml_new(&xl);
+	if (s->xml == NULL) {
+		free(s);
+		return NULL;
+	}
+	s->next = guard.streams;
+	if (guard.streams != NULL)
+		guard.streams->prev = s;
+	guard.streams = s;
+	s->last_read = s->last_write = loop_now(guard.loop);
+	loop_timer_arm(guard.loop, &s->timer,
+	    (uint64_t)s2s_limits(s)->negotiate_timeout * 1000, s2s_timer_fired,
+	    s);
+	return s;
+}
+
+/*
+ * Wraps socket FD in a connection owned by S; OUTBOUND when FD is still
+ * connecting. Returns the connection, or NULL (FD is then closed).
+ */
+struct conn *
+s2s_conn_new(struct s2s *s, int fd, int outbound)
+{
+	struct conn *c;
+
+	c = conn_new(guard.loop, fd, outbound, &s2s_handler, s, S2S_INBUF,
+	    s2s_outbuf(s));
+	if (c == NULL)
+		return NULL;
+	c->out_low = c->out.max / 4;
+	s->conn = c;
+	return c;
+}
+
+/* Unlinks S from everything that points at it and frees it. */
+void
+s2s_free(struct s2s *s)
+{
+	struct s2s *w, **pp;
+	size_t i;
+
+	/* Streams waiting for S may read again. */
+	while ((w = s->waiters) != NULL) {
+		s->waiters = w->next_waiter;
+		w->blocked_on = NULL;
+		w->next_waiter = NULL;
+		if (w->conn != NULL)
+			conn_resume(w->conn);
+	}
+	if (s->blocked_on != NULL) {
+		for (pp = &s->blocked_on->waiters; *pp != NULL;
+		    pp = &(*pp)->next_waiter)
+			if (*pp == s) {
+				*pp = s->next_waiter;
+				break;
+			}
+	}
+	if (s->verify != NULL)
+		s->verify->verify_for = NULL;
+	if (s->verify_for != NULL)
+		s->verify_for->verify = NULL;
+	loop_timer_cancel(guard.loop, &s->timer);
+	loop_timer_cancel(guard.loop, &s->keepalive);
+	if (s->prev != NULL)
+		s->prev->next = s->next;
+	else
+		guard.streams = s->next;
+	if (s->next != NULL)
+		s->next->prev = s->prev;
+	for (i = 0; i < s->nauthed; i++)
+		free(s->authed[i]);
+	free(s->db_key);
+	xml_free(s->xml);
+	free(s);
+}
+
+void
+s2s_write(struct s2s *s, const char *data, size_t len)
+{
+	if (s->conn == NULL || s->state == S2S_CLOSED)
+		return;
+	if (conn_write(s->conn, data, len) == -1) {
+		/* Protocol elements are small; a full buffer means the peer
+		 * stopped reading altogether. */
+		s2s_close(s, "remote-server-timeout", "output buffer full");
+		return;
+	}
+	s->last_write = loop_now(guard.loop);
+}
+
+void
+s2s_printf(struct s2s *s, const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	XEDGE_ASSERT(n >= 0 && (size_t)n < sizeof(buf));
+	s2s_write(s, buf, (size_t)n);
+}
+
+/* Stream ids are 128 random bits in hex: unguessable, as dialback needs. */
+static void
+s2s_new_id(char *out)
+{
+	unsigned char raw[16];
+	size_t i;
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		log_fatal("RAND_bytes failed", __FILE__, __LINE__);
+	for (i = 0; i < sizeof(raw); i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+}
+
+/*
+ * The guard's stream header. Domains written here were checked by
+ * jid_canon_domain, so they need no escaping. Inbound streams get a fresh
+ * id; outbound ones send none (the receiving entity assigns it).
+ */
+void
+s2s_send_header(struct s2s *s)
+{
+	if (s->dir == S2S_IN) {
+		s2s_new_id(s->id);
+		s2s_printf(s, "<?xml version='1.0'?><stream:stream"
+		    " xmlns='jabber:server'"
+		    " xmlns:stream='http://etherx.jabber.org/streams'"
+		    " xmlns:db='jabber:server:dialback'"
+		    " from='%s'%s%s%s id='%s' version='1.0'>",
+		    s->local, s->remote[0] ? " to='" : "", s->remote,
+		    s->remote[0] ? "'" : "", s->id);
+	} else {
+		s2s_printf(s, "<?xml version='1.0'?><stream:stream"
+		    " xmlns='jabber:server'"
+		    " xmlns:stream='http://etherx.jabber.org/streams'"
+		    " xmlns:db='jabber:server:dialback'"
+		    " from='%s' to='%s' version='1.0'>", s->local, s->remote);
+	}
+	s->header_sent = 1;
+}
+
+void
+s2s_stream_error(struct s2s *s, const char *cond, const char *text)
+{
+	if (s->conn == NULL || s->state == S2S_CLOSED)
+		return;
+	log_event(LOG_LVL_WARN, s->conn->id, "stream-error",
+	    "dir=%s local=%s remote=%s condition=%s reason=\"%s\"",
+	    s->dir == S2S_IN ? "in" : "out", s->local, s->remote, cond,
+	    text ? text : "");
+	if (!s->header_sent)
+		s2s_send_header(s);
+	s2s_printf(s, "<stream:error><%s xmlns="
+	    "'urn:ietf:params:xml:ns:xmpp-streams'/>", cond);
+	if (text != NULL) {
+		char esc[512];
+		size_t n = stanza_escape(text, strlen(text), esc,
+		    sizeof(esc) - 1);
+
+		if (n >= sizeof(esc))
+			n = 0;
+		s2s_printf(s, "<text xmlns='urn:ietf:params:xml:ns:xmpp-streams'"
+		    ">%.*s</text>", (int)n, esc);
+	}
+	s2s_write(s, "</stream:error></stream:stream>", 31);
+	s2s_close(s, "remote-server-not-found", cond);
+}
+
+/*
+ * Closes S: bounces its queue with COND, writes the closing tag if the
+ * stream was open, and lets the connection flush and end. The stream is
+ * freed when the connection reports it closed.
+ */
+void
+s2s_close(struct s2s *s, const char *cond, const char *reason)
+{
+	if (s->state == S2S_CLOSED)
+		return;
+	if (s->dir == S2S_OUT)
+		route_bounce_queue(s, cond);
+	if (s->header_sent && s->conn != NULL)
+		conn_write(s->conn, "</stream:stream>", 16);
+	s->state = S2S_CLOSED;
+	if (s->verify_for != NULL) {
+		dialback_verify_failed(s->verify_for);
+		s->verify_for = NULL;
+	}
+	if (s->conn != NULL)
+		conn_close(s->conn, 1, reason);
+	else
+		s2s_free(s);
+}
+
+int
+s2s_is_authed(const struct s2s *s, const char *domain)
+{
+	size_t i;
+
+	for (i = 0; i < s->nauthed; i++)
+		if (strcmp(s->authed[i], domain) == 0)
+			return 1;
+	return 0;
+}
+
+/* A stream finished negotiating: the negotiation timer becomes the idle
+ * timer, keepalives start, and an outbound stream sends its queue. */
+void
+s2s_ready(struct s2s *s)
+{
+	const struct gen_limits *lim = s2s_limits(s);
+
+	s->state = S2S_READY;
+	log_event(LOG_LVL_INFO, s->conn->id, "stream-ready",
+	    "dir=%s local=%s remote=%s peer=%s tls=%s auth=%s",
+	    s->dir == S2S_IN ? "in" : "out", s->local, s->remote,
+	    s->peer >= 0 ? guard.policy->peers[s->peer].name : "-",
+	    s->tls_up ? "yes" : "no", s->sasl_done ? "certificate" : "dialback");
+	loop_timer_arm(guard.loop, &s->timer, (uint64_t)lim->idle_timeout * 1000,
+	    s2s_timer_fired, s);
+	if (lim->keepalive > 0)
+		loop_timer_arm(guard.loop, &s->keepalive,
+		    (uint64_t)lim->keepalive * 1000, s2s_keepalive_fired, s);
+	if (s->dir == S2S_OUT)
+		route_flush_queue(s);
+}
+
+/* Negotiation timeout before S2S_READY, idle timeout after. */
+static void
+s2s_timer_fired(struct loop *l, struct loop_timer *t, void *arg)
+{
+	struct s2s *s = arg;
+	uint64_t idle_ms = (uint64_t)s2s_limits(s)->idle_timeout * 1000;
+	uint64_t last = s->last_read > s->last_write ? s->last_read :
+	    s->last_write;
+
+	(void)t;
+	if (s->state != S2S_READY) {
+		s2s_stream_error(s, "connection-timeout",
+		    "negotiation took too long");
+		return;
+	}
+	if (loop_now(l) - last < idle_ms) {
+		loop_timer_arm(l, &s->timer, idle_ms - (loop_now(l) - last),
+		    s2s_timer_fired, s);
+		return;
+	}
+	log_event(LOG_LVL_INFO, s->conn ? s->conn->id : 0, "idle-close",
+	    "local=%s remote=%s", s->local, s->remote);
+	s2s_close(s, "remote-server-timeout", "idle");
+}
+
+/* A single space keeps NATs and firewalls from forgetting a quiet stream
+ * (RFC 6120 section 4.6.1). */
+static void
+s2s_keepalive_fired(struct loop *l, struct loop_timer *t, void *arg)
+{
+	struct s2s *s = arg;
+	uint64_t every = (uint64_t)s2s_limits(s)->keepalive * 1000;
+
+	if (s->state != S2S_READY)
+		return;
+	if (loop_now(l) - s->last_write >= every)
+		s2s_write(s, " ", 1);
+	loop_timer_arm(l, t, every, s2s_keepalive_fired, s);
+}
+
+void
+s2s_block_on(struct s2s *in, struct s2s *out)
+{
+	if (in->blocked_on != NULL || in->conn == NULL)
+		return;
+	in->blocked_on = out;
+	in->next_waiter = out->waiters;
+	out->waiters = in;
+	conn_pause(in->conn);
+}
+
+static void
+s2s_conn_drained(struct conn *c)
+{
+	struct s2s *s = c->owner, *w;
+
+	while ((w = s->waiters) != NULL) {
+		s->waiters = w->next_waiter;
+		w->blocked_on = NULL;
+		w->next_waiter = NULL;
+		if (w->conn != NULL)
+			conn_resume(w->conn);
+	}
+}
+
+static void
+s2s_conn_connected(struct conn *c, int err)
+{
+	struct s2s *s = c->owner;
+
+	if (err != 0) {
+		log_event(LOG_LVL_WARN, c->id, "connect-failed",
+		    "remote=%s peer=%s addr=%s err=\"%s\"", s->remote,
+		    guard.policy->peers[s->peer].name, c->peer_addr,
+		    strerror(err));
+		s2s_close(s, "remote-server-not-found", "connect failed");
+		return;
+	}
+	s2s_out_connected(s);
+}
+
+static void
+s2s_conn_tls_ready(struct conn *c)
+{
+	struct s2s *s = c->owner;
+
+	s->tls_up = 1;
+	xml_reset(s->xml);
+	if (s->dir == S2S_IN)
+		s2s_in_tls_ready(s);
+	else
+		s2s_out_tls_ready(s);
+}
+
+/* Runs the tokenizer over everything buffered, one event at a time, until
+ * it needs more input or the stream stops being readable. */
+static void
+s2s_conn_readable(struct conn *c)
+{
+	struct s2s *s = c->owner;
+	size_t used;
+	enum xml_event ev;
+
+	s->last_read = loop_now(guard.loop);
+	while (buf_len(&c->in) > 0 && s->state != S2S_CLOSED &&
+	    s->state != S2S_TLS) {
+		ev = xml_parse(s->xml, buf_head(&c->in), buf_len(&c->in),
+		    &used);
+		buf_consume(&c->in, used);
+		switch (ev) {
+		case XML_NEED_MORE:
+			return;
+		case XML_STREAM_OPEN:
+			if (s->dir == S2S_IN)
+				s2s_in_header(s, xml_stream_root(s->xml));
+			else
+				s2s_out_header(s, xml_stream_root(s->xml));
+			break;
+		case XML_ELEMENT:
+			if (s->dir == S2S_IN)
+				s2s_in_element(s, xml_element(s->xml));
+			else
+				s2s_out_element(s, xml_element(s->xml));
+			break;
+		case XML_STREAM_CLOSE:
+			log_event(LOG_LVL_INFO, c->id, "stream-end",
+			    "local=%s remote=%s", s->local, s->remote);
+			s2s_close(s, "remote-server-timeout", "peer closed stream");
+			return;
+		case XML_ERROR:
+			s2s_stream_error(s,
+			    xml_error_name(xml_error_condition(s->xml)),
+			    xml_error_text(s->xml));
+			return;
+		}
+		/* A blocked stream stops after the stanza that filled the
+		 * destination: the rest waits in the buffer. */
+		if (s->blocked_on != NULL)
+			return;
+	}
+}
+
+static void
+s2s_conn_closed(struct conn *c, const char *reason)
+{
+	struct s2s *s = c->owner;
+
+	log_event(LOG_LVL_INFO, c->id, "close",
+	    "dir=%s local=%s remote=%s reason=\"%s\"",
+	    s->dir == S2S_IN ? "in" : "out", s->local, s->remote, reason);
+	s->conn = NULL;
+	if (s->state != S2S_CLOSED) {
+		s2s_close(s, s->state == S2S_READY ? "remote-server-timeout" :
+		    "remote-server-not-found", reason);
+		return;
+	}
+	s2s_free(s);
+}
+
+void
+s2s_accept(int fd, int direct_tls)
+{
+	struct s2s *s;
+	struct conn *c;
+
+	s = s2s_new(S2S_IN, -1);
+	if (s == NULL) {
+		log_event(LOG_LVL_ERR, 0, "accept-failed", "reason=no-memory");
+		close(fd);
+		return;
+	}
+	c = s2s_conn_new(s, fd, 0);
+	if (c == NULL) {
+		s->state = S2S_CLOSED;
+		s2s_free(s);
+		return;
+	}
+	s->state = S2S_HEADER;
+	log_event(LOG_LVL_INFO, c->id, "accept", "peer=%s tls=%s",
+	    c->peer_addr, direct_tls ? "direct" : "starttls");
+	if (direct_tls) {
+		s->state = S2S_TLS;
+		if (conn_start_tls(c, tls_server_ctx(guard.tls), 1, NULL) == -1)
+			s2s_close(s, NULL, "TLS setup failed");
+	}
+}
+
+size_t
+s2s_shutdown_all(void)
+{
+	struct s2s *s, *next;
+	size_t alive = 0;
+
+	guard.shutting_down = 1;
+	for (s = guard.streams; s != NULL; s = next) {
+		next = s->next;
+		if (s->dir == S2S_IN && s->state != S2S_CLOSED)
+			s2s_stream_error(s, "system-shutdown", NULL);
+	}
+	/* Outbound streams last, so that bounces of their queues can still
+	 * travel on ready streams towards the senders. */
+	for (s = guard.streams; s != NULL; s = next) {
+		next = s->next;
+		if (s->dir == S2S_OUT && s->state != S2S_READY)
+			s2s_close(s, "remote-server-timeout", "shutdown");
+	}
+	for (s = guard.streams; s != NULL; s = next) {
+		next = s->next;
+		if (s->state != S2S_CLOSED)
+			s2s_close(s, "remote-server-timeout", "shutdown");
+		alive++;
+	}
+	return alive;
+}

@@ -1,0 +1,308 @@
+/*
+ * Inbound streams: a peer connects to the guard, which stands in for the
+ * domain the peer addresses. The guard offers STARTTLS, then SASL EXTERNAL
+ * (when the peer's certificate is valid for its domain and the policy allows
+ * certificates) and dialback (when the policy allows it), and once the peer
+ * is authenticated takes its stanzas for routing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "dialback.h"
+#include "guard.h"
+#include "log.h"
+#include "route.h"
+#include "s2s.h"
+
+#define NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
+#define NS_SASL "urn:ietf:params:xml:ns:xmpp-sasl"
+
+static const struct gen_peer *
+s2s_in_peer(const struct s2s *s)
+{
+	return &guard.policy->peers[s->peer];
+}
+
+/* Whether SASL EXTERNAL may be offered: the policy allows certificates and
+ * the peer's certificate chains to the CA and names its domain. */
+static int
+s2s_in_can_external(const struct s2s *s)
+{
+	return (s2s_in_peer(s)->auth & GEN_AUTH_CERTIFICATE) && s->tls_up &&
+	    tls_peer_verified(s->conn->ssl) &&
+	    tls_peer_matches(s->conn->ssl, s->remote);
+}
+
+static int
+s2s_in_can_dialback(const struct s2s *s)
+{
+	const struct gen_peer *p = s2s_in_peer(s);
+
+	return (p->auth & GEN_AUTH_DIALBACK) &&
+	    (s->tls_up || p->dialback_forced);
+}
+
+/* XEP-0478: what the guard accepts on this stream. */
+static void
+s2s_in_write_limits(struct s2s *s)
+{
+	const struct gen_limits *lim = &s2s_in_peer(s)->limits;
+
+	s2s_printf(s, "<limits xmlns='urn:xmpp:stream-limits:0'><max-bytes>%u"
+	    "</max-bytes><idle-seconds>%u</idle-seconds></limits>",
+	    (unsigned)lim->stanza_size, (unsigned)lim->idle_timeout);
+}
+
+/*
+ * Sends the features for the stream's stage: STARTTLS before TLS, the
+ * authentication methods after it, nothing to negotiate once authenticated.
+ * A peer that could not authenticate by any method the policy allows is
+ * refused here, with the reason in the log.
+ */
+static void
+s2s_in_features(struct s2s *s)
+{
+	const struct gen_peer *p = s2s_in_peer(s);
+	int ext, db;
+
+	if (s->sasl_done) {
+		s2s_write(s, "<stream:features>", 17);
+		s2s_in_write_limits(s);
+		s2s_write(s, "</stream:features>", 18);
+		s2s_ready(s);
+		return;
+	}
+	if (!s->tls_up) {
+		s2s_printf(s, "<stream:features><starttls xmlns='%s'>%s"
+		    "</starttls>%s</stream:features>", NS_TLS,
+		    p->tls == GEN_TLS_REQUIRED ? "<required/>" : "",
+		    s2s_in_can_dialback(s) ?
+		    "<dialback xmlns='urn:xmpp:features:dialback'><errors/>"
+		    "</dialback>" : "");
+		s->state = S2S_NEGOTIATE;
+		return;
+	}
+	ext = s2s_in_can_external(s);
+	db = s2s_in_can_dialback(s);
+	if (!ext && !db) {
+		s2s_stream_error(s, "not-authorized", "certificate not valid "
+		    "for the domain and dialback not allowed");
+		return;
+	}
+	s2s_write(s, "<stream:features>", 17);
+	if (ext)
+		s2s_printf(s, "<mechanisms xmlns='%s'><mechanism>EXTERNAL"
+		    "</mechanism></mechanisms>", NS_SASL);
+	if (db)
+		s2s_write(s, "<dialback xmlns='urn:xmpp:features:dialback'>"
+		    "<errors/></dialback>", 65);
+	s2s_in_write_limits(s);
+	s2s_write(s, "</stream:features>", 18);
+	s->state = S2S_NEGOTIATE;
+}
+
+/*
+ * A stream header from the peer: 'to' must be a domain the guard stands in
+ * for, 'from' a domain some peer may originate. The same checks repeat on
+ * the restarts after TLS and SASL, where the domains must not change.
+ */
+void
+s2s_in_header(struct s2s *s, const struct stanza_node *root)
+{
+	const char *to = stanza_attr(root, "", "to");
+	const char *from = stanza_attr(root, "", "from");
+	const char *version = stanza_attr(root, "", "version");
+	char local[JID_DOMAIN_MAX + 1], remote[JID_DOMAIN_MAX + 1];
+	int peer;
+
+	if (to == NULL || jid_canon_domain(to, strlen(to), local) < 0 ||
+	    (gen_route(local, strlen(local)) < 0 &&
+	    gen_fronted_cert(local, strlen(local)) < 0)) {
+		snprintf(s->local, sizeof(s->local), "%s",
+		    guard.policy->guard.name);
+		s2s_stream_error(s, "host-unknown",
+		    "the guard does not stand in for this domain");
+		return;
+	}
+	snprintf(s->local, sizeof(s->local), "%s", local);
+	if (from == NULL || jid_canon_domain(from, strlen(from), remote) < 0) {
+		s2s_stream_error(s, "improper-addressing",
+		    "stream header without a valid 'from'");
+		return;
+	}
+	peer = gen_origin_peer(remote, strlen(remote));
+	if (peer < 0) {
+		s2s_stream_error(s, "policy-violation",
+		    "domain is not a peer of this guard");
+		return;
+	}
+	if (s->peer >= 0 && (s->peer != peer || strcmp(s->remote, remote))) {
+		s2s_stream_error(s, "invalid-from", "domain changed on restart");
+		return;
+	}
+	s->peer = peer;
+	snprintf(s->remote, sizeof(s->remote), "%s", remote);
+	if (guard.policy->peers[peer].protocol != GEN_PROTO_S2S) {
+		s2s_stream_error(s, "policy-violation",
+		    "peer does not speak S2S to this guard");
+		return;
+	}
+	if (version == NULL || strncmp(version, "1.", 2) != 0) {
+		s2s_stream_error(s, "unsupported-version", "XMPP 1.0 required");
+		return;
+	}
+	s2s_send_header(s);
+	s2s_in_features(s);
+}
+
+void
+s2s_in_tls_ready(struct s2s *s)
+{
+	log_event(LOG_LVL_INFO, s->conn->id, "tls", "dir=in remote=%s "
+	    "peer-certificate=%s", s->remote[0] ? s->remote : "-",
+	    tls_peer_verified(s->conn->ssl) ? "chained" : "none-or-invalid");
+	s->state = S2S_HEADER;
+}
+
+static void
+s2s_in_starttls(struct s2s *s)
+{
+	if (s->tls_up || buf_len(&s->conn->in) != 0) {
+		s2s_stream_error(s, "policy-violation",
+		    "STARTTLS out of sequence");
+		return;
+	}
+	s2s_printf(s, "<proceed xmlns='%s'/>", NS_TLS);
+	s->state = S2S_TLS;
+	if (conn_start_tls(s->conn, tls_server_ctx(guard.tls), 1, NULL) == -1)
+		s2s_close(s, NULL, "TLS setup failed");
+}
+
+static int
+s2s_in_add_authed(struct s2s *s, const char *domain)
+{
+	if (s2s_is_authed(s, domain))
+		return 0;
+	if (s->nauthed == S2S_MAX_AUTHED)
+		return -1;
+	s->authed[s->nauthed] = strdup(domain);
+	if (s->authed[s->nauthed] == NULL)
+		return -1;
+	s->nauthed++;
+	return 0;
+}
+
+/*
+ * SASL EXTERNAL (XEP-0178): the authorization identity, if any, must be the
+ * stream's 'from' domain, the one the certificate was checked against.
+ */
+static void
+s2s_in_sasl(struct s2s *s, const struct stanza_node *e)
+{
+	const char *mech = stanza_attr(e, "", "mechanism");
+	const struct stanza_node *t = e->children;
+	unsigned char authz[JID_DOMAIN_MAX + 4];
+	int n = 0;
+
+	if (mech == NULL || strcmp(mech, "EXTERNAL") != 0 ||
+	    !s2s_in_can_external(s)) {
+		s2s_printf(s, "<failure xmlns='%s'><invalid-mechanism/>"
+		    "</failure>", NS_SASL);
+		s2s_stream_error(s, "not-authorized", "SASL EXTERNAL not offered");
+		return;
+	}
+	if (t != NULL && t->kind == STANZA_TEXT && strcmp(t->text, "=") != 0) {
+		if (t->text_len > 4 * (JID_DOMAIN_MAX / 3))
+			n = -1;
+		else
+			n = EVP_DecodeBlock(authz, (const unsigned char *)t->text,
+			    (int)t->text_len);
+		/* EVP_DecodeBlock counts the padding as zero bytes. */
+		while (n > 0 && authz[n - 1] == '\0')
+			n--;
+		if (n < 0 || (size_t)n != strlen(s->remote) ||
+		    memcmp(authz, s->remote, (size_t)n) != 0) {
+			s2s_printf(s, "<failure xmlns='%s'><invalid-authzid/>"
+			    "</failure>", NS_SASL);
+			s2s_stream_error(s, "not-authorized",
+			    "authorization identity is not the stream's domain");
+			return;
+		}
+	}
+	if (s2s_in_add_authed(s, s->remote) == -1) {
+		s2s_stream_error(s, "resource-constraint", NULL);
+		return;
+	}
+	log_event(LOG_LVL_INFO, s->conn->id, "authenticated",
+	    "remote=%s method=certificate peer=%s", s->remote,
+	    s2s_in_peer(s)->name);
+	s2s_printf(s, "<success xmlns='%s'/>", NS_SASL);
+	s->sasl_done = 1;
+	xml_reset(s->xml);
+	s->state = S2S_HEADER;
+}
+
+/* Called by dialback when a domain was verified on this stream. */
+void
+s2s_in_dialback_ok(struct s2s *s, const char *domain)
+{
+	if (s2s_in_add_authed(s, domain) == -1) {
+		s2s_stream_error(s, "resource-constraint", NULL);
+		return;
+	}
+	log_event(LOG_LVL_INFO, s->conn->id, "authenticated",
+	    "remote=%s method=dialback peer=%s", domain, s2s_in_peer(s)->name);
+	if (s->state != S2S_READY)
+		s2s_ready(s);
+}
+
+void
+s2s_in_element(struct s2s *s, struct stanza_node *e)
+{
+	if (strcmp(e->ns, STANZA_NS_STREAMS) == 0 &&
+	    strcmp(e->name, "error") == 0) {
+		log_event(LOG_LVL_WARN, s->conn->id, "peer-stream-error",
+		    "remote=%s", s->remote);
+		s2s_close(s, NULL, "peer stream error");
+		return;
+	}
+	if (strcmp(e->ns, NS_TLS) == 0 && strcmp(e->name, "starttls") == 0) {
+		s2s_in_starttls(s);
+		return;
+	}
+	if (!s->tls_up && s2s_in_peer(s)->tls == GEN_TLS_REQUIRED) {
+		s2s_stream_error(s, "policy-violation", "TLS required");
+		return;
+	}
+	if (strcmp(e->ns, NS_SASL) == 0 && strcmp(e->name, "auth") == 0 &&
+	    !s->sasl_done) {
+		s2s_in_sasl(s, e);
+		return;
+	}
+	if (strcmp(e->ns, STANZA_NS_DIALBACK) == 0) {
+		if (strcmp(e->name, "result") == 0)
+			dialback_result_in(s, e);
+		else if (strcmp(e->name, "verify") == 0)
+			dialback_verify_in(s, e);
+		else
+			s2s_stream_error(s, "unsupported-stanza-type", NULL);
+		return;
+	}
+	if (strcmp(e->ns, STANZA_NS_SERVER) == 0 &&
+	    (strcmp(e->name, "message") == 0 ||
+	    strcmp(e->name, "presence") == 0 || strcmp(e->name, "iq") == 0)) {
+		if (s->state != S2S_READY) {
+			s2s_stream_error(s, "not-authorized",
+			    "stanza before authentication");
+			return;
+		}
+		route_stanza(s, e);
+		return;
+	}
+	s2s_stream_error(s, strcmp(e->ns, STANZA_NS_SERVER) == 0 ?
+	    "unsupported-stanza-type" : "invalid-namespace",
+	    "not a server-to-server stanza");
+}

@@ -1,0 +1,447 @@
+/*
+ * Outbound streams: the guard connects to a peer in the name of a domain it
+ * stands in for, negotiates STARTTLS, authenticates with SASL EXTERNAL
+ * (XEP-0178) or dialback as the policy allows, then carries stanzas; or, for
+ * dialback, asks the peer to verify one key and closes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "dialback.h"
+#include "guard.h"
+#include "log.h"
+#include "route.h"
+#include "s2s.h"
+
+#define NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
+#define NS_SASL "urn:ietf:params:xml:ns:xmpp-sasl"
+#define NS_DB_FEATURE "urn:xmpp:features:dialback"
+#define NS_LIMITS "urn:xmpp:stream-limits:0"
+
+static const struct gen_peer *
+s2s_out_peer(const struct s2s *s)
+{
+	return &guard.policy->peers[s->peer];
+}
+
+/*
+ * Opens a TCP connection to PEER's server for an outbound stream from LOCAL
+ * to REMOTE. Returns the stream, or NULL (logged) when the peer has no
+ * address or the connection cannot start.
+ */
+static struct s2s *
+s2s_out_open(int peer, const char *local, const char *remote,
+    enum s2s_purpose purpose)
+{
+	const struct site_peer *sp = &guard.site.peers[peer];
+	struct s2s *s;
+	int fd;
+
+	if (sp->host == NULL) {
+		log_event(LOG_LVL_WARN, 0, "no-address", "peer=%s remote=%s",
+		    guard.policy->peers[peer].name, remote);
+		return NULL;
+	}
+	fd = conn_connect_fd(sp->host, sp->port);
+	if (fd == -1) {
+		log_errno(LOG_LVL_WARN, 0, "connect-failed",
+		    "peer=%s remote=%s addr=%s:%u",
+		    guard.policy->peers[peer].name, remote, sp->host,
+		    (unsigned)sp->port);
+		return NULL;
+	}
+	s = s2s_new(S2S_OUT, peer);
+	if (s == NULL) {
+		close(fd);
+		return NULL;
+	}
+	s->purpose = purpose;
+	s->state = S2S_CONNECTING;
+	snprintf(s->local, sizeof(s->local), "%s", local);
+	snprintf(s->remote, sizeof(s->remote), "%s", remote);
+	if (s2s_conn_new(s, fd, 1) == NULL) {
+		s->state = S2S_CLOSED;
+		s2s_free(s);
+		return NULL;
+	}
+	log_event(LOG_LVL_INFO, s->conn->id, "connect",
+	    "peer=%s local=%s remote=%s addr=%s:%u purpose=%s",
+	    guard.policy->peers[peer].name, local, remote, sp->host,
+	    (unsigned)sp->port, purpose == S2S_VERIFY ? "verify" : "stanzas");
+	return s;
+}
+
+struct s2s *
+s2s_out_get(int peer, const char *local, const char *remote)
+{
+	struct s2s *s;
+
+	for (s = guard.streams; s != NULL; s = s->next)
+		if (s->dir == S2S_OUT && s->purpose == S2S_STANZAS &&
+		    s->state != S2S_CLOSED && strcmp(s->local, local) == 0 &&
+		    strcmp(s->remote, remote) == 0)
+			return s;
+	if (guard.shutting_down)
+		return NULL;
+	return s2s_out_open(peer, local, remote, S2S_STANZAS);
+}
+
+int
+s2s_out_verify(int peer, const char *local, const char *remote,
+    const char *key, const char *id, struct s2s *in)
+{
+	struct s2s *s;
+
+	s = s2s_out_open(peer, local, remote, S2S_VERIFY);
+	if (s == NULL)
+		return -1;
+	s->db_key = strdup(key);
+	if (s->db_key == NULL) {
+		s2s_close(s, NULL, "no memory");
+		return -1;
+	}
+	snprintf(s->db_id, sizeof(s->db_id), "%s", id);
+	s->verify_for = in;
+	in->verify = s;
+	return 0;
+}
+
+/* Copies a possibly NULL string into the item's tail; returns the copy. */
+static char *
+s2s_item_str(char **tail, const char *str)
+{
+	char *copy;
+	size_t n;
+
+	if (str == NULL)
+		return NULL;
+	n = strlen(str) + 1;
+	copy = memcpy(*tail, str, n);
+	*tail += n;
+	return copy;
+}
+
+static size_t
+s2s_strsize(const char *str)
+{
+	return str != NULL ? strlen(str) + 1 : 0;
+}
+
+int
+s2s_out_send(struct s2s *s, const char *bytes, size_t len,
+    const struct s2s_item *item, const char **cond)
+{
+	struct s2s_item *it;
+	char *tail;
+
+	if (s->state == S2S_READY) {
+		if (s->peer_max_bytes != 0 && len > s->peer_max_bytes) {
+			*cond = "policy-violation";
+			return -1;
+		}
+		if (s->conn == NULL || conn_write(s->conn, bytes, len) == -1) {
+			*cond = "resource-constraint";
+			return -1;
+		}
+		s->last_write = loop_now(guard.loop);
+		return 0;
+	}
+	if (s->queue_len >= s2s_out_peer(s)->limits.queue_length) {
+		*cond = "resource-constraint";
+		return -1;
+	}
+	it = malloc(sizeof(*it) + len + s2s_strsize(item->from) +
+	    s2s_strsize(item->to) + s2s_strsize(item->id) +
+	    s2s_strsize(item->type));
+	if (it == NULL) {
+		*cond = "resource-constraint";
+		return -1;
+	}
+	it->next = NULL;
+	it->len = len;
+	it->kind = item->kind[0] == 'm' ? "message" :
+	    item->kind[0] == 'p' ? "presence" : "iq";
+	memcpy(it->data, bytes, len);
+	tail = it->data + len;
+	it->from = s2s_item_str(&tail, item->from);
+	it->to = s2s_item_str(&tail, item->to);
+	it->id = s2s_item_str(&tail, item->id);
+	it->type = s2s_item_str(&tail, item->type);
+	if (s->queue_tail != NULL)
+		s->queue_tail->next = it;
+	else
+		s->queue_head = it;
+	s->queue_tail = it;
+	s->queue_len++;
+	return 0;
+}
+
+static SSL_CTX *
+s2s_out_ssl_ctx(const struct s2s *s)
+{
+	SSL_CTX *ctx = tls_client_ctx(guard.tls, s->local);
+
+	return ctx != NULL ? ctx : tls_client_ctx(guard.tls, NULL);
+}
+
+static void
+s2s_out_start_tls(struct s2s *s)
+{
+	s->state = S2S_TLS;
+	if (conn_start_tls(s->conn, s2s_out_ssl_ctx(s), 0, s->remote) == -1)
+		s2s_close(s, "remote-server-not-found", "TLS setup failed");
+}
+
+void
+s2s_out_connected(struct s2s *s)
+{
+	if (s2s_out_peer(s)->tls_mode == GEN_TLS_DIRECT) {
+		s2s_out_start_tls(s);
+		return;
+	}
+	s2s_send_header(s);
+	s->state = S2S_HEADER;
+}
+
+/*
+ * The peer's certificate decides whether the guard talks to it at all when
+ * the policy allows only certificate authentication; with dialback allowed,
+ * trust rests on the peer's DNS, as XEP-0220 has it.
+ */
+void
+s2s_out_tls_ready(struct s2s *s)
+{
+	SSL *ssl = s->conn->ssl;
+	int verified = tls_peer_verified(ssl) && tls_peer_matches(ssl, s->remote);
+
+	log_event(LOG_LVL_INFO, s->conn->id, "tls", "dir=out remote=%s "
+	    "peer-certificate=%s", s->remote, verified ? "valid" : "invalid");
+	if (!verified && !(s2s_out_peer(s)->auth & GEN_AUTH_DIALBACK)) {
+		log_event(LOG_LVL_WARN, s->conn->id, "refuse",
+		    "remote=%s reason=\"peer certificate not valid\"", s->remote);
+		s2s_close(s, "remote-server-not-found",
+		    "peer certificate not valid");
+		return;
+	}
+	s2s_send_header(s);
+	s->state = S2S_HEADER;
+}
+
+void
+s2s_out_header(struct s2s *s, const struct stanza_node *root)
+{
+	const char *id = stanza_attr(root, "", "id");
+	const char *version = stanza_attr(root, "", "version");
+
+	if (s->state != S2S_HEADER) {
+		s2s_stream_error(s, "not-authorized", "unexpected stream header");
+		return;
+	}
+	if (version == NULL || strncmp(version, "1.", 2) != 0) {
+		s2s_stream_error(s, "unsupported-version", "XMPP 1.0 required");
+		return;
+	}
+	if (id == NULL || strlen(id) >= sizeof(s->id)) {
+		s2s_stream_error(s, "invalid-xml", "missing or long stream id");
+		return;
+	}
+	snprintf(s->id, sizeof(s->id), "%s", id);
+	s->state = S2S_FEATURES;
+}
+
+/* Records what the peer offers in its stream features. */
+static void
+s2s_out_read_features(struct s2s *s, const struct stanza_node *f)
+{
+	const struct stanza_node *mechs, *m, *lim, *mb;
+
+	s->offered_external = 0;
+	mechs = stanza_child(f, NS_SASL, "mechanisms");
+	for (m = mechs ? mechs->children : NULL; m != NULL; m = m->next)
+		if (m->kind == STANZA_ELEMENT && strcmp(m->name, "mechanism") ==
+		    0 && m->children != NULL && m->children->kind == STANZA_TEXT &&
+		    strcmp(m->children->text, "EXTERNAL") == 0)
+			s->offered_external = 1;
+	s->offered_dialback = stanza_child(f, NS_DB_FEATURE, "dialback") != NULL;
+	lim = stanza_child(f, NS_LIMITS, "limits");
+	mb = lim ? stanza_child(lim, NS_LIMITS, "max-bytes") : NULL;
+	if (mb != NULL && mb->children != NULL &&
+	    mb->children->kind == STANZA_TEXT)
+		s->peer_max_bytes = strtoul(mb->children->text, NULL, 10);
+}
+
+static void
+s2s_out_send_external(struct s2s *s)
+{
+	unsigned char b64[4 * (JID_DOMAIN_MAX + 3) / 3 + 4];
+
+	EVP_EncodeBlock(b64, (const unsigned char *)s->local,
+	    (int)strlen(s->local));
+	s2s_printf(s, "<auth xmlns='%s' mechanism='EXTERNAL'>%s</auth>",
+	    NS_SASL, b64);
+	s->state = S2S_SASL;
+}
+
+static int
+s2s_out_may_dialback(const struct s2s *s)
+{
+	const struct gen_peer *p = s2s_out_peer(s);
+
+	return (p->auth & GEN_AUTH_DIALBACK) &&
+	    (s->tls_up || p->dialback_forced);
+}
+
+static void
+s2s_out_send_dialback(struct s2s *s)
+{
+	char key[DIALBACK_KEY_LEN + 1];
+
+	dialback_key(s->remote, s->local, s->id, key);
+	s2s_printf(s, "<db:result from='%s' to='%s'>%s</db:result>",
+	    s->local, s->remote, key);
+	s->state = S2S_DIALBACK;
+}
+
+/* Chooses how to authenticate after the features of a (secured) stream. */
+static void
+s2s_out_authenticate(struct s2s *s)
+{
+	const struct gen_peer *p = s2s_out_peer(s);
+
+	if (s->purpose == S2S_VERIFY) {
+		s2s_printf(s, "<db:verify from='%s' to='%s' id='%s'>%s"
+		    "</db:verify>", s->local, s->remote, s->db_id, s->db_key);
+		s->state = S2S_DIALBACK;
+		return;
+	}
+	if ((p->auth & GEN_AUTH_CERTIFICATE) && s->offered_external &&
+	    s->tls_up && gen_fronted_cert(s->local, strlen(s->local)) >= 0) {
+		s2s_out_send_external(s);
+		return;
+	}
+	if (s2s_out_may_dialback(s)) {
+		s2s_out_send_dialback(s);
+		return;
+	}
+	log_event(LOG_LVL_WARN, s->conn->id, "refuse", "remote=%s peer=%s "
+	    "reason=\"no authentication method in common\"", s->remote, p->name);
+	s2s_close(s, "remote-server-not-found",
+	    "no authentication method in common");
+}
+
+static void
+s2s_out_features(struct s2s *s, const struct stanza_node *f)
+{
+	s2s_out_read_features(s, f);
+	if (s->sasl_done) {
+		s2s_ready(s);
+		return;
+	}
+	if (!s->tls_up && stanza_child(f, NS_TLS, "starttls") != NULL) {
+		s2s_printf(s, "<starttls xmlns='%s'/>", NS_TLS);
+		s->state = S2S_PROCEED;
+		return;
+	}
+	if (!s->tls_up && s2s_out_peer(s)->tls == GEN_TLS_REQUIRED) {
+		s2s_stream_error(s, "policy-violation", "TLS required");
+		return;
+	}
+	s2s_out_authenticate(s);
+}
+
+/* The answer to db:result (stanza stream) or db:verify (verify stream). */
+static void
+s2s_out_dialback_answer(struct s2s *s, const struct stanza_node *e)
+{
+	const char *type = stanza_attr(e, "", "type");
+	int valid = type != NULL && strcmp(type, "valid") == 0;
+
+	if (s->purpose == S2S_VERIFY) {
+		if (strcmp(e->name, "verify") != 0)
+			return;
+		if (s->verify_for != NULL) {
+			dialback_verify_answer(s->verify_for, valid);
+			s->verify_for = NULL;
+		}
+		s2s_close(s, NULL, "verification done");
+		return;
+	}
+	if (strcmp(e->name, "result") != 0)
+		return;
+	if (!valid) {
+		log_event(LOG_LVL_WARN, s->conn->id, "refuse", "remote=%s "
+		    "reason=\"peer rejected our dialback key\" type=%s",
+		    s->remote, type ? type : "-");
+		s2s_close(s, "remote-server-not-found", "dialback failed");
+		return;
+	}
+	s2s_ready(s);
+}
+
+void
+s2s_out_element(struct s2s *s, struct stanza_node *e)
+{
+	if (strcmp(e->ns, STANZA_NS_STREAMS) == 0 &&
+	    strcmp(e->name, "error") == 0) {
+		const struct stanza_node *c = e->children;
+
+		while (c != NULL && c->kind != STANZA_ELEMENT)
+			c = c->next;
+		log_event(LOG_LVL_WARN, s->conn->id, "peer-stream-error",
+		    "remote=%s condition=%s", s->remote, c ? c->name : "-");
+		s2s_close(s, "remote-server-not-found", "peer stream error");
+		return;
+	}
+	switch (s->state) {
+	case S2S_FEATURES:
+		if (strcmp(e->ns, STANZA_NS_STREAMS) == 0 &&
+		    strcmp(e->name, "features") == 0) {
+			s2s_out_features(s, e);
+			return;
+		}
+		break;
+	case S2S_PROCEED:
+		if (strcmp(e->ns, NS_TLS) == 0 && strcmp(e->name, "proceed") == 0) {
+			s2s_out_start_tls(s);
+			return;
+		}
+		break;
+	case S2S_SASL:
+		if (strcmp(e->ns, NS_SASL) == 0 && strcmp(e->name, "success") == 0) {
+			s->sasl_done = 1;
+			xml_reset(s->xml);
+			s2s_send_header(s);
+			s->state = S2S_HEADER;
+			return;
+		}
+		if (strcmp(e->ns, NS_SASL) == 0 && strcmp(e->name, "failure") == 0) {
+			if (s2s_out_may_dialback(s) && s->offered_dialback) {
+				s2s_out_send_dialback(s);
+				return;
+			}
+			log_event(LOG_LVL_WARN, s->conn->id, "refuse",
+			    "remote=%s reason=\"peer refused SASL EXTERNAL\"",
+			    s->remote);
+			s2s_close(s, "remote-server-not-found", "SASL failed");
+			return;
+		}
+		break;
+	case S2S_DIALBACK:
+	case S2S_READY:
+		if (strcmp(e->ns, STANZA_NS_DIALBACK) == 0) {
+			if (s->state == S2S_DIALBACK)
+				s2s_out_dialback_answer(s, e);
+			return;
+		}
+		if (s->state == S2S_READY)
+			return;	/* peers have nothing else to say here */
+		break;
+	default:
+		break;
+	}
+	s2s_stream_error(s, "unsupported-stanza-type", "unexpected element");
+}

@@ -1,0 +1,56 @@
+/*
+ * The site file: the plumbing an accreditor does not approve, read once at
+ * start. It may override where the guard listens, where each peer is
+ * reached, where certificate files lie and where logs go; it cannot add a
+ * peer, a domain or a route. Lines are "keyword args...", '#' starts a
+ * comment:
+ *
+ *   listen ADDRESS PORT [direct-tls]
+ *   peer NAME ADDRESS PORT
+ *   certificate DOMAIN CERT_FILE KEY_FILE
+ *   ca FILE
+ *   log stderr|syslog
+ *   log-level debug|info|warn|error
+ */
+#ifndef XEDGE_SITE_H
+#define XEDGE_SITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "log.h"
+#include "policy_types.h"
+#include "tls.h"
+
+struct site_listen {
+	char *host;
+	uint16_t port;
+	int direct_tls;
+};
+
+struct site_peer {
+	char *host;	/* NULL: the peer is not dialled (or by SRV) */
+	uint16_t port;
+};
+
+/* The effective plumbing: the policy's values with the site's overrides. */
+struct site {
+	struct site_listen *listen;
+	size_t nlisten;
+	struct site_peer *peers;	/* one per gen_policy.peers */
+	struct tls_cert_spec *certs;	/* one per gen_policy.guard.certs */
+	char *ca_file;
+	int use_syslog;
+	enum log_level log_level;
+};
+
+/* Fills S with the policy's own values. Returns 0 or -1 (no memory). */
+int site_init(struct site *s, const struct gen_policy *p);
+
+/* Applies the overrides in file PATH; on a mistake prints
+ * "PATH:LINE: error: ..." to stderr and returns -1. */
+int site_load(struct site *s, const struct gen_policy *p, const char *path);
+
+void site_free(struct site *s);
+
+#endif
