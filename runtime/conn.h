@@ -17,11 +17,15 @@
 struct conn;
 
 /* What the owner of a connection is told. Every callback may call
- * conn_close; none may free the connection. */
+ * conn_close; none may free the connection. Handlers run only from the
+ * loop, never from inside a conn_ function. */
 struct conn_handler {
 	/* Outbound connect finished: ERR 0 on success, else an errno. */
 	void (*connected)(struct conn *c, int err);
-	/* New bytes are in c->in (plain text, after TLS). */
+	/* New bytes are in c->in (plain text, after TLS). The owner takes
+	 * what it uses with buf_consume; the rest stays for the next call.
+	 * Leaving a full c->in without conn_pause closes the connection
+	 * ("input buffer full"): no progress would be possible. */
 	void (*readable)(struct conn *c);
 	/* The TLS handshake finished; c->ssl is usable for peer checks. */
 	void (*tls_ready)(struct conn *c);
@@ -54,11 +58,17 @@ struct conn {
 	void *owner;
 	char peer_addr[64];	/* "host:port", for logs */
 	/* private to conn.c */
-	unsigned events;
-	unsigned ssl_want;
-	unsigned in_callback;
-	unsigned dead;
-	struct loop_timer flush_timer;
+	unsigned events;	/* LOOP_READ | LOOP_WRITE registered */
+	unsigned ssl_want;	/* what a stalled TLS call waits for */
+	unsigned in_callback;	/* a handler runs: the free is deferred */
+	unsigned dead;		/* closed; closed() and the free follow */
+	unsigned flags;		/* CONN_F_* in conn.c */
+	size_t plain_left;	/* bytes of out to send in clear before TLS */
+	uint64_t bytes_in;
+	uint64_t bytes_out;
+	struct loop_timer io_timer;	/* deferred work, once per iteration */
+	struct loop_timer flush_timer;	/* bounds conn_close(c, 1, ...) */
+	char reason[96];	/* why the connection ended */
 };
 
 /* Wraps accepted or connecting socket FD (non-blocking) in a new connection
@@ -75,12 +85,14 @@ int conn_write(struct conn *c, const void *data, size_t len);
  * owner). Input buffered so far must be empty. Returns 0 or -1. */
 int conn_start_tls(struct conn *c, SSL_CTX *ctx, int server, const char *sni);
 
-/* Stops and restarts reading (backpressure). */
+/* Stops and restarts reading (backpressure). After conn_resume, input left
+ * in c->in is offered to readable() again even if no new bytes arrive. */
 void conn_pause(struct conn *c);
 void conn_resume(struct conn *c);
 
 /* Closes C: with FLUSH, after the output buffer is sent (bounded by a short
- * timer); closed() is then called. */
+ * timer) and a TLS close_notify; closed() is then called, from the loop,
+ * never from inside conn_close. Further conn_write calls return -1. */
 void conn_close(struct conn *c, int flush, const char *reason);
 
 /* Opens a non-blocking TCP connection to HOST:PORT (numeric address);

@@ -140,6 +140,7 @@ s2s_free(struct s2s *s)
 		s->verify->verify_for = NULL;
 	if (s->verify_for != NULL)
 		s->verify_for->verify = NULL;
+	s2s_out_unlink(s);
 	loop_timer_cancel(guard.loop, &s->timer);
 	loop_timer_cancel(guard.loop, &s->keepalive);
 	if (s->prev != NULL)
@@ -265,6 +266,7 @@ s2s_close(struct s2s *s, const char *cond, const char *reason)
 	if (s->header_sent && s->conn != NULL)
 		conn_write(s->conn, "</stream:stream>", 16);
 	s->state = S2S_CLOSED;
+	s2s_out_unlink(s);
 	if (s->verify_for != NULL) {
 		dialback_verify_failed(s->verify_for);
 		s->verify_for = NULL;

@@ -89,6 +89,8 @@ struct s2s {
 	struct loop_timer timer;	/* negotiation, then idle */
 	struct loop_timer keepalive;
 	struct s2s *next, *prev;	/* guard.streams */
+	struct s2s *hnext;	/* out: the from/to table's chain */
+	unsigned hashed;	/* out: in that table */
 };
 
 /* Accepts the connected socket FD as a new inbound stream; DIRECT_TLS: TLS
@@ -155,6 +157,7 @@ void s2s_out_tls_ready(struct s2s *s);
 struct s2s *s2s_new(enum s2s_dir dir, int peer);
 struct conn *s2s_conn_new(struct s2s *s, int fd, int outbound);
 void s2s_free(struct s2s *s);
+void s2s_out_unlink(struct s2s *s);
 void s2s_ready(struct s2s *s);
 int s2s_is_authed(const struct s2s *s, const char *domain);
 

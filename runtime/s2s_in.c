@@ -291,6 +291,13 @@ s2s_in_element(struct s2s *s, struct stanza_node *e)
 			s2s_stream_error(s, "unsupported-stanza-type", NULL);
 		return;
 	}
+	if (strcmp(e->ns, "urn:xmpp:bidi") == 0) {
+		/* XEP-0288 is not offered; a peer asking anyway keeps a
+		 * one-way stream and opens its own for the other direction. */
+		log_event(LOG_LVL_DEBUG, s->conn->id, "bidi-ignored",
+		    "remote=%s", s->remote);
+		return;
+	}
 	if (strcmp(e->ns, STANZA_NS_SERVER) == 0 &&
 	    (strcmp(e->name, "message") == 0 ||
 	    strcmp(e->name, "presence") == 0 || strcmp(e->name, "iq") == 0)) {

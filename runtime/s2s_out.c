@@ -75,19 +75,59 @@ s2s_out_open(int peer, const char *local, const char *remote,
 	return s;
 }
 
+/* Stanza streams by their from and to domains, looked up per stanza. */
+#define S2S_OUT_BUCKETS 1024
+static struct s2s *s2s_out_table[S2S_OUT_BUCKETS];
+
+static size_t
+s2s_out_bucket(const char *local, const char *remote)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	const char *p;
+
+	for (p = local; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h = (h ^ 0xffu) * 16777619u;
+	for (p = remote; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h % S2S_OUT_BUCKETS;
+}
+
+void
+s2s_out_unlink(struct s2s *s)
+{
+	struct s2s **pp;
+
+	if (!s->hashed)
+		return;
+	for (pp = &s2s_out_table[s2s_out_bucket(s->local, s->remote)];
+	    *pp != NULL; pp = &(*pp)->hnext)
+		if (*pp == s) {
+			*pp = s->hnext;
+			break;
+		}
+	s->hashed = 0;
+}
+
 struct s2s *
 s2s_out_get(int peer, const char *local, const char *remote)
 {
+	size_t b = s2s_out_bucket(local, remote);
 	struct s2s *s;
 
-	for (s = guard.streams; s != NULL; s = s->next)
-		if (s->dir == S2S_OUT && s->purpose == S2S_STANZAS &&
-		    s->state != S2S_CLOSED && strcmp(s->local, local) == 0 &&
+	for (s = s2s_out_table[b]; s != NULL; s = s->hnext)
+		if (strcmp(s->local, local) == 0 &&
 		    strcmp(s->remote, remote) == 0)
 			return s;
 	if (guard.shutting_down)
 		return NULL;
-	return s2s_out_open(peer, local, remote, S2S_STANZAS);
+	s = s2s_out_open(peer, local, remote, S2S_STANZAS);
+	if (s != NULL) {
+		s->hnext = s2s_out_table[b];
+		s2s_out_table[b] = s;
+		s->hashed = 1;
+	}
+	return s;
 }
 
 int
@@ -437,8 +477,8 @@ s2s_out_element(struct s2s *s, struct stanza_node *e)
 				s2s_out_dialback_answer(s, e);
 			return;
 		}
-		if (s->state == S2S_READY)
-			return;	/* peers have nothing else to say here */
+		/* The guard never asks for XEP-0288 bidirectional streams, so
+		 * a stanza here is refused loudly rather than lost. */
 		break;
 	default:
 		break;

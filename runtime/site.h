@@ -38,7 +38,9 @@ struct site {
 	struct site_listen *listen;
 	size_t nlisten;
 	struct site_peer *peers;	/* one per gen_policy.peers */
+	size_t npeers;
 	struct tls_cert_spec *certs;	/* one per gen_policy.guard.certs */
+	size_t ncerts;
 	char *ca_file;
 	int use_syslog;
 	enum log_level log_level;

@@ -16,6 +16,10 @@
 #define STANZA_NS_SERVER "jabber:server"
 #define STANZA_NS_CLIENT "jabber:client"
 #define STANZA_NS_DIALBACK "jabber:server:dialback"
+/* Namespace declarations kept on a stream root are attributes in this
+ * namespace: local name "xmlns" for the default namespace, else the prefix
+ * (as in the DOM). Only stream roots carry them; see stanza_serialize_open. */
+#define STANZA_NS_XMLNS "http://www.w3.org/2000/xmlns/"
 
 struct stanza_attr {
 	const char *ns;		/* namespace URI; "" for an unprefixed attribute */
@@ -94,7 +98,10 @@ size_t stanza_serialize(const struct stanza_node *e, const char *parent_ns,
 
 /* Serializes only the start tag of E, with its attributes and the namespace
  * declarations the serializer needs, as for a stream header. Same contract as
- * stanza_serialize. */
+ * stanza_serialize. The content namespace and extra prefixes are attributes
+ * in STANZA_NS_XMLNS, e.g. {STANZA_NS_XMLNS}xmlns = "jabber:server" and
+ * {STANZA_NS_XMLNS}db = "jabber:server:dialback"; a root in
+ * STANZA_NS_STREAMS is written as <stream:stream ...>. */
 size_t stanza_serialize_open(const struct stanza_node *e, char *out,
     size_t cap);
 

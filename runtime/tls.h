@@ -31,7 +31,9 @@ void tls_ctx_free(struct tls_ctx *t);
 SSL_CTX *tls_server_ctx(struct tls_ctx *t);
 
 /* A client context presenting the certificate for domain FROM (exact or via
- * a wildcard certificate), or NULL if the guard has none. */
+ * a wildcard certificate), or NULL if the guard has none. FROM NULL gives a
+ * client context that presents no certificate (the peer's is still
+ * checked). */
 SSL_CTX *tls_client_ctx(struct tls_ctx *t, const char *from);
 
 /* Returns 1 if the peer on SSL presented a certificate that chains to the CA
@@ -44,5 +46,9 @@ int tls_peer_matches(SSL *ssl, const char *domain);
 
 /* Same check on a certificate, for unit tests and callers holding one. */
 int tls_cert_matches(X509 *cert, const char *domain);
+
+/* The reason text of the last OpenSSL error on this thread, for logs
+ * ("unknown error" if none). */
+const char *tls_last_error(void);
 
 #endif

@@ -1,0 +1,127 @@
+/*
+ * The syntax tree of a policy, as the parser builds it: statements, the items
+ * of their blocks and the values in them, each with the source location it
+ * came from. Nothing here is resolved yet: a value may name a constant.
+ */
+#ifndef XEDGEC_AST_H
+#define XEDGEC_AST_H
+
+#include <stdint.h>
+
+struct src_file;
+
+/* A span of source text; lines and columns count from 1, columns in bytes,
+ * the last column inclusive. */
+struct ast_loc {
+	const struct src_file *file;
+	int first_line;
+	int first_column;
+	int last_line;
+	int last_column;
+};
+
+enum ast_value_kind {
+	AST_NUMBER,	/* 1000 */
+	AST_DURATION,	/* 10s, 5m, 1h, 1d: NUM in seconds */
+	AST_SIZE,	/* 64KiB, 1MiB: NUM in bytes */
+	AST_STRING,	/* "text", escapes removed */
+	AST_ADDRESS,	/* 127.0.0.1 written bare */
+	AST_NAME	/* an identifier naming a constant */
+};
+
+struct ast_value {
+	enum ast_value_kind kind;
+	struct ast_loc loc;
+	uint64_t num;		/* AST_NUMBER, AST_DURATION, AST_SIZE */
+	char *str;		/* AST_STRING, AST_ADDRESS, AST_NAME */
+	struct ast_value *next;	/* in a comma-separated list */
+};
+
+/* The keys of a limits block, in canonical order. */
+enum ast_limit_key {
+	LIMIT_STANZA_SIZE,
+	LIMIT_QUEUE_LENGTH,
+	LIMIT_CONNECT_TIMEOUT,
+	LIMIT_NEGOTIATE_TIMEOUT,
+	LIMIT_IDLE_TIMEOUT,
+	LIMIT_KEEPALIVE,
+	LIMIT_COUNT
+};
+
+enum ast_item_kind {
+	ITEM_LISTEN,		/* VALS host, PORT, ARG direct-tls */
+	ITEM_CERTIFICATE,	/* VALS domain, FILE, KEY (may be NULL) */
+	ITEM_CA_BUNDLE,		/* VALS path */
+	ITEM_DOMAIN,		/* VALS patterns */
+	ITEM_CONNECT,		/* ARG enum ast_connect; VALS host, PORT */
+	ITEM_PROTOCOL,		/* ARG enum ast_protocol */
+	ITEM_TLS,		/* ARG enum ast_tls, ARG2 enum ast_tls_mode */
+	ITEM_AUTH,		/* ARG enum ast_auth bits, ARG2 force-insecure */
+	ITEM_ORIGINATES,	/* VALS patterns */
+	ITEM_LIMITS,		/* SUB limit items */
+	ITEM_LIMIT		/* ARG enum ast_limit_key, VALS value */
+};
+
+enum ast_connect { CONNECT_NONE, CONNECT_STATIC, CONNECT_SRV };
+enum ast_protocol { PROTO_S2S, PROTO_GCXP };
+enum ast_tls { TLS_REQUIRED, TLS_OPTIONAL };
+enum ast_tls_mode { TLS_MODE_DEFAULT, TLS_MODE_STARTTLS, TLS_MODE_DIRECT };
+enum ast_auth { AUTH_CERTIFICATE = 1, AUTH_DIALBACK = 2 };
+
+/* One item of a guard, peer or limits block. */
+struct ast_item {
+	enum ast_item_kind kind;
+	struct ast_loc loc;		/* the whole item */
+	int arg;
+	int arg2;
+	struct ast_value *vals;
+	struct ast_value *port;
+	struct ast_value *file;
+	struct ast_value *key;
+	struct ast_item *sub;
+	struct ast_item *next;
+};
+
+enum ast_stmt_kind {
+	STMT_POLICY,	/* VALUE name */
+	STMT_INCLUDE,	/* VALUE path */
+	STMT_DEFINE,	/* NAME = VALUE */
+	STMT_GUARD,	/* VALUE name, ITEMS */
+	STMT_LIMITS,	/* ITEMS */
+	STMT_PEER,	/* NAME, ITEMS */
+	STMT_ROUTE	/* VALUE pattern (NULL: default) via NAME */
+};
+
+struct ast_stmt {
+	enum ast_stmt_kind kind;
+	struct ast_loc loc;		/* the keyword */
+	char *name;
+	struct ast_loc name_loc;
+	struct ast_value *value;
+	struct ast_item *items;
+	struct ast_stmt *next;
+};
+
+/* Constructors return nodes the caller owns (free with the ast_free_*). */
+struct ast_value *ast_value_new(enum ast_value_kind kind,
+    const struct ast_loc *loc);
+struct ast_item *ast_item_new(enum ast_item_kind kind,
+    const struct ast_loc *loc);
+struct ast_stmt *ast_stmt_new(enum ast_stmt_kind kind,
+    const struct ast_loc *loc);
+
+/* Appends list B to list A and returns the joined list. */
+struct ast_value *ast_value_append(struct ast_value *a, struct ast_value *b);
+struct ast_item *ast_item_append(struct ast_item *a, struct ast_item *b);
+struct ast_stmt *ast_stmt_append(struct ast_stmt *a, struct ast_stmt *b);
+
+/* Each frees a whole list (following NEXT). */
+void ast_free_values(struct ast_value *v);
+void ast_free_items(struct ast_item *it);
+void ast_free_stmts(struct ast_stmt *st);
+
+/* The keyword that spells a limit key or an item, for messages. */
+const char *ast_limit_name(enum ast_limit_key key);
+const char *ast_item_name(enum ast_item_kind kind);
+
+#endif

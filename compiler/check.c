@@ -1,0 +1,435 @@
+/*
+ * Semantic checks (see check.h). Patterns are compared as sets of domains:
+ * "a.example" is one domain, "*.a.example" every domain below a.example at
+ * any depth. The most specific pattern decides (exact before wildcard,
+ * longer suffix before shorter), so an exact domain inside another peer's
+ * wildcard is not ambiguous: only two equal patterns are.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "diag.h"
+#include "xmalloc.h"
+
+/* Ranges of limits, as documented in xedge.policy(5). */
+static const struct {
+	uint32_t min, max;
+} check_range[LIMIT_COUNT] = {
+	[LIMIT_STANZA_SIZE] = { 1024, 16 * 1024 * 1024 },
+	[LIMIT_QUEUE_LENGTH] = { 1, 1000000 },
+	[LIMIT_CONNECT_TIMEOUT] = { 1, 3600 },
+	[LIMIT_NEGOTIATE_TIMEOUT] = { 1, 3600 },
+	[LIMIT_IDLE_TIMEOUT] = { 10, 7 * 86400 },
+	[LIMIT_KEEPALIVE] = { 0, 3600 },
+};
+
+/* Whether NAME is a numeric IPv4 or IPv6 address. */
+static int
+check_is_address(const char *name)
+{
+	unsigned char buf[16];
+
+	return inet_pton(AF_INET, name, buf) == 1 ||
+	    inet_pton(AF_INET6, name, buf) == 1;
+}
+
+/* Whether domain NAME ends with "." SUFFIX and has LABELS labels before
+ * it (0: any number, at least one). */
+static int
+check_below(const char *name, const char *suffix, int one_label)
+{
+	size_t n = strlen(name), s = strlen(suffix);
+
+	if (n <= s + 1 || name[n - s - 1] != '.' ||
+	    strcmp(name + n - s, suffix) != 0)
+		return 0;
+	return !one_label || memchr(name, '.', n - s - 1) == NULL;
+}
+
+/* Whether certificate pattern CERT serves the domains of pattern PAT: an
+ * exact one by name or by a one-label wildcard, a wildcard only by the
+ * same wildcard. */
+static int
+check_cert_covers(const struct m_pattern *cert, const struct m_pattern *pat)
+{
+	if (pat->wildcard)
+		return model_pattern_eq(cert, pat);
+	if (cert->wildcard)
+		return check_below(pat->name, M_SUFFIX(cert), 1);
+	return strcmp(cert->name, pat->name) == 0;
+}
+
+/* Whether some domain of certificate pattern CERT is also in pattern PAT. */
+static int
+check_cert_used_by(const struct m_pattern *cert, const struct m_pattern *pat)
+{
+	if (!pat->wildcard)
+		return check_cert_covers(cert, pat);
+	if (!cert->wildcard)
+		return check_below(cert->name, M_SUFFIX(pat), 0);
+	return strcmp(M_SUFFIX(cert), M_SUFFIX(pat)) == 0 ||
+	    check_below(M_SUFFIX(cert), M_SUFFIX(pat), 0);
+}
+
+/*
+ * Checks the limits given globally (P NULL) or by peer P against their
+ * ranges, and the effective keepalive against the idle timeout.
+ */
+static void
+check_limits(const struct model *m, const struct m_peer *p)
+{
+	const struct m_limits *l = p != NULL ? &p->limits : &m->limits;
+	unsigned before = diag_errors();
+	uint32_t idle, keep;
+	int k;
+
+	for (k = 0; k < LIMIT_COUNT; k++) {
+		if (!(l->set & (1u << k)))
+			continue;
+		if (l->v[k] < check_range[k].min ||
+		    l->v[k] > check_range[k].max)
+			diag_error(&l->loc[k], "%s %lu out of range (%lu to "
+			    "%lu%s)", ast_limit_name(k),
+			    (unsigned long)l->v[k],
+			    (unsigned long)check_range[k].min,
+			    (unsigned long)check_range[k].max,
+			    k == LIMIT_STANZA_SIZE ? " bytes" :
+			    k == LIMIT_QUEUE_LENGTH ? "" : " seconds");
+	}
+	if (diag_errors() != before)
+		return;
+	if (p == NULL) {
+		idle = m->limits.v[LIMIT_IDLE_TIMEOUT];
+		keep = m->limits.v[LIMIT_KEEPALIVE];
+	} else {
+		if (!(l->set & (1u << LIMIT_IDLE_TIMEOUT |
+		    1u << LIMIT_KEEPALIVE)))
+			return;
+		idle = model_peer_limit(m, p, LIMIT_IDLE_TIMEOUT);
+		keep = model_peer_limit(m, p, LIMIT_KEEPALIVE);
+	}
+	if (keep != 0 && keep >= idle)
+		diag_warning(l->set & (1u << LIMIT_KEEPALIVE) ?
+		    &l->loc[LIMIT_KEEPALIVE] : l->set &
+		    (1u << LIMIT_IDLE_TIMEOUT) ? &l->loc[LIMIT_IDLE_TIMEOUT] :
+		    &m->loc, "keepalive %lus is not shorter than "
+		    "idle-timeout %lus: idle streams close before a "
+		    "keepalive is sent", (unsigned long)keep,
+		    (unsigned long)idle);
+}
+
+static void
+check_guard(const struct model *m)
+{
+	size_t i, j;
+
+	if (!m->has_guard)
+		return;
+	if (m->nlisten == 0)
+		diag_error(&m->guard_loc, "the guard has no 'listen' address");
+	for (i = 0; i < m->nlisten; i++) {
+		const struct m_listen *l = &m->listen[i];
+
+		if (l->host != NULL && !check_is_address(l->host))
+			diag_error(&l->host_loc, "listen address '%s' is not "
+			    "a numeric IP address", l->host);
+		for (j = 0; j < i; j++) {
+			if (l->host != NULL && m->listen[j].host != NULL &&
+			    strcmp(l->host, m->listen[j].host) == 0 &&
+			    l->port == m->listen[j].port) {
+				diag_error(&l->loc, "duplicate listen "
+				    "address %s port %u", l->host, l->port);
+				diag_note(&m->listen[j].loc, "first given "
+				    "here");
+				break;
+			}
+		}
+	}
+	for (i = 0; m->ca_file == NULL && i < m->npeers; i++) {
+		if (m->peers[i].auth & AUTH_CERTIFICATE) {
+			diag_error(&m->guard_loc, "the guard has no "
+			    "'ca-bundle' to check peer certificates with");
+			diag_note(&m->peers[i].auth_loc, "peer '%s' "
+			    "authenticates by certificate", m->peers[i].name);
+			break;
+		}
+	}
+	for (i = 0; i < m->ncerts; i++) {
+		for (j = 0; j < i; j++) {
+			if (m->certs[i].domain.name != NULL &&
+			    m->certs[j].domain.name != NULL &&
+			    model_pattern_eq(&m->certs[i].domain,
+			    &m->certs[j].domain)) {
+				diag_error(&m->certs[i].domain.loc, "duplicate "
+				    "certificate for '%s'",
+				    m->certs[i].domain.name);
+				diag_note(&m->certs[j].loc, "first given here");
+				break;
+			}
+		}
+	}
+}
+
+/* Checks one peer on its own: domains, connection, TLS, authentication
+ * and limits. */
+static void
+check_peer(const struct model *m, const struct m_peer *p)
+{
+	const char *why;
+
+	if (p->ndomains == 0)
+		diag_error(&p->loc, "peer '%s' has no domain", p->name);
+	if (p->protocol == PROTO_GCXP)
+		diag_error(&p->protocol_loc, "protocol gcxp is not supported "
+		    "yet");
+	if (p->connect == CONNECT_STATIC && p->host != NULL &&
+	    !check_is_address(p->host) &&
+	    model_domain_syntax(p->host, 0, &why) == -1)
+		diag_error(&p->host_loc, "invalid host '%s': %s", p->host, why);
+	if (p->tls == TLS_OPTIONAL && p->tls_mode == TLS_MODE_DIRECT)
+		diag_error(&p->tls_loc, "'tls optional' with 'direct-tls': "
+		    "direct TLS is always TLS; write 'tls required "
+		    "direct-tls'");
+	if ((p->auth & AUTH_DIALBACK) && p->tls == TLS_OPTIONAL &&
+	    !p->force_insecure) {
+		diag_error(&p->auth_loc, "peer '%s' allows dialback without "
+		    "'tls required'", p->name);
+		diag_note(&p->tls_loc, "write 'tls required' here, or "
+		    "'force-insecure' after the auth methods to accept "
+		    "unencrypted dialback");
+	} else if (p->force_insecure && !(p->auth & AUTH_DIALBACK))
+		diag_warning(&p->auth_loc, "'force-insecure' has no effect "
+		    "without dialback");
+	else if (p->force_insecure && p->tls == TLS_REQUIRED)
+		diag_warning(&p->auth_loc, "'force-insecure' has no effect "
+		    "with 'tls required'");
+	if (p->connect == CONNECT_NONE && p->ndomains > 0)
+		diag_warning(&p->loc, "peer '%s' is never dialled (no "
+		    "'connect'): stanzas to its domains cannot be delivered",
+		    p->name);
+	check_limits(m, p);
+}
+
+/* Reports a pattern given to two peers, among their domains or (ORIGINS)
+ * among the domains they originate. */
+static void
+check_unique_across_peers(const struct model *m, int origins)
+{
+	size_t i, j, a, b;
+
+	for (i = 0; i < m->npeers; i++) {
+		const struct m_peer *p = &m->peers[i];
+		const struct m_pattern *pp = origins ? p->origins : p->domains;
+		size_t pn = origins ? p->norigins : p->ndomains;
+
+		for (a = 0; a < pn; a++) {
+			for (j = 0; j < i; j++) {
+				const struct m_peer *q = &m->peers[j];
+				const struct m_pattern *qp = origins ?
+				    q->origins : q->domains;
+				size_t qn = origins ? q->norigins :
+				    q->ndomains;
+
+				for (b = 0; b < qn; b++)
+					if (model_pattern_eq(&pp[a], &qp[b]))
+						break;
+				/* Default origins repeat the domains,
+				 * whose clash is reported already. */
+				if (b == qn || (origins && !p->origins_given &&
+				    !q->origins_given))
+					continue;
+				diag_error(&pp[a].loc, "%s '%s' of peer '%s' "
+				    "is also %s of peer '%s'",
+				    origins ? "originated domain" : "domain",
+				    pp[a].name, p->name, origins ?
+				    "an originated domain" : "a domain",
+				    q->name);
+				diag_note(&qp[b].loc, "given to '%s' here",
+				    q->name);
+				break;
+			}
+		}
+	}
+}
+
+/* Warns about a domain a peer originates but that is not its own. */
+static void
+check_origins(const struct m_peer *p)
+{
+	size_t a, b;
+
+	if (!p->origins_given)
+		return;
+	for (a = 0; a < p->norigins; a++) {
+		const struct m_pattern *o = &p->origins[a];
+
+		for (b = 0; b < p->ndomains; b++) {
+			const struct m_pattern *d = &p->domains[b];
+
+			if (model_pattern_eq(o, d) || (d->wildcard &&
+			    check_below(M_SUFFIX(o), M_SUFFIX(d), 0)))
+				break;
+		}
+		if (b == p->ndomains)
+			diag_warning(&o->loc, "peer '%s' originates '%s' "
+			    "but is not given that domain: replies to it "
+			    "will not be routed to '%s'", p->name, o->name,
+			    p->name);
+	}
+}
+
+static void
+check_routes(const struct model *m)
+{
+	const struct m_route *dflt = NULL;
+	size_t i, j, k;
+
+	for (i = 0; i < m->nroutes; i++) {
+		const struct m_route *r = &m->routes[i];
+		const struct m_peer *via = &m->peers[r->peer];
+
+		if (via->connect == CONNECT_NONE) {
+			diag_error(&r->via_loc, "route to nothing: peer '%s' "
+			    "is never dialled", via->name);
+			diag_note(&via->loc, "'%s' has no 'connect'",
+			    via->name);
+		}
+		if (r->is_default) {
+			if (dflt != NULL) {
+				diag_error(&r->loc, "duplicate default route");
+				diag_note(&dflt->loc, "first given here");
+			} else
+				dflt = r;
+			continue;
+		}
+		for (j = 0; j < i; j++) {
+			if (!m->routes[j].is_default &&
+			    model_pattern_eq(&r->pattern,
+			    &m->routes[j].pattern)) {
+				diag_error(&r->pattern.loc, "route '%s' is "
+				    "never taken: an earlier route has the "
+				    "same pattern", r->pattern.name);
+				diag_note(&m->routes[j].pattern.loc, "the "
+				    "earlier route");
+				break;
+			}
+		}
+		if (j < i)
+			continue;
+		for (j = 0; j < m->npeers; j++) {
+			const struct m_peer *p = &m->peers[j];
+
+			for (k = 0; k < p->ndomains; k++)
+				if (model_pattern_eq(&r->pattern,
+				    &p->domains[k]))
+					break;
+			if (k == p->ndomains)
+				continue;
+			diag_error(&r->pattern.loc, "route '%s' is never "
+			    "taken: peer '%s' has that domain",
+			    r->pattern.name, p->name);
+			diag_note(&p->domains[k].loc, "given to '%s' here",
+			    p->name);
+			break;
+		}
+	}
+}
+
+/* Reports PAT, a domain the guard stands in for, if no certificate of the
+ * guard covers it. */
+static void
+check_fronted(const struct model *m, const struct m_pattern *pat)
+{
+	size_t i;
+
+	for (i = 0; i < m->ncerts; i++)
+		if (m->certs[i].domain.name != NULL &&
+		    check_cert_covers(&m->certs[i].domain, pat))
+			return;
+	if (pat->wildcard)
+		diag_error(&pat->loc, "the guard stands in for '%s' but has no "
+		    "certificate for it (a wildcard pattern needs a "
+		    "certificate for \"%s\")", pat->name, pat->name);
+	else
+		diag_error(&pat->loc, "the guard stands in for '%s' but has no "
+		    "certificate for it", pat->name);
+}
+
+/* Appends PAT to the N patterns in *SEEN unless an equal one is there.
+ * Returns 1 if appended. */
+static int
+check_first(const struct m_pattern ***seen, size_t *n,
+    const struct m_pattern *pat)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (model_pattern_eq((*seen)[i], pat))
+			return 0;
+	*seen = xreallocarray(*seen, *n + 1, sizeof(**seen));
+	(*seen)[(*n)++] = pat;
+	return 1;
+}
+
+/*
+ * The guard stands in for every domain it routes to (each peer's domains
+ * and each route's pattern: the other side connects to the guard by that
+ * name) and every domain it originates for (it dials out in that name).
+ * Each pattern is checked once, where it first appears.
+ */
+static void
+check_certificates(const struct model *m)
+{
+	const struct m_pattern **seen = NULL;
+	size_t i, j, n = 0;
+
+	if (!m->has_guard)
+		return;
+	for (i = 0; i < m->npeers; i++) {
+		const struct m_peer *p = &m->peers[i];
+
+		for (j = 0; j < p->ndomains; j++)
+			if (check_first(&seen, &n, &p->domains[j]))
+				check_fronted(m, &p->domains[j]);
+		for (j = 0; j < p->norigins; j++)
+			if (check_first(&seen, &n, &p->origins[j]))
+				check_fronted(m, &p->origins[j]);
+	}
+	for (i = 0; i < m->nroutes; i++)
+		if (!m->routes[i].is_default &&
+		    check_first(&seen, &n, &m->routes[i].pattern))
+			check_fronted(m, &m->routes[i].pattern);
+	for (i = 0; i < m->ncerts; i++) {
+		for (j = 0; j < n; j++)
+			if (check_cert_used_by(&m->certs[i].domain, seen[j]))
+				break;
+		if (m->certs[i].domain.name != NULL && j == n)
+			diag_warning(&m->certs[i].domain.loc, "certificate "
+			    "for '%s' is not needed: the guard stands in for "
+			    "no such domain", m->certs[i].domain.name);
+	}
+	free(seen);
+}
+
+int
+check_policy(const struct model *m)
+{
+	unsigned before = diag_errors();
+	size_t i;
+
+	check_guard(m);
+	check_limits(m, NULL);
+	if (m->npeers == 0)
+		diag_error(&m->loc, "no peer is defined");
+	for (i = 0; i < m->npeers; i++) {
+		check_peer(m, &m->peers[i]);
+		check_origins(&m->peers[i]);
+	}
+	check_unique_across_peers(m, 0);
+	check_unique_across_peers(m, 1);
+	check_routes(m);
+	check_certificates(m);
+	return diag_errors() == before ? 0 : -1;
+}

@@ -1,0 +1,27 @@
+/*
+ * The scanner's interface to the parser: a reentrant flex scanner over one
+ * source file held in memory.
+ */
+#ifndef XEDGEC_LEXER_H
+#define XEDGEC_LEXER_H
+
+struct src_file;
+
+/* Position state the scanner keeps between tokens. */
+struct lex_state {
+	const struct src_file *src;
+	int line, col;		/* where the next token starts */
+	int end_line, end_col;	/* just after the last token, for EOF */
+	int depth;		/* braces open */
+};
+
+/* Starts scanning SRC into *SCANNER with LS as its state. Returns 0 or -1. */
+int lex_open(void **scanner, struct lex_state *ls, const struct src_file *src);
+
+/* The number of braces open where the scanner stands. */
+int lex_depth(void *scanner);
+
+/* Frees what lex_open allocated. */
+void lex_close(void *scanner);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * xedgec, the xedge policy compiler:
+ *
+ *	xedgec [-n] [-v] [-o DIR] FILE
+ *
+ * reads FILE and the files it includes, resolves and checks the policy,
+ * and writes DIR/policy.h, DIR/policy.c and DIR/domains.rl (DIR defaults to
+ * "generated"). With -n nothing is written and "policy OK" is printed; -v
+ * prints the policy in canonical form instead. Exit status 0 on success, 1
+ * on any error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "diag.h"
+#include "emit.h"
+#include "include.h"
+#include "print.h"
+#include "resolve.h"
+#include "source.h"
+
+static void
+usage(void)
+{
+	fputs("usage: xedgec [-n] [-v] [-o dir] file\n", stderr);
+	exit(1);
+}
+
+/* Runs the passes in order, each only if the ones before it succeeded. */
+static int
+main_compile(const char *path, int noaction, int verbose, const char *dir)
+{
+	struct ast_stmt *stmts = NULL;
+	struct model m = { 0 };
+	int rc = -1;
+
+	if (incl_read_policy(path, &stmts) == -1 ||
+	    resolve_policy(stmts, &m) == -1 || check_policy(&m) == -1)
+		goto done;
+	m.source = path;
+	if (src_digest(m.sha256) == -1) {
+		diag_error(NULL, "cannot compute the SHA-256 digest");
+		goto done;
+	}
+	if (verbose)
+		print_policy(stdout, &m);
+	else if (noaction)
+		puts("policy OK");
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		diag_error(NULL, "cannot write to standard output");
+		goto done;
+	}
+	if (!noaction && (emit_c(&m, dir) == -1 || emit_rl(&m, dir) == -1))
+		goto done;
+	rc = 0;
+done:
+	model_free(&m);
+	ast_free_stmts(stmts);
+	src_free_all();
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *dir = "generated";
+	int ch, noaction = 0, verbose = 0;
+
+	while ((ch = getopt(argc, argv, "nvo:")) != -1) {
+		switch (ch) {
+		case 'n':
+			noaction = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'o':
+			dir = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (argc - optind != 1)
+		usage();
+	return main_compile(argv[optind], noaction, verbose, dir) == 0 ? 0 : 1;
+}

@@ -1,0 +1,107 @@
+/*
+ * The resolved policy: small queries and freeing (see model.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+uint32_t
+model_peer_limit(const struct model *m, const struct m_peer *p,
+    enum ast_limit_key key)
+{
+	if (p->limits.set & (1u << key))
+		return p->limits.v[key];
+	return m->limits.v[key];
+}
+
+int
+model_pattern_eq(const struct m_pattern *a, const struct m_pattern *b)
+{
+	return a->wildcard == b->wildcard && strcmp(a->name, b->name) == 0;
+}
+
+int
+model_domain_syntax(const char *name, int wildcard, const char **why)
+{
+	const char *p, *label;
+	size_t len;
+
+	if (wildcard && strncmp(name, "*.", 2) == 0)
+		name += 2;
+	if ((len = strlen(name)) == 0 || len > 253) {
+		*why = len ? "longer than 253 bytes" : "empty";
+		return -1;
+	}
+	if (name[len - 1] == '.') {
+		*why = "a trailing dot is not allowed";
+		return -1;
+	}
+	for (label = p = name;; p++) {
+		if (*p == '.' || *p == '\0') {
+			if (p == label) {
+				*why = "empty label";
+				return -1;
+			}
+			if (p - label > 63) {
+				*why = "label longer than 63 bytes";
+				return -1;
+			}
+			if (*label == '-' || p[-1] == '-') {
+				*why = "label starts or ends with '-'";
+				return -1;
+			}
+			if (*p == '\0')
+				return 0;
+			label = p + 1;
+		} else if (*p == '*') {
+			*why = wildcard ? "'*' is allowed only as \"*.\" at the "
+			    "start" : "'*' is not allowed here";
+			return -1;
+		} else if (!((*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-')) {
+			*why = "only letters, digits, '-' and '.' are allowed";
+			return -1;
+		}
+	}
+}
+
+static void
+model_free_patterns(struct m_pattern *pats, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(pats[i].name);
+	free(pats);
+}
+
+void
+model_free(struct model *m)
+{
+	size_t i;
+
+	free(m->name);
+	free(m->guard_name);
+	for (i = 0; i < m->nlisten; i++)
+		free(m->listen[i].host);
+	free(m->listen);
+	for (i = 0; i < m->ncerts; i++) {
+		free(m->certs[i].domain.name);
+		free(m->certs[i].file);
+		free(m->certs[i].key);
+	}
+	free(m->certs);
+	free(m->ca_file);
+	for (i = 0; i < m->npeers; i++) {
+		free(m->peers[i].name);
+		free(m->peers[i].host);
+		model_free_patterns(m->peers[i].domains, m->peers[i].ndomains);
+		model_free_patterns(m->peers[i].origins, m->peers[i].norigins);
+	}
+	free(m->peers);
+	for (i = 0; i < m->nroutes; i++)
+		free(m->routes[i].pattern.name);
+	free(m->routes);
+	memset(m, 0, sizeof(*m));
+}

@@ -1,0 +1,121 @@
+/*
+ * The resolved policy: what the syntax tree means once constants are
+ * substituted, names bound and defaults applied. The checks, the canonical
+ * printer and the emitters read only this. Every item keeps the location it
+ * came from for messages and #line directives.
+ */
+#ifndef XEDGEC_MODEL_H
+#define XEDGEC_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ast.h"
+
+/* Defaults of the language (see xedge.policy(5)). */
+#define MODEL_PORT_STARTTLS	5269
+#define MODEL_PORT_DIRECT	5270
+
+/* A domain pattern: "example.org" exactly, or "*.example.org" for every
+ * name below example.org (at any depth), lower case. */
+struct m_pattern {
+	char *name;
+	int wildcard;
+	struct ast_loc loc;
+};
+
+/* The part of a wildcard pattern after "*.", or the whole exact name. */
+#define M_SUFFIX(pat) ((pat)->wildcard ? (pat)->name + 2 : (pat)->name)
+
+struct m_limits {
+	uint32_t v[LIMIT_COUNT];
+	unsigned set;			/* bit (1 << key) per key given */
+	struct ast_loc loc[LIMIT_COUNT];
+};
+
+struct m_listen {
+	char *host;
+	struct ast_loc host_loc;
+	uint16_t port;
+	int direct_tls;
+	struct ast_loc loc;
+};
+
+struct m_cert {
+	struct m_pattern domain;
+	char *file;
+	char *key;
+	struct ast_loc loc;
+};
+
+struct m_peer {
+	char *name;
+	struct ast_loc loc;		/* the name */
+	struct m_pattern *domains;
+	size_t ndomains;
+	struct m_pattern *origins;	/* the domains unless given */
+	size_t norigins;
+	int origins_given;
+	enum ast_connect connect;
+	char *host;			/* CONNECT_STATIC */
+	struct ast_loc host_loc;
+	uint16_t port;			/* CONNECT_STATIC */
+	struct ast_loc connect_loc;
+	enum ast_protocol protocol;
+	struct ast_loc protocol_loc;
+	enum ast_tls tls;
+	enum ast_tls_mode tls_mode;	/* never TLS_MODE_DEFAULT */
+	struct ast_loc tls_loc;
+	unsigned auth;			/* enum ast_auth bits */
+	int force_insecure;
+	struct ast_loc auth_loc;
+	struct m_limits limits;		/* only the keys the peer sets */
+};
+
+struct m_route {
+	struct m_pattern pattern;	/* unused for the default route */
+	int is_default;
+	size_t peer;			/* index into model.peers */
+	struct ast_loc loc;		/* the statement */
+	struct ast_loc via_loc;
+};
+
+struct model {
+	char *name;
+	struct ast_loc loc;		/* the policy statement */
+	int has_guard;
+	char *guard_name;
+	struct ast_loc guard_loc;
+	struct m_listen *listen;
+	size_t nlisten;
+	struct m_cert *certs;
+	size_t ncerts;
+	char *ca_file;			/* NULL if not given */
+	struct ast_loc ca_loc;
+	struct m_limits limits;		/* defaults with the limits block */
+	struct m_peer *peers;
+	size_t npeers;
+	struct m_route *routes;
+	size_t nroutes;
+	const char *source;		/* the path given to xedgec */
+	char sha256[65];		/* src_digest() */
+};
+
+/* The value of limit KEY for peer P: its own, else the global one. */
+uint32_t model_peer_limit(const struct model *m, const struct m_peer *p,
+    enum ast_limit_key key);
+
+/* Whether pattern A is the same set of domains as pattern B. */
+int model_pattern_eq(const struct m_pattern *a, const struct m_pattern *b);
+
+/*
+ * Checks that NAME is a lower-case domain name (LDH labels of 1 to 63 bytes,
+ * at most 253 bytes, no trailing dot), or with WILDCARD also "*." followed
+ * by one. Returns 0, or -1 with *WHY set to a static explanation.
+ */
+int model_domain_syntax(const char *name, int wildcard, const char **why);
+
+/* Frees everything M owns and zeroes it. */
+void model_free(struct model *m);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * Writing a generated file: to a temporary name in the target directory,
+ * renamed into place only when complete, with a count of lines written (for
+ * #line directives) and C string quoting.
+ */
+#ifndef XEDGEC_OUT_H
+#define XEDGEC_OUT_H
+
+#include <stdio.h>
+
+struct out {
+	FILE *fp;
+	char *tmp;		/* the temporary path */
+	char *path;		/* the final path */
+	unsigned long line;	/* lines completed so far */
+	int failed;
+};
+
+/* Starts DIR/NAME. Returns 0, or -1 after reporting why. */
+int out_open(struct out *o, const char *dir, const char *name);
+
+void out_printf(struct out *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Writes S as a C string literal (quotes included); NULL as NULL. */
+void out_cstring(struct out *o, const char *s);
+
+/* Writes #line directives: back to a place in the policy, or back to the
+ * generated file itself (named by its base name). */
+void out_line_policy(struct out *o, const char *file, int line);
+void out_line_self(struct out *o, const char *name);
+
+/* Finishes the file and renames it into place (COMMIT), or removes it.
+ * Returns 0, or -1 after reporting an error. */
+int out_close(struct out *o, int commit);
+
+#endif

@@ -1,0 +1,491 @@
+/*
+ * The grammar of the policy language (see xedge.policy(5)). The parser
+ * builds the syntax tree of one source file; includes are expanded and names
+ * resolved by later passes. A syntax error is reported with its location and
+ * the parser recovers at the next ';' or '}', so that every statement in the
+ * file is checked.
+ */
+%code requires {
+#include "ast.h"
+
+/* What the parser of one file builds. */
+struct parse_ctx {
+	const struct src_file *src;
+	struct ast_stmt *head;
+	struct ast_stmt **tail;
+};
+}
+
+%code provides {
+/* Parses SRC and appends its statements to *OUT (caller frees with
+ * ast_free_stmts). Returns 0, or -1 after reporting errors. */
+int parse_source(const struct src_file *src, struct ast_stmt **out);
+}
+
+%code {
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "lexer.h"
+#include "source.h"
+#include "xmalloc.h"
+
+int yylex(YYSTYPE *, YYLTYPE *, void *);
+static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
+static void parse_add(struct parse_ctx *, struct ast_stmt *);
+static struct ast_value *parse_value(enum ast_value_kind, const YYLTYPE *,
+    char *, uint64_t);
+static struct ast_item *parse_item(enum ast_item_kind, const YYLTYPE *,
+    int, struct ast_value *);
+static void parse_reserved(char *, const YYLTYPE *);
+static void parse_skip_block(void *);
+
+/* Locations carry their file; an empty rule sits just after what precedes. */
+#define YYLLOC_DEFAULT(Cur, Rhs, N)					\
+	do {								\
+		if (N) {						\
+			(Cur).file = YYRHSLOC(Rhs, 1).file;		\
+			(Cur).first_line = YYRHSLOC(Rhs, 1).first_line;	\
+			(Cur).first_column = YYRHSLOC(Rhs, 1).first_column; \
+			(Cur).last_line = YYRHSLOC(Rhs, N).last_line;	\
+			(Cur).last_column = YYRHSLOC(Rhs, N).last_column; \
+		} else {						\
+			(Cur).file = YYRHSLOC(Rhs, 0).file;		\
+			(Cur).first_line = (Cur).last_line =		\
+			    YYRHSLOC(Rhs, 0).last_line;			\
+			(Cur).first_column = (Cur).last_column =	\
+			    YYRHSLOC(Rhs, 0).last_column;		\
+		}							\
+	} while (0)
+}
+
+%define api.pure full
+%define api.location.type {struct ast_loc}
+%define parse.error custom
+%locations
+%param {void *scanner}
+%parse-param {struct parse_ctx *ctx}
+
+%initial-action {
+	@$.file = ctx->src;
+	@$.first_line = @$.last_line = 1;
+	@$.first_column = @$.last_column = 1;
+}
+
+%union {
+	char *str;
+	uint64_t num;
+	int flag;
+	struct ast_value *val;
+	struct ast_item *item;
+}
+
+%token <str> STRING "string" IDENT "identifier" ADDRESS "address"
+%token <str> RESERVED "reserved keyword"
+%token <num> NUMBER "number" DURATION "duration" SIZE "size"
+%token POLICY "policy" INCLUDE "include" DEFINE "define" GUARD "guard"
+%token LISTEN "listen" PORT "port" DIRECT_TLS "direct-tls"
+%token CERTIFICATE "certificate" FILE_KW "file" KEY "key"
+%token CA_BUNDLE "ca-bundle" LIMITS "limits" STANZA_SIZE "stanza-size"
+%token QUEUE_LENGTH "queue-length" CONNECT_TIMEOUT "connect-timeout"
+%token NEGOTIATE_TIMEOUT "negotiate-timeout" IDLE_TIMEOUT "idle-timeout"
+%token KEEPALIVE "keepalive" PEER "peer" DOMAIN "domain" CONNECT "connect"
+%token SRV "srv" NONE "none" PROTOCOL "protocol" S2S "s2s" GCXP "gcxp"
+%token TLS "tls" REQUIRED "required" OPTIONAL "optional"
+%token STARTTLS "starttls" AUTH "auth" DIALBACK "dialback" OR "or"
+%token FORCE_INSECURE "force-insecure" ORIGINATES "originates"
+%token ROUTE "route" DEFAULT "default" VIA "via"
+%token YYEOF 0 "end of file"
+
+%type <val> value values port_opt key_opt
+%type <item> guard_items guard_item guard_block peer_items peer_item
+%type <item> peer_block limit_items limit_item limit_block
+%type <flag> listen_opt limit_key tls_mode auth_methods force_opt
+
+%destructor { free($$); } <str>
+%destructor { ast_free_values($$); } <val>
+%destructor { ast_free_items($$); } <item>
+
+%%
+
+file		: %empty
+		| file stmt
+		| file error ';'		{ parse_skip_block(scanner); yyerrok; }
+		| file error '}'		{ parse_skip_block(scanner); yyerrok; }
+		;
+
+stmt		: POLICY value ';' {
+			struct ast_stmt *st = ast_stmt_new(STMT_POLICY, &@1);
+
+			st->value = $2;
+			parse_add(ctx, st);
+		}
+		| INCLUDE STRING ';' {
+			struct ast_stmt *st = ast_stmt_new(STMT_INCLUDE, &@1);
+
+			st->value = parse_value(AST_STRING, &@2, $2, 0);
+			parse_add(ctx, st);
+		}
+		| DEFINE IDENT '=' value ';' {
+			struct ast_stmt *st = ast_stmt_new(STMT_DEFINE, &@1);
+
+			st->name = $2;
+			st->name_loc = @2;
+			st->value = $4;
+			parse_add(ctx, st);
+		}
+		| GUARD value guard_block {
+			struct ast_stmt *st = ast_stmt_new(STMT_GUARD, &@1);
+
+			st->value = $2;
+			st->items = $3;
+			parse_add(ctx, st);
+		}
+		| LIMITS limit_block {
+			struct ast_stmt *st = ast_stmt_new(STMT_LIMITS, &@1);
+
+			st->items = $2;
+			parse_add(ctx, st);
+		}
+		| PEER IDENT peer_block {
+			struct ast_stmt *st = ast_stmt_new(STMT_PEER, &@1);
+
+			st->name = $2;
+			st->name_loc = @2;
+			st->items = $3;
+			parse_add(ctx, st);
+		}
+		| ROUTE value VIA IDENT ';' {
+			struct ast_stmt *st = ast_stmt_new(STMT_ROUTE, &@1);
+
+			st->value = $2;
+			st->name = $4;
+			st->name_loc = @4;
+			parse_add(ctx, st);
+		}
+		| ROUTE DEFAULT VIA IDENT ';' {
+			struct ast_stmt *st = ast_stmt_new(STMT_ROUTE, &@1);
+
+			st->loc.last_line = @2.last_line;
+			st->loc.last_column = @2.last_column;
+			st->name = $4;
+			st->name_loc = @4;
+			parse_add(ctx, st);
+		}
+		| RESERVED reserved_tail { parse_reserved($1, &@1); }
+		;
+
+guard_block	: '{' guard_items '}'		{ $$ = $2; }
+		| '{' guard_items error '}'	{ $$ = $2; yyerrok; }
+		;
+
+guard_items	: %empty			{ $$ = NULL; }
+		| guard_items guard_item	{ $$ = ast_item_append($1, $2); }
+		| guard_items error ';'		{ $$ = $1; yyerrok; }
+		;
+
+guard_item	: LISTEN value port_opt listen_opt ';' {
+			$$ = parse_item(ITEM_LISTEN, &@$, $4, $2);
+			$$->port = $3;
+		}
+		| CERTIFICATE value FILE_KW value key_opt ';' {
+			$$ = parse_item(ITEM_CERTIFICATE, &@$, 0, $2);
+			$$->file = $4;
+			$$->key = $5;
+		}
+		| CA_BUNDLE value ';' {
+			$$ = parse_item(ITEM_CA_BUNDLE, &@$, 0, $2);
+		}
+		| RESERVED reserved_tail {
+			parse_reserved($1, &@1);
+			$$ = NULL;
+		}
+		;
+
+port_opt	: %empty			{ $$ = NULL; }
+		| PORT value			{ $$ = $2; }
+		;
+
+listen_opt	: %empty			{ $$ = 0; }
+		| DIRECT_TLS			{ $$ = 1; }
+		;
+
+key_opt		: %empty			{ $$ = NULL; }
+		| KEY value			{ $$ = $2; }
+		;
+
+peer_block	: '{' peer_items '}'		{ $$ = $2; }
+		| '{' peer_items error '}'	{ $$ = $2; yyerrok; }
+		;
+
+peer_items	: %empty			{ $$ = NULL; }
+		| peer_items peer_item		{ $$ = ast_item_append($1, $2); }
+		| peer_items error ';'		{ $$ = $1; yyerrok; }
+		;
+
+peer_item	: DOMAIN values ';' {
+			$$ = parse_item(ITEM_DOMAIN, &@$, 0, $2);
+		}
+		| CONNECT value port_opt ';' {
+			$$ = parse_item(ITEM_CONNECT, &@$, CONNECT_STATIC, $2);
+			$$->port = $3;
+		}
+		| CONNECT SRV ';' {
+			$$ = parse_item(ITEM_CONNECT, &@$, CONNECT_SRV, NULL);
+		}
+		| CONNECT NONE ';' {
+			$$ = parse_item(ITEM_CONNECT, &@$, CONNECT_NONE, NULL);
+		}
+		| PROTOCOL S2S ';' {
+			$$ = parse_item(ITEM_PROTOCOL, &@$, PROTO_S2S, NULL);
+		}
+		| PROTOCOL GCXP ';' {
+			$$ = parse_item(ITEM_PROTOCOL, &@$, PROTO_GCXP, NULL);
+		}
+		| TLS REQUIRED tls_mode ';' {
+			$$ = parse_item(ITEM_TLS, &@$, TLS_REQUIRED, NULL);
+			$$->arg2 = $3;
+		}
+		| TLS OPTIONAL tls_mode ';' {
+			$$ = parse_item(ITEM_TLS, &@$, TLS_OPTIONAL, NULL);
+			$$->arg2 = $3;
+		}
+		| AUTH auth_methods force_opt ';' {
+			$$ = parse_item(ITEM_AUTH, &@$, $2, NULL);
+			$$->arg2 = $3;
+		}
+		| ORIGINATES values ';' {
+			$$ = parse_item(ITEM_ORIGINATES, &@$, 0, $2);
+		}
+		| LIMITS limit_block {
+			$$ = parse_item(ITEM_LIMITS, &@1, 0, NULL);
+			$$->sub = $2;
+		}
+		| RESERVED reserved_tail {
+			parse_reserved($1, &@1);
+			$$ = NULL;
+		}
+		;
+
+tls_mode	: %empty			{ $$ = TLS_MODE_DEFAULT; }
+		| STARTTLS			{ $$ = TLS_MODE_STARTTLS; }
+		| DIRECT_TLS			{ $$ = TLS_MODE_DIRECT; }
+		;
+
+auth_methods	: CERTIFICATE			{ $$ = AUTH_CERTIFICATE; }
+		| DIALBACK			{ $$ = AUTH_DIALBACK; }
+		| CERTIFICATE OR DIALBACK {
+			$$ = AUTH_CERTIFICATE | AUTH_DIALBACK;
+		}
+		| DIALBACK OR CERTIFICATE {
+			$$ = AUTH_CERTIFICATE | AUTH_DIALBACK;
+		}
+		;
+
+force_opt	: %empty			{ $$ = 0; }
+		| FORCE_INSECURE		{ $$ = 1; }
+		;
+
+limit_block	: '{' limit_items '}'		{ $$ = $2; }
+		| '{' limit_items error '}'	{ $$ = $2; yyerrok; }
+		;
+
+limit_items	: %empty			{ $$ = NULL; }
+		| limit_items limit_item	{ $$ = ast_item_append($1, $2); }
+		| limit_items error ';'		{ $$ = $1; yyerrok; }
+		;
+
+limit_item	: limit_key value ';' {
+			$$ = parse_item(ITEM_LIMIT, &@$, $1, $2);
+		}
+		;
+
+limit_key	: STANZA_SIZE			{ $$ = LIMIT_STANZA_SIZE; }
+		| QUEUE_LENGTH			{ $$ = LIMIT_QUEUE_LENGTH; }
+		| CONNECT_TIMEOUT		{ $$ = LIMIT_CONNECT_TIMEOUT; }
+		| NEGOTIATE_TIMEOUT		{ $$ = LIMIT_NEGOTIATE_TIMEOUT; }
+		| IDLE_TIMEOUT			{ $$ = LIMIT_IDLE_TIMEOUT; }
+		| KEEPALIVE			{ $$ = LIMIT_KEEPALIVE; }
+		;
+
+values		: value
+		| values ',' value		{ $$ = ast_value_append($1, $3); }
+		;
+
+value		: STRING	{ $$ = parse_value(AST_STRING, &@1, $1, 0); }
+		| ADDRESS	{ $$ = parse_value(AST_ADDRESS, &@1, $1, 0); }
+		| IDENT		{ $$ = parse_value(AST_NAME, &@1, $1, 0); }
+		| NUMBER	{ $$ = parse_value(AST_NUMBER, &@1, NULL, $1); }
+		| DURATION	{ $$ = parse_value(AST_DURATION, &@1, NULL, $1); }
+		| SIZE		{ $$ = parse_value(AST_SIZE, &@1, NULL, $1); }
+		;
+
+/*
+ * The statements reserved for later (filter, label-policy, clearance,
+ * alert, test) are read as any balanced run of tokens ending in ';' or a
+ * '{ ... }' block, so that the rest of the file is still checked.
+ */
+reserved_tail	: soup_words ';'
+		| soup_words '{' soup '}'
+		;
+
+soup_words	: %empty
+		| soup_words soup_word
+		;
+
+soup		: %empty
+		| soup soup_word
+		| soup ';'
+		| soup '{' soup '}'
+		;
+
+soup_word	: STRING { free($1); } | IDENT { free($1); }
+		| ADDRESS { free($1); } | RESERVED { free($1); }
+		| NUMBER | DURATION | SIZE | '=' | ','
+		| POLICY | INCLUDE | DEFINE | GUARD | LISTEN | PORT
+		| DIRECT_TLS | CERTIFICATE | FILE_KW | KEY | CA_BUNDLE
+		| LIMITS | STANZA_SIZE | QUEUE_LENGTH | CONNECT_TIMEOUT
+		| NEGOTIATE_TIMEOUT | IDLE_TIMEOUT | KEEPALIVE | PEER | DOMAIN
+		| CONNECT | SRV | NONE | PROTOCOL | S2S | GCXP | TLS
+		| REQUIRED | OPTIONAL | STARTTLS | AUTH | DIALBACK | OR
+		| FORCE_INSECURE | ORIGINATES | ROUTE | DEFAULT | VIA
+		;
+
+%%
+
+static void
+parse_add(struct parse_ctx *ctx, struct ast_stmt *st)
+{
+	*ctx->tail = st;
+	ctx->tail = &st->next;
+}
+
+static struct ast_value *
+parse_value(enum ast_value_kind kind, const YYLTYPE *loc, char *str,
+    uint64_t num)
+{
+	struct ast_value *v = ast_value_new(kind, loc);
+
+	v->str = str;
+	v->num = num;
+	return v;
+}
+
+static struct ast_item *
+parse_item(enum ast_item_kind kind, const YYLTYPE *loc, int arg,
+    struct ast_value *vals)
+{
+	struct ast_item *it = ast_item_new(kind, loc);
+
+	it->arg = arg;
+	it->vals = vals;
+	return it;
+}
+
+/*
+ * After a syntax error at the top level, skips to the end of the block it
+ * stopped in, if any: the error was in the head of a block statement ("peer
+ * default {"), whose items mean nothing on their own.
+ */
+static void
+parse_skip_block(void *scanner)
+{
+	YYSTYPE val;
+	YYLTYPE loc;
+	int tok;
+
+	while (lex_depth(scanner) > 0) {
+		tok = yylex(&val, &loc, scanner);
+		if (tok == YYEOF)
+			break;
+		if (tok == STRING || tok == IDENT || tok == ADDRESS ||
+		    tok == RESERVED)
+			free(val.str);
+	}
+}
+
+/* Rejects a statement whose shape is reserved for a later version. */
+static void
+parse_reserved(char *keyword, const YYLTYPE *loc)
+{
+	diag_error(loc, "'%s' is not supported yet", keyword);
+	free(keyword);
+}
+
+/*
+ * Writes into BUF the name of token KIND as messages show it: keywords and
+ * punctuation quoted ('peer', ';'), classes of tokens bare (string).
+ */
+static void
+parse_token_name(yysymbol_kind_t kind, char *buf, size_t size)
+{
+	const char *name = yysymbol_name(kind);
+	size_t len = strlen(name);
+
+	if (name[0] == '"' && len >= 2) {
+		name++;
+		len -= 2;
+	}
+	if (kind >= YYSYMBOL_POLICY && kind <= YYSYMBOL_VIA)
+		snprintf(buf, size, "'%.*s'", (int)len, name);
+	else
+		snprintf(buf, size, "%.*s", (int)len, name);
+}
+
+/*
+ * Reports a syntax error as "unexpected X, expecting Y or Z" at the
+ * location of the unexpected token.
+ */
+static int
+yyreport_syntax_error(const yypcontext_t *pctx, void *scanner,
+    struct parse_ctx *ctx)
+{
+	enum { NEXPECTED = 4 };
+	yysymbol_kind_t expected[NEXPECTED];
+	char msg[512], name[64];
+	int n, i;
+	size_t used;
+
+	(void)scanner;
+	(void)ctx;
+	parse_token_name(yypcontext_token(pctx), name, sizeof(name));
+	used = (size_t)snprintf(msg, sizeof(msg), "unexpected %s", name);
+	n = yypcontext_expected_tokens(pctx, expected, NEXPECTED);
+	for (i = 0; n > 0 && i < n && used < sizeof(msg); i++) {
+		parse_token_name(expected[i], name, sizeof(name));
+		used += (size_t)snprintf(msg + used, sizeof(msg) - used,
+		    "%s%s", i == 0 ? ", expecting " : " or ", name);
+	}
+	diag_error(yypcontext_location(pctx), "syntax error, %s", msg);
+	return 0;
+}
+
+static void
+yyerror(YYLTYPE *loc, void *scanner, struct parse_ctx *ctx, const char *msg)
+{
+	(void)scanner;
+	(void)ctx;
+	diag_error(loc, "%s", msg);
+}
+
+int
+parse_source(const struct src_file *src, struct ast_stmt **out)
+{
+	struct parse_ctx ctx = { src, NULL, NULL };
+	struct lex_state ls;
+	unsigned before = diag_errors();
+	void *scanner;
+	int rc;
+
+	ctx.tail = &ctx.head;
+	if (lex_open(&scanner, &ls, src) == -1) {
+		diag_error(NULL, "%s: cannot start the scanner", src->path);
+		return -1;
+	}
+	rc = yyparse(scanner, &ctx);
+	lex_close(scanner);
+	*out = ast_stmt_append(*out, ctx.head);
+	return rc != 0 || diag_errors() != before ? -1 : 0;
+}

@@ -1,0 +1,183 @@
+/*
+ * The canonical printer (see print.h). The order is: policy, guard
+ * (listen, certificate, ca-bundle), limits (all six keys), each peer in
+ * policy order (domain, connect, protocol, tls, auth, originates if given,
+ * limits it overrides), routes in policy order with the default last.
+ */
+#include <arpa/inet.h>
+
+#include "print.h"
+
+static void
+print_string(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', fp);
+		fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+/* A dotted IPv4 address is written bare, anything else as a string. */
+static void
+print_host(FILE *fp, const char *host)
+{
+	unsigned char buf[4];
+
+	if (inet_pton(AF_INET, host, buf) == 1)
+		fputs(host, fp);
+	else
+		print_string(fp, host);
+}
+
+/* A duration in the largest unit that divides it. */
+static void
+print_duration(FILE *fp, uint32_t v)
+{
+	if (v != 0 && v % 86400 == 0)
+		fprintf(fp, "%lud", (unsigned long)(v / 86400));
+	else if (v != 0 && v % 3600 == 0)
+		fprintf(fp, "%luh", (unsigned long)(v / 3600));
+	else if (v != 0 && v % 60 == 0)
+		fprintf(fp, "%lum", (unsigned long)(v / 60));
+	else
+		fprintf(fp, "%lus", (unsigned long)v);
+}
+
+/* A size in the largest binary unit that divides it, else in bytes. */
+static void
+print_size(FILE *fp, uint32_t v)
+{
+	if (v != 0 && v % (1024u * 1024 * 1024) == 0)
+		fprintf(fp, "%luGiB", (unsigned long)(v >> 30));
+	else if (v != 0 && v % (1024u * 1024) == 0)
+		fprintf(fp, "%luMiB", (unsigned long)(v >> 20));
+	else if (v != 0 && v % 1024 == 0)
+		fprintf(fp, "%luKiB", (unsigned long)(v >> 10));
+	else
+		fprintf(fp, "%lu", (unsigned long)v);
+}
+
+static void
+print_limits(FILE *fp, const char *indent, const struct m_limits *l,
+    unsigned mask)
+{
+	int k;
+
+	fprintf(fp, "%slimits {\n", indent);
+	for (k = 0; k < LIMIT_COUNT; k++) {
+		if (!(mask & (1u << k)))
+			continue;
+		fprintf(fp, "%s\t%s ", indent, ast_limit_name(k));
+		if (k == LIMIT_STANZA_SIZE)
+			print_size(fp, l->v[k]);
+		else if (k == LIMIT_QUEUE_LENGTH)
+			fprintf(fp, "%lu", (unsigned long)l->v[k]);
+		else
+			print_duration(fp, l->v[k]);
+		fprintf(fp, ";\n");
+	}
+	fprintf(fp, "%s}\n", indent);
+}
+
+static void
+print_guard(FILE *fp, const struct model *m)
+{
+	size_t i;
+
+	fputs("\nguard ", fp);
+	print_string(fp, m->guard_name);
+	fputs(" {\n", fp);
+	for (i = 0; i < m->nlisten; i++) {
+		fputs("\tlisten ", fp);
+		print_host(fp, m->listen[i].host);
+		fprintf(fp, " port %u%s;\n", m->listen[i].port,
+		    m->listen[i].direct_tls ? " direct-tls" : "");
+	}
+	for (i = 0; i < m->ncerts; i++) {
+		fputs("\tcertificate ", fp);
+		print_string(fp, m->certs[i].domain.name);
+		fputs(" file ", fp);
+		print_string(fp, m->certs[i].file);
+		fputs(" key ", fp);
+		print_string(fp, m->certs[i].key);
+		fputs(";\n", fp);
+	}
+	if (m->ca_file != NULL) {
+		fputs("\tca-bundle ", fp);
+		print_string(fp, m->ca_file);
+		fputs(";\n", fp);
+	}
+	fputs("}\n", fp);
+}
+
+static void
+print_peer(FILE *fp, const struct m_peer *p)
+{
+	size_t i;
+
+	fprintf(fp, "\npeer %s {\n", p->name);
+	for (i = 0; i < p->ndomains; i++) {
+		fputs("\tdomain ", fp);
+		print_string(fp, p->domains[i].name);
+		fputs(";\n", fp);
+	}
+	if (p->connect == CONNECT_STATIC) {
+		fputs("\tconnect ", fp);
+		print_host(fp, p->host);
+		fprintf(fp, " port %u;\n", p->port);
+	} else
+		fprintf(fp, "\tconnect %s;\n",
+		    p->connect == CONNECT_SRV ? "srv" : "none");
+	fprintf(fp, "\tprotocol %s;\n", p->protocol == PROTO_GCXP ? "gcxp" :
+	    "s2s");
+	fprintf(fp, "\ttls %s %s;\n", p->tls == TLS_OPTIONAL ? "optional" :
+	    "required", p->tls_mode == TLS_MODE_DIRECT ? "direct-tls" :
+	    "starttls");
+	fprintf(fp, "\tauth %s%s;\n",
+	    p->auth == (AUTH_CERTIFICATE | AUTH_DIALBACK) ?
+	    "certificate or dialback" : p->auth == AUTH_DIALBACK ?
+	    "dialback" : "certificate",
+	    p->force_insecure && (p->auth & AUTH_DIALBACK) &&
+	    p->tls == TLS_OPTIONAL ? " force-insecure" : "");
+	for (i = 0; p->origins_given && i < p->norigins; i++) {
+		fputs("\toriginates ", fp);
+		print_string(fp, p->origins[i].name);
+		fputs(";\n", fp);
+	}
+	if (p->limits.set != 0)
+		print_limits(fp, "\t", &p->limits, p->limits.set);
+	fputs("}\n", fp);
+}
+
+void
+print_policy(FILE *fp, const struct model *m)
+{
+	size_t i;
+	int nl = 1;
+
+	fputs("policy ", fp);
+	print_string(fp, m->name);
+	fputs(";\n", fp);
+	print_guard(fp, m);
+	fputc('\n', fp);
+	print_limits(fp, "", &m->limits, (1u << LIMIT_COUNT) - 1);
+	for (i = 0; i < m->npeers; i++)
+		print_peer(fp, &m->peers[i]);
+	for (i = 0; i < m->nroutes; i++) {
+		if (m->routes[i].is_default)
+			continue;
+		fputs(nl ? "\nroute " : "route ", fp);
+		nl = 0;
+		print_string(fp, m->routes[i].pattern.name);
+		fprintf(fp, " via %s;\n", m->peers[m->routes[i].peer].name);
+	}
+	for (i = 0; i < m->nroutes; i++) {
+		if (!m->routes[i].is_default)
+			continue;
+		fprintf(fp, "%sroute default via %s;\n", nl ? "\n" : "",
+		    m->peers[m->routes[i].peer].name);
+	}
+}

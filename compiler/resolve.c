@@ -1,0 +1,601 @@
+/*
+ * Resolution of the syntax tree into the model (see resolve.h).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "resolve.h"
+#include "source.h"
+#include "xmalloc.h"
+
+/* Defaults of the global limits, as documented in xedge.policy(5). */
+static const uint32_t resolve_default_limits[LIMIT_COUNT] = {
+	[LIMIT_STANZA_SIZE] = 256 * 1024,
+	[LIMIT_QUEUE_LENGTH] = 1000,
+	[LIMIT_CONNECT_TIMEOUT] = 10,
+	[LIMIT_NEGOTIATE_TIMEOUT] = 30,
+	[LIMIT_IDLE_TIMEOUT] = 600,
+	[LIMIT_KEEPALIVE] = 60,
+};
+
+/* What a place in the grammar accepts. */
+enum resolve_want {
+	WANT_STRING,
+	WANT_HOST,
+	WANT_NUMBER,
+	WANT_SIZE,
+	WANT_DURATION
+};
+
+enum resolve_state { DEF_NEW, DEF_BUSY, DEF_DONE, DEF_BROKEN };
+
+struct resolve_def {
+	const struct ast_stmt *st;
+	enum resolve_state state;
+	int used;
+};
+
+struct resolver {
+	struct resolve_def *defs;
+	size_t ndefs;
+	struct model *m;
+};
+
+static struct resolve_def *
+resolve_find_def(struct resolver *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->ndefs; i++)
+		if (strcmp(r->defs[i].st->name, name) == 0)
+			return &r->defs[i];
+	return NULL;
+}
+
+/*
+ * Follows V through the constants it names to a literal. Returns the
+ * literal, or NULL after reporting an undefined constant or a cycle. *DEF
+ * is set to the last constant followed (NULL for a literal).
+ */
+static const struct ast_value *
+resolve_follow(struct resolver *r, const struct ast_value *v,
+    struct resolve_def **def)
+{
+	const struct ast_value *lit;
+	struct resolve_def *d;
+
+	*def = NULL;
+	if (v->kind != AST_NAME)
+		return v;
+	if ((d = resolve_find_def(r, v->str)) == NULL) {
+		diag_error(&v->loc, "undefined constant '%s'", v->str);
+		return NULL;
+	}
+	d->used = 1;
+	switch (d->state) {
+	case DEF_BROKEN:
+		return NULL;
+	case DEF_BUSY:
+		diag_error(&d->st->name_loc, "constant '%s' is defined in "
+		    "terms of itself", d->st->name);
+		d->state = DEF_BROKEN;
+		return NULL;
+	default:
+		break;
+	}
+	d->state = DEF_BUSY;
+	lit = resolve_follow(r, d->st->value, def);
+	if (d->state == DEF_BROKEN)
+		return NULL;
+	d->state = lit == NULL ? DEF_BROKEN : DEF_DONE;
+	*def = d;
+	return lit;
+}
+
+static const char *
+resolve_kind_name(enum ast_value_kind kind)
+{
+	switch (kind) {
+	case AST_NUMBER:
+		return "a number";
+	case AST_DURATION:
+		return "a duration";
+	case AST_SIZE:
+		return "a size";
+	case AST_STRING:
+		return "a string";
+	case AST_ADDRESS:
+		return "an address";
+	default:
+		return "a name";
+	}
+}
+
+/*
+ * Returns the literal V stands for if it is of a kind WANT accepts, else
+ * NULL after reporting the mismatch at V.
+ */
+static const struct ast_value *
+resolve_as(struct resolver *r, const struct ast_value *v,
+    enum resolve_want want)
+{
+	static const char *const wanted[] = {
+		[WANT_STRING] = "a string",
+		[WANT_HOST] = "an address or a string",
+		[WANT_NUMBER] = "a number",
+		[WANT_SIZE] = "a size (like 64KiB) or a number of bytes",
+		[WANT_DURATION] = "a duration (like 30s, 5m, 1h or 1d)",
+	};
+	const struct ast_value *lit;
+	struct resolve_def *def;
+	int ok;
+
+	if ((lit = resolve_follow(r, v, &def)) == NULL)
+		return NULL;
+	switch (want) {
+	case WANT_STRING:
+		ok = lit->kind == AST_STRING;
+		break;
+	case WANT_HOST:
+		ok = lit->kind == AST_STRING || lit->kind == AST_ADDRESS;
+		break;
+	case WANT_NUMBER:
+		ok = lit->kind == AST_NUMBER;
+		break;
+	case WANT_SIZE:
+		ok = lit->kind == AST_SIZE || lit->kind == AST_NUMBER;
+		break;
+	default:
+		ok = lit->kind == AST_DURATION;
+		break;
+	}
+	if (ok)
+		return lit;
+	diag_error(&v->loc, "expected %s, found %s", wanted[want],
+	    resolve_kind_name(lit->kind));
+	if (def != NULL)
+		diag_note(&def->st->name_loc, "'%s' is defined here",
+		    def->st->name);
+	return NULL;
+}
+
+/* Returns a copy of the string V stands for (caller frees), or NULL. */
+static char *
+resolve_string(struct resolver *r, const struct ast_value *v,
+    enum resolve_want want)
+{
+	const struct ast_value *lit = resolve_as(r, v, want);
+
+	return lit == NULL ? NULL : xstrdup(lit->str);
+}
+
+/* Sets *PORT from V (1 to 65535). Returns 0, or -1 after an error. */
+static int
+resolve_port(struct resolver *r, const struct ast_value *v, uint16_t *port)
+{
+	const struct ast_value *lit = resolve_as(r, v, WANT_NUMBER);
+
+	if (lit == NULL)
+		return -1;
+	if (lit->num < 1 || lit->num > 65535) {
+		diag_error(&v->loc, "port %llu out of range (1 to 65535)",
+		    (unsigned long long)lit->num);
+		return -1;
+	}
+	*port = (uint16_t)lit->num;
+	return 0;
+}
+
+/*
+ * Sets *PAT from the domain pattern V (lower-cased; "*.x" only if WILDCARD
+ * allows). Returns 0, or -1 after an error.
+ */
+static int
+resolve_pattern(struct resolver *r, const struct ast_value *v,
+    int wildcard, struct m_pattern *pat)
+{
+	const char *why;
+	char *name, *p;
+
+	if ((name = resolve_string(r, v, WANT_STRING)) == NULL)
+		return -1;
+	for (p = name; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (model_domain_syntax(name, wildcard, &why) == -1) {
+		diag_error(&v->loc, "invalid domain '%s': %s", name, why);
+		free(name);
+		return -1;
+	}
+	pat->name = name;
+	pat->wildcard = strncmp(name, "*.", 2) == 0;
+	pat->loc = v->loc;
+	return 0;
+}
+
+/*
+ * Appends the patterns in list V to *PATS (*N of them), refusing one that
+ * is already there.
+ */
+static void
+resolve_patterns(struct resolver *r, const struct ast_value *v,
+    struct m_pattern **pats, size_t *n, const char *what)
+{
+	struct m_pattern pat;
+	size_t i;
+
+	for (; v != NULL; v = v->next) {
+		if (resolve_pattern(r, v, 1, &pat) == -1)
+			continue;
+		for (i = 0; i < *n; i++)
+			if (model_pattern_eq(&(*pats)[i], &pat))
+				break;
+		if (i < *n) {
+			diag_error(&pat.loc, "duplicate %s '%s'", what,
+			    pat.name);
+			diag_note(&(*pats)[i].loc, "first given here");
+			free(pat.name);
+			continue;
+		}
+		*pats = xreallocarray(*pats, *n + 1, sizeof(**pats));
+		(*pats)[(*n)++] = pat;
+	}
+}
+
+/*
+ * Reports item IT as a repetition if *FIRST is already set (an item that
+ * may appear only once in WHERE), else remembers it. Returns 0 for the
+ * first, -1 for a repetition.
+ */
+static int
+resolve_once(const struct ast_item *it, const struct ast_item **first,
+    const char *what, const char *where)
+{
+	if (*first != NULL) {
+		diag_error(&it->loc, "duplicate '%s' in %s", what, where);
+		diag_note(&(*first)->loc, "first given here");
+		return -1;
+	}
+	*first = it;
+	return 0;
+}
+
+/* Fills L from the limit items IT of block WHERE. */
+static void
+resolve_limits(struct resolver *r, const struct ast_item *it,
+    struct m_limits *l, const char *where)
+{
+	static const enum resolve_want want[LIMIT_COUNT] = {
+		[LIMIT_STANZA_SIZE] = WANT_SIZE,
+		[LIMIT_QUEUE_LENGTH] = WANT_NUMBER,
+		[LIMIT_CONNECT_TIMEOUT] = WANT_DURATION,
+		[LIMIT_NEGOTIATE_TIMEOUT] = WANT_DURATION,
+		[LIMIT_IDLE_TIMEOUT] = WANT_DURATION,
+		[LIMIT_KEEPALIVE] = WANT_DURATION,
+	};
+	const struct ast_item *first[LIMIT_COUNT] = { NULL };
+	const struct ast_value *lit;
+
+	for (; it != NULL; it = it->next) {
+		if (resolve_once(it, &first[it->arg],
+		    ast_limit_name(it->arg), where) == -1)
+			continue;
+		if ((lit = resolve_as(r, it->vals, want[it->arg])) == NULL)
+			continue;
+		l->v[it->arg] = (uint32_t)lit->num;
+		l->set |= 1u << it->arg;
+		l->loc[it->arg] = it->vals->loc;
+	}
+}
+
+static void
+resolve_guard(struct resolver *r, const struct ast_stmt *st)
+{
+	const struct ast_item *it, *ca = NULL;
+	struct model *m = r->m;
+	struct m_listen *ls;
+	struct m_cert *c;
+
+	m->has_guard = 1;
+	m->guard_loc = st->loc;
+	m->guard_name = resolve_string(r, st->value, WANT_STRING);
+	for (it = st->items; it != NULL; it = it->next) {
+		switch (it->kind) {
+		case ITEM_LISTEN:
+			m->listen = xreallocarray(m->listen, m->nlisten + 1,
+			    sizeof(*m->listen));
+			ls = &m->listen[m->nlisten++];
+			memset(ls, 0, sizeof(*ls));
+			ls->loc = it->loc;
+			ls->direct_tls = it->arg;
+			ls->port = it->arg ? MODEL_PORT_DIRECT :
+			    MODEL_PORT_STARTTLS;
+			ls->host = resolve_string(r, it->vals, WANT_HOST);
+			ls->host_loc = it->vals->loc;
+			if (it->port != NULL)
+				(void)resolve_port(r, it->port, &ls->port);
+			break;
+		case ITEM_CERTIFICATE:
+			m->certs = xreallocarray(m->certs, m->ncerts + 1,
+			    sizeof(*m->certs));
+			c = &m->certs[m->ncerts++];
+			memset(c, 0, sizeof(*c));
+			c->loc = it->loc;
+			(void)resolve_pattern(r, it->vals, 1, &c->domain);
+			c->file = resolve_string(r, it->file, WANT_STRING);
+			if (it->key != NULL)
+				c->key = resolve_string(r, it->key,
+				    WANT_STRING);
+			else if (c->file != NULL)
+				c->key = xstrdup(c->file);
+			break;
+		case ITEM_CA_BUNDLE:
+			if (resolve_once(it, &ca, "ca-bundle", "guard") == 0) {
+				m->ca_file = resolve_string(r, it->vals,
+				    WANT_STRING);
+				m->ca_loc = it->loc;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* Singleton items of a peer block, to report repetitions. */
+struct resolve_peer_seen {
+	const struct ast_item *connect, *protocol, *tls, *auth, *limits;
+};
+
+static void
+resolve_peer_item(struct resolver *r, const struct ast_item *it,
+    struct m_peer *p, struct resolve_peer_seen *seen, const char *where)
+{
+	switch (it->kind) {
+	case ITEM_DOMAIN:
+		resolve_patterns(r, it->vals, &p->domains, &p->ndomains,
+		    "domain");
+		break;
+	case ITEM_ORIGINATES:
+		p->origins_given = 1;
+		resolve_patterns(r, it->vals, &p->origins, &p->norigins,
+		    "originated domain");
+		break;
+	case ITEM_CONNECT:
+		if (resolve_once(it, &seen->connect, "connect", where) == -1)
+			break;
+		p->connect = it->arg;
+		p->connect_loc = it->loc;
+		if (it->arg == CONNECT_STATIC) {
+			p->host = resolve_string(r, it->vals, WANT_HOST);
+			p->host_loc = it->vals->loc;
+			if (it->port != NULL)
+				(void)resolve_port(r, it->port, &p->port);
+		}
+		break;
+	case ITEM_PROTOCOL:
+		if (resolve_once(it, &seen->protocol, "protocol", where) == 0) {
+			p->protocol = it->arg;
+			p->protocol_loc = it->loc;
+		}
+		break;
+	case ITEM_TLS:
+		if (resolve_once(it, &seen->tls, "tls", where) == 0) {
+			p->tls = it->arg;
+			p->tls_mode = it->arg2;
+			p->tls_loc = it->loc;
+		}
+		break;
+	case ITEM_AUTH:
+		if (resolve_once(it, &seen->auth, "auth", where) == 0) {
+			p->auth = (unsigned)it->arg;
+			p->force_insecure = it->arg2;
+			p->auth_loc = it->loc;
+		}
+		break;
+	case ITEM_LIMITS:
+		if (resolve_once(it, &seen->limits, "limits", where) == 0)
+			resolve_limits(r, it->sub, &p->limits, where);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+resolve_peer(struct resolver *r, const struct ast_stmt *st)
+{
+	struct resolve_peer_seen seen = { NULL, NULL, NULL, NULL, NULL };
+	const struct ast_item *it;
+	struct model *m = r->m;
+	struct m_peer *p;
+	char *where;
+	size_t i;
+
+	for (i = 0; i < m->npeers; i++) {
+		if (strcmp(m->peers[i].name, st->name) == 0) {
+			diag_error(&st->name_loc, "duplicate peer '%s'",
+			    st->name);
+			diag_note(&m->peers[i].loc, "first defined here");
+			return;
+		}
+	}
+	m->peers = xreallocarray(m->peers, m->npeers + 1, sizeof(*m->peers));
+	p = &m->peers[m->npeers++];
+	memset(p, 0, sizeof(*p));
+	p->name = xstrdup(st->name);
+	p->loc = st->name_loc;
+	p->connect = CONNECT_NONE;
+	p->protocol = PROTO_S2S;
+	p->tls = TLS_REQUIRED;
+	p->auth = AUTH_CERTIFICATE;
+	p->connect_loc = p->protocol_loc = p->tls_loc = p->auth_loc = p->loc;
+	where = xmalloc(strlen(st->name) + 8);
+	strcpy(where, "peer '");
+	strcat(strcat(where, st->name), "'");
+	for (it = st->items; it != NULL; it = it->next)
+		resolve_peer_item(r, it, p, &seen, where);
+	free(where);
+	if (p->tls_mode == TLS_MODE_DEFAULT)
+		p->tls_mode = TLS_MODE_STARTTLS;
+	if (p->connect == CONNECT_STATIC && p->port == 0)
+		p->port = p->tls_mode == TLS_MODE_DIRECT ? MODEL_PORT_DIRECT :
+		    MODEL_PORT_STARTTLS;
+	if (!p->origins_given) {
+		p->origins = xcalloc(p->ndomains, sizeof(*p->origins));
+		for (p->norigins = 0; p->norigins < p->ndomains; p->norigins++) {
+			p->origins[p->norigins] = p->domains[p->norigins];
+			p->origins[p->norigins].name =
+			    xstrdup(p->domains[p->norigins].name);
+		}
+	}
+}
+
+static void
+resolve_route(struct resolver *r, const struct ast_stmt *st)
+{
+	struct model *m = r->m;
+	struct m_route *rt;
+	size_t i;
+
+	for (i = 0; i < m->npeers; i++)
+		if (strcmp(m->peers[i].name, st->name) == 0)
+			break;
+	if (i == m->npeers) {
+		diag_error(&st->name_loc, "undefined peer '%s'", st->name);
+		return;
+	}
+	m->routes = xreallocarray(m->routes, m->nroutes + 1,
+	    sizeof(*m->routes));
+	rt = &m->routes[m->nroutes];
+	memset(rt, 0, sizeof(*rt));
+	rt->peer = i;
+	rt->loc = st->loc;
+	rt->via_loc = st->name_loc;
+	if (st->value == NULL) {
+		rt->is_default = 1;
+		rt->pattern.loc = st->loc;
+	} else if (resolve_pattern(r, st->value, 1, &rt->pattern) == -1)
+		return;
+	m->nroutes++;
+}
+
+/* Collects the constants of ST into R, refusing duplicates, and checks
+ * that each stands for a literal. */
+static void
+resolve_defines(struct resolver *r, const struct ast_stmt *st)
+{
+	const struct ast_stmt *s;
+	struct resolve_def *d;
+	size_t i;
+
+	for (s = st; s != NULL; s = s->next) {
+		if (s->kind != STMT_DEFINE)
+			continue;
+		if ((d = resolve_find_def(r, s->name)) != NULL) {
+			diag_error(&s->name_loc, "duplicate constant '%s'",
+			    s->name);
+			diag_note(&d->st->name_loc, "first defined here");
+			continue;
+		}
+		r->defs = xreallocarray(r->defs, r->ndefs + 1,
+		    sizeof(*r->defs));
+		r->defs[r->ndefs++] = (struct resolve_def){ s, DEF_NEW, 0 };
+	}
+	for (i = 0; i < r->ndefs; i++) {
+		struct resolve_def *via;
+
+		(void)resolve_follow(r, r->defs[i].st->value, &via);
+		if (r->defs[i].state == DEF_NEW)
+			r->defs[i].state = DEF_DONE;
+	}
+}
+
+/* Handles the policy statement ST, FIRST if it opens the main file. */
+static void
+resolve_policy_stmt(struct resolver *r, const struct ast_stmt *st,
+    int first)
+{
+	struct model *m = r->m;
+
+	if (st->loc.file != src_main())
+		diag_error(&st->loc, "'policy' belongs in the main policy "
+		    "file, not in an included one");
+	else if (m->name != NULL) {
+		diag_error(&st->loc, "duplicate 'policy' statement");
+		diag_note(&m->loc, "first given here");
+	} else if (!first)
+		diag_error(&st->loc, "'policy' must be the first statement");
+	else {
+		m->loc = st->loc;
+		m->name = resolve_string(r, st->value, WANT_STRING);
+		if (m->name == NULL)
+			m->name = xstrdup("");
+	}
+}
+
+int
+resolve_policy(const struct ast_stmt *st, struct model *m)
+{
+	struct resolver r = { NULL, 0, m };
+	const struct ast_stmt *s, *limits = NULL, *guard = NULL;
+	unsigned before = diag_errors();
+	struct ast_loc start = { src_main(), 1, 1, 1, 1 };
+	int policies = 0;
+	size_t i;
+
+	memcpy(m->limits.v, resolve_default_limits, sizeof(m->limits.v));
+	resolve_defines(&r, st);
+	for (s = st; s != NULL; s = s->next) {
+		switch (s->kind) {
+		case STMT_POLICY:
+			resolve_policy_stmt(&r, s, s == st);
+			policies++;
+			break;
+		case STMT_GUARD:
+			if (guard != NULL) {
+				diag_error(&s->loc, "duplicate 'guard' block");
+				diag_note(&guard->loc, "first given here");
+			} else {
+				guard = s;
+				resolve_guard(&r, s);
+			}
+			break;
+		case STMT_LIMITS:
+			if (limits != NULL) {
+				diag_error(&s->loc, "duplicate 'limits' "
+				    "block");
+				diag_note(&limits->loc, "first given here");
+			} else {
+				limits = s;
+				resolve_limits(&r, s->items, &m->limits,
+				    "limits");
+			}
+			break;
+		case STMT_PEER:
+			resolve_peer(&r, s);
+			break;
+		default:
+			break;
+		}
+	}
+	/* Routes name peers, which may be defined after them. */
+	for (s = st; s != NULL; s = s->next)
+		if (s->kind == STMT_ROUTE)
+			resolve_route(&r, s);
+	if (policies == 0)
+		diag_error(st != NULL ? &st->loc : &start,
+		    "missing 'policy' statement at the start of the file");
+	if (m->name == NULL)
+		m->name = xstrdup("");
+	if (!m->has_guard)
+		diag_error(m->loc.file != NULL ? &m->loc : &start,
+		    "missing 'guard' block");
+	for (i = 0; i < r.ndefs; i++)
+		if (!r.defs[i].used && r.defs[i].state != DEF_BROKEN)
+			diag_warning(&r.defs[i].st->name_loc,
+			    "constant '%s' is never used", r.defs[i].st->name);
+	free(r.defs);
+	return diag_errors() == before ? 0 : -1;
+}

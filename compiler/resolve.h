@@ -1,0 +1,17 @@
+/*
+ * Resolution: from the syntax tree to the model. Constants are substituted
+ * (a constant may name another; cycles are errors), values checked against
+ * the type each place expects, names of peers bound, items counted (an item
+ * that may appear once appears once) and defaults applied.
+ */
+#ifndef XEDGEC_RESOLVE_H
+#define XEDGEC_RESOLVE_H
+
+#include "ast.h"
+#include "model.h"
+
+/* Fills M from the statements ST. Returns 0, or -1 after reporting errors
+ * (M is then partly filled; free it with model_free). */
+int resolve_policy(const struct ast_stmt *st, struct model *m);
+
+#endif

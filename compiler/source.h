@@ -1,0 +1,38 @@
+/*
+ * Policy source files: read whole into memory, kept in the order they were
+ * read for the lifetime of the compiler (diagnostics quote their lines, the
+ * digest covers their bytes).
+ */
+#ifndef XEDGEC_SOURCE_H
+#define XEDGEC_SOURCE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct src_file {
+	char *path;		/* as given, or joined to the includer's directory */
+	char *text;		/* LEN bytes and a NUL */
+	size_t len;
+	dev_t dev;		/* identity for include cycle detection */
+	ino_t ino;
+	struct src_file *next;	/* the next file read */
+};
+
+/* Reads PATH and appends it to the files read. Returns the file, or NULL
+ * with errno set. */
+struct src_file *src_load(const char *path);
+
+/* The first file read (the main policy file), or NULL. */
+const struct src_file *src_main(void);
+
+/*
+ * Writes into HEX (65 bytes) the policy digest: SHA-256 over, for each file
+ * in the order read, its length in bytes as a decimal number, a newline, and
+ * its bytes. Returns 0, or -1 if libcrypto fails.
+ */
+int src_digest(char hex[65]);
+
+/* Frees every file read. */
+void src_free_all(void);
+
+#endif

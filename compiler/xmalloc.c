@@ -1,0 +1,67 @@
+/*
+ * Allocation that cannot fail (see xmalloc.h). Each function returns memory
+ * the caller frees with free(3).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmalloc.h"
+
+static void
+xmalloc_die(void)
+{
+	fputs("xedgec: out of memory\n", stderr);
+	exit(2);
+}
+
+void *
+xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (p == NULL)
+		xmalloc_die();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		xmalloc_die();
+	return p;
+}
+
+/* Resizes P to N elements of SIZE bytes, refusing a product that overflows. */
+void *
+xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		xmalloc_die();
+	if ((n *= size) == 0)
+		n = 1;
+	p = realloc(p, n);
+	if (p == NULL)
+		xmalloc_die();
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *d = xmalloc(n + 1);
+
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}

@@ -1,0 +1,17 @@
+/*
+ * Allocation that cannot fail: xedgec is a command that runs once, so running
+ * out of memory ends it with a message instead of threading errors through
+ * every pass.
+ */
+#ifndef XEDGEC_XMALLOC_H
+#define XEDGEC_XMALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+#endif

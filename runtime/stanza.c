@@ -1,0 +1,560 @@
+/*
+ * The stanza model: builders, lookups, deep copy and the serializer.
+ *
+ * The serializer writes what the tree says and nothing else: prefixes are
+ * chosen here (an element's namespace is always its default namespace,
+ * declared only where it differs from the parent's; a namespaced attribute
+ * gets xml: or a prefix declared on its own element), text and attribute
+ * values are escaped so that a conforming parser reads back exactly the
+ * characters in the tree, and attribute values are quoted with '.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "stanza.h"
+
+/* Makes a node of KIND with every pointer field empty, or NULL. */
+static struct stanza_node *
+stanza_node_new(struct arena *a, enum stanza_kind kind)
+{
+	struct stanza_node *n;
+
+	if ((n = arena_alloc(a, sizeof(*n))) == NULL)
+		return NULL;
+	memset(n, 0, sizeof(*n));
+	n->kind = kind;
+	n->ns = "";
+	n->name = "";
+	n->text = "";
+	return n;
+}
+
+struct stanza_node *
+stanza_element(struct arena *a, const char *ns, const char *name)
+{
+	struct stanza_node *e;
+
+	if ((e = stanza_node_new(a, STANZA_ELEMENT)) == NULL ||
+	    (e->ns = arena_strndup(a, ns, strlen(ns))) == NULL ||
+	    (e->name = arena_strndup(a, name, strlen(name))) == NULL)
+		return NULL;
+	return e;
+}
+
+void
+stanza_append(struct stanza_node *parent, struct stanza_node *child)
+{
+	child->parent = parent;
+	child->next = NULL;
+	if (parent->last_child != NULL)
+		parent->last_child->next = child;
+	else
+		parent->children = child;
+	parent->last_child = child;
+}
+
+int
+stanza_append_text(struct arena *a, struct stanza_node *parent,
+    const char *text, size_t len)
+{
+	struct stanza_node *t;
+	char *copy;
+
+	if ((t = stanza_node_new(a, STANZA_TEXT)) == NULL ||
+	    (copy = arena_strndup(a, text, len)) == NULL)
+		return -1;
+	t->text = copy;
+	t->text_len = len;
+	stanza_append(parent, t);
+	return 0;
+}
+
+struct stanza_node *
+stanza_add_child(struct arena *a, struct stanza_node *parent, const char *ns,
+    const char *name)
+{
+	struct stanza_node *e;
+
+	if ((e = stanza_element(a, ns, name)) == NULL)
+		return NULL;
+	stanza_append(parent, e);
+	return e;
+}
+
+/* Returns attribute NS:NAME of E, or NULL; a NULL NS means "". */
+static struct stanza_attr *
+stanza_find_attr(const struct stanza_node *e, const char *ns,
+    const char *name)
+{
+	struct stanza_attr *at;
+
+	if (ns == NULL)
+		ns = "";
+	for (at = e->attrs; at != NULL; at = at->next)
+		if (strcmp(at->name, name) == 0 && strcmp(at->ns, ns) == 0)
+			return at;
+	return NULL;
+}
+
+int
+stanza_set_attr(struct arena *a, struct stanza_node *e, const char *ns,
+    const char *name, const char *value)
+{
+	struct stanza_attr *at, **tail;
+	size_t len = strlen(value);
+	char *v;
+
+	if ((v = arena_strndup(a, value, len)) == NULL)
+		return -1;
+	if ((at = stanza_find_attr(e, ns, name)) != NULL) {
+		at->value = v;
+		at->value_len = len;
+		return 0;
+	}
+	if (ns == NULL)
+		ns = "";
+	if ((at = arena_alloc(a, sizeof(*at))) == NULL ||
+	    (at->ns = arena_strndup(a, ns, strlen(ns))) == NULL ||
+	    (at->name = arena_strndup(a, name, strlen(name))) == NULL)
+		return -1;
+	at->value = v;
+	at->value_len = len;
+	at->next = NULL;
+	for (tail = &e->attrs; *tail != NULL; tail = &(*tail)->next)
+		continue;
+	*tail = at;
+	return 0;
+}
+
+void
+stanza_remove_attr(struct stanza_node *e, const char *ns, const char *name)
+{
+	struct stanza_attr **pp;
+
+	if (ns == NULL)
+		ns = "";
+	for (pp = &e->attrs; *pp != NULL; pp = &(*pp)->next) {
+		if (strcmp((*pp)->name, name) == 0 &&
+		    strcmp((*pp)->ns, ns) == 0) {
+			*pp = (*pp)->next;
+			return;
+		}
+	}
+}
+
+const char *
+stanza_attr(const struct stanza_node *e, const char *ns, const char *name)
+{
+	const struct stanza_attr *at = stanza_find_attr(e, ns, name);
+
+	return at != NULL ? at->value : NULL;
+}
+
+struct stanza_node *
+stanza_child(const struct stanza_node *e, const char *ns, const char *name)
+{
+	struct stanza_node *c;
+
+	for (c = e->children; c != NULL; c = c->next)
+		if (c->kind == STANZA_ELEMENT && strcmp(c->name, name) == 0 &&
+		    (ns == NULL || strcmp(c->ns, ns) == 0))
+			return c;
+	return NULL;
+}
+
+/* Copies node N alone (no children) into A, to become a child of PARENT
+ * (NULL: none); returns the copy or NULL. */
+static struct stanza_node *
+stanza_copy_node(struct arena *a, const struct stanza_node *n,
+    const struct stanza_node *parent)
+{
+	const struct stanza_attr *at;
+	struct stanza_attr *c, **tail;
+	struct stanza_node *d;
+
+	if ((d = stanza_node_new(a, n->kind)) == NULL)
+		return NULL;
+	if (n->kind == STANZA_TEXT) {
+		if ((d->text = arena_strndup(a, n->text, n->text_len)) == NULL)
+			return NULL;
+		d->text_len = n->text_len;
+		return d;
+	}
+	/* A child in its parent's namespace shares the parent's string. */
+	if (parent != NULL && strcmp(parent->ns, n->ns) == 0)
+		d->ns = parent->ns;
+	else if ((d->ns = arena_strndup(a, n->ns, strlen(n->ns))) == NULL)
+		return NULL;
+	if ((d->name = arena_strndup(a, n->name, strlen(n->name))) == NULL)
+		return NULL;
+	tail = &d->attrs;
+	for (at = n->attrs; at != NULL; at = at->next) {
+		if ((c = arena_alloc(a, sizeof(*c))) == NULL ||
+		    (c->ns = arena_strndup(a, at->ns, strlen(at->ns))) == NULL ||
+		    (c->name = arena_strndup(a, at->name,
+		    strlen(at->name))) == NULL ||
+		    (c->value = arena_strndup(a, at->value,
+		    at->value_len)) == NULL)
+			return NULL;
+		c->value_len = at->value_len;
+		c->next = NULL;
+		*tail = c;
+		tail = &c->next;
+	}
+	return d;
+}
+
+/*
+ * Copies the tree under E without recursion, so that no depth of tree can
+ * exhaust the stack: the walk follows parent pointers back up.
+ */
+struct stanza_node *
+stanza_copy(struct arena *a, const struct stanza_node *e)
+{
+	const struct stanza_node *n = e;
+	struct stanza_node *root, *cur, *d;
+
+	if ((root = stanza_copy_node(a, e, NULL)) == NULL)
+		return NULL;
+	cur = root;
+	while (n != NULL) {
+		if (n->kind == STANZA_ELEMENT && n->children != NULL) {
+			n = n->children;
+		} else {
+			/* Climb until a node with a next sibling, or to E. */
+			while (n != e && n->next == NULL) {
+				n = n->parent;
+				cur = cur->parent;
+			}
+			if (n == e)
+				break;
+			n = n->next;
+			cur = cur->parent;
+		}
+		if ((d = stanza_copy_node(a, n, cur)) == NULL)
+			return NULL;
+		stanza_append(cur, d);
+		cur = d;
+	}
+	return root;
+}
+
+/* ---- serializer ---------------------------------------------------------- */
+
+/* Output that counts what it cannot store, as snprintf does. */
+struct stanza_out {
+	char *buf;
+	size_t cap;
+	size_t len;
+};
+
+static void
+stanza_put(struct stanza_out *o, const char *s, size_t n)
+{
+	if (o->len < o->cap)
+		memcpy(o->buf + o->len, s, o->cap - o->len < n ?
+		    o->cap - o->len : n);
+	o->len += n;
+}
+
+static void
+stanza_puts(struct stanza_out *o, const char *s)
+{
+	stanza_put(o, s, strlen(s));
+}
+
+/*
+ * Writes S[0..len) escaped. In text, & < > are escaped (> for "]]>") and CR
+ * as a character reference, because a parser turns a literal CR into LF. In
+ * attribute values the quotes, TAB and LF are escaped too, because a parser
+ * normalizes literal white space in attribute values to spaces.
+ */
+static void
+stanza_put_escaped(struct stanza_out *o, const char *s, size_t len, int attr)
+{
+	const char *run = s, *end = s + len, *rep;
+
+	for (; s < end; s++) {
+		switch (*s) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '\r': rep = "&#13;"; break;
+		case '\'': rep = attr ? "&apos;" : NULL; break;
+		case '"': rep = attr ? "&quot;" : NULL; break;
+		case '\t': rep = attr ? "&#9;" : NULL; break;
+		case '\n': rep = attr ? "&#10;" : NULL; break;
+		default: rep = NULL; break;
+		}
+		if (rep == NULL)
+			continue;
+		stanza_put(o, run, (size_t)(s - run));
+		stanza_puts(o, rep);
+		run = s + 1;
+	}
+	stanza_put(o, run, (size_t)(end - run));
+}
+
+size_t
+stanza_escape(const char *s, size_t len, char *out, size_t cap)
+{
+	struct stanza_out o = { out, cap, 0 };
+
+	stanza_put_escaped(&o, s, len, 1);
+	return o.len;
+}
+
+/* Writes " NAME='VALUE'" with PREFIX: before NAME when PREFIX is not NULL. */
+static void
+stanza_put_attr(struct stanza_out *o, const char *prefix, const char *name,
+    const char *value, size_t len)
+{
+	stanza_put(o, " ", 1);
+	if (prefix != NULL) {
+		stanza_puts(o, prefix);
+		stanza_put(o, ":", 1);
+	}
+	stanza_puts(o, name);
+	stanza_put(o, "='", 2);
+	stanza_put_escaped(o, value, len, 1);
+	stanza_put(o, "'", 1);
+}
+
+/* Declarations carried as attributes in the xmlns namespace (stream
+ * headers only): returns the prefix declared for NS on E, or NULL. */
+static const char *
+stanza_declared_prefix(const struct stanza_node *e, const char *ns)
+{
+	const struct stanza_attr *at;
+
+	for (at = e->attrs; at != NULL; at = at->next)
+		if (strcmp(at->ns, STANZA_NS_XMLNS) == 0 &&
+		    strcmp(at->name, "xmlns") != 0 && strcmp(at->value, ns) == 0)
+			return at->name;
+	return NULL;
+}
+
+/* Whether attribute namespace NS needs a prefix made up by the serializer. */
+static int
+stanza_needs_prefix(const struct stanza_node *e, const char *ns, int decls)
+{
+	return ns[0] != '\0' && strcmp(ns, STANZA_NS_XML) != 0 &&
+	    strcmp(ns, STANZA_NS_XMLNS) != 0 &&
+	    (!decls || stanza_declared_prefix(e, ns) == NULL);
+}
+
+/*
+ * Writes into BUF the K-th (from 1) prefix of the form nsN that E does not
+ * already declare.
+ */
+static void
+stanza_gen_prefix(const struct stanza_node *e, unsigned k, char *buf,
+    size_t size)
+{
+	unsigned n;
+
+	for (n = 1;; n++) {
+		snprintf(buf, size, "ns%u", n);
+		if (stanza_attr(e, STANZA_NS_XMLNS, buf) == NULL && --k == 0)
+			return;
+	}
+}
+
+/*
+ * Returns the rank (from 1) of namespace NS among the namespaces of E that
+ * need a made-up prefix, counting FIRST (the element's own, or NULL) and
+ * then the attributes up to STOP in order, each namespace once. Sets *NEW
+ * when NS is first met at STOP, i.e. its declaration is still to be written.
+ */
+static unsigned
+stanza_prefix_rank(const struct stanza_node *e, const char *first,
+    const struct stanza_attr *stop, int decls, int *new)
+{
+	const struct stanza_attr *at, *seen;
+	unsigned rank = 0;
+
+	if (first != NULL) {
+		rank++;
+		if (strcmp(first, stop->ns) == 0) {
+			*new = 0;
+			return rank;
+		}
+	}
+	for (at = e->attrs; at != stop; at = at->next) {
+		if (!stanza_needs_prefix(e, at->ns, decls))
+			continue;
+		for (seen = e->attrs; seen != at; seen = seen->next)
+			if (strcmp(seen->ns, at->ns) == 0)
+				break;
+		if (seen != at)
+			continue;
+		rank++;
+		if (strcmp(at->ns, stop->ns) == 0) {
+			*new = 0;
+			return rank;
+		}
+	}
+	*new = 1;
+	return rank + 1;
+}
+
+/*
+ * Writes the start tag of E (without the closing '>'). PARENT_NS is the
+ * default namespace in scope. DECLS is set for stream headers: attributes
+ * in the xmlns namespace are written as namespace declarations and the
+ * element takes a prefix (stream: for the streams namespace) when the
+ * default namespace declared is another one.
+ */
+static void
+stanza_put_start(struct stanza_out *o, const struct stanza_node *e,
+    const char *parent_ns, int decls)
+{
+	const struct stanza_attr *at;
+	const char *eprefix = NULL, *gen_first = NULL, *dflt;
+	char buf[16];
+	unsigned rank;
+	int new;
+
+	stanza_put(o, "<", 1);
+	if (decls) {
+		dflt = stanza_attr(e, STANZA_NS_XMLNS, "xmlns");
+		if ((eprefix = stanza_declared_prefix(e, e->ns)) == NULL &&
+		    dflt != NULL && strcmp(dflt, e->ns) != 0) {
+			if (strcmp(e->ns, STANZA_NS_STREAMS) == 0 &&
+			    stanza_attr(e, STANZA_NS_XMLNS, "stream") == NULL) {
+				eprefix = "stream";
+			} else {
+				stanza_gen_prefix(e, 1, buf, sizeof(buf));
+				eprefix = buf;
+				gen_first = e->ns;
+			}
+		}
+		if (eprefix != NULL) {
+			stanza_puts(o, eprefix);
+			stanza_put(o, ":", 1);
+		}
+		stanza_puts(o, e->name);
+		if (eprefix != NULL && stanza_declared_prefix(e, e->ns) == NULL)
+			stanza_put_attr(o, "xmlns", eprefix, e->ns,
+			    strlen(e->ns));
+		if (eprefix == NULL && dflt == NULL && e->ns[0] != '\0')
+			stanza_put_attr(o, NULL, "xmlns", e->ns, strlen(e->ns));
+	} else if (strcmp(e->ns, STANZA_NS_XML) == 0) {
+		/* That namespace is never a default one; xml: is predeclared. */
+		stanza_puts(o, "xml:");
+		stanza_puts(o, e->name);
+	} else {
+		stanza_puts(o, e->name);
+		if (strcmp(e->ns, parent_ns) != 0)
+			stanza_put_attr(o, NULL, "xmlns", e->ns, strlen(e->ns));
+	}
+	for (at = e->attrs; at != NULL; at = at->next) {
+		if (strcmp(at->ns, STANZA_NS_XMLNS) == 0) {
+			if (decls)
+				stanza_put_attr(o, strcmp(at->name, "xmlns") ?
+				    "xmlns" : NULL, at->name, at->value,
+				    at->value_len);
+			continue;
+		}
+		if (at->ns[0] == '\0') {
+			/* A builder's "xmlns" would declare, not describe. */
+			if (strcmp(at->name, "xmlns") != 0)
+				stanza_put_attr(o, NULL, at->name, at->value,
+				    at->value_len);
+			continue;
+		}
+		if (strcmp(at->ns, STANZA_NS_XML) == 0) {
+			stanza_put_attr(o, "xml", at->name, at->value,
+			    at->value_len);
+			continue;
+		}
+		if (decls && (eprefix = stanza_declared_prefix(e,
+		    at->ns)) != NULL) {
+			stanza_put_attr(o, eprefix, at->name, at->value,
+			    at->value_len);
+			continue;
+		}
+		rank = stanza_prefix_rank(e, gen_first, at, decls, &new);
+		stanza_gen_prefix(e, rank, buf, sizeof(buf));
+		if (new)
+			stanza_put_attr(o, "xmlns", buf, at->ns,
+			    strlen(at->ns));
+		stanza_put_attr(o, buf, at->name, at->value, at->value_len);
+	}
+}
+
+/* Writes the end tag of element E (prefixed only in the xml namespace). */
+static void
+stanza_put_end(struct stanza_out *o, const struct stanza_node *e)
+{
+	stanza_put(o, "</", 2);
+	if (strcmp(e->ns, STANZA_NS_XML) == 0)
+		stanza_puts(o, "xml:");
+	stanza_puts(o, e->name);
+	stanza_put(o, ">", 1);
+}
+
+/*
+ * Returns the default namespace in scope for N, a descendant of E that
+ * serialization under PARENT_NS reached: its nearest ancestor's namespace,
+ * skipping elements written with the xml: prefix.
+ */
+static const char *
+stanza_scope_ns(const struct stanza_node *n, const struct stanza_node *e,
+    const char *parent_ns)
+{
+	while (n != e) {
+		n = n->parent;
+		if (strcmp(n->ns, STANZA_NS_XML) != 0)
+			return n->ns;
+	}
+	return parent_ns;
+}
+
+/*
+ * Walks the tree under E without recursion (the depth of a tree built by
+ * code is not bounded by the tokenizer's limits), writing each node.
+ */
+size_t
+stanza_serialize(const struct stanza_node *e, const char *parent_ns,
+    char *out, size_t cap)
+{
+	struct stanza_out o = { out, cap, 0 };
+	const struct stanza_node *n = e;
+
+	if (parent_ns == NULL)
+		parent_ns = "";
+	for (;;) {
+		if (n->kind == STANZA_TEXT) {
+			stanza_put_escaped(&o, n->text, n->text_len, 0);
+		} else {
+			stanza_put_start(&o, n, stanza_scope_ns(n, e, parent_ns),
+			    0);
+			if (n->children != NULL) {
+				stanza_put(&o, ">", 1);
+				n = n->children;
+				continue;
+			}
+			stanza_put(&o, "/>", 2);
+		}
+		/* Close every ancestor this node was the last child of. */
+		while (n != e && n->next == NULL) {
+			n = n->parent;
+			stanza_put_end(&o, n);
+		}
+		if (n == e)
+			break;
+		n = n->next;
+	}
+	return o.len;
+}
+
+size_t
+stanza_serialize_open(const struct stanza_node *e, char *out, size_t cap)
+{
+	struct stanza_out o = { out, cap, 0 };
+
+	stanza_put_start(&o, e, "", 1);
+	stanza_put(&o, ">", 1);
+	return o.len;
+}

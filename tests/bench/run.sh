@@ -1,0 +1,298 @@
+#!/bin/sh
+# make bench: throughput, latency and memory of the guard, each beside the
+# same figure for a plain TCP relay measured in the same run.
+#
+# The load generator (tests/bench/loadgen.c) runs the source and the sink
+# of XMPP server-to-server streams in one process, with TLS end to end:
+#
+#   relay:  source -> socat (TCP) -> sink         the floor of the set-up
+#   guard:  source -> xedge (bench.policy) -> sink
+#
+# The relay or the guard is pinned to one core and the load generator to
+# the other. This is a benchmark, not a test: a missed target prints MISS
+# and the script still exits 0; it exits 1 only when something fails to
+# run. Everything is on loopback and every step is bounded in time.
+#
+# Environment: BENCH_DURATION (seconds measured per run, default 5),
+# BENCH_STREAMS (source streams per run, default 1), BENCH_IDLE (idle
+# streams for the memory figure, default 1000), CC.
+
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+
+DURATION=${BENCH_DURATION:-5}
+STREAMS=${BENCH_STREAMS:-1}
+IDLE=${BENCH_IDLE:-1000}
+CC=${CC:-cc}
+CFLAGS="-std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wshadow \
+-Wstrict-prototypes -Wmissing-prototypes"
+
+# Addresses of our own in 127.0.0.0/8 and a port from our PID keep a
+# concurrent test suite's listeners out of the way.
+PORT=$((20000 + $$ % 20000))
+SINK=127.0.77.1:$PORT
+RELAY_HOST=127.0.77.2
+GUARD_HOST=127.0.77.3
+
+T=$(mktemp -d /tmp/xedge-bench.XXXXXX) || exit 1
+PIDS=
+cleanup() {
+	for p in $PIDS; do
+		kill "$p" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+fail() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+# The value of KEY on the "result" (or "ready") line in FILE.
+field() {
+	sed -n "s/^$3.* $2=\([^ ]*\).*/\1/p" "$1" | tail -n 1
+}
+
+# Pins to a core when there are two; the figures assume it.
+if [ "$(nproc)" -ge 2 ]; then
+	PIN_SUT="taskset -c 0"
+	PIN_GEN="taskset -c 1"
+else
+	PIN_SUT=
+	PIN_GEN=
+	echo "note: fewer than 2 cores: nothing is pinned, figures are low"
+fi
+
+# ---- certificates: a test CA, a.example and b.example -----------------
+certs() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	    -nodes -keyout "$T/ca.key" -out "$T/ca.pem" -days 2 \
+	    -subj "/CN=xedge bench CA" \
+	    -addext basicConstraints=critical,CA:TRUE \
+	    -addext keyUsage=critical,keyCertSign,cRLSign || return 1
+	for d in a.example b.example; do
+		printf '%s\n' "basicConstraints=critical,CA:FALSE" \
+		    "keyUsage=critical,digitalSignature" \
+		    "extendedKeyUsage=serverAuth,clientAuth" \
+		    "subjectAltName=DNS:$d" > "$T/$d.ext"
+		openssl req -new -newkey ec \
+		    -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		    -keyout "$T/$d.key" -out "$T/$d.csr" -subj "/CN=$d" &&
+		openssl x509 -req -in "$T/$d.csr" -CA "$T/ca.pem" \
+		    -CAkey "$T/ca.key" -CAcreateserial -days 2 \
+		    -extfile "$T/$d.ext" -out "$T/$d.pem" || return 1
+	done
+}
+certs > "$T/certs.log" 2>&1 || { cat "$T/certs.log"; fail "certificates"; }
+
+$CC $CFLAGS -o "$T/loadgen" tests/bench/loadgen.c -lssl -lcrypto ||
+    fail "cannot build the load generator"
+LOADGEN="$PIN_GEN $T/loadgen --ca $T/ca.pem \
+--source-cert $T/a.example.pem --source-key $T/a.example.key \
+--sink-cert $T/b.example.pem --sink-key $T/b.example.key"
+
+# Runs the source and sink through HOST:PORT; the rest are loadgen
+# options. Writes the output to $T/$NAME.out.
+load() {
+	name=$1
+	shift
+	timeout $((DURATION + 60)) $LOADGEN --listen "$SINK" \
+	    --streams "$STREAMS" --duration "$DURATION" "$@" \
+	    > "$T/$name.out" 2> "$T/$name.err"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		cat "$T/$name.err" >&2
+		return 1
+	fi
+}
+
+# Waits up to 5 s for a TCP listener on HOST PORT.
+wait_listen() {
+	i=0
+	while [ $i -lt 50 ]; do
+		ss -Hltn "src $1 and sport = :$2" 2>/dev/null | grep -q . &&
+		    return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# A field (VmRSS, VmHWM) of the guard's /proc status, in kB.
+rss() {
+	awk "/^$1:/ { print \$2 }" "/proc/$XEDGE/status"
+}
+
+# ---- tokenizer ----------------------------------------------------------
+# The tokenizer benchmark belongs to tests/bench/xml_bench.c; its output is
+# read for the last number before "MB/s".
+TOKENIZER=
+XML_BENCH=
+for b in build/tests/xml_bench build/bench/xml_bench; do
+	[ -x "$b" ] && XML_BENCH=$b && break
+done
+if [ -z "$XML_BENCH" ] && [ -f tests/bench/xml_bench.c ] &&
+    [ -f build/libxedge.a ]; then
+	$CC $CFLAGS -Iruntime -Igenerated -o "$T/xml_bench" \
+	    tests/bench/xml_bench.c build/libxedge.a -lssl -lcrypto \
+	    2> "$T/xml_bench.build" && XML_BENCH=$T/xml_bench
+fi
+if [ -n "$XML_BENCH" ]; then
+	echo "== tokenizer ($XML_BENCH)"
+	timeout 120 $PIN_GEN "$XML_BENCH" > "$T/xml.out" 2>&1 ||
+	    { cat "$T/xml.out"; fail "$XML_BENCH failed"; }
+	cat "$T/xml.out"
+	TOKENIZER=$(tr -s ' \t' '\n\n' < "$T/xml.out" |
+	    awk '/^MB\/s/ && p ~ /^[0-9.]+$/ { v = p } { p = $0 } END { print v }')
+else
+	echo "== tokenizer: no xml_bench yet (tests/bench/xml_bench.c), skipped"
+fi
+
+# ---- relay: the floor ---------------------------------------------------
+echo "== relay: source -> socat -> sink, TLS end to end"
+$PIN_SUT socat -b 65536 \
+    "TCP-LISTEN:$PORT,bind=$RELAY_HOST,reuseaddr,fork,nodelay" \
+    "TCP:$SINK,nodelay" 2> "$T/socat.err" &
+PIDS="$PIDS $!"
+wait_listen $RELAY_HOST "$PORT" || fail "socat did not listen"
+load relay --connect "$RELAY_HOST:$PORT" || fail "load through the relay"
+sed -n 's/^result /relay throughput: /p' "$T/relay.out"
+RELAY_RATE=$(field "$T/relay.out" rate result)
+
+# ---- guard --------------------------------------------------------------
+# A guard for bench.policy, built beside the default one from the same
+# runtime objects and flags.
+build_guard() {
+	[ -x build/xedgec ] && [ -f build/libxedge.a ] || return 1
+	mkdir -p "$T/gen" &&
+	build/xedgec -o "$T/gen" tests/bench/bench.policy || return 1
+	for rl in "$T"/gen/*.rl; do
+		[ -f "$rl" ] || continue
+		ragel -G2 -o "${rl%.rl}.c" "$rl" || return 1
+	done
+	$CC $CFLAGS -Iruntime -I"$T/gen" -o "$T/xedge" runtime/main.c \
+	    "$T"/gen/*.c build/libxedge.a -lssl -lcrypto
+}
+
+GUARD_RATE=
+IDLE_KIB=
+HWM=
+if ! build_guard > "$T/guard.build" 2>&1; then
+	cat "$T/guard.build"
+	echo "== guard: not built yet (build/xedgec, build/libxedge.a), skipped"
+else
+	cat > "$T/site" <<-EOF
+	listen $GUARD_HOST $PORT
+	peer partner ${SINK%:*} ${SINK#*:}
+	certificate a.example $T/a.example.pem $T/a.example.key
+	certificate b.example $T/b.example.pem $T/b.example.key
+	ca $T/ca.pem
+	log stderr
+	log-level warn
+	EOF
+	echo "== guard: source -> xedge -> sink, TLS and SASL EXTERNAL both sides"
+	# One descriptor per idle stream, and a few to spare.
+	ulimit -n "$(ulimit -Hn)" 2>/dev/null
+	$PIN_SUT "$T/xedge" -s "$T/site" 2> "$T/xedge.log" &
+	XEDGE=$!
+	PIDS="$PIDS $XEDGE"
+	wait_listen $GUARD_HOST "$PORT" ||
+	    { cat "$T/xedge.log"; fail "xedge did not listen"; }
+
+	# Memory per idle authenticated stream: a few streams first, so that
+	# one-time allocations (TLS contexts, tables) are not counted.
+	timeout 60 $LOADGEN --connect "$GUARD_HOST:$PORT" --streams 16 \
+	    --idle 0 > "$T/warm.out" 2> "$T/warm.err" ||
+	    { cat "$T/warm.err" "$T/xedge.log"; fail "idle streams"; }
+	before=$(rss VmRSS)
+	timeout 90 $LOADGEN --connect "$GUARD_HOST:$PORT" --streams "$IDLE" \
+	    --idle 3 > "$T/idle.out" 2> "$T/idle.err" &
+	IDLE_PID=$!
+	i=0
+	while ! grep -q '^ready' "$T/idle.out" && [ $i -lt 600 ] &&
+	    kill -0 $IDLE_PID 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	after=$(rss VmRSS)
+	wait $IDLE_PID ||
+	    { cat "$T/idle.err" "$T/xedge.log"; fail "idle streams"; }
+	IDLE_KIB=$(awk "BEGIN { printf \"%.1f\", ($after - $before) / $IDLE }")
+	echo "idle: $IDLE authenticated streams in" \
+	    "$(field "$T/idle.out" seconds ready) s; VmRSS ${before} kB ->" \
+	    "${after} kB"
+
+	load guard --connect "$GUARD_HOST:$PORT" ||
+	    { cat "$T/xedge.log"; fail "load through the guard"; }
+	sed -n 's/^result /guard throughput: /p' "$T/guard.out"
+	GUARD_RATE=$(field "$T/guard.out" rate result)
+fi
+
+# ---- latency at half the guard's rate -----------------------------------
+# Without a guard, half of the throughput target stands in for its rate.
+LAT_RATE=$(awk "BEGIN { r = ${GUARD_RATE:-200000} / 2;
+    printf \"%d\", r < 1 ? 1 : r }")
+echo "== latency at $LAT_RATE stanzas/s"
+load relay-lat --connect "$RELAY_HOST:$PORT" --rate "$LAT_RATE" ||
+    fail "latency through the relay"
+sed -n 's/^result /relay latency: /p' "$T/relay-lat.out"
+if [ -n "$GUARD_RATE" ]; then
+	load guard-lat --connect "$GUARD_HOST:$PORT" --rate "$LAT_RATE" ||
+	    { cat "$T/xedge.log"; fail "latency through the guard"; }
+	sed -n 's/^result /guard latency: /p' "$T/guard-lat.out"
+	HWM=$(rss VmHWM)
+	kill "$XEDGE"
+	wait "$XEDGE" 2>/dev/null
+	if grep -q . "$T/xedge.log"; then
+		echo "xedge log (warnings and errors):"
+		tail -n 20 "$T/xedge.log"
+	fi
+fi
+
+# ---- summary ------------------------------------------------------------
+# Prints a figure, its target and PASS or MISS ("-" for no target).
+row() {
+	printf '%-28s %14s  %-22s %s\n' "$1" "$2" "$3" "$4"
+}
+verdict() {
+	awk "BEGIN { print ($1) ? \"PASS\" : \"MISS\" }"
+}
+
+echo
+echo "== summary (${DURATION} s per run, $STREAMS stream(s), ~500-byte messages)"
+row "figure" "value" "target" ""
+if [ -n "$TOKENIZER" ]; then
+	row "tokenizer" "$TOKENIZER MB/s" ">= 500 MB/s" \
+	    "$(verdict "$TOKENIZER >= 500")"
+else
+	row "tokenizer" "skipped" ">= 500 MB/s" "-"
+fi
+row "relay throughput" "$RELAY_RATE /s" "(the floor)" "-"
+RL50=$(field "$T/relay-lat.out" p50_us result)
+RL99=$(field "$T/relay-lat.out" p99_us result)
+row "relay latency p50/p99" "$RL50/$RL99 us" "at $LAT_RATE/s" "-"
+if [ -n "$GUARD_RATE" ]; then
+	RATIO=$(awk "BEGIN { printf \"%.3f\", $GUARD_RATE / $RELAY_RATE }")
+	row "guard throughput" "$GUARD_RATE /s" ">= 100000 /s" \
+	    "$(verdict "$GUARD_RATE >= 100000")"
+	row "guard / relay" "$RATIO" ">= 0.333" \
+	    "$(verdict "$RATIO >= 1 / 3")"
+	GL50=$(field "$T/guard-lat.out" p50_us result)
+	GL99=$(field "$T/guard-lat.out" p99_us result)
+	row "guard latency p50/p99" "$GL50/$GL99 us" "at $LAT_RATE/s" "-"
+	ADD50=$((GL50 - RL50))
+	ADD99=$((GL99 - RL99))
+	row "added latency p50" "$ADD50 us" "" "-"
+	row "added latency p99" "$ADD99 us" "< 1000 us" \
+	    "$(verdict "$ADD99 < 1000")"
+	row "memory per idle stream" "$IDLE_KIB KiB" "<= 64 KiB" \
+	    "$(verdict "$IDLE_KIB <= 64")"
+	row "xedge peak RSS (VmHWM)" "$HWM KiB" "" "-"
+	LOST=$(field "$T/guard.out" lost result)
+	[ "$LOST" = 0 ] || row "stanzas lost in the guard" "$LOST" "0" "MISS"
+else
+	row "guard" "skipped" "" "-"
+fi
+exit 0

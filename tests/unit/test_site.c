@@ -1,0 +1,423 @@
+/*
+ * Unit tests for runtime/site.c: the policy's plumbing copied by site_init,
+ * a good site file overriding it, and every mistake a site file can hold,
+ * each with its exact "PATH:LINE: error: ..." message. The policy is a
+ * local one (the linked generated gen_policy is not used).
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "site.h"
+
+static const struct gen_listen test_listen[] = {
+	{ "127.0.0.1", 5269, GEN_TLS_STARTTLS, 3 },
+	{ "::1", 5270, GEN_TLS_DIRECT, 4 },
+};
+
+static const struct gen_cert test_certs[] = {
+	{ "a.example", "certs/a.pem", "certs/a.key", 5 },
+	{ "*.w.example", "certs/w.pem", "certs/w.key", 6 },
+};
+
+static const struct gen_peer test_peers[] = {
+	{ .name = "inside", .line = 10, .connect = GEN_CONNECT_STATIC,
+	    .host = "127.0.1.1", .port = 5269, .auth = GEN_AUTH_CERTIFICATE },
+	{ .name = "partner", .line = 20, .connect = GEN_CONNECT_SRV,
+	    .auth = GEN_AUTH_CERTIFICATE },
+	{ .name = "listener", .line = 30, .connect = GEN_CONNECT_NONE,
+	    .auth = GEN_AUTH_DIALBACK },
+};
+
+static const struct gen_policy test_policy = {
+	.name = "site-test",
+	.guard = {
+		.name = "edge.example",
+		.listen = test_listen,
+		.nlisten = 2,
+		.certs = test_certs,
+		.ncerts = 2,
+		.ca_file = "certs/ca.pem",
+	},
+	.peers = test_peers,
+	.npeers = 3,
+};
+
+static char dir[64];
+static char path[128];
+
+/*
+ * Writes CONTENT (LEN bytes) as the site file, loads it over the policy's
+ * values into S, and returns site_load's result; what it printed on stderr
+ * goes to ERR.
+ */
+static int
+load(struct site *s, const char *content, size_t len, char *err,
+    size_t errlen)
+{
+	char errpath[160];
+	FILE *f;
+	int saved, fd, rc;
+	ssize_t n;
+
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(content, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	snprintf(errpath, sizeof(errpath), "%s/stderr", dir);
+	fd = open(errpath, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_int_not_equal(fd, -1);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fd, 2);
+	assert_int_equal(site_init(s, &test_policy), 0);
+	rc = site_load(s, &test_policy, path);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, err, errlen - 1, 0);
+	err[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(errpath);
+	return rc;
+}
+
+static int
+group_setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/xedge-site-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/site.conf", dir);
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	unlink(path);
+	rmdir(dir);
+	return 0;
+}
+
+static void
+test_init_copies_policy(void **state)
+{
+	struct site s;
+
+	(void)state;
+	assert_int_equal(site_init(&s, &test_policy), 0);
+	assert_int_equal(s.nlisten, 2);
+	assert_string_equal(s.listen[0].host, "127.0.0.1");
+	assert_int_equal(s.listen[0].port, 5269);
+	assert_false(s.listen[0].direct_tls);
+	assert_string_equal(s.listen[1].host, "::1");
+	assert_true(s.listen[1].direct_tls);
+	assert_ptr_not_equal(s.listen[0].host, test_listen[0].host);
+	assert_int_equal(s.npeers, 3);
+	assert_string_equal(s.peers[0].host, "127.0.1.1");
+	assert_int_equal(s.peers[0].port, 5269);
+	assert_null(s.peers[1].host);
+	assert_null(s.peers[2].host);
+	assert_int_equal(s.ncerts, 2);
+	assert_string_equal(s.certs[1].domain, "*.w.example");
+	assert_string_equal(s.certs[1].cert_file, "certs/w.pem");
+	assert_string_equal(s.certs[1].key_file, "certs/w.key");
+	assert_string_equal(s.ca_file, "certs/ca.pem");
+	assert_false(s.use_syslog);
+	assert_int_equal(s.log_level, LOG_LVL_INFO);
+	site_free(&s);
+	assert_null(s.listen);
+	assert_int_equal(s.npeers, 0);
+}
+
+static void
+test_good_file(void **state)
+{
+	static const char good[] =
+	    "# the site's plumbing\n"
+	    "\n"
+	    "listen 127.0.3.1 5269\n"
+	    "  listen\t::1 5223 direct-tls   # XEP-0368\r\n"
+	    "peer inside 127.0.1.1 15269\n"
+	    "peer partner 10.1.2.3 5269\n"
+	    "certificate a.example /etc/xedge/a.pem /etc/xedge/a.key\n"
+	    "ca /etc/xedge/ca.pem\n"
+	    "log syslog\n"
+	    "log-level debug\n"
+	    "# no newline at the end\n"
+	    "   ";
+	struct site s;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(load(&s, good, sizeof(good) - 1, err, sizeof(err)),
+	    0);
+	assert_string_equal(err, "");
+	/* The site's listen lines replace the policy's. */
+	assert_int_equal(s.nlisten, 2);
+	assert_string_equal(s.listen[0].host, "127.0.3.1");
+	assert_int_equal(s.listen[0].port, 5269);
+	assert_false(s.listen[0].direct_tls);
+	assert_string_equal(s.listen[1].host, "::1");
+	assert_int_equal(s.listen[1].port, 5223);
+	assert_true(s.listen[1].direct_tls);
+	assert_string_equal(s.peers[0].host, "127.0.1.1");
+	assert_int_equal(s.peers[0].port, 15269);
+	assert_string_equal(s.peers[1].host, "10.1.2.3");
+	assert_null(s.peers[2].host);
+	assert_string_equal(s.certs[0].domain, "a.example");
+	assert_string_equal(s.certs[0].cert_file, "/etc/xedge/a.pem");
+	assert_string_equal(s.certs[0].key_file, "/etc/xedge/a.key");
+	/* Not named: the policy's value stays. */
+	assert_string_equal(s.certs[1].cert_file, "certs/w.pem");
+	assert_string_equal(s.ca_file, "/etc/xedge/ca.pem");
+	assert_true(s.use_syslog);
+	assert_int_equal(s.log_level, LOG_LVL_DEBUG);
+	site_free(&s);
+}
+
+static void
+test_empty_file(void **state)
+{
+	struct site s;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(load(&s, "", 0, err, sizeof(err)), 0);
+	assert_int_equal(s.nlisten, 2);
+	assert_string_equal(s.listen[0].host, "127.0.0.1");
+	site_free(&s);
+}
+
+/* A bad file and the message expected after "PATH:". */
+struct bad {
+	const char *content;
+	const char *message;
+};
+
+static void
+test_bad(void **state)
+{
+	const struct bad *b = *state;
+	char err[1024], want[1024];
+	struct site s;
+
+	assert_int_equal(load(&s, b->content, strlen(b->content), err,
+	    sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:%s\n", path, b->message);
+	assert_string_equal(err, want);
+	site_free(&s);
+}
+
+#define BAD(name, content, message) \
+	static const struct bad name = { content, message }
+BAD(bad_keyword, "bogus 1\n", "1: error: unknown keyword \"bogus\"");
+BAD(bad_listen_args, "# c\nlisten 127.0.0.1\n",
+    "2: error: listen: wrong number of arguments; usage: listen ADDRESS "
+    "PORT [direct-tls]");
+BAD(bad_listen_many, "listen 127.0.0.1 1 direct-tls extra\n",
+    "1: error: listen: wrong number of arguments; usage: listen ADDRESS "
+    "PORT [direct-tls]");
+BAD(bad_listen_name, "listen localhost 5269\n",
+    "1: error: listen: \"localhost\" is not a numeric IPv4 or IPv6 "
+    "address");
+BAD(bad_port_zero, "listen 127.0.0.1 0\n",
+    "1: error: listen: \"0\" is not a port (1 to 65535)");
+BAD(bad_port_big, "listen 127.0.0.1 65536\n",
+    "1: error: listen: \"65536\" is not a port (1 to 65535)");
+BAD(bad_port_text, "listen 127.0.0.1 52a\n",
+    "1: error: listen: \"52a\" is not a port (1 to 65535)");
+BAD(bad_port_sign, "listen 127.0.0.1 +52\n",
+    "1: error: listen: \"+52\" is not a port (1 to 65535)");
+BAD(bad_listen_flag, "listen 127.0.0.1 5269 tls\n",
+    "1: error: listen: expected \"direct-tls\", not \"tls\"");
+BAD(bad_listen_dup, "listen 127.0.0.1 5269\nlisten 127.0.0.1 5269\n",
+    "2: error: listen: 127.0.0.1 port 5269 is already listed");
+BAD(bad_peer_unknown, "peer nobody 127.0.0.1 5269\n",
+    "1: error: peer: the policy has no peer \"nobody\"");
+BAD(bad_peer_not_dialled, "peer listener 127.0.0.1 5269\n",
+    "1: error: peer: the policy never connects to peer \"listener\" "
+    "(policy line 30)");
+BAD(bad_peer_dup, "peer inside 127.0.0.1 1\n\npeer inside 127.0.0.1 2\n",
+    "3: error: peer: \"inside\" is already set on line 1");
+BAD(bad_peer_address, "peer inside a.example 5269\n",
+    "1: error: peer: \"a.example\" is not a numeric IPv4 or IPv6 address");
+BAD(bad_peer_args, "peer inside 127.0.0.1\n",
+    "1: error: peer: wrong number of arguments; usage: peer NAME ADDRESS "
+    "PORT");
+BAD(bad_cert_unknown, "certificate c.example c.pem c.key\n",
+    "1: error: certificate: the policy has no certificate for "
+    "\"c.example\"");
+BAD(bad_cert_wildcard_instance, "certificate x.w.example c.pem c.key\n",
+    "1: error: certificate: the policy has no certificate for "
+    "\"x.w.example\"");
+BAD(bad_cert_dup,
+    "certificate *.w.example w.pem w.key\ncertificate *.w.example w w\n",
+    "2: error: certificate: \"*.w.example\" is already set on line 1");
+BAD(bad_cert_args, "certificate a.example a.pem\n",
+    "1: error: certificate: wrong number of arguments; usage: certificate "
+    "DOMAIN CERT_FILE KEY_FILE");
+BAD(bad_ca_args, "ca a.pem b.pem\n",
+    "1: error: ca: wrong number of arguments; usage: ca FILE");
+BAD(bad_ca_dup, "ca a.pem\nca b.pem\n",
+    "2: error: ca: already set on line 1");
+BAD(bad_log, "log file\n",
+    "1: error: log: expected stderr or syslog, not \"file\"");
+BAD(bad_log_dup, "log stderr\nlog syslog\n",
+    "2: error: log: already set on line 1");
+BAD(bad_level, "log-level verbose\n",
+    "1: error: log-level: expected debug, info, warn or error, not "
+    "\"verbose\"");
+BAD(bad_level_dup, "log-level info\nlog-level warn\n",
+    "2: error: log-level: already set on line 1");
+BAD(bad_level_args, "log-level\n",
+    "1: error: log-level: wrong number of arguments; usage: log-level "
+    "debug|info|warn|error");
+
+/* Every mistake is reported, each with its line. */
+static void
+test_all_errors_reported(void **state)
+{
+	static const char content[] =
+	    "listen 127.0.0.1 5269\n"
+	    "bogus\n"
+	    "peer inside 127.0.0.1 5269\n"
+	    "peer nobody 127.0.0.1 5269\n"
+	    "log loud\n";
+	char err[1024], want[1024];
+	struct site s;
+
+	(void)state;
+	assert_int_equal(load(&s, content, sizeof(content) - 1, err,
+	    sizeof(err)), -1);
+	snprintf(want, sizeof(want),
+	    "%s:2: error: unknown keyword \"bogus\"\n"
+	    "%s:4: error: peer: the policy has no peer \"nobody\"\n"
+	    "%s:5: error: log: expected stderr or syslog, not \"loud\"\n",
+	    path, path, path);
+	assert_string_equal(err, want);
+	site_free(&s);
+}
+
+static void
+test_long_line(void **state)
+{
+	char content[3000], err[1024], want[1024];
+	struct site s;
+
+	(void)state;
+	memset(content, 'x', 2000);
+	memcpy(content, "ca ", 3);
+	memcpy(content + 2000, "\nlog syslog\nbogus\n", 19);
+	assert_int_equal(load(&s, content, strlen(content), err, sizeof(err)),
+	    -1);
+	/* The long line is one error, and the count of lines goes on. */
+	snprintf(want, sizeof(want),
+	    "%s:1: error: line longer than 1024 bytes or holding a NUL byte\n"
+	    "%s:3: error: unknown keyword \"bogus\"\n", path, path);
+	assert_string_equal(err, want);
+	assert_true(s.use_syslog);
+	site_free(&s);
+}
+
+static void
+test_nul_byte(void **state)
+{
+	static const char content[] = "ca a.pem\0 b\nlog stderr\n";
+	char err[1024], want[1024];
+	struct site s;
+
+	(void)state;
+	assert_int_equal(load(&s, content, sizeof(content) - 1, err,
+	    sizeof(err)), -1);
+	snprintf(want, sizeof(want),
+	    "%s:1: error: line longer than 1024 bytes or holding a NUL byte\n",
+	    path);
+	assert_string_equal(err, want);
+	site_free(&s);
+}
+
+static void
+test_missing_file(void **state)
+{
+	struct site s;
+	char want[256];
+	char err[256];
+	int fd, saved;
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(site_init(&s, &test_policy), 0);
+	snprintf(want, sizeof(want), "%s/err", dir);
+	fd = open(want, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_int_not_equal(fd, -1);
+	unlink(want);
+	saved = dup(2);
+	dup2(fd, 2);
+	assert_int_equal(site_load(&s, &test_policy, "/nonexistent/site"),
+	    -1);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, err, sizeof(err) - 1, 0);
+	err[n > 0 ? n : 0] = '\0';
+	close(fd);
+	assert_string_equal(err,
+	    "/nonexistent/site: error: No such file or directory\n");
+	site_free(&s);
+}
+
+#define BAD_TEST(name) \
+	{ "test_" #name, test_bad, NULL, NULL, (void *)&name }
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_init_copies_policy),
+		cmocka_unit_test(test_good_file),
+		cmocka_unit_test(test_empty_file),
+		cmocka_unit_test(test_all_errors_reported),
+		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_missing_file),
+		BAD_TEST(bad_keyword),
+		BAD_TEST(bad_listen_args),
+		BAD_TEST(bad_listen_many),
+		BAD_TEST(bad_listen_name),
+		BAD_TEST(bad_port_zero),
+		BAD_TEST(bad_port_big),
+		BAD_TEST(bad_port_text),
+		BAD_TEST(bad_port_sign),
+		BAD_TEST(bad_listen_flag),
+		BAD_TEST(bad_listen_dup),
+		BAD_TEST(bad_peer_unknown),
+		BAD_TEST(bad_peer_not_dialled),
+		BAD_TEST(bad_peer_dup),
+		BAD_TEST(bad_peer_address),
+		BAD_TEST(bad_peer_args),
+		BAD_TEST(bad_cert_unknown),
+		BAD_TEST(bad_cert_wildcard_instance),
+		BAD_TEST(bad_cert_dup),
+		BAD_TEST(bad_cert_args),
+		BAD_TEST(bad_ca_args),
+		BAD_TEST(bad_ca_dup),
+		BAD_TEST(bad_log),
+		BAD_TEST(bad_log_dup),
+		BAD_TEST(bad_level),
+		BAD_TEST(bad_level_dup),
+		BAD_TEST(bad_level_args),
+	};
+
+	return cmocka_run_group_tests_name("site", tests, group_setup,
+	    group_teardown);
+}

@@ -1,0 +1,600 @@
+/*
+ * Unit tests for runtime/tls.c: RFC 6125 identity matching on certificates
+ * made at test time (DNS-ID, wildcards, SRV-ID, XmppAddr, no CN), context
+ * loading errors, client context choice, and real handshakes through
+ * conn.c over socketpairs: SNI picking the certificate, peer certificates
+ * verified or not (serverAuth-only accepted, emailProtection-only, expired,
+ * untrusted and missing ones not), STARTTLS with <proceed/> still queued,
+ * and TLS below 1.2 refused.
+ */
+#include <sys/socket.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <openssl/ssl.h>
+
+#include "conn.h"
+#include "log.h"
+#include "tls.h"
+#include "tls_fixture.h"
+
+/* ---- identities ---------------------------------------------------------- */
+
+/* Returns tls_cert_matches for leaf NAME and DOMAIN. */
+static int
+matches(const char *name, const char *domain)
+{
+	X509 *cert;
+	int r;
+
+	cert = fx_load(name);
+	assert_non_null(cert);
+	r = tls_cert_matches(cert, domain);
+	X509_free(cert);
+	return r;
+}
+
+static void
+test_dns_id(void **state)
+{
+	(void)state;
+	assert_true(matches("a", "a.example"));
+	assert_true(matches("a", "A.Example"));
+	assert_false(matches("a", "b.example"));
+	assert_false(matches("a", "x.a.example"));
+	assert_false(matches("a", "example"));
+	assert_false(matches("a", ""));
+	assert_false(matches("a", "a.example.evil"));
+}
+
+static void
+test_wildcard(void **state)
+{
+	(void)state;
+	assert_true(matches("wild", "x.w.example"));
+	assert_true(matches("wild", "Chat.W.Example"));
+	/* Exactly one label: not the base name, not two labels. */
+	assert_false(matches("wild", "w.example"));
+	assert_false(matches("wild", "a.b.w.example"));
+	assert_false(matches("wild", ".w.example"));
+	/* "*.example" (one label after the wildcard) and "f*.p.example"
+	 * (a partial label) cover nothing. */
+	assert_false(matches("badwild", "a.example"));
+	assert_false(matches("badwild", "foo.p.example"));
+	assert_false(matches("badwild", "f.p.example"));
+}
+
+static void
+test_srv_id_and_xmpp_addr(void **state)
+{
+	(void)state;
+	assert_true(matches("srv", "s.example"));
+	assert_true(matches("srv", "S.EXAMPLE"));
+	assert_false(matches("srv", "_xmpp-server.s.example"));
+	assert_false(matches("srv", "t.example"));
+	assert_true(matches("xmpp", "x.example"));
+	assert_false(matches("xmpp", "y.example"));
+	/* An XmppAddr is not a DNS-ID and needs no wildcard. */
+	assert_false(matches("xmpp", "a.x.example"));
+}
+
+static void
+test_no_cn(void **state)
+{
+	(void)state;
+	/* No SAN at all: the CN is never used. */
+	assert_false(matches("cnonly", "cn.example"));
+	/* SANs of other kinds next to the ones that count. */
+	assert_true(matches("mixed", "m1.example"));
+	assert_true(matches("mixed", "m3.example"));
+	assert_false(matches("mixed", "cn-ignored.example"));
+	assert_false(matches("mixed", "m.example"));
+	assert_false(tls_cert_matches(NULL, "a.example"));
+}
+
+/* ---- contexts ------------------------------------------------------------ */
+
+static void
+test_ctx_errors(void **state)
+{
+	struct tls_cert_spec s;
+	struct tls_ctx *t;
+
+	(void)state;
+	s = fx_spec("a.example", "a");
+	s.cert_file = "/nonexistent/a.pem";
+	assert_null(tls_ctx_new(&s, 1, fx_path("ca", "pem")));
+	s = fx_spec("a.example", "a");
+	s.key_file = "/nonexistent/a.key";
+	assert_null(tls_ctx_new(&s, 1, fx_path("ca", "pem")));
+	/* The CA's certificate with a leaf's key: they do not match. */
+	s = fx_spec("a.example", "a");
+	s.cert_file = fx_path("ca", "pem");
+	assert_null(tls_ctx_new(&s, 1, fx_path("ca", "pem")));
+	s = fx_spec("a.example", "a");
+	assert_null(tls_ctx_new(&s, 1, "/nonexistent/ca.pem"));
+	/* No certificates at all: no server context, a client one still. */
+	t = tls_ctx_new(NULL, 0, fx_path("ca", "pem"));
+	assert_non_null(t);
+	assert_null(tls_server_ctx(t));
+	assert_null(tls_client_ctx(t, "a.example"));
+	assert_non_null(tls_client_ctx(t, NULL));
+	tls_ctx_free(t);
+}
+
+static void
+test_client_ctx_choice(void **state)
+{
+	struct tls_cert_spec s[3];
+	struct tls_ctx *t;
+	SSL_CTX *a, *w, *b;
+
+	(void)state;
+	s[0] = fx_spec("a.example", "a");
+	s[1] = fx_spec("*.w.example", "wild");
+	s[2] = fx_spec("b.example", "b");
+	t = tls_ctx_new(s, 3, fx_path("ca", "pem"));
+	assert_non_null(t);
+	a = tls_client_ctx(t, "a.example");
+	w = tls_client_ctx(t, "chat.w.example");
+	b = tls_client_ctx(t, "B.example");
+	assert_non_null(a);
+	assert_non_null(w);
+	assert_non_null(b);
+	assert_ptr_not_equal(a, w);
+	assert_ptr_not_equal(a, b);
+	assert_ptr_not_equal(w, b);
+	assert_null(tls_client_ctx(t, "w.example"));
+	assert_null(tls_client_ctx(t, "a.b.w.example"));
+	assert_null(tls_client_ctx(t, "c.example"));
+	assert_non_null(tls_server_ctx(t));
+	tls_ctx_free(t);
+}
+
+/* ---- handshakes through conn.c ------------------------------------------ */
+
+/* One end of a handshake and what it saw. */
+struct end {
+	struct conn *c;
+	const char *check;	/* the name to test with tls_peer_matches */
+	int ready;
+	int verified;
+	int matched;
+	int closed;
+	char reason[128];
+	char got[64];
+	size_t gotlen;
+	int plain_proceed;	/* the client waits for <proceed/> in clear */
+	int start_rc;		/* what conn_start_tls said after it */
+	SSL_CTX *ctx;
+	const char *sni;
+	int idle_buffers_freed;
+};
+
+static struct loop *loop;
+static struct end srv, cli;
+static int exchanged;
+static struct loop_timer watchdog;
+static int watchdog_fired;
+
+static const char hello[] = "<hello/>";
+
+static void
+h_tls_ready(struct conn *c)
+{
+	struct end *e = c->owner;
+
+	e->ready = 1;
+	e->verified = tls_peer_verified(c->ssl);
+	e->matched = e->check != NULL && tls_peer_matches(c->ssl, e->check);
+	assert_int_equal(conn_write(c, hello, sizeof(hello) - 1), 0);
+}
+
+static void
+h_readable(struct conn *c)
+{
+	struct end *e = c->owner;
+	size_t n = buf_len(&c->in);
+
+	if (e->plain_proceed) {
+		if (n < 10)
+			return;
+		assert_memory_equal(buf_head(&c->in), "<proceed/>", 10);
+		buf_consume(&c->in, 10);
+		e->plain_proceed = 0;
+		e->start_rc = conn_start_tls(c, e->ctx, 0, e->sni);
+		if (e->start_rc == -1)
+			loop_stop(loop);
+		return;
+	}
+	if (n > sizeof(e->got) - e->gotlen)
+		n = sizeof(e->got) - e->gotlen;
+	memcpy(e->got + e->gotlen, buf_head(&c->in), n);
+	e->gotlen += n;
+	buf_consume(&c->in, buf_len(&c->in));
+	if (e->gotlen == sizeof(hello) - 1) {
+		e->idle_buffers_freed = c->in.data == NULL;
+		if (++exchanged == 2)
+			loop_stop(loop);
+	}
+}
+
+static void
+h_closed(struct conn *c, const char *reason)
+{
+	struct end *e = c->owner;
+
+	e->closed++;
+	e->c = NULL;
+	snprintf(e->reason, sizeof(e->reason), "%s", reason);
+	loop_stop(loop);
+}
+
+static const struct conn_handler handler = {
+	.readable = h_readable,
+	.tls_ready = h_tls_ready,
+	.closed = h_closed,
+};
+
+static void
+on_watchdog(struct loop *l, struct loop_timer *t, void *arg)
+{
+	(void)t;
+	(void)arg;
+	watchdog_fired = 1;
+	loop_stop(l);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	memset(&srv, 0, sizeof(srv));
+	memset(&cli, 0, sizeof(cli));
+	exchanged = 0;
+	watchdog_fired = 0;
+	loop = loop_new();
+	return loop == NULL ? -1 : 0;
+}
+
+/* Closes what is left and runs until it is gone. */
+static int
+teardown(void **state)
+{
+	(void)state;
+	if (srv.c != NULL)
+		conn_close(srv.c, 0, "teardown");
+	if (cli.c != NULL)
+		conn_close(cli.c, 0, "teardown");
+	loop_timer_arm(loop, &watchdog, 2000, on_watchdog, NULL);
+	while ((srv.c != NULL || cli.c != NULL) && !watchdog_fired)
+		loop_run(loop);
+	loop_timer_cancel(loop, &watchdog);
+	loop_free(loop);
+	return 0;
+}
+
+/*
+ * Runs a handshake between a server on SERVER_CTX and a client on
+ * CLIENT_CTX asking for SNI; with STARTTLS, the server queues <proceed/>
+ * and starts TLS at once, and the client starts after reading it. Runs
+ * until both exchanged a message, or one end closed.
+ */
+static void
+handshake(SSL_CTX *server_ctx, SSL_CTX *client_ctx, const char *sni,
+    int starttls)
+{
+	int sp[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0,
+	    sp), 0);
+	srv.c = conn_new(loop, sp[0], 0, &handler, &srv, 16384, 16384);
+	cli.c = conn_new(loop, sp[1], 0, &handler, &cli, 16384, 16384);
+	assert_non_null(srv.c);
+	assert_non_null(cli.c);
+	cli.ctx = client_ctx;
+	cli.sni = sni;
+	if (starttls) {
+		assert_int_equal(conn_write(srv.c, "<proceed/>", 10), 0);
+		cli.plain_proceed = 1;
+	} else {
+		assert_int_equal(conn_start_tls(cli.c, client_ctx, 0, sni), 0);
+	}
+	assert_int_equal(conn_start_tls(srv.c, server_ctx, 1, NULL), 0);
+	loop_timer_arm(loop, &watchdog, 5000, on_watchdog, NULL);
+	assert_int_equal(loop_run(loop), 0);
+	loop_timer_cancel(loop, &watchdog);
+	assert_false(watchdog_fired);
+}
+
+/* The guard's server side: a.example first (the default), then
+ * *.w.example and b.example. */
+static struct tls_ctx *guard_tls;
+
+/* A client presenting leaf NAME, trusting CA_NAME. */
+static struct tls_ctx *
+client_tls(const char *domain, const char *name, const char *ca_name)
+{
+	struct tls_cert_spec s = fx_spec(domain, name);
+	struct tls_ctx *t;
+
+	t = tls_ctx_new(&s, 1, fx_path(ca_name, "pem"));
+	assert_non_null(t);
+	return t;
+}
+
+/* A full handshake and exchange; CHECK_CLI is what the client expects the
+ * server to be, CHECK_SRV what the server expects the client to be. */
+static void
+exchange(const char *client_leaf, const char *client_domain,
+    const char *sni, const char *check_cli, const char *check_srv)
+{
+	struct tls_ctx *t = client_tls(client_domain, client_leaf, "ca");
+
+	cli.check = check_cli;
+	srv.check = check_srv;
+	handshake(tls_server_ctx(guard_tls), tls_client_ctx(t, client_domain),
+	    sni, 0);
+	tls_ctx_free(t);
+	assert_int_equal(srv.ready, 1);
+	assert_int_equal(cli.ready, 1);
+	assert_int_equal(exchanged, 2);
+	assert_memory_equal(srv.got, hello, sizeof(hello) - 1);
+	assert_memory_equal(cli.got, hello, sizeof(hello) - 1);
+	/* The server's certificate chains in every case here. */
+	assert_true(cli.verified);
+}
+
+static void
+test_sni_exact(void **state)
+{
+	(void)state;
+	exchange("a", "a.example", "b.example", "b.example", "a.example");
+	assert_true(cli.matched);
+	assert_true(srv.verified);
+	assert_true(srv.matched);
+	/* Idle after the exchange: no buffer memory held. */
+	assert_true(srv.idle_buffers_freed);
+	assert_true(cli.idle_buffers_freed);
+	assert_null(srv.c->out.data);
+	assert_null(cli.c->out.data);
+}
+
+static void
+test_sni_not_other(void **state)
+{
+	(void)state;
+	/* Asked for b.example, the server is not a.example. */
+	exchange("a", "a.example", "b.example", "a.example", "b.example");
+	assert_false(cli.matched);
+	assert_false(srv.matched);
+	assert_true(srv.verified);
+}
+
+static void
+test_sni_wildcard(void **state)
+{
+	(void)state;
+	exchange("a", "a.example", "chat.w.example", "chat.w.example", NULL);
+	assert_true(cli.matched);
+}
+
+static void
+test_sni_default(void **state)
+{
+	(void)state;
+	exchange("a", "a.example", "unknown.example", "a.example", NULL);
+	assert_true(cli.matched);
+}
+
+static void
+test_client_serverauth_only(void **state)
+{
+	(void)state;
+	exchange("serveronly", "so.example", "a.example", "a.example",
+	    "so.example");
+	assert_true(srv.verified);
+	assert_true(srv.matched);
+}
+
+static void
+test_client_clientauth_only(void **state)
+{
+	(void)state;
+	exchange("clientonly", "co.example", "a.example", "a.example",
+	    "co.example");
+	assert_true(srv.verified);
+	assert_true(srv.matched);
+}
+
+static void
+test_client_email_only(void **state)
+{
+	(void)state;
+	exchange("email", "em.example", "a.example", "a.example",
+	    "em.example");
+	assert_false(srv.verified);
+	assert_false(srv.matched);
+}
+
+static void
+test_client_expired(void **state)
+{
+	(void)state;
+	exchange("expired", "old.example", "a.example", "a.example",
+	    "old.example");
+	assert_false(srv.verified);
+	assert_false(srv.matched);
+}
+
+static void
+test_client_untrusted(void **state)
+{
+	(void)state;
+	/* The right name from the wrong CA. */
+	exchange("untrusted", "a.example", "a.example", "a.example",
+	    "a.example");
+	assert_false(srv.verified);
+	assert_false(srv.matched);
+}
+
+static void
+test_client_no_certificate(void **state)
+{
+	struct tls_ctx *t = client_tls("a.example", "a", "ca");
+
+	(void)state;
+	srv.check = "a.example";
+	handshake(tls_server_ctx(guard_tls), tls_client_ctx(t, NULL),
+	    "a.example", 0);
+	tls_ctx_free(t);
+	assert_int_equal(exchanged, 2);
+	assert_false(srv.verified);
+	assert_false(srv.matched);
+	assert_true(cli.verified);
+}
+
+static void
+test_server_untrusted_for_client(void **state)
+{
+	struct tls_ctx *t = client_tls("a.example", "a", "other-ca");
+
+	(void)state;
+	cli.check = "a.example";
+	handshake(tls_server_ctx(guard_tls), tls_client_ctx(t, "a.example"),
+	    "a.example", 0);
+	tls_ctx_free(t);
+	assert_int_equal(exchanged, 2);
+	assert_false(cli.verified);
+	assert_false(cli.matched);
+}
+
+static void
+test_starttls_proceed_in_clear(void **state)
+{
+	struct tls_ctx *t = client_tls("a.example", "a", "ca");
+
+	(void)state;
+	cli.check = "a.example";
+	srv.check = "a.example";
+	handshake(tls_server_ctx(guard_tls), tls_client_ctx(t, "a.example"),
+	    "a.example", 1);
+	tls_ctx_free(t);
+	assert_int_equal(cli.start_rc, 0);
+	assert_int_equal(exchanged, 2);
+	assert_true(cli.matched);
+	assert_true(srv.matched);
+}
+
+/* Bytes after <proceed/> in the same read: the client refuses TLS. */
+static void
+test_input_after_proceed(void **state)
+{
+	struct tls_ctx *t = client_tls("a.example", "a", "ca");
+	int sp[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0,
+	    sp), 0);
+	srv.c = conn_new(loop, sp[0], 0, &handler, &srv, 16384, 16384);
+	cli.c = conn_new(loop, sp[1], 0, &handler, &cli, 16384, 16384);
+	cli.ctx = tls_client_ctx(t, "a.example");
+	cli.plain_proceed = 1;
+	cli.start_rc = 99;
+	assert_int_equal(conn_write(srv.c, "<proceed/><junk/>", 17), 0);
+	loop_timer_arm(loop, &watchdog, 5000, on_watchdog, NULL);
+	assert_int_equal(loop_run(loop), 0);
+	loop_timer_cancel(loop, &watchdog);
+	tls_ctx_free(t);
+	assert_int_equal(cli.start_rc, -1);
+	assert_null(cli.c->ssl);
+}
+
+/* A client offering at most TLS 1.1 is refused by the server. */
+static void
+test_old_tls_refused(void **state)
+{
+	SSL_CTX *old;
+
+	(void)state;
+	old = SSL_CTX_new(TLS_client_method());
+	assert_non_null(old);
+	SSL_CTX_set_security_level(old, 0);
+	assert_int_equal(SSL_CTX_set_max_proto_version(old, TLS1_1_VERSION),
+	    1);
+	assert_int_equal(SSL_CTX_set_cipher_list(old, "DEFAULT:@SECLEVEL=0"),
+	    1);
+	handshake(tls_server_ctx(guard_tls), old, "a.example", 0);
+	SSL_CTX_free(old);
+	assert_int_equal(srv.ready, 0);
+	assert_int_equal(cli.ready, 0);
+	assert_true(srv.closed == 1 || cli.closed == 1);
+	if (srv.closed)
+		assert_non_null(strstr(srv.reason, "tls handshake failed"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dns_id),
+		cmocka_unit_test(test_wildcard),
+		cmocka_unit_test(test_srv_id_and_xmpp_addr),
+		cmocka_unit_test(test_no_cn),
+		cmocka_unit_test(test_ctx_errors),
+		cmocka_unit_test(test_client_ctx_choice),
+		cmocka_unit_test_setup_teardown(test_sni_exact, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sni_not_other, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sni_wildcard, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sni_default, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_client_serverauth_only,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_client_clientauth_only,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_client_email_only, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_client_expired, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_client_untrusted, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_client_no_certificate,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_server_untrusted_for_client,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_starttls_proceed_in_clear,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_input_after_proceed, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_old_tls_refused, setup,
+		    teardown),
+	};
+	struct tls_cert_spec s[3];
+	int rc;
+
+	/* Context errors are expected here; their log lines are noise. */
+	log_set_level(LOG_LVL_ERR + 1);
+	if (fx_make() == -1) {
+		fprintf(stderr, "cannot make the test PKI\n");
+		return 1;
+	}
+	s[0] = fx_spec("a.example", "a");
+	s[1] = fx_spec("*.w.example", "wild");
+	s[2] = fx_spec("b.example", "b");
+	guard_tls = tls_ctx_new(s, 3, fx_path("ca", "pem"));
+	if (guard_tls == NULL)
+		return 1;
+	rc = cmocka_run_group_tests_name("tls", tests, NULL, NULL);
+	tls_ctx_free(guard_tls);
+	fx_remove();
+	return rc;
+}
