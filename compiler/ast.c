@@ -131,23 +131,3 @@ ast_limit_name(enum ast_limit_key key)
 
 	return names[key];
 }
-
-const char *
-ast_item_name(enum ast_item_kind kind)
-{
-	static const char *const names[] = {
-		[ITEM_LISTEN] = "listen",
-		[ITEM_CERTIFICATE] = "certificate",
-		[ITEM_CA_BUNDLE] = "ca-bundle",
-		[ITEM_DOMAIN] = "domain",
-		[ITEM_CONNECT] = "connect",
-		[ITEM_PROTOCOL] = "protocol",
-		[ITEM_TLS] = "tls",
-		[ITEM_AUTH] = "auth",
-		[ITEM_ORIGINATES] = "originates",
-		[ITEM_LIMITS] = "limits",
-		[ITEM_LIMIT] = "limit",
-	};
-
-	return names[kind];
-}

@@ -120,8 +120,7 @@ void ast_free_values(struct ast_value *v);
 void ast_free_items(struct ast_item *it);
 void ast_free_stmts(struct ast_stmt *st);
 
-/* The keyword that spells a limit key or an item, for messages. */
+/* The keyword that spells a limit key, for messages. */
 const char *ast_limit_name(enum ast_limit_key key);
-const char *ast_item_name(enum ast_item_kind kind);
 
 #endif

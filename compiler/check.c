@@ -35,8 +35,8 @@ check_is_address(const char *name)
 	    inet_pton(AF_INET6, name, buf) == 1;
 }
 
-/* Whether domain NAME ends with "." SUFFIX and has LABELS labels before
- * it (0: any number, at least one). */
+/* Whether domain NAME lies below SUFFIX: at any depth, or with ONE_LABEL
+ * exactly one label below. */
 static int
 check_below(const char *name, const char *suffix, int one_label)
 {

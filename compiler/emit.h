@@ -9,11 +9,11 @@
 #include "model.h"
 #include "out.h"
 
-/* Writes DIR/policy.h and DIR/policy.c. Returns 0 or -1 (reported). */
-int emit_c(const struct model *m, const char *dir);
+/* Writes policy.h into H and policy.c into C. */
+void emit_c(const struct model *m, struct out *h, struct out *c);
 
-/* Writes DIR/domains.rl. Returns 0 or -1 (reported). */
-int emit_rl(const struct model *m, const char *dir);
+/* Writes domains.rl into RL. */
+void emit_rl(const struct model *m, struct out *rl);
 
 /* Writes the comment that opens every generated file. */
 void emit_header(struct out *o, const struct model *m);

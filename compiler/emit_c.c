@@ -39,6 +39,8 @@ emit_header(struct out *o, const struct model *m)
 	free(name);
 }
 
+/* Writes policy.h: the policy's identity, the table sizes and the default
+ * route, for the runtime and the tests. */
 static void
 emit_policy_h(struct out *o, const struct model *m)
 {
@@ -62,6 +64,8 @@ emit_policy_h(struct out *o, const struct model *m)
 	out_printf(o, "#endif\n");
 }
 
+/* Writes a struct gen_limits initializer for values V, its closing brace
+ * indented by INDENT. */
 static void
 emit_limits(struct out *o, const char *indent, const uint32_t v[LIMIT_COUNT])
 {
@@ -82,6 +86,7 @@ emit_limits(struct out *o, const char *indent, const uint32_t v[LIMIT_COUNT])
 	out_printf(o, "%s}", indent);
 }
 
+/* Writes the listen table. */
 static void
 emit_listens(struct out *o, const struct model *m)
 {
@@ -104,6 +109,8 @@ emit_listens(struct out *o, const struct model *m)
 	out_printf(o, "};\n\n");
 }
 
+/* Writes the certificate table; none if the guard has no certificate
+ * (gen_policy then points at NULL). */
 static void
 emit_certs(struct out *o, const struct model *m)
 {
@@ -129,6 +136,7 @@ emit_certs(struct out *o, const struct model *m)
 	out_printf(o, "};\n\n");
 }
 
+/* Writes the entry of peer P, its limits merged with the global ones. */
 static void
 emit_peer(struct out *o, const struct model *m, const struct m_peer *p)
 {
@@ -171,6 +179,7 @@ emit_peer(struct out *o, const struct model *m, const struct m_peer *p)
 	out_printf(o, ",\n\t},\n");
 }
 
+/* Writes policy.c: the tables, then gen_policy pointing at them. */
 static void
 emit_policy_c(struct out *o, const struct model *m)
 {
@@ -207,18 +216,9 @@ emit_policy_c(struct out *o, const struct model *m)
 	out_printf(o, ",\n};\n");
 }
 
-int
-emit_c(const struct model *m, const char *dir)
+void
+emit_c(const struct model *m, struct out *h, struct out *c)
 {
-	struct out o;
-
-	if (out_open(&o, dir, "policy.h") == -1)
-		return -1;
-	emit_policy_h(&o, m);
-	if (out_close(&o, 1) == -1)
-		return -1;
-	if (out_open(&o, dir, "policy.c") == -1)
-		return -1;
-	emit_policy_c(&o, m);
-	return out_close(&o, 1);
+	emit_policy_h(h, m);
+	emit_policy_c(c, m);
 }

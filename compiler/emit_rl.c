@@ -112,6 +112,8 @@ emit_rl_add(struct emit_rl_entry **e, size_t *n, const struct m_pattern *pat,
 	(*e)[(*n)++] = (struct emit_rl_entry){ pat, value, what, whose };
 }
 
+/* Writes domains.rl: the three lookups, from every peer's domains and
+ * the routes, every peer's originated domains, and the certificates. */
 static void
 emit_rl_file(struct out *o, const struct model *m)
 {
@@ -161,13 +163,8 @@ emit_rl_file(struct out *o, const struct model *m)
 	free(e);
 }
 
-int
-emit_rl(const struct model *m, const char *dir)
+void
+emit_rl(const struct model *m, struct out *rl)
 {
-	struct out o;
-
-	if (out_open(&o, dir, "domains.rl") == -1)
-		return -1;
-	emit_rl_file(&o, m);
-	return out_close(&o, 1);
+	emit_rl_file(rl, m);
 }

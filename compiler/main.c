@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "emit.h"
 #include "include.h"
+#include "out.h"
 #include "print.h"
 #include "resolve.h"
 #include "source.h"
@@ -26,6 +27,40 @@ usage(void)
 {
 	fputs("usage: xedgec [-n] [-v] [-o dir] file\n", stderr);
 	exit(1);
+}
+
+/*
+ * Writes the generated files into DIR, each under a temporary name, and
+ * renames them into place only once all three are complete. Returns 0 or
+ * -1 (reported).
+ */
+static int
+main_emit(const struct model *m, const char *dir)
+{
+	static const char *const names[] = {
+		"policy.h", "policy.c", "domains.rl"
+	};
+	struct out o[3];
+	size_t opened, i;
+	int ok = 1;
+
+	for (opened = 0; opened < 3; opened++) {
+		if (out_open(&o[opened], dir, names[opened]) == -1) {
+			ok = 0;
+			break;
+		}
+	}
+	if (ok) {
+		emit_c(m, &o[0], &o[1]);
+		emit_rl(m, &o[2]);
+	}
+	for (i = 0; i < opened; i++)
+		if (out_finish(&o[i]) == -1)
+			ok = 0;
+	for (i = 0; i < opened; i++)
+		if (out_commit(&o[i], ok) == -1)
+			ok = 0;
+	return ok ? 0 : -1;
 }
 
 /* Runs the passes in order, each only if the ones before it succeeded. */
@@ -52,9 +87,7 @@ main_compile(const char *path, int noaction, int verbose, const char *dir)
 		diag_error(NULL, "cannot write to standard output");
 		goto done;
 	}
-	if (!noaction && (emit_c(&m, dir) == -1 || emit_rl(&m, dir) == -1))
-		goto done;
-	rc = 0;
+	rc = noaction ? 0 : main_emit(&m, dir);
 done:
 	model_free(&m);
 	ast_free_stmts(stmts);

@@ -113,19 +113,25 @@ out_line_self(struct out *o, const char *name)
 }
 
 int
-out_close(struct out *o, int commit)
+out_finish(struct out *o)
 {
-	int rc = 0;
-
 	if (fflush(o->fp) == EOF || ferror(o->fp))
 		o->failed = 1;
 	if (fclose(o->fp) == EOF)
 		o->failed = 1;
-	if (commit && o->failed) {
-		diag_error(NULL, "cannot write '%s': %s", o->tmp,
-		    strerror(errno));
-		rc = -1;
-	} else if (commit && rename(o->tmp, o->path) == -1) {
+	o->fp = NULL;
+	if (!o->failed)
+		return 0;
+	diag_error(NULL, "cannot write '%s': %s", o->tmp, strerror(errno));
+	return -1;
+}
+
+int
+out_commit(struct out *o, int commit)
+{
+	int rc = 0;
+
+	if (commit && rename(o->tmp, o->path) == -1) {
 		diag_error(NULL, "cannot rename '%s' to '%s': %s", o->tmp,
 		    o->path, strerror(errno));
 		rc = -1;

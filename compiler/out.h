@@ -30,8 +30,12 @@ void out_cstring(struct out *o, const char *s);
 void out_line_policy(struct out *o, const char *file, int line);
 void out_line_self(struct out *o, const char *name);
 
-/* Finishes the file and renames it into place (COMMIT), or removes it.
- * Returns 0, or -1 after reporting an error. */
-int out_close(struct out *o, int commit);
+/* Flushes and closes the file. Returns 0, or -1 after reporting a write
+ * that failed. */
+int out_finish(struct out *o);
+
+/* After out_finish: renames the file into place (COMMIT) or removes it,
+ * and frees O. Returns 0, or -1 after reporting a failed rename. */
+int out_commit(struct out *o, int commit);
 
 #endif

@@ -60,6 +60,7 @@ print_size(FILE *fp, uint32_t v)
 		fprintf(fp, "%lu", (unsigned long)v);
 }
 
+/* Prints a limits block with the keys in MASK. */
 static void
 print_limits(FILE *fp, const char *indent, const struct m_limits *l,
     unsigned mask)
@@ -82,6 +83,7 @@ print_limits(FILE *fp, const char *indent, const struct m_limits *l,
 	fprintf(fp, "%s}\n", indent);
 }
 
+/* Prints the guard block, every port and key written out. */
 static void
 print_guard(FILE *fp, const struct model *m)
 {
@@ -113,6 +115,8 @@ print_guard(FILE *fp, const struct model *m)
 	fputs("}\n", fp);
 }
 
+/* Prints a peer block with every item, originates only if given and
+ * limits only where the peer overrides them. */
 static void
 print_peer(FILE *fp, const struct m_peer *p)
 {

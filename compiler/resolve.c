@@ -289,6 +289,9 @@ resolve_limits(struct resolver *r, const struct ast_item *it,
 	}
 }
 
+/* Fills the guard's part of the model from guard block ST: listen
+ * addresses (default ports applied), certificates (the key file defaults
+ * to the certificate file) and the CA bundle. */
 static void
 resolve_guard(struct resolver *r, const struct ast_stmt *st)
 {
@@ -348,6 +351,8 @@ struct resolve_peer_seen {
 	const struct ast_item *connect, *protocol, *tls, *auth, *limits;
 };
 
+/* Applies item IT of the block of peer P (WHERE names it for messages);
+ * SEEN holds the items that may appear once. */
 static void
 resolve_peer_item(struct resolver *r, const struct ast_item *it,
     struct m_peer *p, struct resolve_peer_seen *seen, const char *where)
@@ -403,6 +408,9 @@ resolve_peer_item(struct resolver *r, const struct ast_item *it,
 	}
 }
 
+/* Adds the peer of statement ST to the model, with the defaults of the
+ * items it leaves out (connect none, s2s, tls required starttls, auth
+ * certificate, originates its domains). */
 static void
 resolve_peer(struct resolver *r, const struct ast_stmt *st)
 {
@@ -452,6 +460,7 @@ resolve_peer(struct resolver *r, const struct ast_stmt *st)
 	}
 }
 
+/* Adds the route of statement ST, bound to the peer it names. */
 static void
 resolve_route(struct resolver *r, const struct ast_stmt *st)
 {

@@ -53,15 +53,7 @@ xreallocarray(void *p, size_t n, size_t size)
 char *
 xstrdup(const char *s)
 {
-	return xstrndup(s, strlen(s));
-}
+	size_t n = strlen(s) + 1;
 
-char *
-xstrndup(const char *s, size_t n)
-{
-	char *d = xmalloc(n + 1);
-
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
+	return memcpy(xmalloc(n), s, n);
 }

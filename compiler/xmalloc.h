@@ -12,6 +12,5 @@ void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
 
 #endif

@@ -483,8 +483,8 @@ conn_handshake(struct conn *c)
 
 /*
  * Reads what fits into c->in, then tells the owner once. Stops at a full
- * buffer (the io timer reads on once the owner made room), at "would
- * block", or at the end of the stream.
+ * buffer (reading goes on once the owner made room), at "would block", or
+ * at the end of the stream.
  */
 static void
 conn_read(struct conn *c)
@@ -536,7 +536,11 @@ conn_read(struct conn *c)
 		conn_kill(c, 0, "input buffer full", NULL);
 		return;
 	}
-	if ((c->flags & CONN_F_READ_MORE) && conn_may_read(c))
+	/* What the socket still holds, epoll reports at the next wait (it is
+	 * level-triggered, and waiting there is fair to other connections);
+	 * what TLS holds it cannot see, so that is read from the io timer. */
+	if ((c->flags & CONN_F_READ_MORE) && conn_may_read(c) &&
+	    c->tls == CONN_TLS_UP && SSL_has_pending(c->ssl))
 		conn_schedule(c);
 }
 

@@ -39,6 +39,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "xml.h"
 
@@ -54,6 +57,38 @@
 /* Token flags: what a finished token needs besides a copy. */
 #define XML_TOK_REF 0x1		/* contains a reference */
 #define XML_TOK_WS 0x2		/* contains CR (or TAB/LF in an attribute) */
+#define XML_TOK_COLON 0x4	/* a name with a colon */
+#define XML_TOK_U8 0x8		/* a name with non-ASCII characters */
+
+/*
+ * Byte classes for the loops that skip runs of ordinary bytes without the
+ * machine (ASCII only: the machine checks every UTF-8 sequence itself).
+ */
+#define XML_C_TEXT 0x01		/* plain character data: not < & ] > CR */
+#define XML_C_DQ 0x02		/* plain in a "-quoted value: not " & < */
+#define XML_C_SQ 0x04		/* plain in a '-quoted value: not ' & < */
+#define XML_C_NAME 0x08		/* ASCII NameChar but the colon */
+#define XML_C_TEXT_DEC 0x10	/* decoded specially in text: & CR */
+#define XML_C_ATTR_DEC 0x20	/* decoded specially in values: & TAB LF CR */
+
+static const unsigned char xml_class[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 33, 33, 0, 0, 48, 0, 0,	/* 00 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 10 */
+	7, 7, 5, 7, 7, 7, 48, 3, 7, 7, 7, 7, 7, 15, 15, 7,	/* 20 */
+	15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 7, 7, 0, 7, 6, 7,	/* 30 */
+	7, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,	/* 40 */
+	15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 7, 7, 6, 7, 15,	/* 50 */
+	7, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,	/* 60 */
+	15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 7, 7, 7, 7, 7,	/* 70 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 80 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 90 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* a0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* b0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* c0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* d0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* e0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* f0 */
+};
 
 /* How a token is decoded. */
 enum xml_mode {
@@ -79,6 +114,7 @@ struct xml_ns {
 
 /* An attribute as read, before namespaces are resolved at the tag's end. */
 struct xml_rawattr {
+	struct stanza_attr *at;	/* to fill in; qname is stored after it */
 	const char *qname;
 	size_t qlen;
 	size_t colon;		/* offset of ':' in qname, or qlen */
@@ -118,6 +154,7 @@ struct xml_parser {
 	size_t acct_bytes;
 
 	/* The start tag being read. */
+	struct stanza_node *tag_node;	/* to fill in; qname is stored after it */
 	const char *tag_qname;
 	size_t tag_qlen, tag_colon;
 	struct xml_rawattr *attrs;
@@ -219,6 +256,62 @@ xml_tok_end(struct xml_parser *x, const unsigned char *mark,
 	return 0;
 }
 
+/* Returns the first byte from P on (or PE) not in class CLS. */
+static const unsigned char *
+xml_skip(const unsigned char *p, const unsigned char *pe, unsigned char cls)
+{
+	while (pe - p >= 4) {
+		if (!(xml_class[p[0]] & cls))
+			return p;
+		if (!(xml_class[p[1]] & cls))
+			return p + 1;
+		if (!(xml_class[p[2]] & cls))
+			return p + 2;
+		if (!(xml_class[p[3]] & cls))
+			return p + 3;
+		p += 4;
+	}
+	while (p < pe && (xml_class[*p] & cls))
+		p++;
+	return p;
+}
+
+/*
+ * Returns the first byte from P on (or PE) that is not plain in text or in
+ * a value, CLS saying which: with SSE2, 16 bytes at a time stop at any
+ * byte below 0x20 or above 0x7f (signed compare) or equal to one of the
+ * class's specials, then the table decides (TAB and LF are plain in text).
+ */
+static const unsigned char *
+xml_skip_run(const unsigned char *p, const unsigned char *pe,
+    unsigned char cls)
+{
+#ifdef __SSE2__
+	const __m128i space = _mm_set1_epi8(0x20), amp = _mm_set1_epi8('&'),
+	    lt = _mm_set1_epi8('<');
+	__m128i s1, s2, v, stop;
+	int m;
+
+	if (cls == XML_C_TEXT) {
+		s1 = _mm_set1_epi8(']');
+		s2 = _mm_set1_epi8('>');
+	} else {
+		s1 = s2 = _mm_set1_epi8(cls == XML_C_DQ ? '"' : '\'');
+	}
+	while (pe - p >= 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		stop = _mm_or_si128(_mm_cmplt_epi8(v, space),
+		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp),
+		    _mm_cmpeq_epi8(v, lt)), _mm_or_si128(_mm_cmpeq_epi8(v, s1),
+		    _mm_cmpeq_epi8(v, s2))));
+		if ((m = _mm_movemask_epi8(stop)) != 0)
+			return p + __builtin_ctz((unsigned)m);
+		p += 16;
+	}
+#endif
+	return xml_skip(p, pe, cls);
+}
+
 /* Decodes the UTF-8 sequence at S (already validated) into *CP and returns
  * its length. */
 static size_t
@@ -302,6 +395,8 @@ xml_check_qname(struct xml_parser *x, const char *name, size_t n,
 	int start = 1;
 
 	*colon = n;
+	if (!(x->tok_flags & (XML_TOK_COLON | XML_TOK_U8)))
+		return 0;
 	while (i < n) {
 		if (s[i] < 0x80) {
 			if (s[i] == ':') {
@@ -337,11 +432,21 @@ xml_check_qname(struct xml_parser *x, const char *name, size_t n,
 static size_t
 xml_decode(char *d, const char *s, size_t n, enum xml_mode mode)
 {
-	const char *end = s + n, *semi;
+	const char *end = s + n, *run, *semi;
+	unsigned char special = mode == XML_MODE_ATTR ? XML_C_ATTR_DEC :
+	    XML_C_TEXT_DEC;
 	char *d0 = d;
 	uint32_t cp;
 
-	while (s < end) {
+	for (;;) {
+		/* Copy the run of bytes that stand for themselves. */
+		for (run = s; run < end &&
+		    !(xml_class[(unsigned char)*run] & special); run++)
+			continue;
+		memcpy(d, s, (size_t)(run - s));
+		d += run - s;
+		if ((s = run) == end)
+			break;
 		switch (*s) {
 		case '\r':
 			if (s + 1 < end && s[1] == '\n')
@@ -351,10 +456,10 @@ xml_decode(char *d, const char *s, size_t n, enum xml_mode mode)
 			break;
 		case '\t':
 		case '\n':
-			*d++ = mode == XML_MODE_ATTR ? ' ' : *s;
+			*d++ = ' ';
 			s++;
 			break;
-		case '&':
+		default:
 			if (mode == XML_MODE_CDATA) {
 				*d++ = *s++;
 				break;
@@ -380,9 +485,6 @@ xml_decode(char *d, const char *s, size_t n, enum xml_mode mode)
 				}
 			}
 			s = semi + 1;
-			break;
-		default:
-			*d++ = *s++;
 			break;
 		}
 	}
@@ -421,6 +523,27 @@ xml_elem_begin(struct xml_parser *x)
 	x->acct_bytes = 0;
 }
 
+/*
+ * Allocates HEAD bytes (a node or an attribute, filled in by the caller)
+ * followed by a copy of the name S[0..n), which *NAME points to, in one
+ * piece. Returns the head, or NULL.
+ */
+static void *
+xml_alloc_named(struct xml_parser *x, size_t head, const char *s, size_t n,
+    const char **name)
+{
+	char *b;
+
+	if ((b = arena_alloc(xml_arena(x), head + n + 1)) == NULL) {
+		xml_fail(x, XML_ERR_INTERNAL, "out of memory");
+		return NULL;
+	}
+	memcpy(b + head, s, n);
+	b[head + n] = '\0';
+	*name = b + head;
+	return b;
+}
+
 /* The name of a start tag ended at END. */
 static int
 xml_elem_name(struct xml_parser *x, const unsigned char *mark,
@@ -430,10 +553,10 @@ xml_elem_name(struct xml_parser *x, const unsigned char *mark,
 	size_t n;
 
 	if (xml_tok_end(x, mark, end, acct, &s, &n) == -1 ||
-	    xml_check_qname(x, s, n, &x->tag_colon) == -1)
+	    xml_check_qname(x, s, n, &x->tag_colon) == -1 ||
+	    (x->tag_node = xml_alloc_named(x, sizeof(*x->tag_node), s, n,
+	    &x->tag_qname)) == NULL)
 		return -1;
-	if ((x->tag_qname = arena_strndup(xml_arena(x), s, n)) == NULL)
-		return xml_fail(x, XML_ERR_INTERNAL, "out of memory");
 	x->tag_qlen = n;
 	x->nattrs = 0;
 	return 0;
@@ -463,10 +586,10 @@ xml_attr_name(struct xml_parser *x, const unsigned char *mark,
 	}
 	ra = &x->attrs[x->nattrs];
 	if (xml_tok_end(x, mark, end, acct, &s, &n) == -1 ||
-	    xml_check_qname(x, s, n, &ra->colon) == -1)
+	    xml_check_qname(x, s, n, &ra->colon) == -1 ||
+	    (ra->at = xml_alloc_named(x, sizeof(*ra->at), s, n,
+	    &ra->qname)) == NULL)
 		return -1;
-	if ((ra->qname = arena_strndup(xml_arena(x), s, n)) == NULL)
-		return xml_fail(x, XML_ERR_INTERNAL, "out of memory");
 	ra->qlen = n;
 	return 0;
 }
@@ -572,8 +695,7 @@ xml_resolve_attrs(struct xml_parser *x, struct stanza_node *e, int keep_decls)
 				    "duplicate attribute");
 		if (ra->colon == SIZE_MAX && !keep_decls)
 			continue;
-		if ((at = arena_alloc(xml_arena(x), sizeof(*at))) == NULL)
-			return xml_fail(x, XML_ERR_INTERNAL, "out of memory");
+		at = ra->at;
 		if (ra->colon == SIZE_MAX) {
 			at->ns = STANZA_NS_XMLNS;
 			at->name = ra->qlen == 5 ? ra->qname : ra->qname + 6;
@@ -642,19 +764,16 @@ xml_start_tag(struct xml_parser *x, int empty)
 		return XML_NEXT_ERROR;
 	if (xml_declare(x) == -1)
 		return XML_NEXT_ERROR;
-	if ((e = arena_alloc(xml_arena(x), sizeof(*e))) == NULL)
-		return xml_fail(x, XML_ERR_INTERNAL, "out of memory");
-	memset(e, 0, sizeof(*e));
-	e->kind = STANZA_ELEMENT;
-	e->text = "";
 	if (colon == 5 && memcmp(q, "xmlns", 5) == 0)
 		return xml_fail(x, XML_ERR_NOT_WELL_FORMED,
 		    "element with prefix xmlns");
+	e = x->tag_node;
+	*e = (struct stanza_node){ .kind = STANZA_ELEMENT, .text = "",
+	    .name = colon == x->tag_qlen ? q : q + colon + 1 };
 	if ((e->ns = xml_ns_lookup(x, q, colon == x->tag_qlen ? 0 : colon)) ==
 	    NULL)
 		return xml_fail(x, XML_ERR_BAD_NAMESPACE_PREFIX,
 		    "undeclared element prefix");
-	e->name = colon == x->tag_qlen ? q : q + colon + 1;
 	if (xml_resolve_attrs(x, e, !x->root_open) == -1)
 		return XML_NEXT_ERROR;
 
@@ -794,6 +913,12 @@ xml_cref_digit(struct xml_parser *x, uint32_t base, uint32_t d)
 	# ---- actions: offsets, flags and calls into the C above ----------
 
 	action tok_mark { xml_tok_start(x); mark = fpc; }
+	action skip_text { fexec xml_skip_run(fpc + 1, pe, XML_C_TEXT); }
+	action skip_dq { fexec xml_skip_run(fpc + 1, pe, XML_C_DQ); }
+	action skip_sq { fexec xml_skip_run(fpc + 1, pe, XML_C_SQ); }
+	action skip_name { fexec xml_skip(fpc + 1, pe, XML_C_NAME); }
+	action name_colon { x->tok_flags |= XML_TOK_COLON; }
+	action name_u8 { x->tok_flags |= XML_TOK_U8; }
 	action val_mark { xml_tok_start(x); mark = fpc + 1; }
 	action flag_ref { x->tok_flags |= XML_TOK_REF; }
 	action flag_ws { x->tok_flags |= XML_TOK_WS; }
@@ -908,6 +1033,11 @@ xml_cref_digit(struct xml_parser *x, uint32_t base, uint32_t d)
 	name_start = [A-Za-z_:] | u8multi;
 	name_char = [A-Za-z0-9_:.\-] | u8multi;
 	name = name_start name_char*;
+	# In tags, runs of ASCII name characters are skipped in C: after one
+	# the machine is in the same state whatever follows.
+	# A colon or a non-ASCII character leaves the name for C to check.
+	tag_name = ( [A-Za-z_] | u8multi @name_u8 ) ( [A-Za-z0-9_.\-] @skip_name
+	    | ':' @name_colon | u8multi @name_u8 )*;
 
 	predefined = 'lt' | 'gt' | 'amp' | 'apos' | 'quot';
 	reference = '&' @flag_ref (
@@ -920,17 +1050,16 @@ xml_cref_digit(struct xml_parser *x, uint32_t base, uint32_t d)
 	# ---- tags -----------------------------------------------------------
 
 	eq = S* '=' S*;
-	attr_char = 0x20..0x7f - [<&] | u8multi;
 	attr_ws = [\t\n\r] @flag_ws;
-	dq_value = '"' @val_mark ( (attr_char - '"') | attr_ws | reference )*
-	    '"' @attr_value;
-	sq_value = "'" @val_mark ( (attr_char - "'") | attr_ws | reference )*
-	    "'" @attr_value;
-	attribute = name >tok_mark %attr_name eq ( dq_value | sq_value );
+	dq_value = '"' @val_mark ( (0x20..0x7f - ["&<]) @skip_dq | u8multi
+	    | attr_ws | reference )* '"' @attr_value;
+	sq_value = "'" @val_mark ( (0x20..0x7f - ['&<]) @skip_sq | u8multi
+	    | attr_ws | reference )* "'" @attr_value;
+	attribute = tag_name >tok_mark %attr_name eq ( dq_value | sq_value );
 
-	stag_rest = name >tok_mark %elem_name ( S+ attribute )* S*
+	stag_rest = tag_name >tok_mark %elem_name ( S+ attribute )* S*
 	    ( '>' @stag_end @tag_done | '/>' @empty_end @tag_done );
-	etag_rest = '/' name >tok_mark %end_name S* '>' @etag_end @tag_done;
+	etag_rest = '/' tag_name >tok_mark %end_name S* '>' @etag_end @tag_done;
 
 	# ---- the XML declaration and what may precede the root --------------
 
@@ -962,7 +1091,10 @@ xml_cref_digit(struct xml_parser *x, uint32_t base, uint32_t d)
 
 	# ---- inside a stanza ------------------------------------------------
 
-	text_char = 0x20..0x7f - [<&] | [\t\n] | '\r' @flag_ws | u8multi;
+	# Plain bytes are skipped in C; ']' and '>' are not plain, so that the
+	# machine sees every "]]>".
+	text_char = ( [\t\n] | 0x20..0x7f - [<&\]>] ) @skip_text | [\]>]
+	    | '\r' @flag_ws | u8multi;
 	chardata = ( text_char | reference )* -- ']]>';
 	cdata_rest = '![CDATA[' @val_mark
 	    ( ( 0x20..0x7f | [\t\n] | '\r' @flag_ws | u8multi )* -- ']]>' )

@@ -30,7 +30,7 @@ class Client(slixmpp.ClientXMPP):
 
     def __init__(self, jid, password, addr, port, cafile):
         super().__init__(jid, password)
-        self.server = (addr, port)
+        self.c2s_addr = (addr, port)
         self.ca_certs = pathlib.Path(cafile)
         self.use_aiodns = False
         self.use_ipv6 = False
@@ -56,7 +56,7 @@ class Client(slixmpp.ClientXMPP):
     async def get_dns_records(self, domain, port=None):
         if domain != self.boundjid.domain:
             raise NoDnsError("refusing to resolve %s" % domain)
-        return [(domain, self.server[0], self.server[1])]
+        return [(domain, self.c2s_addr[0], self.c2s_addr[1])]
 
     def _keep(self, stanza):
         self.received.append(stanza)
@@ -88,7 +88,7 @@ class Client(slixmpp.ClientXMPP):
     async def login(self, timeout=15.0):
         """Connects and waits for the session (roster and presence sent);
         raises on failure or after TIMEOUT seconds."""
-        self.connect(address=(self.boundjid.domain, self.server[1]))
+        self.connect(address=(self.boundjid.domain, self.c2s_addr[1]))
         try:
             await asyncio.wait_for(asyncio.shield(self._started), timeout)
         except asyncio.TimeoutError:

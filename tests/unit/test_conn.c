@@ -28,7 +28,6 @@
 /* One end of a test connection and what happened to it. */
 struct side {
 	struct conn *c;
-	const char *name;
 	int closed;
 	char reason[128];
 	int connected;
@@ -252,8 +251,6 @@ setup(void **state)
 	(void)state;
 	memset(&cli, 0, sizeof(cli));
 	memset(&srv, 0, sizeof(srv));
-	cli.name = "client";
-	srv.name = "server";
 	cli.consume = srv.consume = 1;
 	watchdog_fired = 0;
 	loop = loop_new();
@@ -412,7 +409,6 @@ test_flush_close_tls(void **state)
 	cli.ssl_ctx = tls_client_ctx(tls_cli, "b.example");
 	srv.ssl_ctx = tls_server_ctx(tls_srv);
 	cli.target = 200 * 1000;
-	srv.hook = NULL;
 	run(2, 5000);
 	/* The client pumped and finished via maybe_finish: both "done". */
 	assert_int_equal(srv.received, cli.target);
