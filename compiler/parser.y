@@ -434,30 +434,53 @@ parse_token_name(yysymbol_kind_t kind, char *buf, size_t size)
 		snprintf(buf, size, "%.*s", (int)len, name);
 }
 
+/* Whether KIND is one of the tokens that make a value. */
+static int
+parse_is_value(yysymbol_kind_t kind)
+{
+	return kind == YYSYMBOL_STRING || kind == YYSYMBOL_IDENT ||
+	    kind == YYSYMBOL_ADDRESS || kind == YYSYMBOL_NUMBER ||
+	    kind == YYSYMBOL_DURATION || kind == YYSYMBOL_SIZE;
+}
+
 /*
  * Reports a syntax error as "unexpected X, expecting Y or Z" at the
- * location of the unexpected token.
+ * location of the unexpected token. When any value may come, the six
+ * kinds of value are named together as "a value"; a list longer than four
+ * is left out.
  */
 static int
 yyreport_syntax_error(const yypcontext_t *pctx, void *scanner,
     struct parse_ctx *ctx)
 {
-	enum { NEXPECTED = 4 };
-	yysymbol_kind_t expected[NEXPECTED];
-	char msg[512], name[64];
-	int n, i;
+	yysymbol_kind_t expected[YYNTOKENS];
+	const char *names[YYNTOKENS];
+	char msg[512], name[64], buf[4][64];
+	int n, i, nnames = 0, values = 0, grouped = 0;
 	size_t used;
 
 	(void)scanner;
 	(void)ctx;
 	parse_token_name(yypcontext_token(pctx), name, sizeof(name));
 	used = (size_t)snprintf(msg, sizeof(msg), "unexpected %s", name);
-	n = yypcontext_expected_tokens(pctx, expected, NEXPECTED);
-	for (i = 0; n > 0 && i < n && used < sizeof(msg); i++) {
-		parse_token_name(expected[i], name, sizeof(name));
-		used += (size_t)snprintf(msg + used, sizeof(msg) - used,
-		    "%s%s", i == 0 ? ", expecting " : " or ", name);
+	n = yypcontext_expected_tokens(pctx, expected, YYNTOKENS);
+	for (i = 0; i < n; i++)
+		values += parse_is_value(expected[i]);
+	for (i = 0; i < n; i++) {
+		if (values == 6 && parse_is_value(expected[i])) {
+			if (!grouped++)
+				names[nnames++] = "a value";
+		} else if (nnames < 4) {
+			parse_token_name(expected[i], buf[nnames],
+			    sizeof(buf[nnames]));
+			names[nnames] = buf[nnames];
+			nnames++;
+		} else
+			nnames++;
 	}
+	for (i = 0; nnames <= 4 && i < nnames && used < sizeof(msg); i++)
+		used += (size_t)snprintf(msg + used, sizeof(msg) - used,
+		    "%s%s", i == 0 ? ", expecting " : " or ", names[i]);
 	diag_error(yypcontext_location(pctx), "syntax error, %s", msg);
 	return 0;
 }

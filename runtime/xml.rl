@@ -90,6 +90,10 @@ static const unsigned char xml_class[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* f0 */
 };
 
+/* Whether S[0..n) is the string literal LIT. */
+#define XML_IS(s, n, lit) \
+	((n) == sizeof(lit) - 1 && memcmp((s), (lit), sizeof(lit) - 1) == 0)
+
 /* How a token is decoded. */
 enum xml_mode {
 	XML_MODE_TEXT,		/* character data: references, line ends */
@@ -426,23 +430,45 @@ xml_check_qname(struct xml_parser *x, const char *name, size_t n,
 }
 
 /*
- * Decodes S[0..n), which the machine has checked, into D (room for N
- * bytes: decoding never lengthens). Returns the decoded length.
+ * Returns the first byte from S on (or END) that xml_decode must treat in
+ * MODE, knowing from the token's FLAGS which kinds occur at all: with one
+ * kind, memchr finds it.
  */
-static size_t
-xml_decode(char *d, const char *s, size_t n, enum xml_mode mode)
+static const char *
+xml_decode_next(const char *s, const char *end, enum xml_mode mode,
+    unsigned flags)
 {
-	const char *end = s + n, *run, *semi;
 	unsigned char special = mode == XML_MODE_ATTR ? XML_C_ATTR_DEC :
 	    XML_C_TEXT_DEC;
+	const char *c;
+
+	if (!(flags & XML_TOK_WS))
+		c = memchr(s, '&', (size_t)(end - s));
+	else if (mode == XML_MODE_CDATA)
+		c = memchr(s, '\r', (size_t)(end - s));
+	else
+		for (c = s; c < end &&
+		    !(xml_class[(unsigned char)*c] & special); c++)
+			continue;
+	return c != NULL ? c : end;
+}
+
+/*
+ * Decodes S[0..n), which the machine has checked and found to contain
+ * what FLAGS say, into D (room for N bytes: decoding never lengthens).
+ * Returns the decoded length.
+ */
+static size_t
+xml_decode(char *d, const char *s, size_t n, enum xml_mode mode,
+    unsigned flags)
+{
+	const char *end = s + n, *run, *semi;
 	char *d0 = d;
 	uint32_t cp;
 
 	for (;;) {
 		/* Copy the run of bytes that stand for themselves. */
-		for (run = s; run < end &&
-		    !(xml_class[(unsigned char)*run] & special); run++)
-			continue;
+		run = xml_decode_next(s, end, mode, flags);
 		memcpy(d, s, (size_t)(run - s));
 		d += run - s;
 		if ((s = run) == end)
@@ -509,7 +535,7 @@ xml_store(struct xml_parser *x, const char *s, size_t n, enum xml_mode mode,
 	}
 	if ((d = arena_alloc(a, n + 1)) == NULL)
 		return xml_fail(x, XML_ERR_INTERNAL, "out of memory");
-	*outlen = xml_decode(d, s, n, mode);
+	*outlen = xml_decode(d, s, n, mode, x->tok_flags);
 	d[*outlen] = '\0';
 	*out = d;
 	return 0;
@@ -617,7 +643,7 @@ xml_ns_lookup(const struct xml_parser *x, const char *p, size_t n)
 {
 	const struct xml_ns *b;
 
-	if (n == 3 && memcmp(p, "xml", 3) == 0)
+	if (XML_IS(p, n, "xml"))
 		return STANZA_NS_XML;
 	for (b = x->ns; b != NULL; b = b->next)
 		if (b->plen == n && memcmp(b->prefix, p, n) == 0)
@@ -643,21 +669,19 @@ xml_declare(struct xml_parser *x)
 
 	for (i = 0; i < x->nattrs; i++) {
 		ra = &x->attrs[i];
-		if (ra->colon == ra->qlen && ra->qlen == 5 &&
-		    memcmp(ra->qname, "xmlns", 5) == 0) {
+		if (XML_IS(ra->qname, ra->qlen, "xmlns")) {
 			prefix = "";
 			plen = 0;
-		} else if (ra->colon == 5 &&
-		    memcmp(ra->qname, "xmlns", 5) == 0) {
+		} else if (XML_IS(ra->qname, ra->colon, "xmlns")) {
 			prefix = ra->qname + 6;
 			plen = ra->qlen - 6;
 		} else {
 			continue;
 		}
-		if ((plen == 5 && memcmp(prefix, "xmlns", 5) == 0) ||
-		    strcmp(ra->value, STANZA_NS_XMLNS) == 0 ||
-		    (plen == 3 && memcmp(prefix, "xml", 3) == 0) !=
-		    (strcmp(ra->value, STANZA_NS_XML) == 0) ||
+		if (XML_IS(prefix, plen, "xmlns") ||
+		    XML_IS(ra->value, ra->vlen, STANZA_NS_XMLNS) ||
+		    XML_IS(prefix, plen, "xml") !=
+		    XML_IS(ra->value, ra->vlen, STANZA_NS_XML) ||
 		    (plen > 0 && ra->vlen == 0))
 			return xml_fail(x, XML_ERR_NOT_WELL_FORMED,
 			    "bad namespace declaration");
@@ -764,7 +788,7 @@ xml_start_tag(struct xml_parser *x, int empty)
 		return XML_NEXT_ERROR;
 	if (xml_declare(x) == -1)
 		return XML_NEXT_ERROR;
-	if (colon == 5 && memcmp(q, "xmlns", 5) == 0)
+	if (XML_IS(q, colon, "xmlns"))
 		return xml_fail(x, XML_ERR_NOT_WELL_FORMED,
 		    "element with prefix xmlns");
 	e = x->tag_node;

@@ -120,6 +120,19 @@ for first in same/*-1.policy; do
 	done
 done
 
+# The comparison itself must see a difference of meaning: one port.
+compile ok/minimal.policy "$tmp/m1"
+sed 's/listen 127.0.0.1;/listen 127.0.0.1 port 5222;/' ok/minimal.policy \
+    > "$tmp/minimal-port.policy"
+compile "$tmp/minimal-port.policy" "$tmp/m2"
+normalize "$tmp/m1/policy.c" > "$tmp/m1.norm"
+normalize "$tmp/m2/policy.c" > "$tmp/m2.norm"
+if cmp -s "$tmp/m1.norm" "$tmp/m2.norm"; then
+	notok "the comparison of tables sees a changed port"
+else
+	ok "the comparison of tables sees a changed port"
+fi
+
 # Canonical form, determinism and the files written, for every good policy.
 for p in ok/*.policy "$top"/examples/*.policy; do
 	name=$(basename "$p" .policy)

@@ -110,7 +110,7 @@ def main():
     t0 = time.monotonic()
     binary = None
     if mode == "guard":
-        binary = args.guard
+        binary = args.guard and os.path.abspath(args.guard)
         if binary is None:
             try:
                 binary = guard.build_trunk_guard()
@@ -128,7 +128,7 @@ def main():
             cap = capture.Capture(tmp, args.capture_filter)
         try:
             took = w.start()
-        except RuntimeError as e:
+        except (RuntimeError, OSError) as e:
             tap.result(False, "the test world starts", str(e) + "\n" +
                        explainer(w)())
         else:
