@@ -247,7 +247,7 @@ s2s_stream_error(struct s2s *s, const char *cond, const char *text)
 		s2s_printf(s, "<text xmlns='urn:ietf:params:xml:ns:xmpp-streams'"
 		    ">%.*s</text>", (int)n, esc);
 	}
-	s2s_write(s, "</stream:error></stream:stream>", 31);
+	s2s_write(s, "</stream:error>", 15);
 	s2s_close(s, "remote-server-not-found", cond);
 }
 
@@ -492,7 +492,7 @@ s2s_accept(int fd, int direct_tls)
 	    c->peer_addr, direct_tls ? "direct" : "starttls");
 	if (direct_tls) {
 		s->state = S2S_TLS;
-		if (conn_start_tls(c, tls_server_ctx(guard.tls), 1, NULL) == -1)
+		if (conn_start_tls(c, tls_server_ctx(guard.tls, NULL), 1, NULL) == -1)
 			s2s_close(s, NULL, "TLS setup failed");
 	}
 }

@@ -177,7 +177,8 @@ s2s_in_starttls(struct s2s *s)
 	}
 	s2s_printf(s, "<proceed xmlns='%s'/>", NS_TLS);
 	s->state = S2S_TLS;
-	if (conn_start_tls(s->conn, tls_server_ctx(guard.tls), 1, NULL) == -1)
+	if (conn_start_tls(s->conn, tls_server_ctx(guard.tls, s->local), 1,
+	    NULL) == -1)
 		s2s_close(s, NULL, "TLS setup failed");
 }
 
@@ -264,8 +265,12 @@ s2s_in_element(struct s2s *s, struct stanza_node *e)
 {
 	if (strcmp(e->ns, STANZA_NS_STREAMS) == 0 &&
 	    strcmp(e->name, "error") == 0) {
+		const struct stanza_node *c = e->children;
+
+		while (c != NULL && c->kind != STANZA_ELEMENT)
+			c = c->next;
 		log_event(LOG_LVL_WARN, s->conn->id, "peer-stream-error",
-		    "remote=%s", s->remote);
+		    "remote=%s condition=%s", s->remote, c ? c->name : "-");
 		s2s_close(s, NULL, "peer stream error");
 		return;
 	}

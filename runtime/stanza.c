@@ -13,6 +13,14 @@
 
 #include "stanza.h"
 
+/* Whether two strings are equal; the parser shares namespace strings, so
+ * the pointers are often the same. */
+static inline int
+stanza_streq(const char *a, const char *b)
+{
+	return a == b || strcmp(a, b) == 0;
+}
+
 /* Makes a node of KIND with every pointer field empty, or NULL. */
 static struct stanza_node *
 stanza_node_new(struct arena *a, enum stanza_kind kind)
@@ -263,6 +271,26 @@ stanza_puts(struct stanza_out *o, const char *s)
 	stanza_put(o, s, strlen(s));
 }
 
+/* Bytes the serializer escapes: 1 in text, 2 in attribute values. */
+static const unsigned char stanza_escaped[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 0, 0, 3, 0, 0,	/* 00 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 10 */
+	0, 0, 2, 0, 0, 0, 3, 2, 0, 0, 0, 0, 0, 0, 0, 0,	/* 20 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 3, 0,	/* 30 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 40 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 50 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 60 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 70 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 80 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 90 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* a0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* b0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* c0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* d0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* e0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* f0 */
+};
+
 /*
  * Writes S[0..len) escaped. In text, & < > are escaped (> for "]]>") and CR
  * as a character reference, because a parser turns a literal CR into LF. In
@@ -273,21 +301,21 @@ static void
 stanza_put_escaped(struct stanza_out *o, const char *s, size_t len, int attr)
 {
 	const char *run = s, *end = s + len, *rep;
+	unsigned char mask = attr ? 2 : 1;
 
 	for (; s < end; s++) {
+		if (!(stanza_escaped[(unsigned char)*s] & mask))
+			continue;
 		switch (*s) {
 		case '&': rep = "&amp;"; break;
 		case '<': rep = "&lt;"; break;
 		case '>': rep = "&gt;"; break;
 		case '\r': rep = "&#13;"; break;
-		case '\'': rep = attr ? "&apos;" : NULL; break;
-		case '"': rep = attr ? "&quot;" : NULL; break;
-		case '\t': rep = attr ? "&#9;" : NULL; break;
-		case '\n': rep = attr ? "&#10;" : NULL; break;
-		default: rep = NULL; break;
+		case '\'': rep = "&apos;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\t': rep = "&#9;"; break;
+		default: rep = "&#10;"; break;
 		}
-		if (rep == NULL)
-			continue;
 		stanza_put(o, run, (size_t)(s - run));
 		stanza_puts(o, rep);
 		run = s + 1;
@@ -328,7 +356,7 @@ stanza_declared_prefix(const struct stanza_node *e, const char *ns)
 	const struct stanza_attr *at;
 
 	for (at = e->attrs; at != NULL; at = at->next)
-		if (strcmp(at->ns, STANZA_NS_XMLNS) == 0 &&
+		if (stanza_streq(at->ns, STANZA_NS_XMLNS) &&
 		    strcmp(at->name, "xmlns") != 0 && strcmp(at->value, ns) == 0)
 			return at->name;
 	return NULL;
@@ -338,8 +366,8 @@ stanza_declared_prefix(const struct stanza_node *e, const char *ns)
 static int
 stanza_needs_prefix(const struct stanza_node *e, const char *ns, int decls)
 {
-	return ns[0] != '\0' && strcmp(ns, STANZA_NS_XML) != 0 &&
-	    strcmp(ns, STANZA_NS_XMLNS) != 0 &&
+	return ns[0] != '\0' && !stanza_streq(ns, STANZA_NS_XML) &&
+	    !stanza_streq(ns, STANZA_NS_XMLNS) &&
 	    (!decls || stanza_declared_prefix(e, ns) == NULL);
 }
 
@@ -375,7 +403,7 @@ stanza_prefix_rank(const struct stanza_node *e, const char *first,
 
 	if (first != NULL) {
 		rank++;
-		if (strcmp(first, stop->ns) == 0) {
+		if (stanza_streq(first, stop->ns)) {
 			*new = 0;
 			return rank;
 		}
@@ -384,12 +412,12 @@ stanza_prefix_rank(const struct stanza_node *e, const char *first,
 		if (!stanza_needs_prefix(e, at->ns, decls))
 			continue;
 		for (seen = e->attrs; seen != at; seen = seen->next)
-			if (strcmp(seen->ns, at->ns) == 0)
+			if (stanza_streq(seen->ns, at->ns))
 				break;
 		if (seen != at)
 			continue;
 		rank++;
-		if (strcmp(at->ns, stop->ns) == 0) {
+		if (stanza_streq(at->ns, stop->ns)) {
 			*new = 0;
 			return rank;
 		}
@@ -439,23 +467,16 @@ stanza_put_start(struct stanza_out *o, const struct stanza_node *e,
 			    strlen(e->ns));
 		if (eprefix == NULL && dflt == NULL && e->ns[0] != '\0')
 			stanza_put_attr(o, NULL, "xmlns", e->ns, strlen(e->ns));
-	} else if (strcmp(e->ns, STANZA_NS_XML) == 0) {
+	} else if (stanza_streq(e->ns, STANZA_NS_XML)) {
 		/* That namespace is never a default one; xml: is predeclared. */
 		stanza_puts(o, "xml:");
 		stanza_puts(o, e->name);
 	} else {
 		stanza_puts(o, e->name);
-		if (strcmp(e->ns, parent_ns) != 0)
+		if (!stanza_streq(e->ns, parent_ns))
 			stanza_put_attr(o, NULL, "xmlns", e->ns, strlen(e->ns));
 	}
 	for (at = e->attrs; at != NULL; at = at->next) {
-		if (strcmp(at->ns, STANZA_NS_XMLNS) == 0) {
-			if (decls)
-				stanza_put_attr(o, strcmp(at->name, "xmlns") ?
-				    "xmlns" : NULL, at->name, at->value,
-				    at->value_len);
-			continue;
-		}
 		if (at->ns[0] == '\0') {
 			/* A builder's "xmlns" would declare, not describe. */
 			if (strcmp(at->name, "xmlns") != 0)
@@ -463,7 +484,14 @@ stanza_put_start(struct stanza_out *o, const struct stanza_node *e,
 				    at->value_len);
 			continue;
 		}
-		if (strcmp(at->ns, STANZA_NS_XML) == 0) {
+		if (stanza_streq(at->ns, STANZA_NS_XMLNS)) {
+			if (decls)
+				stanza_put_attr(o, strcmp(at->name, "xmlns") ?
+				    "xmlns" : NULL, at->name, at->value,
+				    at->value_len);
+			continue;
+		}
+		if (stanza_streq(at->ns, STANZA_NS_XML)) {
 			stanza_put_attr(o, "xml", at->name, at->value,
 			    at->value_len);
 			continue;
@@ -488,7 +516,7 @@ static void
 stanza_put_end(struct stanza_out *o, const struct stanza_node *e)
 {
 	stanza_put(o, "</", 2);
-	if (strcmp(e->ns, STANZA_NS_XML) == 0)
+	if (stanza_streq(e->ns, STANZA_NS_XML))
 		stanza_puts(o, "xml:");
 	stanza_puts(o, e->name);
 	stanza_put(o, ">", 1);
@@ -505,7 +533,7 @@ stanza_scope_ns(const struct stanza_node *n, const struct stanza_node *e,
 {
 	while (n != e) {
 		n = n->parent;
-		if (strcmp(n->ns, STANZA_NS_XML) != 0)
+		if (!stanza_streq(n->ns, STANZA_NS_XML))
 			return n->ns;
 	}
 	return parent_ns;

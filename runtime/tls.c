@@ -319,12 +319,14 @@ tls_ctx_free(struct tls_ctx *t)
 	free(t);
 }
 
-/* The first certificate's server context (SNI switches from there), or
- * NULL if the guard has no certificate. */
 SSL_CTX *
-tls_server_ctx(struct tls_ctx *t)
+tls_server_ctx(struct tls_ctx *t, const char *domain)
 {
-	return t->n > 0 ? t->entries[0].server : NULL;
+	long i = domain != NULL ? tls_find(t, domain) : -1;
+
+	if (t->n == 0)
+		return NULL;
+	return t->entries[i >= 0 ? i : 0].server;
 }
 
 SSL_CTX *

@@ -26,9 +26,12 @@ struct tls_ctx *tls_ctx_new(const struct tls_cert_spec *certs, size_t ncerts,
     const char *ca_file);
 void tls_ctx_free(struct tls_ctx *t);
 
-/* The server context (certificate chosen by SNI, peer certificate requested
- * but not required). */
-SSL_CTX *tls_server_ctx(struct tls_ctx *t);
+/* The server context for DOMAIN (exact, else a covering wildcard, else the
+ * first certificate; NULL: the first), or NULL if the guard has no
+ * certificate. A peer that sends SNI switches to the certificate it names;
+ * one that does not (Prosody on STARTTLS) gets DOMAIN's, which the caller
+ * takes from the stream header's 'to'. */
+SSL_CTX *tls_server_ctx(struct tls_ctx *t, const char *domain);
 
 /* A client context presenting the certificate for domain FROM (exact or via
  * a wildcard certificate), or NULL if the guard has none. FROM NULL gives a

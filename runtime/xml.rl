@@ -119,6 +119,8 @@ struct xml_ns {
 /* An attribute as read, before namespaces are resolved at the tag's end. */
 struct xml_rawattr {
 	struct stanza_attr *at;	/* to fill in; qname is stored after it */
+	struct xml_ns *binding;	/* for a declaration, stored after AT */
+	int decl;		/* xmlns or xmlns:prefix */
 	const char *qname;
 	size_t qlen;
 	size_t colon;		/* offset of ':' in qname, or qlen */
@@ -157,7 +159,9 @@ struct xml_parser {
 	int in_elem;
 	size_t acct_bytes;
 
-	/* The start tag being read. */
+	/* The start tag being read; the name of its last attribute may still
+	 * point into the input. */
+	int name_pending;
 	struct stanza_node *tag_node;	/* to fill in; qname is stored after it */
 	const char *tag_qname;
 	size_t tag_qlen, tag_colon;
@@ -314,6 +318,102 @@ xml_skip_run(const unsigned char *p, const unsigned char *pe,
 	}
 #endif
 	return xml_skip(p, pe, cls);
+}
+
+/*
+ * Returns the length of the UTF-8 sequence for a Char above ASCII at P if
+ * it is whole before PE and valid as the machine's u8multi says, else 0.
+ */
+static size_t
+xml_utf8_len(const unsigned char *p, const unsigned char *pe)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+	size_t need, i;
+
+	if (c >= 0xc2 && c <= 0xdf) {
+		need = 1;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		need = 2;
+		lo = c == 0xe0 ? 0xa0 : 0x80;
+		hi = c == 0xed ? 0x9f : 0xbf;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 3;
+		lo = c == 0xf0 ? 0x90 : 0x80;
+		hi = c == 0xf4 ? 0x8f : 0xbf;
+	} else {
+		return 0;
+	}
+	if ((size_t)(pe - p) <= need || p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i <= need; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	/* U+FFFE and U+FFFF are not Chars. */
+	if (c == 0xef && p[1] == 0xbf && p[2] >= 0xbe)
+		return 0;
+	return need + 1;
+}
+
+/* Returns the length of a predefined entity reference at P (an '&') if it
+ * is whole before PE, else 0. */
+static size_t
+xml_predefined_len(const unsigned char *p, const unsigned char *pe)
+{
+	size_t left = (size_t)(pe - p);
+
+	switch (left > 1 ? p[1] : 0) {
+	case 'l':
+		return left >= 4 && memcmp(p, "&lt;", 4) == 0 ? 4 : 0;
+	case 'g':
+		return left >= 4 && memcmp(p, "&gt;", 4) == 0 ? 4 : 0;
+	case 'a':
+		if (left >= 5 && memcmp(p, "&amp;", 5) == 0)
+			return 5;
+		return left >= 6 && memcmp(p, "&apos;", 6) == 0 ? 6 : 0;
+	case 'q':
+		return left >= 6 && memcmp(p, "&quot;", 6) == 0 ? 6 : 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Skips, from P, the bytes of character data (CLS XML_C_TEXT) or of an
+ * attribute value (XML_C_DQ, XML_C_SQ) after which the machine would be
+ * in the state it is in after a plain byte: plain bytes, whole UTF-8
+ * sequences of Chars, whole predefined references, and white space,
+ * flagging the token as the machine's actions would. Stops at anything
+ * else, or at a sequence cut by the end of the input, for the machine to
+ * decide. Returns where it stopped.
+ */
+static const unsigned char *
+xml_skip_chars(struct xml_parser *x, const unsigned char *p,
+    const unsigned char *pe, unsigned char cls)
+{
+	size_t n;
+
+	for (;;) {
+		if ((p = xml_skip_run(p, pe, cls)) == pe)
+			return p;
+		if (*p >= 0x80) {
+			if ((n = xml_utf8_len(p, pe)) == 0)
+				return p;
+			p += n;
+		} else if (*p == '&') {
+			if ((n = xml_predefined_len(p, pe)) == 0)
+				return p;
+			x->tok_flags |= XML_TOK_REF;
+			p += n;
+		} else if (*p == '\r' || ((*p == '\t' || *p == '\n') &&
+		    cls != XML_C_TEXT)) {
+			x->tok_flags |= XML_TOK_WS;
+			p++;
+		} else if (*p == '\t' || *p == '\n') {
+			p++;
+		} else {
+			return p;
+		}
+	}
 }
 
 /* Decodes the UTF-8 sequence at S (already validated) into *CP and returns
@@ -517,26 +617,31 @@ xml_decode(char *d, const char *s, size_t n, enum xml_mode mode,
 	return (size_t)(d - d0);
 }
 
-/* Copies (decoding as FLAGS require) token S[0..n) into the arena; stores
- * the result in *OUT and *OUTLEN. Returns -1 without memory. */
+/* Copies token S[0..n) to D (room for n + 1 bytes), decoding as the
+ * token's flags require, and NUL-terminates it; returns its length. */
+static size_t
+xml_put_token(const struct xml_parser *x, char *d, const char *s, size_t n,
+    enum xml_mode mode)
+{
+	if (x->tok_flags != 0)
+		n = xml_decode(d, s, n, mode, x->tok_flags);
+	else
+		memcpy(d, s, n);
+	d[n] = '\0';
+	return n;
+}
+
+/* Copies token S[0..n) into the arena as xml_put_token does; stores the
+ * result in *OUT and *OUTLEN. Returns -1 without memory. */
 static int
 xml_store(struct xml_parser *x, const char *s, size_t n, enum xml_mode mode,
     const char **out, size_t *outlen)
 {
-	struct arena *a = xml_arena(x);
 	char *d;
 
-	if (x->tok_flags == 0) {
-		if ((d = arena_strndup(a, s, n)) == NULL)
-			return xml_fail(x, XML_ERR_INTERNAL, "out of memory");
-		*out = d;
-		*outlen = n;
-		return 0;
-	}
-	if ((d = arena_alloc(a, n + 1)) == NULL)
+	if ((d = arena_alloc(xml_arena(x), n + 1)) == NULL)
 		return xml_fail(x, XML_ERR_INTERNAL, "out of memory");
-	*outlen = xml_decode(d, s, n, mode, x->tok_flags);
-	d[*outlen] = '\0';
+	*outlen = xml_put_token(x, d, s, n, mode);
 	*out = d;
 	return 0;
 }
@@ -588,7 +693,39 @@ xml_elem_name(struct xml_parser *x, const unsigned char *mark,
 	return 0;
 }
 
-/* The name of an attribute ended at END. */
+/*
+ * Gives attribute RA its memory in one piece: the stanza_attr, a binding
+ * if it declares a namespace, its name (moved out of the input) and room
+ * for a value of VLEN bytes (none: VLEN is SIZE_MAX). Returns the value's
+ * room, or NULL.
+ */
+static char *
+xml_attr_alloc(struct xml_parser *x, struct xml_rawattr *ra, size_t vlen)
+{
+	size_t head = sizeof(*ra->at) + (ra->decl ? sizeof(*ra->binding) : 0);
+	size_t room = vlen == SIZE_MAX ? 0 : vlen + 1;
+	char *b;
+
+	if ((b = arena_alloc(xml_arena(x), head + ra->qlen + 1 + room)) ==
+	    NULL) {
+		xml_fail(x, XML_ERR_INTERNAL, "out of memory");
+		return NULL;
+	}
+	ra->at = (struct stanza_attr *)(void *)b;
+	ra->binding = ra->decl ?
+	    (struct xml_ns *)(void *)(b + sizeof(*ra->at)) : NULL;
+	memcpy(b + head, ra->qname, ra->qlen);
+	b[head + ra->qlen] = '\0';
+	ra->qname = b + head;
+	return b + head + ra->qlen + 1;
+}
+
+/*
+ * The name of an attribute ended at END. While the name is in the input,
+ * it stays there (x->name_pending) until its value ends, so that the
+ * attribute takes one allocation; if the input ends first, or the name
+ * came from the scratch buffer that the value will reuse, it is copied.
+ */
 static int
 xml_attr_name(struct xml_parser *x, const unsigned char *mark,
     const unsigned char *end, const unsigned char *acct)
@@ -612,12 +749,26 @@ xml_attr_name(struct xml_parser *x, const unsigned char *mark,
 	}
 	ra = &x->attrs[x->nattrs];
 	if (xml_tok_end(x, mark, end, acct, &s, &n) == -1 ||
-	    xml_check_qname(x, s, n, &ra->colon) == -1 ||
-	    (ra->at = xml_alloc_named(x, sizeof(*ra->at), s, n,
-	    &ra->qname)) == NULL)
+	    xml_check_qname(x, s, n, &ra->colon) == -1)
 		return -1;
+	ra->qname = s;
 	ra->qlen = n;
+	ra->decl = XML_IS(s, n, "xmlns") || XML_IS(s, ra->colon, "xmlns");
+	ra->at = NULL;
+	if (s == x->scratch)
+		return xml_attr_alloc(x, ra, SIZE_MAX) == NULL ? -1 : 0;
+	x->name_pending = 1;
 	return 0;
+}
+
+/* The input ends between an attribute's name and its value: the name is
+ * copied before the input goes. */
+static int
+xml_attr_flush(struct xml_parser *x)
+{
+	x->name_pending = 0;
+	return xml_attr_alloc(x, &x->attrs[x->nattrs], SIZE_MAX) == NULL ?
+	    -1 : 0;
 }
 
 /* The value of the attribute just named ended at END. */
@@ -628,10 +779,20 @@ xml_attr_value(struct xml_parser *x, const unsigned char *mark,
 	struct xml_rawattr *ra = &x->attrs[x->nattrs];
 	const char *s;
 	size_t n;
+	char *d;
 
-	if (xml_tok_end(x, mark, end, acct, &s, &n) == -1 ||
-	    xml_store(x, s, n, XML_MODE_ATTR, &ra->value, &ra->vlen) == -1)
+	if (xml_tok_end(x, mark, end, acct, &s, &n) == -1)
 		return -1;
+	if (x->name_pending) {
+		x->name_pending = 0;
+		if ((d = xml_attr_alloc(x, ra, n)) == NULL)
+			return -1;
+		ra->vlen = xml_put_token(x, d, s, n, XML_MODE_ATTR);
+		ra->value = d;
+	} else if (xml_store(x, s, n, XML_MODE_ATTR, &ra->value,
+	    &ra->vlen) == -1) {
+		return -1;
+	}
 	x->nattrs++;
 	return 0;
 }
@@ -669,15 +830,10 @@ xml_declare(struct xml_parser *x)
 
 	for (i = 0; i < x->nattrs; i++) {
 		ra = &x->attrs[i];
-		if (XML_IS(ra->qname, ra->qlen, "xmlns")) {
-			prefix = "";
-			plen = 0;
-		} else if (XML_IS(ra->qname, ra->colon, "xmlns")) {
-			prefix = ra->qname + 6;
-			plen = ra->qlen - 6;
-		} else {
+		if (!ra->decl)
 			continue;
-		}
+		prefix = ra->qlen == 5 ? "" : ra->qname + 6;
+		plen = ra->qlen == 5 ? 0 : ra->qlen - 6;
 		if (XML_IS(prefix, plen, "xmlns") ||
 		    XML_IS(ra->value, ra->vlen, STANZA_NS_XMLNS) ||
 		    XML_IS(prefix, plen, "xml") !=
@@ -685,8 +841,7 @@ xml_declare(struct xml_parser *x)
 		    (plen > 0 && ra->vlen == 0))
 			return xml_fail(x, XML_ERR_NOT_WELL_FORMED,
 			    "bad namespace declaration");
-		if ((b = arena_alloc(xml_arena(x), sizeof(*b))) == NULL)
-			return xml_fail(x, XML_ERR_INTERNAL, "out of memory");
+		b = ra->binding;
 		b->prefix = prefix;
 		b->plen = plen;
 		b->uri = ra->value;
@@ -714,6 +869,7 @@ xml_resolve_attrs(struct xml_parser *x, struct stanza_node *e, int keep_decls)
 		ra = &x->attrs[i];
 		for (j = 0; j < i; j++)
 			if (x->attrs[j].qlen == ra->qlen &&
+			    x->attrs[j].qname[0] == ra->qname[0] &&
 			    memcmp(x->attrs[j].qname, ra->qname, ra->qlen) == 0)
 				return xml_fail(x, XML_ERR_NOT_WELL_FORMED,
 				    "duplicate attribute");
@@ -734,7 +890,8 @@ xml_resolve_attrs(struct xml_parser *x, struct stanza_node *e, int keep_decls)
 				    "undeclared attribute prefix");
 			at->name = ra->qname + ra->colon + 1;
 			for (o = e->attrs; o != NULL; o = o->next)
-				if (strcmp(o->name, at->name) == 0 &&
+				if (o->name[0] == at->name[0] &&
+				    strcmp(o->name, at->name) == 0 &&
 				    strcmp(o->ns, at->ns) == 0)
 					return xml_fail(x,
 					    XML_ERR_NOT_WELL_FORMED,
@@ -937,9 +1094,9 @@ xml_cref_digit(struct xml_parser *x, uint32_t base, uint32_t d)
 	# ---- actions: offsets, flags and calls into the C above ----------
 
 	action tok_mark { xml_tok_start(x); mark = fpc; }
-	action skip_text { fexec xml_skip_run(fpc + 1, pe, XML_C_TEXT); }
-	action skip_dq { fexec xml_skip_run(fpc + 1, pe, XML_C_DQ); }
-	action skip_sq { fexec xml_skip_run(fpc + 1, pe, XML_C_SQ); }
+	action skip_text { fexec xml_skip_chars(x, fpc + 1, pe, XML_C_TEXT); }
+	action skip_dq { fexec xml_skip_chars(x, fpc + 1, pe, XML_C_DQ); }
+	action skip_sq { fexec xml_skip_chars(x, fpc + 1, pe, XML_C_SQ); }
 	action skip_name { fexec xml_skip(fpc + 1, pe, XML_C_NAME); }
 	action name_colon { x->tok_flags |= XML_TOK_COLON; }
 	action name_u8 { x->tok_flags |= XML_TOK_U8; }
@@ -990,8 +1147,11 @@ xml_cref_digit(struct xml_parser *x, uint32_t base, uint32_t d)
 		}
 	}
 	action text_end {
-		if (xml_text(x, mark, fpc, acct, XML_MODE_TEXT, 0) == -1)
+		/* Most tags follow tags: no text, nothing to do. */
+		if ((fpc != mark || x->scratch_len != 0) &&
+		    xml_text(x, mark, fpc, acct, XML_MODE_TEXT, 0) == -1)
 			fbreak;
+		x->tok_open = 0;
 	}
 	action cdata_end {
 		if (xml_text(x, mark, fpc + 1, acct, XML_MODE_CDATA, 3) == -1)
@@ -1183,6 +1343,7 @@ xml_reset(struct xml_parser *x)
 	x->close_pending = 0;
 	x->tok_open = 0;
 	x->scratch_len = 0;
+	x->name_pending = 0;
 	x->in_elem = 0;
 	x->acct_bytes = 0;
 	x->depth = 0;
@@ -1234,6 +1395,8 @@ xml_parse(struct xml_parser *x, const char *data, size_t len,
 		x->acct_bytes += (size_t)(pe - acct);
 	}
 	if (x->tok_open && xml_scratch_add(x, mark, (size_t)(pe - mark)) == -1)
+		return x->event = XML_ERROR;
+	if (x->name_pending && xml_attr_flush(x) == -1)
 		return x->event = XML_ERROR;
 	return XML_NEED_MORE;
 }

@@ -3,6 +3,7 @@ stopped on every way out (normal end, exception, SIGINT, SIGTERM), and
 checked for the addresses they should (and afterwards should not) hold."""
 
 import atexit
+import ctypes
 import os
 import signal
 import socket
@@ -10,6 +11,15 @@ import subprocess
 import time
 
 _running = []
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    """Runs in the child before exec: should the harness itself be killed
+    (SIGKILL leaves no chance to clean up), the kernel sends the child
+    SIGTERM."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
 
 
 class Child:
@@ -25,7 +35,7 @@ class Child:
             self.proc = subprocess.Popen(
                 argv, stdin=subprocess.DEVNULL, stdout=log,
                 stderr=subprocess.STDOUT, env=env, cwd=cwd,
-                start_new_session=True)
+                start_new_session=True, preexec_fn=_die_with_parent)
         _running.append(self)
 
     def alive(self):

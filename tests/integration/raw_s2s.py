@@ -42,6 +42,7 @@ class RawS2S:
         self.parser = None
         self.depth = 0
         self.pending = []
+        self.received = b""
 
     async def _connect(self):
         self.reader, self.writer = await asyncio.wait_for(
@@ -58,16 +59,11 @@ class RawS2S:
                   " xmlns:stream='%s' from='%s' to='%s' version='1.0'>" %
                   (NS_STREAM, self.local, self.remote))
 
-    async def next_element(self):
-        """Returns the next top-level element of the stream. Raises
-        StreamError when the stream ends (with the condition of a stream
-        error, if one came) and TimeoutError after the timeout."""
-        while not self.pending:
-            data = await asyncio.wait_for(self.reader.read(65536),
-                                          self.timeout)
-            if not data:
-                raise StreamError(None, "connection closed")
-            self.parser.feed(data)
+    def _feed(self, data):
+        """Parses DATA, queueing each complete top-level element, None for
+        the end of the stream, or a ParseError."""
+        self.parser.feed(data)
+        try:
             for event, elem in self.parser.read_events():
                 if event == "start":
                     self.depth += 1
@@ -77,9 +73,27 @@ class RawS2S:
                     self.pending.append(elem)
                 elif self.depth == 0:
                     self.pending.append(None)
+        except ET.ParseError as e:
+            self.pending.append(e)
+
+    async def next_element(self):
+        """Returns the next top-level element of the stream. Raises
+        StreamError when the stream ends (with the condition of a stream
+        error, if one came), AssertionError if the server's XML is not
+        well-formed, and TimeoutError after the timeout."""
+        while not self.pending:
+            data = await asyncio.wait_for(self.reader.read(65536),
+                                          self.timeout)
+            if not data:
+                raise StreamError(None, "connection closed")
+            self.received += data
+            self._feed(data)
         elem = self.pending.pop(0)
         if elem is None:
             raise StreamError(None, "</stream:stream>")
+        if isinstance(elem, ET.ParseError):
+            raise AssertionError("the server's XML is not well-formed (%s); "
+                                 "it sent: %r" % (elem, self.received[-300:]))
         if elem.tag == "{%s}error" % NS_STREAM:
             conds = [c.tag.split("}")[1] for c in elem
                      if c.tag.startswith("{%s}" % NS_STREAM_ERRORS) and
@@ -137,12 +151,31 @@ class RawS2S:
     async def stream_error(self):
         """Reads until the stream ends; returns the stream error's
         condition (None if the stream ended without one). Stanzas read on
-        the way are ignored."""
+        the way are ignored. Raises AssertionError if anything but the
+        stream's end follows the error, or anything follows the end."""
         try:
             while True:
                 await self.next_element()
         except StreamError as e:
-            return e.condition
+            cond = e.condition
+        if cond is not None:
+            try:
+                await self.next_element()
+            except StreamError as e:
+                if e.condition is not None:
+                    raise AssertionError("a second stream error followed "
+                                         "<%s/>" % cond) from None
+            else:
+                raise AssertionError("a stanza followed the stream error")
+        # Then only the end of the connection, within the timeout.
+        data = b""
+        if not self.pending:
+            data = await asyncio.wait_for(self.reader.read(65536),
+                                          self.timeout)
+        if self.pending or data:
+            raise AssertionError("the server sent more after the stream's "
+                                 "end: %r" % (self.received + data)[-200:])
+        return cond
 
     def close(self):
         if self.writer is not None:

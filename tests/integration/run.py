@@ -78,13 +78,13 @@ def explainer(w):
 
 
 def check_after(tap, w, guard_status, cap):
-    """The checks that need everything stopped."""
+    """The checks that need everything stopped (and started before)."""
     left = w.still_listening()
     tap.result(not left, "nothing listens after the servers stopped",
                "still held: %s" % left if left else "")
     if w.guard:
         tap.result(guard_status == 0, "xedge exits 0 on SIGTERM",
-                   "exit status %s" % guard_status)
+                   guard_status and "exit status %s" % guard_status)
         text = w.guard.read_log()
         m = SANITIZER_REPORT.search(text)
         tap.result(m is None, "xedge's log has no sanitizer report",
@@ -122,12 +122,13 @@ def main():
     w = world.World(tmp, topology.trunk_servers(), binary,
                     topology.TRUNK_PEERS)
     cap = None
-    guard_status = None
+    started = False
     try:
         if args.capture:
             cap = capture.Capture(tmp, args.capture_filter)
         try:
             took = w.start()
+            started = True
         except (RuntimeError, OSError) as e:
             tap.result(False, "the test world starts", str(e) + "\n" +
                        explainer(w)())
@@ -136,7 +137,10 @@ def main():
             asyncio.run(scenarios.run_all(tap, w, mode, explainer(w)))
     finally:
         guard_status = w.stop()
-    check_after(tap, w, guard_status, cap)
+    if started:
+        check_after(tap, w, guard_status, cap)
+    elif cap:
+        cap.finish()
     tap.plan()
     tap.comment("%d of %d failed, %.0fs" % (tap.failed, tap.count,
                                             time.monotonic() - t0))

@@ -95,10 +95,11 @@ class World:
         return time.monotonic() - t0
 
     def stop(self):
-        """Stops everything; returns the guard's exit status or None."""
+        """Stops everything; returns the guard's exit status or None. The
+        guard goes first, so that its shutdown meets live streams."""
+        status = self.guard.stop() if self.guard else None
         for p in self.prosody.values():
             p.stop()
-        status = self.guard.stop() if self.guard else None
         procs.stop_all()
         return status
 

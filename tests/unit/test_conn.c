@@ -357,7 +357,7 @@ test_tls_transfer(void **state)
 	(void)state;
 	cli.start_tls = srv.start_tls = 1;
 	cli.ssl_ctx = tls_client_ctx(tls_cli, "b.example");
-	srv.ssl_ctx = tls_server_ctx(tls_srv);
+	srv.ssl_ctx = tls_server_ctx(tls_srv, NULL);
 	assert_non_null(cli.ssl_ctx);
 	assert_non_null(srv.ssl_ctx);
 	transfer();
@@ -407,7 +407,7 @@ test_flush_close_tls(void **state)
 	(void)state;
 	cli.start_tls = srv.start_tls = 1;
 	cli.ssl_ctx = tls_client_ctx(tls_cli, "b.example");
-	srv.ssl_ctx = tls_server_ctx(tls_srv);
+	srv.ssl_ctx = tls_server_ctx(tls_srv, NULL);
 	cli.target = 200 * 1000;
 	run(2, 5000);
 	/* The client pumped and finished via maybe_finish: both "done". */

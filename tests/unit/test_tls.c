@@ -123,7 +123,7 @@ test_ctx_errors(void **state)
 	/* No certificates at all: no server context, a client one still. */
 	t = tls_ctx_new(NULL, 0, fx_path("ca", "pem"));
 	assert_non_null(t);
-	assert_null(tls_server_ctx(t));
+	assert_null(tls_server_ctx(t, NULL));
 	assert_null(tls_client_ctx(t, "a.example"));
 	assert_non_null(tls_client_ctx(t, NULL));
 	tls_ctx_free(t);
@@ -154,7 +154,7 @@ test_client_ctx_choice(void **state)
 	assert_null(tls_client_ctx(t, "w.example"));
 	assert_null(tls_client_ctx(t, "a.b.w.example"));
 	assert_null(tls_client_ctx(t, "c.example"));
-	assert_non_null(tls_server_ctx(t));
+	assert_non_null(tls_server_ctx(t, NULL));
 	tls_ctx_free(t);
 }
 
@@ -340,7 +340,7 @@ exchange(const char *client_leaf, const char *client_domain,
 
 	cli.check = check_cli;
 	srv.check = check_srv;
-	handshake(tls_server_ctx(guard_tls), tls_client_ctx(t, client_domain),
+	handshake(tls_server_ctx(guard_tls, NULL), tls_client_ctx(t, client_domain),
 	    sni, 0);
 	tls_ctx_free(t);
 	assert_int_equal(srv.ready, 1);
@@ -452,7 +452,7 @@ test_client_no_certificate(void **state)
 
 	(void)state;
 	srv.check = "a.example";
-	handshake(tls_server_ctx(guard_tls), tls_client_ctx(t, NULL),
+	handshake(tls_server_ctx(guard_tls, NULL), tls_client_ctx(t, NULL),
 	    "a.example", 0);
 	tls_ctx_free(t);
 	assert_int_equal(exchanged, 2);
@@ -468,7 +468,7 @@ test_server_untrusted_for_client(void **state)
 
 	(void)state;
 	cli.check = "a.example";
-	handshake(tls_server_ctx(guard_tls), tls_client_ctx(t, "a.example"),
+	handshake(tls_server_ctx(guard_tls, NULL), tls_client_ctx(t, "a.example"),
 	    "a.example", 0);
 	tls_ctx_free(t);
 	assert_int_equal(exchanged, 2);
@@ -484,7 +484,7 @@ test_starttls_proceed_in_clear(void **state)
 	(void)state;
 	cli.check = "a.example";
 	srv.check = "a.example";
-	handshake(tls_server_ctx(guard_tls), tls_client_ctx(t, "a.example"),
+	handshake(tls_server_ctx(guard_tls, NULL), tls_client_ctx(t, "a.example"),
 	    "a.example", 1);
 	tls_ctx_free(t);
 	assert_int_equal(cli.start_rc, 0);
@@ -531,7 +531,7 @@ test_old_tls_refused(void **state)
 	    1);
 	assert_int_equal(SSL_CTX_set_cipher_list(old, "DEFAULT:@SECLEVEL=0"),
 	    1);
-	handshake(tls_server_ctx(guard_tls), old, "a.example", 0);
+	handshake(tls_server_ctx(guard_tls, NULL), old, "a.example", 0);
 	SSL_CTX_free(old);
 	assert_int_equal(srv.ready, 0);
 	assert_int_equal(cli.ready, 0);

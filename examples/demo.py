@@ -1,0 +1,157 @@
+#!/usr/bin/python3
+"""`make demo`: xedge between two local Prosody servers.
+
+Starts Prosody for a.example (127.0.1.1) and for b.example (127.0.2.1),
+each resolving the other's domain to the guard (127.0.3.1), and
+build/xedge (built by make for examples/single-edge.policy) with a site
+file pointing at certificates from a throw-away test CA. Sends a few
+messages across, prints what crossed and where everything is, then keeps
+running until Ctrl-C (--once: stops straight away). Nothing leaves
+loopback; the harness is tests/integration's.
+"""
+
+import argparse
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, "tests", "integration"))
+
+import clients  # noqa: E402
+import procs  # noqa: E402
+import topology  # noqa: E402
+import world  # noqa: E402
+
+GUARD = os.path.join(TOP, "build", "xedge")
+POLICY_NAME = "single-edge"
+
+EXCHANGE = [
+    ("alice", "bob", "Hello Bob, this crossed the guard."),
+    ("bob", "alice", "Hello Alice, and so did this."),
+    ("alice", "bob", "Third message: a.example -> b.example again."),
+]
+
+
+def check_guard():
+    """Returns None, or why build/xedge cannot be used."""
+    if not os.access(GUARD, os.X_OK):
+        return "%s is missing: run `make` (or `make demo`)" % GUARD
+    out = subprocess.run([GUARD, "--version"], capture_output=True,
+                         text=True).stdout
+    if "policy %s\n" % POLICY_NAME not in out:
+        return ("%s was not built for examples/%s.policy (it says: %s); "
+                "run `make POLICY=examples/%s.policy`" % (
+                    GUARD, POLICY_NAME, " ".join(out.split()), POLICY_NAME))
+    return None
+
+
+async def exchange(w):
+    """Logs alice and bob in, sends EXCHANGE, prints each message as it
+    arrives (or not). Returns the number that did not arrive."""
+    users = {}
+    for s in w.servers:
+        for h in s.hosts:
+            users[h.user] = clients.Client(h.jid, h.password, s.addr,
+                                           topology.C2S_PORT, w.pki.ca.cert)
+    await asyncio.gather(*(c.login() for c in users.values()))
+    lost = 0
+    for frm, to, body in EXCHANGE:
+        sender, recipient = users[frm], users[to]
+        start = recipient.mark()
+        t0 = time.monotonic()
+        sender.send_message(mto=recipient.boundjid.bare, mbody=body,
+                            mtype="chat")
+        try:
+            got = await recipient.expect("message", clients.is_message(body),
+                                         15, start)
+        except AssertionError as e:
+            print("  %-16s -> %-16s LOST: %s" % (sender.boundjid.bare,
+                                                  recipient.boundjid.bare, e))
+            lost += 1
+            continue
+        print("  %-16s -> %-16s %4.0f ms  %r" % (
+            got["from"].bare, recipient.boundjid.bare,
+            (time.monotonic() - t0) * 1000, got["body"]))
+    await asyncio.gather(*(c.logout() for c in users.values()))
+    return lost
+
+
+def print_guard_events(w):
+    """The guard's view of the streams it carried."""
+    wanted = ("event=authenticated", "event=stream-ready", "event=refuse",
+              "event=bounce", "event=stream-error")
+    for line in w.guard.read_log().splitlines():
+        if any(k in line for k in wanted):
+            print("  " + line)
+
+
+def print_places(w):
+    print("\nFiles (%s):" % w.dir)
+    print("  site file      %s" % w.guard.site)
+    for name, p in sorted(w.prosody.items()):
+        print("  prosody %s      %s" % (name, p.config))
+    for label, path in sorted(w.logs().items()):
+        print("  log %-10s %s" % (label, path))
+    print("  test CA        %s" % w.pki.ca.cert)
+    print("\nAccounts (c2s STARTTLS, check against the test CA):")
+    for s in w.servers:
+        for h in s.hosts:
+            print("  %-16s password %-9s server %s:%d" % (
+                h.jid, h.password, s.addr, topology.C2S_PORT))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--once", action="store_true",
+                   help="stop after the exchange instead of waiting for "
+                   "Ctrl-C")
+    p.add_argument("--keep", action="store_true",
+                   help="keep the temporary directory afterwards")
+    args = p.parse_args()
+    why = check_guard()
+    if why:
+        print("demo: " + why, file=sys.stderr)
+        return 1
+    procs.install_cleanup()
+    # Ctrl-C stops the demo even when started with SIGINT ignored (as a
+    # background job of a script).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    tmp = tempfile.mkdtemp(prefix="xedge-demo-")
+    w = world.World(tmp, topology.demo_servers(), GUARD,
+                    topology.DEMO_PEERS)
+    lost = 1
+    try:
+        took = w.start()
+        print("xedge (%s) between Prosody a.example (127.0.1.1) and "
+              "b.example (127.0.2.1), up in %.1fs.\n" % (POLICY_NAME, took))
+        print("Messages:")
+        lost = asyncio.run(exchange(w))
+        print("\nThe guard's streams:")
+        print_guard_events(w)
+        print_places(w)
+        if not args.once:
+            print("\nRunning; Ctrl-C stops everything.", flush=True)
+            while True:
+                signal.pause()
+    except KeyboardInterrupt:
+        pass
+    except RuntimeError as e:
+        print("demo: %s" % e, file=sys.stderr)
+    finally:
+        status = w.stop()
+        print("\nStopped (xedge exit status %s)." % status)
+        if args.keep or lost:
+            print("Kept %s" % tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 1 if lost else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
