@@ -60,6 +60,15 @@ s2s_outbuf(const struct s2s *s)
 static void s2s_timer_fired(struct loop *l, struct loop_timer *t, void *arg);
 static void s2s_keepalive_fired(struct loop *l, struct loop_timer *t,
     void *arg);
+static uint64_t s2s_keepalive_ms(const struct s2s *s);
+
+/* (Re)arms the stream's one timer: connect, negotiation or idle, by state. */
+void
+s2s_arm_timer(struct s2s *s, uint32_t seconds)
+{
+	loop_timer_arm(guard.loop, &s->timer, (uint64_t)seconds * 1000,
+	    s2s_timer_fired, s);
+}
 
 /*
  * Returns a new stream, registered in guard.streams, with its parser and
@@ -89,9 +98,7 @@ s2s_new(enum s2s_dir dir, int peer)
 		guard.streams->prev = s;
 	guard.streams = s;
 	s->last_read = s->last_write = loop_now(guard.loop);
-	loop_timer_arm(guard.loop, &s->timer,
-	    (uint64_t)s2s_limits(s)->negotiate_timeout * 1000, s2s_timer_fired,
-	    s);
+	s2s_arm_timer(s, s2s_limits(s)->negotiate_timeout);
 	return s;
 }
 
@@ -248,7 +255,8 @@ s2s_stream_error(struct s2s *s, const char *cond, const char *text)
 		    ">%.*s</text>", (int)n, esc);
 	}
 	s2s_write(s, "</stream:error>", 15);
-	s2s_close(s, "remote-server-not-found", cond);
+	s2s_close(s, strcmp(cond, "connection-timeout") == 0 ?
+	    "remote-server-timeout" : "remote-server-not-found", cond);
 }
 
 /*
@@ -301,11 +309,10 @@ s2s_ready(struct s2s *s)
 	    s->dir == S2S_IN ? "in" : "out", s->local, s->remote,
 	    s->peer >= 0 ? guard.policy->peers[s->peer].name : "-",
 	    s->tls_up ? "yes" : "no", s->sasl_done ? "certificate" : "dialback");
-	loop_timer_arm(guard.loop, &s->timer, (uint64_t)lim->idle_timeout * 1000,
-	    s2s_timer_fired, s);
-	if (lim->keepalive > 0)
-		loop_timer_arm(guard.loop, &s->keepalive,
-		    (uint64_t)lim->keepalive * 1000, s2s_keepalive_fired, s);
+	s2s_arm_timer(s, lim->idle_timeout);
+	if (s2s_keepalive_ms(s) > 0)
+		loop_timer_arm(guard.loop, &s->keepalive, s2s_keepalive_ms(s),
+		    s2s_keepalive_fired, s);
 	if (s->dir == S2S_OUT)
 		route_flush_queue(s);
 }
@@ -320,6 +327,12 @@ s2s_timer_fired(struct loop *l, struct loop_timer *t, void *arg)
 	    s->last_write;
 
 	(void)t;
+	if (s->state == S2S_CONNECTING) {
+		log_event(LOG_LVL_WARN, s->conn ? s->conn->id : 0,
+		    "connect-timeout", "remote=%s", s->remote);
+		s2s_close(s, "remote-server-timeout", "connect timeout");
+		return;
+	}
 	if (s->state != S2S_READY) {
 		s2s_stream_error(s, "connection-timeout",
 		    "negotiation took too long");
@@ -335,13 +348,28 @@ s2s_timer_fired(struct loop *l, struct loop_timer *t, void *arg)
 	s2s_close(s, "remote-server-timeout", "idle");
 }
 
+/*
+ * Milliseconds between keepalives: the policy's interval, shortened to half
+ * the idle time a peer announced (XEP-0478) so that it never drops us.
+ */
+static uint64_t
+s2s_keepalive_ms(const struct s2s *s)
+{
+	uint64_t every = (uint64_t)s2s_limits(s)->keepalive * 1000;
+
+	if (s->peer_idle_seconds > 0 &&
+	    (every == 0 || s->peer_idle_seconds * 500 < every))
+		every = s->peer_idle_seconds * 500;
+	return every;
+}
+
 /* A single space keeps NATs and firewalls from forgetting a quiet stream
  * (RFC 6120 section 4.6.1). */
 static void
 s2s_keepalive_fired(struct loop *l, struct loop_timer *t, void *arg)
 {
 	struct s2s *s = arg;
-	uint64_t every = (uint64_t)s2s_limits(s)->keepalive * 1000;
+	uint64_t every = s2s_keepalive_ms(s);
 
 	if (s->state != S2S_READY)
 		return;
@@ -380,6 +408,7 @@ s2s_conn_connected(struct conn *c, int err)
 {
 	struct s2s *s = c->owner;
 
+	s2s_arm_timer(s, s2s_limits(s)->negotiate_timeout);
 	if (err != 0) {
 		log_event(LOG_LVL_WARN, c->id, "connect-failed",
 		    "remote=%s peer=%s addr=%s err=\"%s\"", s->remote,

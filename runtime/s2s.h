@@ -69,7 +69,8 @@ struct s2s {
 	unsigned sasl_done;	/* out: SASL succeeded, in: peer authenticated */
 	unsigned offered_external;	/* out: peer offers SASL EXTERNAL */
 	unsigned offered_dialback;	/* out: peer offers dialback */
-	size_t peer_max_bytes;	/* out: XEP-0478 limit the peer announced */
+	size_t peer_max_bytes;	/* out: XEP-0478 limits the peer announced */
+	uint64_t peer_idle_seconds;
 	char *authed[S2S_MAX_AUTHED];	/* in: domains authenticated */
 	size_t nauthed;
 	/* out: stanzas waiting for S2S_READY, at most the peer's queue length */
@@ -159,6 +160,7 @@ struct conn *s2s_conn_new(struct s2s *s, int fd, int outbound);
 void s2s_free(struct s2s *s);
 void s2s_out_unlink(struct s2s *s);
 void s2s_ready(struct s2s *s);
+void s2s_arm_timer(struct s2s *s, uint32_t seconds);
 int s2s_is_authed(const struct s2s *s, const char *domain);
 
 #endif

@@ -61,6 +61,7 @@ s2s_out_open(int peer, const char *local, const char *remote,
 	}
 	s->purpose = purpose;
 	s->state = S2S_CONNECTING;
+	s2s_arm_timer(s, guard.policy->peers[peer].limits.connect_timeout);
 	snprintf(s->local, sizeof(s->local), "%s", local);
 	snprintf(s->remote, sizeof(s->remote), "%s", remote);
 	if (s2s_conn_new(s, fd, 1) == NULL) {
@@ -297,7 +298,7 @@ s2s_out_header(struct s2s *s, const struct stanza_node *root)
 static void
 s2s_out_read_features(struct s2s *s, const struct stanza_node *f)
 {
-	const struct stanza_node *mechs, *m, *lim, *mb;
+	const struct stanza_node *mechs, *m, *lim, *mb, *idle;
 
 	s->offered_external = 0;
 	mechs = stanza_child(f, NS_SASL, "mechanisms");
@@ -312,6 +313,10 @@ s2s_out_read_features(struct s2s *s, const struct stanza_node *f)
 	if (mb != NULL && mb->children != NULL &&
 	    mb->children->kind == STANZA_TEXT)
 		s->peer_max_bytes = strtoul(mb->children->text, NULL, 10);
+	idle = lim ? stanza_child(lim, NS_LIMITS, "idle-seconds") : NULL;
+	if (idle != NULL && idle->children != NULL &&
+	    idle->children->kind == STANZA_TEXT)
+		s->peer_idle_seconds = strtoull(idle->children->text, NULL, 10);
 }
 
 static void
