@@ -20,7 +20,7 @@ REPRO := -ffile-prefix-map=$(CURDIR)/= -Wl,--build-id=sha1
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT ?= -O2 -g
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -MMD -MP $(CFLAGS)
-LDLIBS_ALL := -lssl -lcrypto $(LDLIBS)
+LDLIBS_ALL := -lssl -lcrypto -lresolv -pthread $(LDLIBS)
 ifneq ($(SANITIZER),)
 CFLAGS_ALL += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SANITIZER)

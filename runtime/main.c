@@ -16,6 +16,7 @@
 
 #include "guard.h"
 #include "log.h"
+#include "resolve.h"
 #include "s2s.h"
 
 #ifndef XEDGE_VERSION
@@ -211,7 +212,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	guard.loop = loop_new();
-	if (guard.loop == NULL || main_signals() == -1 || main_listen() == -1) {
+	if (guard.loop == NULL || main_signals() == -1 ||
+	    resolve_init(guard.loop, guard.site.dns_server,
+	    guard.site.dns_port) == -1 || main_listen() == -1) {
 		log_errno(LOG_LVL_ERR, 0, "start-failed", NULL);
 		return 1;
 	}

@@ -148,6 +148,8 @@ s2s_free(struct s2s *s)
 	if (s->verify_for != NULL)
 		s->verify_for->verify = NULL;
 	s2s_out_unlink(s);
+	if (s->resolving != NULL)
+		resolve_cancel(s->resolving);
 	loop_timer_cancel(guard.loop, &s->timer);
 	loop_timer_cancel(guard.loop, &s->keepalive);
 	if (s->prev != NULL)

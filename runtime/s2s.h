@@ -15,6 +15,7 @@
 #include "conn.h"
 #include "jid.h"
 #include "loop.h"
+#include "resolve.h"
 #include "xml.h"
 
 /* Domains one inbound stream may authenticate (XEP-0220 piggybacking). */
@@ -90,6 +91,7 @@ struct s2s {
 	struct loop_timer timer;	/* negotiation, then idle */
 	struct loop_timer keepalive;
 	struct s2s *next, *prev;	/* guard.streams */
+	struct resolve_req *resolving;	/* out: DNS SRV lookup under way */
 	struct s2s *hnext;	/* out: the from/to table's chain */
 	unsigned hashed;	/* out: in that table */
 };

@@ -123,6 +123,9 @@ s2s_in_header(struct s2s *s, const struct stanza_node *root)
 	    gen_fronted_cert(local, strlen(local)) < 0)) {
 		snprintf(s->local, sizeof(s->local), "%s",
 		    guard.policy->guard.name);
+		log_event(LOG_LVL_WARN, s->conn->id, "refuse", "to=\"%.256s\" "
+		    "from=\"%.256s\" reason=\"not a domain the guard stands in "
+		    "for\"", to ? to : "", from ? from : "");
 		s2s_stream_error(s, "host-unknown",
 		    "the guard does not stand in for this domain");
 		return;

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -28,52 +27,85 @@ s2s_out_peer(const struct s2s *s)
 	return &guard.policy->peers[s->peer];
 }
 
+/* Connects S to HOST:PORT; 0, or -1 (logged) when the connection cannot
+ * start. */
+static int
+s2s_out_dial(struct s2s *s, const char *host, uint16_t port)
+{
+	int fd;
+
+	fd = conn_connect_fd(host, port);
+	if (fd == -1) {
+		log_errno(LOG_LVL_WARN, 0, "connect-failed",
+		    "peer=%s remote=%s addr=%s:%u", s2s_out_peer(s)->name,
+		    s->remote, host, (unsigned)port);
+		return -1;
+	}
+	if (s2s_conn_new(s, fd, 1) == NULL)
+		return -1;
+	log_event(LOG_LVL_INFO, s->conn->id, "connect",
+	    "peer=%s local=%s remote=%s addr=%s:%u purpose=%s",
+	    s2s_out_peer(s)->name, s->local, s->remote, host, (unsigned)port,
+	    s->purpose == S2S_VERIFY ? "verify" : "stanzas");
+	return 0;
+}
+
+static void
+s2s_out_resolved(void *arg, const struct resolve_answer *a)
+{
+	struct s2s *s = arg;
+
+	s->resolving = NULL;
+	if (!a->ok) {
+		log_event(LOG_LVL_WARN, 0, "resolve-failed", "peer=%s remote=%s "
+		    "reason=\"%s\"", s2s_out_peer(s)->name, s->remote, a->error);
+		s2s_close(s, "remote-server-not-found", "DNS lookup failed");
+		return;
+	}
+	if (s2s_out_dial(s, a->host, a->port) == -1)
+		s2s_close(s, "remote-server-not-found", "connect failed");
+}
+
 /*
- * Opens a TCP connection to PEER's server for an outbound stream from LOCAL
- * to REMOTE. Returns the stream, or NULL (logged) when the peer has no
- * address or the connection cannot start.
+ * Opens an outbound stream towards PEER's server from LOCAL to REMOTE: at
+ * the site's or the policy's static address, or where DNS SRV says.
+ * Returns the stream, or NULL (logged) when the peer cannot be reached.
  */
 static struct s2s *
 s2s_out_open(int peer, const char *local, const char *remote,
     enum s2s_purpose purpose)
 {
 	const struct site_peer *sp = &guard.site.peers[peer];
+	const struct gen_peer *p = &guard.policy->peers[peer];
 	struct s2s *s;
-	int fd;
 
-	if (sp->host == NULL) {
+	if (sp->host == NULL && p->connect != GEN_CONNECT_SRV) {
 		log_event(LOG_LVL_WARN, 0, "no-address", "peer=%s remote=%s",
-		    guard.policy->peers[peer].name, remote);
-		return NULL;
-	}
-	fd = conn_connect_fd(sp->host, sp->port);
-	if (fd == -1) {
-		log_errno(LOG_LVL_WARN, 0, "connect-failed",
-		    "peer=%s remote=%s addr=%s:%u",
-		    guard.policy->peers[peer].name, remote, sp->host,
-		    (unsigned)sp->port);
+		    p->name, remote);
 		return NULL;
 	}
 	s = s2s_new(S2S_OUT, peer);
-	if (s == NULL) {
-		close(fd);
+	if (s == NULL)
 		return NULL;
-	}
 	s->purpose = purpose;
 	s->state = S2S_CONNECTING;
-	s2s_arm_timer(s, guard.policy->peers[peer].limits.connect_timeout);
 	snprintf(s->local, sizeof(s->local), "%s", local);
 	snprintf(s->remote, sizeof(s->remote), "%s", remote);
-	if (s2s_conn_new(s, fd, 1) == NULL) {
-		s->state = S2S_CLOSED;
-		s2s_free(s);
-		return NULL;
+	s2s_arm_timer(s, p->limits.connect_timeout);
+	if (sp->host != NULL) {
+		if (s2s_out_dial(s, sp->host, sp->port) == 0)
+			return s;
+	} else {
+		s->resolving = resolve_start(remote,
+		    p->tls_mode == GEN_TLS_DIRECT, s2s_out_resolved, s);
+		if (s->resolving != NULL)
+			return s;
+		log_event(LOG_LVL_ERR, 0, "resolve-failed", "remote=%s "
+		    "reason=\"cannot start lookup\"", remote);
 	}
-	log_event(LOG_LVL_INFO, s->conn->id, "connect",
-	    "peer=%s local=%s remote=%s addr=%s:%u purpose=%s",
-	    guard.policy->peers[peer].name, local, remote, sp->host,
-	    (unsigned)sp->port, purpose == S2S_VERIFY ? "verify" : "stanzas");
-	return s;
+	s->state = S2S_CLOSED;
+	s2s_free(s);
+	return NULL;
 }
 
 /* Stanza streams by their from and to domains, looked up per stanza. */

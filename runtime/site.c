@@ -33,6 +33,7 @@ struct site_parse {
 	unsigned *peer_line;	/* per gen_policy.peers */
 	unsigned *cert_line;	/* per gen_policy.guard.certs */
 	unsigned ca_line;
+	unsigned dns_line;
 	unsigned log_line;
 	unsigned level_line;
 };
@@ -144,6 +145,7 @@ site_free(struct site *s)
 	free(s->peers);
 	free(s->certs);
 	free(s->ca_file);
+	free(s->dns_server);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -332,6 +334,24 @@ site_ca(struct site *s, const struct gen_policy *p, struct site_parse *sp,
 		site_error(sp, "out of memory");
 }
 
+/* "dns ADDRESS [PORT]": the name server asked for SRV lookups. */
+static void
+site_dns(struct site *s, const struct gen_policy *p, struct site_parse *sp,
+    char **tok, int ntok)
+{
+	uint16_t port;
+
+	(void)p;
+	port = site_endpoint(sp, "dns", tok[1], ntok > 2 ? tok[2] : "53");
+	if (port == 0 || site_once(sp, &sp->dns_line, "dns") != 0)
+		return;
+	if (site_set(&s->dns_server, tok[1]) == -1) {
+		site_error(sp, "out of memory");
+		return;
+	}
+	s->dns_port = port;
+}
+
 /* "log stderr|syslog". */
 static void
 site_log(struct site *s, const struct gen_policy *p, struct site_parse *sp,
@@ -417,6 +437,7 @@ static const struct site_keyword {
 	{ "certificate", 3, 3, "certificate DOMAIN CERT_FILE KEY_FILE",
 	    site_certificate },
 	{ "ca", 1, 1, "ca FILE", site_ca },
+	{ "dns", 1, 2, "dns ADDRESS [PORT]", site_dns },
 	{ "log", 1, 1, "log stderr|syslog", site_log },
 	{ "log-level", 1, 1, "log-level debug|info|warn|error",
 	    site_log_level },

@@ -9,6 +9,7 @@
  *   peer NAME ADDRESS PORT
  *   certificate DOMAIN CERT_FILE KEY_FILE
  *   ca FILE
+ *   dns ADDRESS [PORT]       the name server for peers found by DNS SRV
  *   log stderr|syslog
  *   log-level debug|info|warn|error
  */
@@ -42,6 +43,8 @@ struct site {
 	struct tls_cert_spec *certs;	/* one per gen_policy.guard.certs */
 	size_t ncerts;
 	char *ca_file;
+	char *dns_server;	/* NULL: the system's resolv.conf */
+	uint16_t dns_port;
 	int use_syslog;
 	enum log_level log_level;
 };

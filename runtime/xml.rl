@@ -320,102 +320,6 @@ xml_skip_run(const unsigned char *p, const unsigned char *pe,
 	return xml_skip(p, pe, cls);
 }
 
-/*
- * Returns the length of the UTF-8 sequence for a Char above ASCII at P if
- * it is whole before PE and valid as the machine's u8multi says, else 0.
- */
-static size_t
-xml_utf8_len(const unsigned char *p, const unsigned char *pe)
-{
-	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
-	size_t need, i;
-
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 1;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 2;
-		lo = c == 0xe0 ? 0xa0 : 0x80;
-		hi = c == 0xed ? 0x9f : 0xbf;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 3;
-		lo = c == 0xf0 ? 0x90 : 0x80;
-		hi = c == 0xf4 ? 0x8f : 0xbf;
-	} else {
-		return 0;
-	}
-	if ((size_t)(pe - p) <= need || p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i <= need; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	/* U+FFFE and U+FFFF are not Chars. */
-	if (c == 0xef && p[1] == 0xbf && p[2] >= 0xbe)
-		return 0;
-	return need + 1;
-}
-
-/* Returns the length of a predefined entity reference at P (an '&') if it
- * is whole before PE, else 0. */
-static size_t
-xml_predefined_len(const unsigned char *p, const unsigned char *pe)
-{
-	size_t left = (size_t)(pe - p);
-
-	switch (left > 1 ? p[1] : 0) {
-	case 'l':
-		return left >= 4 && memcmp(p, "&lt;", 4) == 0 ? 4 : 0;
-	case 'g':
-		return left >= 4 && memcmp(p, "&gt;", 4) == 0 ? 4 : 0;
-	case 'a':
-		if (left >= 5 && memcmp(p, "&amp;", 5) == 0)
-			return 5;
-		return left >= 6 && memcmp(p, "&apos;", 6) == 0 ? 6 : 0;
-	case 'q':
-		return left >= 6 && memcmp(p, "&quot;", 6) == 0 ? 6 : 0;
-	default:
-		return 0;
-	}
-}
-
-/*
- * Skips, from P, the bytes of character data (CLS XML_C_TEXT) or of an
- * attribute value (XML_C_DQ, XML_C_SQ) after which the machine would be
- * in the state it is in after a plain byte: plain bytes, whole UTF-8
- * sequences of Chars, whole predefined references, and white space,
- * flagging the token as the machine's actions would. Stops at anything
- * else, or at a sequence cut by the end of the input, for the machine to
- * decide. Returns where it stopped.
- */
-static const unsigned char *
-xml_skip_chars(struct xml_parser *x, const unsigned char *p,
-    const unsigned char *pe, unsigned char cls)
-{
-	size_t n;
-
-	for (;;) {
-		if ((p = xml_skip_run(p, pe, cls)) == pe)
-			return p;
-		if (*p >= 0x80) {
-			if ((n = xml_utf8_len(p, pe)) == 0)
-				return p;
-			p += n;
-		} else if (*p == '&') {
-			if ((n = xml_predefined_len(p, pe)) == 0)
-				return p;
-			x->tok_flags |= XML_TOK_REF;
-			p += n;
-		} else if (*p == '\r' || ((*p == '\t' || *p == '\n') &&
-		    cls != XML_C_TEXT)) {
-			x->tok_flags |= XML_TOK_WS;
-			p++;
-		} else if (*p == '\t' || *p == '\n') {
-			p++;
-		} else {
-			return p;
-		}
-	}
-}
-
 /* Decodes the UTF-8 sequence at S (already validated) into *CP and returns
  * its length. */
 static size_t
@@ -1094,9 +998,9 @@ xml_cref_digit(struct xml_parser *x, uint32_t base, uint32_t d)
 	# ---- actions: offsets, flags and calls into the C above ----------
 
 	action tok_mark { xml_tok_start(x); mark = fpc; }
-	action skip_text { fexec xml_skip_chars(x, fpc + 1, pe, XML_C_TEXT); }
-	action skip_dq { fexec xml_skip_chars(x, fpc + 1, pe, XML_C_DQ); }
-	action skip_sq { fexec xml_skip_chars(x, fpc + 1, pe, XML_C_SQ); }
+	action skip_text { fexec xml_skip_run(fpc + 1, pe, XML_C_TEXT); }
+	action skip_dq { fexec xml_skip_run(fpc + 1, pe, XML_C_DQ); }
+	action skip_sq { fexec xml_skip_run(fpc + 1, pe, XML_C_SQ); }
 	action skip_name { fexec xml_skip(fpc + 1, pe, XML_C_NAME); }
 	action name_colon { x->tok_flags |= XML_TOK_COLON; }
 	action name_u8 { x->tok_flags |= XML_TOK_U8; }
