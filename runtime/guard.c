@@ -11,15 +11,13 @@
 struct guard guard;
 
 long
-guard_serialize(const struct stanza_node *e, size_t limit, const char **out)
+guard_serialize(const struct stanza_node *e, const char **out)
 {
 	size_t need;
 	char *grown;
 
 	need = stanza_serialize(e, STANZA_NS_SERVER, guard.scratch,
 	    guard.scratch_cap);
-	if (need > limit)
-		return -1;
 	if (need > guard.scratch_cap) {
 		grown = realloc(guard.scratch, need);
 		if (grown == NULL)

@@ -32,9 +32,9 @@ extern struct guard guard;
 /*
  * Serializes E for a jabber:server stream into the guard's scratch buffer
  * and returns its length (*OUT points at the bytes until the next call), or
- * -1 when it is larger than LIMIT bytes.
+ * -1 when memory is exhausted. The buffer only grows to the largest stanza
+ * the tokenizer admits.
  */
-long guard_serialize(const struct stanza_node *e, size_t limit,
-    const char **out);
+long guard_serialize(const struct stanza_node *e, const char **out);
 
 #endif

@@ -58,7 +58,7 @@ route_send_bounce(const char *from_dom, const char *to_dom,
 
 	peer = gen_route(to_dom, strlen(to_dom));
 	out = peer >= 0 ? s2s_out_get(peer, from_dom, to_dom) : NULL;
-	len = guard_serialize(e, (size_t)-1, &bytes);
+	len = guard_serialize(e, &bytes);
 	if (out == NULL || len < 0 ||
 	    s2s_out_send(out, bytes, (size_t)len, item, &cond) == -1)
 		log_event(LOG_LVL_WARN, 0, "bounce-undeliverable",
@@ -165,8 +165,18 @@ route_stanza(struct s2s *in, struct stanza_node *e)
 		    "protocol of the destination peer not available");
 		return;
 	}
-	len = guard_serialize(e, dest->limits.stanza_size, &bytes);
+	len = guard_serialize(e, &bytes);
 	if (len < 0) {
+		route_refuse(in, &item, "resource-constraint", "no memory");
+		return;
+	}
+	/* XEP-0478: the bound the guard announced to the source. */
+	if ((size_t)len > guard.policy->peers[in->peer].limits.stanza_size) {
+		s2s_stream_error(in, "policy-violation",
+		    "stanza larger than this peer may send");
+		return;
+	}
+	if ((size_t)len > dest->limits.stanza_size) {
 		route_refuse(in, &item, "policy-violation",
 		    "stanza larger than the destination allows");
 		return;

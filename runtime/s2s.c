@@ -62,6 +62,20 @@ static void s2s_keepalive_fired(struct loop *l, struct loop_timer *t,
     void *arg);
 static uint64_t s2s_keepalive_ms(const struct s2s *s);
 
+/* The tokenizer's bound for an inbound stream, whose peer is known only
+ * after its header: the largest stanza any peer may send. Each peer's own
+ * bound is checked when its stanzas are routed. */
+static size_t
+s2s_max_stanza(void)
+{
+	size_t i, max = guard.policy->limits.stanza_size;
+
+	for (i = 0; i < guard.policy->npeers; i++)
+		if (guard.policy->peers[i].limits.stanza_size > max)
+			max = guard.policy->peers[i].limits.stanza_size;
+	return max;
+}
+
 /* (Re)arms the stream's one timer: connect, negotiation or idle, by state. */
 void
 s2s_arm_timer(struct s2s *s, uint32_t seconds)
@@ -85,7 +99,8 @@ s2s_new(enum s2s_dir dir, int peer)
 		return NULL;
 	s->dir = dir;
 	s->peer = peer;
-	xl.max_stanza = s2s_limits(s)->stanza_size;
+	xl.max_stanza = dir == S2S_IN ? s2s_max_stanza() :
+	    s2s_limits(s)->stanza_size;
 	xl.max_depth = S2S_XML_DEPTH;
 	xl.max_attrs = S2S_XML_ATTRS;
 	s->xml = xml_new(&xl);
