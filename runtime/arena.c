@@ -51,31 +51,41 @@ arena_grow(struct arena *a, size_t need)
 	return c;
 }
 
-/*
- * Returns SIZE bytes whose offset in their chunk is a multiple of ALIGN (a
- * power of two), or NULL past the limit or without memory.
- */
+/* The slow path of arena_take: a new chunk for SIZE bytes, or NULL. */
 static void *
-arena_take(struct arena *a, size_t size, size_t align)
+arena_take_new(struct arena *a, size_t size)
 {
-	struct arena_chunk *c = a->head;
-	size_t off;
+	struct arena_chunk *c;
 
-	if (a->limit != 0 && (size > a->limit || a->used > a->limit - size))
-		return NULL;
-	if (c != NULL) {
-		off = (c->off + align - 1) & ~(align - 1);
-		if (off <= c->size && c->size - off >= size) {
-			c->off = off + size;
-			a->used += size;
-			return c->data + off;
-		}
-	}
 	if ((c = arena_grow(a, size)) == NULL)
 		return NULL;
 	c->off = size;
 	a->used += size;
 	return c->data;
+}
+
+/*
+ * Returns SIZE bytes whose offset in their chunk is a multiple of ALIGN (a
+ * power of two), or NULL past the limit or without memory. The common case,
+ * room in the head chunk, comes first and calls nothing.
+ */
+static inline void *
+arena_take(struct arena *a, size_t size, size_t align)
+{
+	struct arena_chunk *c = a->head;
+	size_t off;
+
+	if (a->limit != 0 && (a->used > a->limit || size > a->limit - a->used))
+		return NULL;
+	if (c != NULL) {
+		off = (c->off + align - 1) & ~(align - 1);
+		if (off <= c->size && size <= c->size - off) {
+			c->off = off + size;
+			a->used += size;
+			return c->data + off;
+		}
+	}
+	return arena_take_new(a, size);
 }
 
 void *

@@ -303,6 +303,18 @@ s2s_close(struct s2s *s, const char *cond, const char *reason)
 }
 
 int
+s2s_header_ns_ok(struct s2s *s, const struct stanza_node *root)
+{
+	const char *ns = stanza_attr(root, STANZA_NS_XMLNS, "xmlns");
+
+	if (ns != NULL && strcmp(ns, STANZA_NS_SERVER) == 0)
+		return 1;
+	s2s_stream_error(s, "invalid-namespace",
+	    "the stream's content namespace must be jabber:server");
+	return 0;
+}
+
+int
 s2s_is_authed(const struct s2s *s, const char *domain)
 {
 	size_t i;

@@ -164,5 +164,8 @@ void s2s_out_unlink(struct s2s *s);
 void s2s_ready(struct s2s *s);
 void s2s_arm_timer(struct s2s *s, uint32_t seconds);
 int s2s_is_authed(const struct s2s *s, const char *domain);
+/* Whether ROOT declares jabber:server as the content namespace; if not,
+ * sends the stream error and returns 0. */
+int s2s_header_ns_ok(struct s2s *s, const struct stanza_node *root);
 
 #endif

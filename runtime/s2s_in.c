@@ -157,6 +157,8 @@ s2s_in_header(struct s2s *s, const struct stanza_node *root)
 		s2s_stream_error(s, "unsupported-version", "XMPP 1.0 required");
 		return;
 	}
+	if (!s2s_header_ns_ok(s, root))
+		return;
 	s2s_send_header(s);
 	s2s_in_features(s);
 }

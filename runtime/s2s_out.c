@@ -318,6 +318,8 @@ s2s_out_header(struct s2s *s, const struct stanza_node *root)
 		s2s_stream_error(s, "unsupported-version", "XMPP 1.0 required");
 		return;
 	}
+	if (!s2s_header_ns_ok(s, root))
+		return;
 	if (id == NULL || strlen(id) >= sizeof(s->id)) {
 		s2s_stream_error(s, "invalid-xml", "missing or long stream id");
 		return;

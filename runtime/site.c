@@ -343,7 +343,14 @@ site_dns(struct site *s, const struct gen_policy *p, struct site_parse *sp,
 
 	(void)p;
 	port = site_endpoint(sp, "dns", tok[1], ntok > 2 ? tok[2] : "53");
-	if (port == 0 || site_once(sp, &sp->dns_line, "dns") != 0)
+	if (port == 0)
+		return;
+	/* The resolver library takes IPv4 name server addresses only. */
+	if (strchr(tok[1], ':') != NULL) {
+		site_error(sp, "dns: \"%s\" is not an IPv4 address", tok[1]);
+		return;
+	}
+	if (site_once(sp, &sp->dns_line, "dns") != 0)
 		return;
 	if (site_set(&s->dns_server, tok[1]) == -1) {
 		site_error(sp, "out of memory");

@@ -9,7 +9,7 @@
  *   peer NAME ADDRESS PORT
  *   certificate DOMAIN CERT_FILE KEY_FILE
  *   ca FILE
- *   dns ADDRESS [PORT]       the name server for peers found by DNS SRV
+ *   dns ADDRESS [PORT]   the (IPv4) name server for peers found by DNS SRV
  *   log stderr|syslog
  *   log-level debug|info|warn|error
  */

@@ -198,7 +198,8 @@ stanza_copy_node(struct arena *a, const struct stanza_node *n,
 	tail = &d->attrs;
 	for (at = n->attrs; at != NULL; at = at->next) {
 		if ((c = arena_alloc(a, sizeof(*c))) == NULL ||
-		    (c->ns = arena_strndup(a, at->ns, strlen(at->ns))) == NULL ||
+		    (c->ns = arena_strndup(a, at->ns,
+		    strlen(at->ns))) == NULL ||
 		    (c->name = arena_strndup(a, at->name,
 		    strlen(at->name))) == NULL ||
 		    (c->value = arena_strndup(a, at->value,
@@ -357,73 +358,46 @@ stanza_declared_prefix(const struct stanza_node *e, const char *ns)
 
 	for (at = e->attrs; at != NULL; at = at->next)
 		if (stanza_streq(at->ns, STANZA_NS_XMLNS) &&
-		    strcmp(at->name, "xmlns") != 0 && strcmp(at->value, ns) == 0)
+		    strcmp(at->name, "xmlns") != 0 &&
+		    strcmp(at->value, ns) == 0)
 			return at->name;
 	return NULL;
 }
 
-/* Whether attribute namespace NS needs a prefix made up by the serializer. */
-static int
-stanza_needs_prefix(const struct stanza_node *e, const char *ns, int decls)
-{
-	return ns[0] != '\0' && !stanza_streq(ns, STANZA_NS_XML) &&
-	    !stanza_streq(ns, STANZA_NS_XMLNS) &&
-	    (!decls || stanza_declared_prefix(e, ns) == NULL);
-}
-
 /*
- * Writes into BUF the K-th (from 1) prefix of the form nsN that E does not
- * already declare.
+ * Writes into BUF the prefix the serializer makes up for a namespace first
+ * used by E's attribute number INDEX (from 1; 0 for E itself): "nsINDEX",
+ * or "nsINDEX_K" for the first K that E does not declare (stream headers
+ * carry declarations of their own).
  */
 static void
-stanza_gen_prefix(const struct stanza_node *e, unsigned k, char *buf,
+stanza_gen_prefix(const struct stanza_node *e, unsigned index, char *buf,
     size_t size)
 {
-	unsigned n;
+	unsigned k = 0;
 
-	for (n = 1;; n++) {
-		snprintf(buf, size, "ns%u", n);
-		if (stanza_attr(e, STANZA_NS_XMLNS, buf) == NULL && --k == 0)
-			return;
-	}
+	snprintf(buf, size, "ns%u", index);
+	while (stanza_attr(e, STANZA_NS_XMLNS, buf) != NULL)
+		snprintf(buf, size, "ns%u_%u", index, ++k);
 }
 
 /*
- * Returns the rank (from 1) of namespace NS among the namespaces of E that
- * need a made-up prefix, counting FIRST (the element's own, or NULL) and
- * then the attributes up to STOP in order, each namespace once. Sets *NEW
- * when NS is first met at STOP, i.e. its declaration is still to be written.
+ * Returns the position (from 1) of the first attribute of E in AT's
+ * namespace, which names its prefix, and sets *NEW when that is AT itself:
+ * the declaration is still to be written.
  */
 static unsigned
-stanza_prefix_rank(const struct stanza_node *e, const char *first,
-    const struct stanza_attr *stop, int decls, int *new)
+stanza_first_in_ns(const struct stanza_node *e, const struct stanza_attr *at,
+    int *new)
 {
-	const struct stanza_attr *at, *seen;
-	unsigned rank = 0;
+	const struct stanza_attr *first;
+	unsigned index = 1;
 
-	if (first != NULL) {
-		rank++;
-		if (stanza_streq(first, stop->ns)) {
-			*new = 0;
-			return rank;
-		}
-	}
-	for (at = e->attrs; at != stop; at = at->next) {
-		if (!stanza_needs_prefix(e, at->ns, decls))
-			continue;
-		for (seen = e->attrs; seen != at; seen = seen->next)
-			if (stanza_streq(seen->ns, at->ns))
-				break;
-		if (seen != at)
-			continue;
-		rank++;
-		if (stanza_streq(at->ns, stop->ns)) {
-			*new = 0;
-			return rank;
-		}
-	}
-	*new = 1;
-	return rank + 1;
+	for (first = e->attrs; !stanza_streq(first->ns, at->ns);
+	    first = first->next)
+		index++;
+	*new = first == at;
+	return index;
 }
 
 /*
@@ -438,9 +412,8 @@ stanza_put_start(struct stanza_out *o, const struct stanza_node *e,
     const char *parent_ns, int decls)
 {
 	const struct stanza_attr *at;
-	const char *eprefix = NULL, *gen_first = NULL, *dflt;
-	char buf[16];
-	unsigned rank;
+	const char *eprefix = NULL, *gen_ns = NULL, *dflt;
+	char buf[32];
 	int new;
 
 	stanza_put(o, "<", 1);
@@ -452,9 +425,9 @@ stanza_put_start(struct stanza_out *o, const struct stanza_node *e,
 			    stanza_attr(e, STANZA_NS_XMLNS, "stream") == NULL) {
 				eprefix = "stream";
 			} else {
-				stanza_gen_prefix(e, 1, buf, sizeof(buf));
+				stanza_gen_prefix(e, 0, buf, sizeof(buf));
 				eprefix = buf;
-				gen_first = e->ns;
+				gen_ns = e->ns;
 			}
 		}
 		if (eprefix != NULL) {
@@ -468,7 +441,7 @@ stanza_put_start(struct stanza_out *o, const struct stanza_node *e,
 		if (eprefix == NULL && dflt == NULL && e->ns[0] != '\0')
 			stanza_put_attr(o, NULL, "xmlns", e->ns, strlen(e->ns));
 	} else if (stanza_streq(e->ns, STANZA_NS_XML)) {
-		/* That namespace is never a default one; xml: is predeclared. */
+		/* Never a default namespace; xml: is predeclared. */
 		stanza_puts(o, "xml:");
 		stanza_puts(o, e->name);
 	} else {
@@ -502,8 +475,13 @@ stanza_put_start(struct stanza_out *o, const struct stanza_node *e,
 			    at->value_len);
 			continue;
 		}
-		rank = stanza_prefix_rank(e, gen_first, at, decls, &new);
-		stanza_gen_prefix(e, rank, buf, sizeof(buf));
+		if (gen_ns != NULL && stanza_streq(gen_ns, at->ns)) {
+			stanza_gen_prefix(e, 0, buf, sizeof(buf));
+			new = 0;
+		} else {
+			stanza_gen_prefix(e, stanza_first_in_ns(e, at, &new),
+			    buf, sizeof(buf));
+		}
 		if (new)
 			stanza_put_attr(o, "xmlns", buf, at->ns,
 			    strlen(at->ns));
@@ -556,8 +534,8 @@ stanza_serialize(const struct stanza_node *e, const char *parent_ns,
 		if (n->kind == STANZA_TEXT) {
 			stanza_put_escaped(&o, n->text, n->text_len, 0);
 		} else {
-			stanza_put_start(&o, n, stanza_scope_ns(n, e, parent_ns),
-			    0);
+			stanza_put_start(&o, n,
+			    stanza_scope_ns(n, e, parent_ns), 0);
 			if (n->children != NULL) {
 				stanza_put(&o, ">", 1);
 				n = n->children;

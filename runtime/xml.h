@@ -7,6 +7,21 @@
  * It is a pull parser: the caller hands it bytes and gets events back, one at
  * a time. It copies what it keeps, so the caller may discard the bytes it
  * reports as consumed; a token may span any number of calls.
+ *
+ * Notes for callers:
+ *  - A 0 in struct xml_limits means a default (256 KiB, depth 64, 64
+ *    attributes). The arena of one element is bounded by 40 bytes per byte
+ *    of max_stanza (plus 64 KiB), which no element within max_stanza
+ *    reaches.
+ *  - The stream root keeps its namespace declarations as attributes in
+ *    STANZA_NS_XMLNS (see stanza.h): the content namespace is
+ *    stanza_attr(root, STANZA_NS_XMLNS, "xmlns"), a dialback prefix
+ *    stanza_attr(root, STANZA_NS_XMLNS, "db"). Other elements keep none:
+ *    <db:result/> is {jabber:server:dialback}result.
+ *  - An empty root tag (<stream:stream .../>) gives XML_STREAM_OPEN, then
+ *    XML_STREAM_CLOSE from the next call, even one with no bytes.
+ *  - Character data between stanzas other than white space, CDATA there
+ *    included, is restricted-xml; CDATA inside stanzas is text.
  */
 #ifndef XEDGE_XML_H
 #define XEDGE_XML_H

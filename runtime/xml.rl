@@ -38,7 +38,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -49,6 +48,9 @@
 #define XML_DEFAULT_MAX_STANZA 262144
 #define XML_DEFAULT_MAX_DEPTH 64
 #define XML_DEFAULT_MAX_ATTRS 64
+/* Namespace bindings in scope at once: resolving a prefix walks them, so
+ * they are bounded well below max_depth * max_attrs; XMPP uses a few. */
+#define XML_MAX_BINDINGS 128
 /* The arena of one element may use this much per byte of its text, which
  * covers the worst case (a node for every few bytes), plus some slack. */
 #define XML_ARENA_PER_BYTE 40
@@ -59,6 +61,7 @@
 #define XML_TOK_WS 0x2		/* contains CR (or TAB/LF in an attribute) */
 #define XML_TOK_COLON 0x4	/* a name with a colon */
 #define XML_TOK_U8 0x8		/* a name with non-ASCII characters */
+#define XML_TOK_CDATA 0x10	/* character data with CDATA sections */
 
 /*
  * Byte classes for the loops that skip runs of ordinary bytes without the
@@ -68,14 +71,14 @@
 #define XML_C_DQ 0x02		/* plain in a "-quoted value: not " & < */
 #define XML_C_SQ 0x04		/* plain in a '-quoted value: not ' & < */
 #define XML_C_NAME 0x08		/* ASCII NameChar but the colon */
-#define XML_C_TEXT_DEC 0x10	/* decoded specially in text: & CR */
+#define XML_C_TEXT_DEC 0x10	/* decoded specially in text: & CR < */
 #define XML_C_ATTR_DEC 0x20	/* decoded specially in values: & TAB LF CR */
 
 static const unsigned char xml_class[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 33, 33, 0, 0, 48, 0, 0,	/* 00 */
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 10 */
 	7, 7, 5, 7, 7, 7, 48, 3, 7, 7, 7, 7, 7, 15, 15, 7,	/* 20 */
-	15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 7, 7, 0, 7, 6, 7,	/* 30 */
+	15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 7, 7, 16, 7, 6, 7,	/* 30 */
 	7, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,	/* 40 */
 	15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 7, 7, 6, 7, 15,	/* 50 */
 	7, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,	/* 60 */
@@ -96,9 +99,8 @@ static const unsigned char xml_class[256] = {
 
 /* How a token is decoded. */
 enum xml_mode {
-	XML_MODE_TEXT,		/* character data: references, line ends */
-	XML_MODE_ATTR,		/* attribute value: also white space to space */
-	XML_MODE_CDATA		/* CDATA section: line ends only */
+	XML_MODE_TEXT,		/* character data: references, line ends, CDATA */
+	XML_MODE_ATTR		/* attribute value: also white space to space */
 };
 
 /* What the machine does after a tag. */
@@ -112,8 +114,9 @@ enum xml_next {
 struct xml_ns {
 	const char *prefix;	/* "" for the default namespace */
 	size_t plen;
-	const char *uri;	/* "" when the default namespace is undeclared */
+	const char *uri;	/* "": the default namespace undeclared */
 	struct xml_ns *next;
+	unsigned count;		/* bindings in scope, this one included */
 };
 
 /* An attribute as read, before namespaces are resolved at the tag's end. */
@@ -146,7 +149,7 @@ struct xml_parser {
 	struct arena root_arena;
 	struct arena elem_arena;
 	int elem_returned;		/* reset elem_arena on the next call */
-	int close_pending;		/* an empty root tag: close after open */
+	int close_pending;		/* an empty root: close after open */
 
 	/* The open token: its bytes from earlier calls, and its flags. */
 	int tok_open;
@@ -162,7 +165,7 @@ struct xml_parser {
 	/* The start tag being read; the name of its last attribute may still
 	 * point into the input. */
 	int name_pending;
-	struct stanza_node *tag_node;	/* to fill in; qname is stored after it */
+	struct stanza_node *tag_node;	/* to fill in; qname stored after it */
 	const char *tag_qname;
 	size_t tag_qlen, tag_colon;
 	struct xml_rawattr *attrs;
@@ -201,7 +204,8 @@ xml_check_size(struct xml_parser *x, const unsigned char *acct,
     const unsigned char *q)
 {
 	if (x->acct_bytes + (size_t)(q - acct) > x->lim.max_stanza)
-		return xml_fail(x, XML_ERR_POLICY_VIOLATION, "stanza too large");
+		return xml_fail(x, XML_ERR_POLICY_VIOLATION,
+		    "stanza too large");
 	return 0;
 }
 
@@ -318,6 +322,13 @@ xml_skip_run(const unsigned char *p, const unsigned char *pe,
 	}
 #endif
 	return xml_skip(p, pe, cls);
+}
+
+/* The value of hexadecimal (or decimal) digit C. */
+static uint32_t
+xml_hex(int c)
+{
+	return (uint32_t)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
 }
 
 /* Decodes the UTF-8 sequence at S (already validated) into *CP and returns
@@ -446,15 +457,33 @@ xml_decode_next(const char *s, const char *end, enum xml_mode mode,
 	    XML_C_TEXT_DEC;
 	const char *c;
 
-	if (!(flags & XML_TOK_WS))
+	if (!(flags & (XML_TOK_WS | XML_TOK_CDATA)))
 		c = memchr(s, '&', (size_t)(end - s));
-	else if (mode == XML_MODE_CDATA)
-		c = memchr(s, '\r', (size_t)(end - s));
 	else
 		for (c = s; c < end &&
 		    !(xml_class[(unsigned char)*c] & special); c++)
 			continue;
 	return c != NULL ? c : end;
+}
+
+/* Copies S[0..n) to D with CR LF and lone CR turned into LF; returns the
+ * length written. */
+static size_t
+xml_copy_lines(char *d, const char *s, size_t n)
+{
+	const char *end = s + n, *cr;
+	char *d0 = d;
+
+	while ((cr = memchr(s, '\r', (size_t)(end - s))) != NULL) {
+		memcpy(d, s, (size_t)(cr - s));
+		d += cr - s;
+		*d++ = '\n';
+		s = cr + 1;
+		if (s < end && *s == '\n')
+			s++;
+	}
+	memcpy(d, s, (size_t)(end - s));
+	return (size_t)(d + (end - s) - d0);
 }
 
 /*
@@ -489,22 +518,23 @@ xml_decode(char *d, const char *s, size_t n, enum xml_mode mode,
 			*d++ = ' ';
 			s++;
 			break;
+		case '<':
+			/* Only a CDATA section: its content as it is. */
+			s += sizeof("<![CDATA[") - 1;
+			semi = memmem(s, (size_t)(end - s), "]]>", 3);
+			d += xml_copy_lines(d, s, (size_t)(semi - s));
+			s = semi + 3;
+			break;
 		default:
-			if (mode == XML_MODE_CDATA) {
-				*d++ = *s++;
-				break;
-			}
 			semi = memchr(s, ';', (size_t)(end - s));
 			if (s[1] == '#') {
 				cp = 0;
-				if (s[2] == 'x') {
+				if (s[2] == 'x')
 					for (s += 3; s < semi; s++)
-						cp = cp << 4 | (uint32_t)(*s <= '9' ?
-						    *s - '0' : (*s | 0x20) - 'a' + 10);
-				} else {
+						cp = cp << 4 | xml_hex(*s);
+				else
 					for (s += 2; s < semi; s++)
-						cp = cp * 10 + (uint32_t)(*s - '0');
-				}
+						cp = cp * 10 + xml_hex(*s);
 				d += xml_utf8_encode(d, cp);
 			} else {
 				switch (s[1]) {
@@ -559,17 +589,17 @@ xml_elem_begin(struct xml_parser *x)
 }
 
 /*
- * Allocates HEAD bytes (a node or an attribute, filled in by the caller)
- * followed by a copy of the name S[0..n), which *NAME points to, in one
- * piece. Returns the head, or NULL.
+ * Allocates in one piece HEAD bytes (a node or an attribute, filled in by
+ * the caller), a copy of the name S[0..n), which *NAME points to, and
+ * EXTRA bytes after it. Returns the head, or NULL.
  */
-static void *
+static char *
 xml_alloc_named(struct xml_parser *x, size_t head, const char *s, size_t n,
-    const char **name)
+    size_t extra, const char **name)
 {
 	char *b;
 
-	if ((b = arena_alloc(xml_arena(x), head + n + 1)) == NULL) {
+	if ((b = arena_alloc(xml_arena(x), head + n + 1 + extra)) == NULL) {
 		xml_fail(x, XML_ERR_INTERNAL, "out of memory");
 		return NULL;
 	}
@@ -589,8 +619,8 @@ xml_elem_name(struct xml_parser *x, const unsigned char *mark,
 
 	if (xml_tok_end(x, mark, end, acct, &s, &n) == -1 ||
 	    xml_check_qname(x, s, n, &x->tag_colon) == -1 ||
-	    (x->tag_node = xml_alloc_named(x, sizeof(*x->tag_node), s, n,
-	    &x->tag_qname)) == NULL)
+	    (x->tag_node = (struct stanza_node *)(void *)xml_alloc_named(x,
+	    sizeof(*x->tag_node), s, n, 0, &x->tag_qname)) == NULL)
 		return -1;
 	x->tag_qlen = n;
 	x->nattrs = 0;
@@ -607,20 +637,14 @@ static char *
 xml_attr_alloc(struct xml_parser *x, struct xml_rawattr *ra, size_t vlen)
 {
 	size_t head = sizeof(*ra->at) + (ra->decl ? sizeof(*ra->binding) : 0);
-	size_t room = vlen == SIZE_MAX ? 0 : vlen + 1;
 	char *b;
 
-	if ((b = arena_alloc(xml_arena(x), head + ra->qlen + 1 + room)) ==
-	    NULL) {
-		xml_fail(x, XML_ERR_INTERNAL, "out of memory");
+	if ((b = xml_alloc_named(x, head, ra->qname, ra->qlen,
+	    vlen == SIZE_MAX ? 0 : vlen + 1, &ra->qname)) == NULL)
 		return NULL;
-	}
 	ra->at = (struct stanza_attr *)(void *)b;
 	ra->binding = ra->decl ?
 	    (struct xml_ns *)(void *)(b + sizeof(*ra->at)) : NULL;
-	memcpy(b + head, ra->qname, ra->qlen);
-	b[head + ra->qlen] = '\0';
-	ra->qname = b + head;
 	return b + head + ra->qlen + 1;
 }
 
@@ -750,6 +774,10 @@ xml_declare(struct xml_parser *x)
 		b->plen = plen;
 		b->uri = ra->value;
 		b->next = x->ns;
+		if ((b->count = x->ns != NULL ? x->ns->count + 1 : 1) >
+		    XML_MAX_BINDINGS)
+			return xml_fail(x, XML_ERR_POLICY_VIOLATION,
+			    "too many namespace declarations in scope");
 		x->ns = b;
 		ra->colon = SIZE_MAX;
 	}
@@ -927,45 +955,33 @@ xml_end_tag(struct xml_parser *x)
 	return XML_NEXT_EVENT;
 }
 
-/* Character data (or a CDATA section's, TRIM bytes shorter) ended at END:
- * appended to the open element, merged with text just before it. */
+/*
+ * Character data ended at END, on the byte after the '<' that ends it:
+ * becomes a text node of the open element (CDATA sections included, so
+ * that text nodes are never adjacent). The node and its text take one
+ * allocation.
+ */
 static int
 xml_text(struct xml_parser *x, const unsigned char *mark,
-    const unsigned char *end, const unsigned char *acct, enum xml_mode mode,
-    size_t trim)
+    const unsigned char *end, const unsigned char *acct)
 {
-	struct stanza_node *parent = x->stack[x->depth].node, *t = NULL;
-	const char *s, *text;
-	size_t n, len;
+	struct stanza_node *t;
+	const char *s;
+	size_t n;
 	char *m;
 
 	if (xml_tok_end(x, mark, end, acct, &s, &n) == -1)
 		return -1;
-	if ((n -= trim) == 0)
+	if (--n == 0)
 		return 0;
-	if (xml_store(x, s, n, mode, &text, &len) == -1)
-		return -1;
-	if (parent->last_child != NULL &&
-	    parent->last_child->kind == STANZA_TEXT) {
-		t = parent->last_child;
-		if ((m = arena_alloc(&x->elem_arena, t->text_len + len + 1)) ==
-		    NULL)
-			return xml_fail(x, XML_ERR_INTERNAL, "out of memory");
-		memcpy(m, t->text, t->text_len);
-		memcpy(m + t->text_len, text, len + 1);
-		t->text = m;
-		t->text_len += len;
-		return 0;
-	}
-	if ((t = arena_alloc(&x->elem_arena, sizeof(*t))) == NULL)
+	if ((t = arena_alloc(&x->elem_arena, sizeof(*t) + n + 1)) == NULL)
 		return xml_fail(x, XML_ERR_INTERNAL, "out of memory");
-	memset(t, 0, sizeof(*t));
-	t->kind = STANZA_TEXT;
-	t->ns = "";
-	t->name = "";
-	t->text = text;
-	t->text_len = len;
-	stanza_append(parent, t);
+	m = (char *)(t + 1);
+	*t = (struct stanza_node){ .kind = STANZA_TEXT, .ns = "", .name = "",
+	    .text = m, .text_len = xml_put_token(x, m, s, n, XML_MODE_TEXT) };
+	/* Empty CDATA sections make no text. */
+	if (t->text_len > 0)
+		stanza_append(x->stack[x->depth].node, t);
 	return 0;
 }
 
@@ -1050,24 +1066,18 @@ xml_cref_digit(struct xml_parser *x, uint32_t base, uint32_t d)
 			fbreak;
 		}
 	}
+	# On the byte after the '<' that ends character data (and that the
+	# token includes). Most tags follow tags: no text, nothing to do.
 	action text_end {
-		/* Most tags follow tags: no text, nothing to do. */
-		if ((fpc != mark || x->scratch_len != 0) &&
-		    xml_text(x, mark, fpc, acct, XML_MODE_TEXT, 0) == -1)
+		if ((fpc - mark > 1 || x->scratch_len != 0) &&
+		    xml_text(x, mark, fpc, acct) == -1)
 			fbreak;
 		x->tok_open = 0;
 	}
-	action cdata_end {
-		if (xml_text(x, mark, fpc + 1, acct, XML_MODE_CDATA, 3) == -1)
-			fbreak;
-		xml_tok_start(x);
-		mark = fpc + 1;
-	}
+	action flag_cdata { x->tok_flags |= XML_TOK_CDATA; }
 	action cref_init { x->cref = 0; }
-	action cref_dec { xml_cref_digit(x, 10, fc - '0'); }
-	action cref_hex {
-		xml_cref_digit(x, 16, fc <= '9' ? fc - '0' : (fc | 0x20) - 'a' + 10);
-	}
+	action cref_dec { xml_cref_digit(x, 10, xml_hex(fc)); }
+	action cref_hex { xml_cref_digit(x, 16, xml_hex(fc)); }
 	action cref_check {
 		if (xml_check_cref(x) == -1)
 			fbreak;
@@ -1085,7 +1095,8 @@ xml_cref_digit(struct xml_parser *x, uint32_t base, uint32_t d)
 		fbreak;
 	}
 	action restricted_dtd {
-		xml_fail(x, XML_ERR_RESTRICTED_XML, "document type declaration");
+		xml_fail(x, XML_ERR_RESTRICTED_XML,
+		    "document type declaration");
 		fbreak;
 	}
 	action restricted_text {
@@ -1094,11 +1105,13 @@ xml_cref_digit(struct xml_parser *x, uint32_t base, uint32_t d)
 		fbreak;
 	}
 	action restricted_version {
-		xml_fail(x, XML_ERR_RESTRICTED_XML, "XML version other than 1.0");
+		xml_fail(x, XML_ERR_RESTRICTED_XML,
+		    "XML version other than 1.0");
 		fbreak;
 	}
 	action bad_encoding {
-		xml_fail(x, XML_ERR_UNSUPPORTED_ENCODING, "encoding is not UTF-8");
+		xml_fail(x, XML_ERR_UNSUPPORTED_ENCODING,
+		    "encoding is not UTF-8");
 		fbreak;
 	}
 
@@ -1155,7 +1168,8 @@ xml_cref_digit(struct xml_parser *x, uint32_t base, uint32_t d)
 	enc_name = 'utf-8'i
 	    | ([A-Za-z] [A-Za-z0-9._\-]* - 'utf-8'i) %bad_encoding;
 	yes_no = 'yes' | 'no';
-	xmldecl = '<?xml' S+ 'version' eq ('"' q_version '"' | "'" q_version "'")
+	xmldecl = '<?xml' S+ 'version' eq
+	    ('"' q_version '"' | "'" q_version "'")
 	    ( S+ 'encoding' eq ('"' enc_name '"' | "'" enc_name "'") )?
 	    ( S+ 'standalone' eq ('"' yes_no '"' | "'" yes_no "'") )?
 	    S* '?>';
@@ -1184,11 +1198,13 @@ xml_cref_digit(struct xml_parser *x, uint32_t base, uint32_t d)
 	text_char = ( [\t\n] | 0x20..0x7f - [<&\]>] ) @skip_text | [\]>]
 	    | '\r' @flag_ws | u8multi;
 	chardata = ( text_char | reference )* -- ']]>';
-	cdata_rest = '![CDATA[' @val_mark
-	    ( ( 0x20..0x7f | [\t\n] | '\r' @flag_ws | u8multi )* -- ']]>' )
-	    ']]>' @cdata_end;
+	# A CDATA section stays in the character data's token.
+	cdata_rest = '![CDATA[' @flag_cdata
+	    ( ( 0x20..0x7f | [\t\n\r] | u8multi )* -- ']]>' ) ']]>';
 	pi_rest_any = '?' @restricted_pi;
-	content_lt = '<' @text_end ( stag_rest | etag_rest | cdata_rest
+	# text_end runs before stag_rest's own entering action (ragel orders
+	# the outer embedding first).
+	content_lt = '<' ( (stag_rest | etag_rest) >text_end | cdata_rest
 	    | '!--' @restricted_comment | pi_rest_any );
 	content := ( chardata content_lt )*;
 
@@ -1281,7 +1297,6 @@ xml_parse(struct xml_parser *x, const char *data, size_t len,
 
 	%% write exec;
 
-	(void)next;
 	if (x->err == XML_ERR_NONE && x->cs == xml_error)
 		xml_fail(x, XML_ERR_NOT_WELL_FORMED, "not well-formed");
 	if (x->err != XML_ERR_NONE)

@@ -55,7 +55,8 @@
 #define LG_OUT_BEHIND	(1024 * 1024)	/* rate mode: backlog that counts as late */
 #define LG_TURN		(256 * 1024)	/* bytes one connection moves per turn */
 #define LG_NEGOTIATING	64		/* source streams negotiating at once */
-#define LG_HIST_US	100000		/* latency histogram: 1 us buckets to 100 ms */
+#define LG_HIST_BITS	6		/* latency buckets: 1/64 relative width */
+#define LG_HIST_BUCKETS	(64 << LG_HIST_BITS)	/* to 2^64 us, more than enough */
 #define LG_ID_DIGITS	10
 #define LG_TS_DIGITS	20
 
@@ -170,9 +171,8 @@ struct lg {
 	uint64_t other;		/* non-message elements at sinks */
 	uint64_t late;		/* rate mode: stanzas skipped for backlog */
 	uint64_t latency_max;
-	uint64_t hist_over;
 	uint64_t hist_n;
-	uint32_t *hist;
+	uint64_t hist[LG_HIST_BUCKETS];
 	double cpu_begin, cpu_end;
 	char *tmpl;		/* one message; id and time written in place */
 	size_t tmpl_len, id_off, ts_off;
@@ -443,6 +443,37 @@ lg_template(struct lg *lg)
 	lg->ts_off = (size_t)(strstr(head, "ts:") - head) + 3;
 }
 
+/*
+ * Latency buckets are exact below 2 * 2^LG_HIST_BITS us; above, each
+ * power of two is split in 2^LG_HIST_BITS buckets, so that a bucket is
+ * never wider than 1/64 of its values (16 us at 1 ms) and a few thousand
+ * cover any latency.
+ */
+static size_t
+lg_bucket(uint64_t us)
+{
+	unsigned e;
+
+	if (us < (2u << LG_HIST_BITS))
+		return (size_t)us;
+	e = 63u - (unsigned)__builtin_clzll(us);
+	return ((size_t)(e - LG_HIST_BITS) << LG_HIST_BITS) +
+	    (size_t)(us >> (e - LG_HIST_BITS));
+}
+
+/* Returns the smallest latency in bucket B, the inverse of lg_bucket. */
+static uint64_t
+lg_bucket_floor(size_t b)
+{
+	unsigned e;
+
+	if (b < (2u << LG_HIST_BITS))
+		return b;
+	e = (unsigned)(b >> LG_HIST_BITS) + LG_HIST_BITS - 1;
+	return ((uint64_t)(b & ((1u << LG_HIST_BITS) - 1)) |
+	    (1u << LG_HIST_BITS)) << (e - LG_HIST_BITS);
+}
+
 /* Records a latency sample from the message at BUF[START..END). */
 static void
 lg_latency(struct lg *lg, const char *buf, size_t start, size_t end,
@@ -459,28 +490,26 @@ lg_latency(struct lg *lg, const char *buf, size_t start, size_t end,
 	us = now > ts ? (now - ts) / 1000 : 0;
 	if (us > lg->latency_max)
 		lg->latency_max = us;
-	if (us < LG_HIST_US)
-		lg->hist[us]++;
-	else
-		lg->hist_over++;
+	lg->hist[lg_bucket(us)]++;
 	lg->hist_n++;
 }
 
-/* Returns the Q quantile of the latency histogram in microseconds. */
+/*
+ * Returns the Q quantile of the latency histogram: the lower bound of the
+ * bucket it falls in, in microseconds.
+ */
 static double
 lg_quantile(const struct lg *lg, double q)
 {
 	uint64_t want = (uint64_t)(q * (double)lg->hist_n), seen = 0;
 	size_t i;
 
-	if (lg->hist_n == 0)
-		return 0;
-	for (i = 0; i < LG_HIST_US; i++) {
+	for (i = 0; i < LG_HIST_BUCKETS; i++) {
 		seen += lg->hist[i];
 		if (seen > want)
-			return (double)i;
+			return (double)lg_bucket_floor(i);
 	}
-	return (double)lg->latency_max;
+	return 0;
 }
 
 static void
@@ -583,8 +612,7 @@ lg_source_event(struct lg *lg, struct lg_conn *c, enum lg_event ev,
 
 	if (ev == LG_EV_OPEN)
 		return 0;
-	if (lg_is(c->in, start, end, "error") ||
-	    lg_is(c->in, start, end, "failure"))
+	if (lg_is(c->in, start, end, "failure"))
 		return lg_fail(c, "%.*s", (int)(end - start), c->in + start);
 	switch (c->state) {
 	case LG_FEATURES_TLS:
@@ -647,6 +675,9 @@ lg_dispatch(struct lg *lg, struct lg_conn *c)
 			return lg_fail(c, "malformed XML");
 		if (ev == LG_EV_CLOSE)
 			return lg_fail(c, "the peer closed the stream");
+		if (ev == LG_EV_ELEMENT && lg_is(c->in, start, end, "error"))
+			return lg_fail(c, "%.*s", (int)(end - start),
+			    c->in + start);
 		if (c->state != LG_READY) {
 			if ((c->role == LG_SOURCE ? lg_source_event(lg, c, ev,
 			    start, end) : lg_sink_event(lg, c, ev, start,
@@ -1297,7 +1328,6 @@ lg_free(struct lg *lg)
 		free(c);
 	}
 	free(lg->conns);
-	free(lg->hist);
 	free(lg->tmpl);
 	SSL_CTX_free(lg->client);
 	SSL_CTX_free(lg->server);
@@ -1325,8 +1355,6 @@ main(int argc, char **argv)
 	}
 	if (lg_parse_addr(lg.o.connect, &lg.dest) == -1)
 		lg_die("bad address %s", lg.o.connect);
-	if ((lg.hist = calloc(LG_HIST_US, sizeof(*lg.hist))) == NULL)
-		lg_die("out of memory");
 	lg_template(&lg);
 	lg.client = lg_tls_ctx(&lg.o, 0, lg.o.source_cert, lg.o.source_key);
 	if (lg.o.listen != NULL)

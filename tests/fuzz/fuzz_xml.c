@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xml_dump.h"
+#include "test_xml_dump.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

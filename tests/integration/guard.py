@@ -13,6 +13,7 @@ build/xedge (the default policy) is left alone.
 """
 
 import os
+import signal
 import subprocess
 
 import procs
@@ -41,10 +42,11 @@ def build_trunk_guard():
 
 class Guard:
     """BINARY run with a site file under DIRECTORY. PEERS maps the
-    policy's peer names to (address, port); CERTS maps the domains the
-    guard stands in for to pki.Leaf objects."""
+    policy's peer names to (address, port) (a peer found by DNS SRV has
+    none); CERTS maps the domains the guard stands in for to pki.Leaf
+    objects; DNS, if given, is the (address, port) of its name server."""
 
-    def __init__(self, binary, directory, peers, certs, cafile):
+    def __init__(self, binary, directory, peers, certs, cafile, dns=None):
         self.binary = binary
         self.dir = directory
         self.site = os.path.join(directory, "site.conf")
@@ -58,7 +60,10 @@ class Guard:
         for domain, leaf in sorted(certs.items()):
             lines.append("certificate %s %s %s" % (domain, leaf.cert,
                                                    leaf.key))
-        lines += ["ca %s" % cafile, "log stderr", "log-level debug"]
+        lines.append("ca %s" % cafile)
+        if dns is not None:
+            lines.append("dns %s %d" % dns)
+        lines += ["log stderr", "log-level debug"]
         with open(self.site, "w") as f:
             f.write("\n".join(lines) + "\n")
 
@@ -74,6 +79,14 @@ class Guard:
         procs.wait_listening(self.child,
                              [(topology.GUARD_ADDR, topology.S2S_PORT)],
                              timeout)
+
+    def terminate(self):
+        """Sends SIGTERM to the guard alone (stop() later collects its
+        exit status)."""
+        self.child.proc.send_signal(signal.SIGTERM)
+
+    def exited(self):
+        return not self.child.alive()
 
     def stop(self):
         """Stops the guard; returns its exit status (None if never

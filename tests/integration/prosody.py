@@ -91,7 +91,7 @@ class Prosody:
             "plugin_paths = {}",
             "interfaces = { %s }" % _lua_str(s.addr),
             "c2s_ports = { %d }" % topology.C2S_PORT,
-            "s2s_ports = { %d }" % topology.S2S_PORT,
+            "s2s_ports = { %s }" % ", ".join(str(p) for p in s.s2s_ports),
             "c2s_direct_tls_ports = {}",
             "s2s_direct_tls_ports = {}",
             "legacy_ssl_ports = {}",
@@ -134,9 +134,12 @@ class Prosody:
             os.path.join(self.dir, "stdout.log"), cwd=self.dir)
 
     def wait_ready(self, timeout=15.0):
-        procs.wait_listening(self.child, [
-            (self.server.addr, topology.C2S_PORT),
-            (self.server.addr, topology.S2S_PORT)], timeout)
+        procs.wait_listening(self.child, self.endpoints(), timeout)
+
+    def endpoints(self):
+        """The (address, port) pairs the server listens on."""
+        return [(self.server.addr, p) for p in
+                [topology.C2S_PORT] + self.server.s2s_ports]
 
     def stop(self):
         if self.child is not None:

@@ -28,6 +28,7 @@ import capture  # noqa: E402
 import guard  # noqa: E402
 import procs  # noqa: E402
 import scenarios  # noqa: E402
+import scenarios_reach  # noqa: E402,F401 -- registers its scenarios
 import topology  # noqa: E402
 import world  # noqa: E402
 from tap import Tap  # noqa: E402
@@ -119,8 +120,9 @@ def main():
                            guard.TRUNK_POLICY, str(e))
                 tap.plan()
                 return 1
-    w = world.World(tmp, topology.trunk_servers(), binary,
-                    topology.TRUNK_PEERS)
+    servers = topology.trunk_servers()
+    w = world.World(tmp, servers, binary, topology.TRUNK_PEERS,
+                    topology.STAND_INS, topology.trunk_zone(servers))
     cap = None
     started = False
     try:

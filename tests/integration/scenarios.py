@@ -19,24 +19,33 @@ import topology
 from tap import run_test
 
 BOTH = ("direct", "guard")
+GUARD_ONLY = ("guard",)
 SCENARIOS = []
 
+# Scenarios run by stage, and in the order they were registered within
+# one: the checks that must follow every other scenario come after, and
+# the guard's shutdown last of all.
+STAGE_MAIN, STAGE_AFTER, STAGE_SHUTDOWN = range(3)
 
-def scenario(name, modes=BOTH, timeout=30):
+
+def scenario(name, modes=BOTH, timeout=30, stage=STAGE_MAIN):
     def register(fn):
-        SCENARIOS.append((name, modes, timeout, fn))
+        SCENARIOS.append((stage, name, modes, timeout, fn))
         return fn
     return register
 
 
 class Context:
     """What scenarios use: the world, the mode, a logged-in client per
-    user (by user name) and a source of unique message bodies."""
+    user (by user name), a source of unique message bodies, and the
+    stanzas a scenario left waiting in the guard for a later one:
+    (client, stanza id, client.mark() before sending)."""
 
     def __init__(self, world, mode):
         self.world = world
         self.mode = mode
         self.clients = {}
+        self.queued = []
         self._serial = itertools.count(1)
 
     def unique(self, what):
@@ -97,15 +106,23 @@ async def deliver(ctx, sender, recipient, timeout=15):
             got["from"], sender.boundjid.bare))
 
 
-async def refused(ctx, sender, recipient_jid, recipient=None, timeout=25):
-    """Sends a message that must not arrive: SENDER gets an error reply
-    and RECIPIENT (a client, if one can watch) never sees the body."""
+async def error_reply(ctx, sender, recipient_jid, timeout=25):
+    """Sends a chat message from SENDER to RECIPIENT_JID; returns the error
+    reply SENDER gets for it, and the message's body."""
     body = ctx.unique("must not cross")
     sid = ctx.unique("m")
-    start = recipient.mark() if recipient else 0
     send_chat(sender, recipient_jid, body, sid)
     err = await sender.expect("error reply to %s" % sid,
                               clients.is_error_reply(sid), timeout)
+    return err, body
+
+
+async def refused(ctx, sender, recipient_jid, recipient=None, timeout=25):
+    """Sends a message that must not arrive: SENDER gets an error reply
+    and RECIPIENT (a client, if one can watch) never sees the body.
+    Returns the error's condition."""
+    start = recipient.mark() if recipient else 0
+    err, body = await error_reply(ctx, sender, recipient_jid, timeout)
     if recipient is not None:
         # The refusal is known; give a wrongly relayed copy a moment.
         await asyncio.sleep(0.5)
@@ -316,7 +333,7 @@ async def raw_legit(ctx):
 # util.x509 for service "xmpp-server", which compares it with
 # "_xmpp-server"), so only the guard is held to RFC 6120 13.7.1.4 here.
 @scenario("raw stream: a certificate naming a.example only as XmppAddr "
-          "authenticates", modes=("guard",))
+          "authenticates", modes=GUARD_ONLY)
 async def raw_xmppaddr(ctx):
     raw = raw_stream(ctx, ctx.world.xmppaddr_leaf("a.example"))
     try:
@@ -380,7 +397,8 @@ async def raw_not_well_formed(ctx):
         {"direct": {"not-well-formed"}, "guard": {"not-well-formed"}})
 
 
-@scenario("after the refusals, a.example and b.example still talk")
+@scenario("after the refusals and bounces, a.example and b.example "
+          "still talk", stage=STAGE_AFTER)
 async def still_working(ctx):
     await deliver(ctx, ctx.user("alice"), ctx.user("bob"))
     await deliver(ctx, ctx.user("bob"), ctx.user("alice"))
@@ -393,7 +411,8 @@ async def run_all(tap, world, mode, explain):
     ok = await run_test(tap, "every user logs in over c2s TLS",
                         lambda: login_all(ctx), 30, explain)
     if ok:
-        for name, modes, timeout, fn in SCENARIOS:
+        for _, name, modes, timeout, fn in sorted(SCENARIOS,
+                                                  key=lambda t: t[0]):
             if mode in modes:
                 await run_test(tap, name, lambda: fn(ctx), timeout, explain)
     await logout_all(ctx)

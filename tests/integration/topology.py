@@ -11,12 +11,51 @@ server resolves the other side's domains to the guard; without it
                 d.example  s2s certificate naming the wrong domain
                 e.example  s2s certificate from an untrusted CA, and nobody
                            allows it dialback
+                h.example  also on a second s2s port (15269), where the
+                           guard finds it by DNS SRV
   xedge 127.0.3.1:5269     (127.0.4.1 is left to a second guard)
+
+Peers of the guard that are no Prosody, and the name server:
+
+  127.0.6.1:5269   f.example  nothing listens
+  127.0.7.1:5269   g.example  accepts TCP and never speaks
+                   i.example  the same, with a short queue
+  127.0.8.1:5353   (udp)      the guard's name server: SRV for h.example
 """
 
 GUARD_ADDR = "127.0.3.1"
 S2S_PORT = 5269
 C2S_PORT = 5222
+
+# Server C's second s2s port, which only the SRV record names.
+SRV_S2S_PORT = 15269
+
+# Where the guard's peers that are no Prosody live.
+DEAD_ADDR = "127.0.6.1"
+SILENT_ADDR = "127.0.7.1"
+DNS_ADDR = "127.0.8.1"
+DNS_PORT = 5353
+
+# How the guard reaches a peer other than at a server of the world (the
+# values of a peer map besides server names): at an address where nothing
+# listens, at the silent server, or where DNS SRV says (no site line).
+DEAD = "dead"
+SILENT = "silent"
+SRV = "srv"
+
+# Domains the guard stands in for that no server serves; the inside
+# server sends them to the guard. Stanzas to them bounce: the peer is down
+# (f), never speaks (g), or never speaks and has a short queue (i).
+DOWN_DOMAIN = "f.example"
+SILENT_DOMAIN = "g.example"
+CROWDED_DOMAIN = "i.example"
+STAND_INS = (DOWN_DOMAIN, SILENT_DOMAIN, CROWDED_DOMAIN)
+
+# The domain of the peer found by DNS SRV, and trunk.policy's limits of
+# the silent peers.
+SRV_DOMAIN = "h.example"
+SILENT_NEGOTIATE_TIMEOUT = 2
+CROWDED_QUEUE_LENGTH = 2
 
 # A domain nobody serves: stanzas to it must bounce.
 UNKNOWN_DOMAIN = "z.example"
@@ -53,13 +92,14 @@ class Server:
     SECURE_AUTH is set."""
 
     def __init__(self, name, addr, inside, hosts, secure_auth=True,
-                 insecure_domains=()):
+                 insecure_domains=(), extra_s2s_ports=()):
         self.name = name
         self.addr = addr
         self.inside = inside
         self.hosts = hosts
         self.secure_auth = secure_auth
         self.insecure_domains = list(insecure_domains)
+        self.s2s_ports = [S2S_PORT] + list(extra_s2s_ports)
 
     def domains(self):
         return [h.domain for h in self.hosts]
@@ -77,12 +117,41 @@ def trunk_servers():
             Host("c.example", "carol", CERT_UNTRUSTED),
             Host("d.example", "dave", CERT_WRONG_NAME),
             Host("e.example", "erin", CERT_UNTRUSTED),
-        ], secure_auth=False),
+            Host(SRV_DOMAIN, "heidi"),
+        ], secure_auth=False, extra_s2s_ports=[SRV_S2S_PORT]),
     ]
 
 
-# The peers of tests/integration/trunk.policy, by the server they are.
-TRUNK_PEERS = {"inside": "A", "partner": "B", "legacy": "C", "strict": "C"}
+# The peers of tests/integration/trunk.policy, by the server they are (or
+# DEAD, SILENT, SRV).
+TRUNK_PEERS = {"inside": "A", "partner": "B", "legacy": "C", "strict": "C",
+               "down": DEAD, "mute": SILENT, "stalled": SILENT,
+               "found": SRV}
+
+
+def peer_endpoint(target, servers):
+    """Returns the (address, port) where the guard reaches a peer that is
+    TARGET (a server name, DEAD or SILENT), or None for SRV."""
+    if target == SRV:
+        return None
+    if target == DEAD:
+        return DEAD_ADDR, S2S_PORT
+    if target == SILENT:
+        return SILENT_ADDR, S2S_PORT
+    return next(s.addr for s in servers if s.name == target), S2S_PORT
+
+
+def trunk_zone(servers):
+    """The name server's records, as (SRV by owner, A by name): h.example's
+    server at its second port, and a preferred-looking record of higher
+    priority number at an address where nothing listens, which the guard
+    must not take."""
+    c, _ = find_host(servers, SRV_DOMAIN)
+    srv = {"_xmpp-server._tcp." + SRV_DOMAIN: [
+        (20, 0, S2S_PORT, "dead-h.example"),
+        (10, 0, SRV_S2S_PORT, "srv-h.example"),
+    ]}
+    return srv, {"srv-h.example": c.addr, "dead-h.example": DEAD_ADDR}
 
 
 def demo_servers():
@@ -94,10 +163,10 @@ def demo_servers():
 DEMO_PEERS = {"inside": "A", "partner": "B"}
 
 
-def host_map(server, servers, guarded):
+def host_map(server, servers, guarded, stand_ins=()):
     """Returns {domain: address} for SERVER's hosts file: the other side's
-    domains (and, when GUARDED, the unknown domain) at the guard, or at
-    their own server when not GUARDED."""
+    domains (and, when GUARDED, the unknown domain and STAND_INS) at the
+    guard, or at their own server when not GUARDED."""
     m = {}
     for other in servers:
         if other is server or other.inside == server.inside:
@@ -105,7 +174,8 @@ def host_map(server, servers, guarded):
         for d in other.domains():
             m[d] = GUARD_ADDR if guarded else other.addr
     if guarded and server.inside:
-        m[UNKNOWN_DOMAIN] = GUARD_ADDR
+        for d in (UNKNOWN_DOMAIN,) + tuple(stand_ins):
+            m[d] = GUARD_ADDR
     return m
 
 

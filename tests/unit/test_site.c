@@ -152,6 +152,7 @@ test_good_file(void **state)
 	    "peer partner 10.1.2.3 5269\n"
 	    "certificate a.example /etc/xedge/a.pem /etc/xedge/a.key\n"
 	    "ca /etc/xedge/ca.pem\n"
+	    "dns 127.0.0.53 5353\n"
 	    "log syslog\n"
 	    "log-level debug\n"
 	    "# no newline at the end\n"
@@ -181,6 +182,8 @@ test_good_file(void **state)
 	/* Not named: the policy's value stays. */
 	assert_string_equal(s.certs[1].cert_file, "certs/w.pem");
 	assert_string_equal(s.ca_file, "/etc/xedge/ca.pem");
+	assert_string_equal(s.dns_server, "127.0.0.53");
+	assert_int_equal(s.dns_port, 5353);
 	assert_true(s.use_syslog);
 	assert_int_equal(s.log_level, LOG_LVL_DEBUG);
 	site_free(&s);
@@ -271,6 +274,14 @@ BAD(bad_ca_args, "ca a.pem b.pem\n",
     "1: error: ca: wrong number of arguments; usage: ca FILE");
 BAD(bad_ca_dup, "ca a.pem\nca b.pem\n",
     "2: error: ca: already set on line 1");
+BAD(bad_dns_name, "dns ns.example\n",
+    "1: error: dns: \"ns.example\" is not a numeric IPv4 or IPv6 address");
+BAD(bad_dns_port, "dns 127.0.0.53 0\n",
+    "1: error: dns: \"0\" is not a port (1 to 65535)");
+BAD(bad_dns_v6, "dns ::1\n",
+    "1: error: dns: \"::1\" is not an IPv4 address");
+BAD(bad_dns_dup, "dns 127.0.0.53\ndns 127.0.0.54\n",
+    "2: error: dns: already set on line 1");
 BAD(bad_log, "log file\n",
     "1: error: log: expected stderr or syslog, not \"file\"");
 BAD(bad_log_dup, "log stderr\nlog syslog\n",
@@ -411,6 +422,10 @@ main(void)
 		BAD_TEST(bad_cert_args),
 		BAD_TEST(bad_ca_args),
 		BAD_TEST(bad_ca_dup),
+		BAD_TEST(bad_dns_name),
+		BAD_TEST(bad_dns_port),
+		BAD_TEST(bad_dns_v6),
+		BAD_TEST(bad_dns_dup),
 		BAD_TEST(bad_log),
 		BAD_TEST(bad_log_dup),
 		BAD_TEST(bad_level),

@@ -186,7 +186,20 @@ test_stream_open(void **state)
 	stanza_set_attr(&f->a, r, "urn:other", "x", "1");
 	assert_string_equal(ser(r, NULL, 1),
 	    "<s:stream xmlns:s='http://etherx.jabber.org/streams' "
-	    "xmlns='jabber:client' xmlns:ns1='urn:other' ns1:x='1'>");
+	    "xmlns='jabber:client' xmlns:ns3='urn:other' ns3:x='1'>");
+
+	/* Made-up prefixes avoid the declared ones. */
+	r = stanza_element(&f->a, "urn:root", "r");
+	stanza_set_attr(&f->a, r, STANZA_NS_XMLNS, "xmlns", "urn:content");
+	stanza_set_attr(&f->a, r, STANZA_NS_XMLNS, "ns0", "urn:zero");
+	stanza_set_attr(&f->a, r, STANZA_NS_XMLNS, "ns0_1", "urn:one");
+	stanza_set_attr(&f->a, r, "urn:root", "a", "1");
+	stanza_set_attr(&f->a, r, "urn:other", "b", "2");
+	stanza_set_attr(&f->a, r, STANZA_NS_XMLNS, "ns5", "urn:five");
+	assert_string_equal(ser(r, NULL, 1),
+	    "<ns0_2:r xmlns:ns0_2='urn:root' xmlns='urn:content' "
+	    "xmlns:ns0='urn:zero' xmlns:ns0_1='urn:one' ns0_2:a='1' "
+	    "xmlns:ns5_1='urn:other' ns5_1:b='2' xmlns:ns5='urn:five'>");
 
 	/* Without a content namespace the root is unprefixed. */
 	r = stanza_element(&f->a, STANZA_NS_STREAMS, "stream");

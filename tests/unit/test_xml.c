@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "xml_dump.h"
+#include "test_xml_dump.h"
 
 #define NS_STREAMS "http://etherx.jabber.org/streams"
 #define HDR "<stream:stream xmlns='jabber:server' " \
@@ -46,9 +46,9 @@ check_case_limits(const struct xml_case *c, const struct xml_limits *lim)
 	whole = xml_transcript(c->in, len, lim, len, len);
 	if (strncmp(c->expect, "ERROR ", 6) == 0) {
 		el = strlen(c->expect);
-		if (strlen(whole) < el + 1 ||
-		    strncmp(whole + strlen(whole) - el - 1, c->expect, el) != 0 ||
-		    strcmp(whole + strlen(whole) - 1, "\n") != 0)
+		t = whole + strlen(whole) - el - 1;
+		if (strlen(whole) < el + 1 || strncmp(t, c->expect, el) != 0 ||
+		    strcmp(t + el, "\n") != 0)
 			fail_msg("%s: expected %s, got:\n%s", c->name,
 			    c->expect, whole);
 	} else if (strcmp(whole, c->expect) != 0) {
@@ -87,7 +87,7 @@ check_cases(const struct xml_case *cases, size_t n)
 
 #define CHECK_CASES(cases) check_cases(cases, sizeof(cases) / sizeof(cases[0]))
 
-/* ---- valid streams -------------------------------------------------------- */
+/* ---- valid streams ------------------------------------------------------- */
 
 static const struct xml_case valid_cases[] = {
 	{ "minimal", HDR END, 0, OPEN CLOSED },
@@ -163,8 +163,12 @@ static const struct xml_case valid_cases[] = {
 	    HDR "<m>a<![CDATA[<b>&amp;]]]]>c<![CDATA[]]><![CDATA[\r\n]]>"
 	    "<x/>d</m>" END,
 	    0,
-	    OPEN "ELEM <{jabber:server}m>\"a<b>&amp;]]c\\x0a\"<{jabber:server}x>"
-	    "</>\"d\"</>\n" CLOSED },
+	    OPEN "ELEM <{jabber:server}m>\"a<b>&amp;]]c\\x0a\""
+	    "<{jabber:server}x></>\"d\"</>\n" CLOSED },
+	{ "empty cdata makes no text",
+	    HDR "<m><![CDATA[]]><b/><![CDATA[]]><![CDATA[]]></m>" END,
+	    0,
+	    OPEN "ELEM <{jabber:server}m><{jabber:server}b></></>\n" CLOSED },
 	{ "whitespace text kept",
 	    HDR "<m>\n <b> x </b>\n</m>" END,
 	    0,
@@ -228,7 +232,7 @@ test_valid(void **state)
 	CHECK_CASES(cases);
 }
 
-/* ---- not-well-formed ------------------------------------------------------ */
+/* ---- not-well-formed ----------------------------------------------------- */
 
 static const struct xml_case nwf_cases[] = {
 	{ "mismatched end", HDR "<a></b>", 0, "ERROR not-well-formed" },
@@ -372,7 +376,7 @@ test_not_well_formed(void **state)
 	CHECK_CASES(nwf_cases);
 }
 
-/* ---- restricted-xml --------------------------------------------------------- */
+/* ---- restricted-xml ------------------------------------------------------ */
 
 static const struct xml_case restricted_cases[] = {
 	{ "comment in prolog", "<!-- hi -->" HDR, 0, "ERROR restricted-xml" },
@@ -418,7 +422,7 @@ test_restricted(void **state)
 	CHECK_CASES(restricted_cases);
 }
 
-/* ---- namespaces, encodings ------------------------------------------------ */
+/* ---- namespaces, encodings ----------------------------------------------- */
 
 static const struct xml_case ns_cases[] = {
 	{ "root in wrong namespace",
@@ -461,7 +465,7 @@ test_namespaces_encodings(void **state)
 	CHECK_CASES(ns_cases);
 }
 
-/* ---- limits --------------------------------------------------------------- */
+/* ---- limits -------------------------------------------------------------- */
 
 static void
 test_limits(void **state)
@@ -498,6 +502,24 @@ test_limits(void **state)
 	c.in = HDR "<a b='1' c='2' xmlns:x='u' x:d='3' e=''/>";
 	c.expect = "ERROR policy-violation";
 	check_case_limits(&c, &lim);
+	c.name = "bindings in scope past limit";
+	{
+		static char deep[16384];
+		char *q = deep;
+		int d, k;
+
+		q += sprintf(q, "%s", HDR);
+		for (d = 0; d < 33; d++) {
+			*q++ = '<';
+			*q++ = 'e';
+			for (k = 0; k < 4; k++)
+				q += sprintf(q, " xmlns:p%d_%d='u'", d, k);
+			*q++ = '>';
+		}
+		*q = '\0';
+		c.in = deep;
+		check_case_limits(&c, &(struct xml_limits){ 65536, 64, 4 });
+	}
 	c.name = "root attributes past limit";
 	c.in = "<stream:stream xmlns='jabber:server' xmlns:stream='"
 	    NS_STREAMS "' a='' b='' c=''>";
@@ -543,7 +565,36 @@ test_limits(void **state)
 	check_case_limits(&c, &lim);
 }
 
-/* ---- the API around the machine ------------------------------------------- */
+/* Many CDATA sections make one text node, in linear time and memory. */
+static void
+test_cdata_sections(void **state)
+{
+	static const struct xml_limits lim = { 65536, 4, 4 };
+	struct xml_parser *x = xml_new(&lim);
+	char in[65536], *p = in;
+	struct stanza_node *e;
+	size_t used;
+	int i;
+
+	(void)state;
+	p += sprintf(p, "%s<a>", HDR);
+	for (i = 0; i < 4000; i++)
+		p += sprintf(p, "x<![CDATA[y]]>");
+	p += sprintf(p, "</a>");
+	assert_int_equal(xml_parse(x, in, (size_t)(p - in), &used),
+	    XML_STREAM_OPEN);
+	assert_int_equal(xml_parse(x, in + used, (size_t)(p - in) - used,
+	    &used), XML_ELEMENT);
+	e = xml_element(x);
+	assert_non_null(e->children);
+	assert_null(e->children->next);
+	assert_int_equal(e->children->text_len, 8000);
+	assert_memory_equal(e->children->text, "xyxyxy", 6);
+	assert_true(xml_element_arena(x)->used < (size_t)(p - in) * 2);
+	xml_free(x);
+}
+
+/* ---- the API around the machine ------------------------------------------ */
 
 /* After an element the next call resets its arena; the stream root stays. */
 static void
@@ -689,6 +740,7 @@ main(void)
 		cmocka_unit_test(test_restricted),
 		cmocka_unit_test(test_namespaces_encodings),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_cdata_sections),
 		cmocka_unit_test(test_lifetimes),
 		cmocka_unit_test(test_error_names),
 		cmocka_unit_test(test_reserialize),

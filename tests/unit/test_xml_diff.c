@@ -32,7 +32,7 @@
 #undef XML_ERR_NONE
 #undef XML_ERR_UNSUPPORTED_ENCODING
 
-#include "xml_dump.h"
+#include "test_xml_dump.h"
 
 #define DIFF_MAX_FILE (1 << 20)
 #define DIFF_SPLIT_MAX 4096
