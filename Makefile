@@ -90,7 +90,8 @@ RUNTIME_RL := $(wildcard runtime/*.rl)
 RUNTIME_OBJ := $(RUNTIME_C:%.c=$(B)/%.o) $(RUNTIME_RL:%.rl=$(B)/%.rl.o)
 RUNTIME_LIB_OBJ := $(filter-out $(B)/runtime/main.o,$(RUNTIME_OBJ))
 
-$(B)/runtime/%.o: runtime/%.c
+# Unit tests and a few runtime files include the generated policy.h.
+$(B)/runtime/%.o: runtime/%.c | $(G)/policy.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Iruntime -I$(G) -c -o $@ $<
 $(B)/runtime/%.rl.c: runtime/%.rl
@@ -112,7 +113,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 XML2_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 XML2_LIBS := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 
-$(B)/tests/%.o: tests/unit/%.c
+$(B)/tests/%.o: tests/unit/%.c | $(G)/policy.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $(XML2_CFLAGS) -Iruntime -I$(G) -Itests/unit -c -o $@ $<
 $(B)/tests/test_%: $(B)/tests/test_%.o $(B)/libxedge.a $(GEN_OBJ)

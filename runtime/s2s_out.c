@@ -43,6 +43,9 @@ s2s_out_dial(struct s2s *s, const char *host, uint16_t port)
 	}
 	if (s2s_conn_new(s, fd, 1) == NULL)
 		return -1;
+	/* Not connected yet: the socket cannot name its peer. */
+	snprintf(s->conn->peer_addr, sizeof(s->conn->peer_addr), "%s:%u",
+	    host, (unsigned)port);
 	log_event(LOG_LVL_INFO, s->conn->id, "connect",
 	    "peer=%s local=%s remote=%s addr=%s:%u purpose=%s",
 	    s2s_out_peer(s)->name, s->local, s->remote, host, (unsigned)port,
