@@ -131,8 +131,31 @@ check: deps all $(UNIT_BIN) $(B)/it/xedge
 demo: deps all
 	@/usr/bin/python3 examples/demo.py
 
-bench: deps all
+bench: deps all $(B)/bench/xml_bench
 	@CC='$(CC)' BENCH_LDLIBS='$(LDLIBS_ALL)' sh tests/bench/run.sh
+
+# ---- benchmark and fuzzing ------------------------------------------------
+$(B)/bench/xml_bench: tests/bench/xml_bench.c $(B)/libxedge.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iruntime -o $@ $< $(B)/libxedge.a $(LDFLAGS)
+
+# libFuzzer needs clang and its runtime, installed on demand like the rest.
+FUZZ_PACKAGES := clang libclang-rt-dev
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 60
+$(B)/fuzz/fuzz_xml: tests/fuzz/fuzz_xml.c tests/unit/test_xml_dump.h \
+	$(B)/runtime/xml.rl.c runtime/stanza.c runtime/arena.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Iruntime -Itests/unit -o $@ $(filter %.c,$^)
+fuzz:
+	@sh tests/deps.sh $(FUZZ_PACKAGES)
+	@$(MAKE) --no-print-directory $(B)/fuzz/fuzz_xml
+	@mkdir -p $(B)/fuzz/corpus
+	$(B)/fuzz/fuzz_xml -max_len=4096 -dict=tests/fuzz/xml.dict \
+		-max_total_time=$(FUZZ_TIME) $(B)/fuzz/corpus \
+		tests/unit/xml-corpus/valid tests/unit/xml-corpus/invalid
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
