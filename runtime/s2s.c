@@ -230,6 +230,11 @@ void
 s2s_send_header(struct s2s *s)
 {
 	if (s->dir == S2S_IN) {
+		/* A stream refused before its header named a domain still
+		 * gets a header of the guard's own. */
+		if (s->local[0] == '\0')
+			snprintf(s->local, sizeof(s->local), "%s",
+			    guard.policy->guard.name);
 		s2s_new_id(s->id);
 		s2s_printf(s, "<?xml version='1.0'?><stream:stream"
 		    " xmlns='jabber:server'"

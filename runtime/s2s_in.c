@@ -121,8 +121,6 @@ s2s_in_header(struct s2s *s, const struct stanza_node *root)
 	if (to == NULL || jid_canon_domain(to, strlen(to), local) < 0 ||
 	    (gen_route(local, strlen(local)) < 0 &&
 	    gen_fronted_cert(local, strlen(local)) < 0)) {
-		snprintf(s->local, sizeof(s->local), "%s",
-		    guard.policy->guard.name);
 		log_event(LOG_LVL_WARN, s->conn->id, "refuse", "to=\"%.256s\" "
 		    "from=\"%.256s\" reason=\"not a domain the guard stands in "
 		    "for\"", to ? to : "", from ? from : "");
