@@ -159,10 +159,11 @@ fuzz:
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man5
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 755 $(B)/xedge $(B)/xedgec $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 policy-lang/xedgec.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 policy-lang/xedge.policy.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 policy-lang/xedge.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
 clean:
 	rm -rf $(B) $(G)
