@@ -15,11 +15,11 @@ B := build
 G := generated
 
 CC ?= cc
-# Reproducible builds: no build-path leaks into the binary.
-REPRO := -ffile-prefix-map=$(CURDIR)/= -Wl,--build-id=sha1
+# Reproducible builds: the checkout's path does not leak into the binary.
+REPRO := -ffile-prefix-map=$(CURDIR)/=
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT ?= -O2 -g
-CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -MMD -MP $(CFLAGS)
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(REPRO) -MMD -MP $(CFLAGS)
 LDLIBS_ALL := -lssl -lcrypto -lresolv -pthread $(LDLIBS)
 ifneq ($(SANITIZER),)
 CFLAGS_ALL += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
