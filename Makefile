@@ -16,7 +16,7 @@ G := generated
 
 CC ?= cc
 # Reproducible builds: the checkout's path does not leak into the binary.
-REPRO := -ffile-prefix-map=$(CURDIR)/=
+REPRO := -ffile-prefix-map=$(CURDIR)=.
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT ?= -O2 -g
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(REPRO) -MMD -MP $(CFLAGS)

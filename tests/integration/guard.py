@@ -1,15 +1,18 @@
-"""The guard under test: building a binary for a policy of its own,
+"""A guard under test: building a binary for a policy of its own,
 writing its site file, and running it.
 
 A guard binary enforces the policy it was compiled from, and `make`
-builds build/xedge from one POLICY. The integration policy is built in a
-tree of its own by the same Makefile, with B and G pointing elsewhere:
+builds build/xedge from one POLICY. Each guard of the integration worlds
+is built in a tree of its own by the same Makefile, with B and G
+pointing elsewhere, for instance
 
     make B=build/it G=build/it/generated \\
          POLICY=tests/integration/trunk.policy build/it/xedge
 
 so the flags, sanitizers and objects rules stay in one place and
-build/xedge (the default policy) is left alone.
+build/xedge (the default policy) is left alone. Run from `make check`,
+make passes its command line (SANITIZER=...) on to these builds through
+MAKEFLAGS.
 """
 
 import os
@@ -21,42 +24,46 @@ import topology
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
-TRUNK_POLICY = "tests/integration/trunk.policy"
-TRUNK_BUILD = "build/it"
 
 
-def build_trunk_guard():
-    """Builds the guard for trunk.policy; returns its path or raises
-    RuntimeError with make's output."""
-    target = os.path.join(TRUNK_BUILD, "xedge")
+def build_guard(plan):
+    """Builds the guard of PLAN (a topology.GuardPlan) from its policy in
+    its tree; returns the binary's path or raises RuntimeError with
+    make's output."""
+    target = os.path.join(plan.tree, "xedge")
     r = subprocess.run(
-        ["make", "--no-print-directory", "B=" + TRUNK_BUILD,
-         "G=" + os.path.join(TRUNK_BUILD, "generated"),
-         "POLICY=" + TRUNK_POLICY, target],
+        ["make", "--no-print-directory", "B=" + plan.tree,
+         "G=" + os.path.join(plan.tree, "generated"),
+         "POLICY=" + plan.policy, target],
         cwd=REPO, stdin=subprocess.DEVNULL, capture_output=True, text=True)
     if r.returncode != 0:
-        raise RuntimeError("building the trunk guard failed:\n%s%s" %
-                           (r.stdout, r.stderr))
+        raise RuntimeError("building the guard for %s failed:\n%s%s" %
+                           (plan.policy, r.stdout, r.stderr))
     return os.path.join(REPO, target)
 
 
 class Guard:
-    """BINARY run with a site file under DIRECTORY. PEERS maps the
-    policy's peer names to (address, port) (a peer found by DNS SRV has
-    none); CERTS maps the domains the guard stands in for to pki.Leaf
-    objects; DNS, if given, is the (address, port) of its name server."""
+    """The guard NAME: BINARY run with a site file under DIRECTORY,
+    listening on
+    ADDR:S2S_PORT. PEERS maps the policy's peer names to (address, port)
+    (a peer found by DNS SRV has none); CERTS maps the domains the guard
+    stands in for to pki.Leaf objects; DNS, if given, is the (address,
+    port) of its name server."""
 
-    def __init__(self, binary, directory, peers, certs, cafile, dns=None):
+    def __init__(self, name, binary, directory, addr, peers, certs, cafile,
+                 dns=None):
+        self.name = name
         self.binary = binary
         self.dir = directory
+        self.addr = addr
         self.site = os.path.join(directory, "site.conf")
         self.log = os.path.join(directory, "xedge.log")
         self.child = None
         os.makedirs(directory, exist_ok=True)
         lines = ["# Written by tests/integration/guard.py.",
-                 "listen %s %d" % (topology.GUARD_ADDR, topology.S2S_PORT)]
-        for name, (addr, port) in sorted(peers.items()):
-            lines.append("peer %s %s %d" % (name, addr, port))
+                 "listen %s %d" % (addr, topology.S2S_PORT)]
+        for name, (peer_addr, port) in sorted(peers.items()):
+            lines.append("peer %s %s %d" % (name, peer_addr, port))
         for domain, leaf in sorted(certs.items()):
             lines.append("certificate %s %s %s" % (domain, leaf.cert,
                                                    leaf.key))
@@ -72,12 +79,11 @@ class Guard:
         # A sanitizer build reports into the log and fails the run.
         env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
         env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
-        self.child = procs.Child("xedge", [self.binary, "-s", self.site],
+        self.child = procs.Child(self.name, [self.binary, "-s", self.site],
                                  self.log, env=env, cwd=self.dir)
 
     def wait_ready(self, timeout=10.0):
-        procs.wait_listening(self.child,
-                             [(topology.GUARD_ADDR, topology.S2S_PORT)],
+        procs.wait_listening(self.child, [(self.addr, topology.S2S_PORT)],
                              timeout)
 
     def terminate(self):

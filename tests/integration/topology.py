@@ -1,9 +1,10 @@
-"""The test world: which server serves which domain on which loopback
-address, which certificate each domain presents, and who lives there.
+"""The test worlds: which server serves which domain on which loopback
+address, which certificate each domain presents, which guards stand
+between them, and who lives there. Nothing here leaves 127.0.0.0/8.
 
-Prosody A is the inside server; B and C are outside. With the guard, every
-server resolves the other side's domains to the guard; without it
-(--direct), to each other. Nothing here leaves 127.0.0.0/8.
+The trunk world: Prosody A is the inside server; B and C are outside.
+With the guard, every server resolves the other side's domains to the
+guard; without it (--direct), to each other.
 
   A  127.0.1.1  a.example  inside; lets c.example use dialback
   B  127.0.2.1  b.example  certificate authentication
@@ -13,7 +14,7 @@ server resolves the other side's domains to the guard; without it
                            allows it dialback
                 h.example  also on a second s2s port (15269), where the
                            guard finds it by DNS SRV
-  xedge 127.0.3.1:5269     (127.0.4.1 is left to a second guard)
+  xedge 127.0.3.1:5269     tests/integration/trunk.policy
 
 Peers of the guard that are no Prosody, and the name server:
 
@@ -21,9 +22,19 @@ Peers of the guard that are no Prosody, and the name server:
   127.0.7.1:5269   g.example  accepts TCP and never speaks
                    i.example  the same, with a short queue
   127.0.8.1:5353   (udp)      the guard's name server: SRV for h.example
+
+The two-guards world (examples/two-guards-*.policy), run after the trunk
+world has stopped, so that guard A may take the trunk guard's address:
+
+  A  127.0.1.1  a.example  resolves b.example to guard A
+  guard A  127.0.3.1:5269  a.example's guard
+  guard B  127.0.4.1:5269  b.example's guard; the two authenticate each
+                           other by certificate (SASL EXTERNAL)
+  B  127.0.2.1  b.example  resolves a.example to guard B
 """
 
 GUARD_ADDR = "127.0.3.1"
+GUARD_B_ADDR = "127.0.4.1"
 S2S_PORT = 5269
 C2S_PORT = 5222
 
@@ -122,22 +133,67 @@ def trunk_servers():
     ]
 
 
-# The peers of tests/integration/trunk.policy, by the server they are (or
-# DEAD, SILENT, SRV).
-TRUNK_PEERS = {"inside": "A", "partner": "B", "legacy": "C", "strict": "C",
-               "down": DEAD, "mute": SILENT, "stalled": SILENT,
-               "found": SRV}
+class GuardPlan:
+    """A guard of a world: NAME (its directory and its label in reports),
+    built from POLICY by the Makefile in the tree TREE, listening on
+    ADDR:S2S_PORT. PEERS maps the policy's peer names to what each is: a
+    server's name, another guard's name, or DEAD, SILENT, SRV. NEAR names
+    the servers that reach the other side through this guard."""
+
+    def __init__(self, name, policy, tree, addr, peers, near):
+        self.name = name
+        self.policy = policy
+        self.tree = tree
+        self.addr = addr
+        self.peers = dict(peers)
+        self.near = tuple(near)
 
 
-def peer_endpoint(target, servers):
-    """Returns the (address, port) where the guard reaches a peer that is
-    TARGET (a server name, DEAD or SILENT), or None for SRV."""
+# The guard of the trunk world, between every server.
+TRUNK_GUARD = GuardPlan(
+    "xedge", "tests/integration/trunk.policy", "build/it", GUARD_ADDR,
+    {"inside": "A", "partner": "B", "legacy": "C", "strict": "C",
+     "down": DEAD, "mute": SILENT, "stalled": SILENT, "found": SRV},
+    near=("A", "B", "C"))
+
+
+def pair_servers():
+    """Servers A and B alone: the world of examples/single-edge.policy
+    (make demo) and of the two guards."""
+    return [s for s in trunk_servers() if s.name in ("A", "B")]
+
+
+# The guard of `make demo` (examples/single-edge.policy, built by make
+# into build/xedge).
+DEMO_GUARD = GuardPlan("xedge", "examples/single-edge.policy", "build",
+                       GUARD_ADDR, {"inside": "A", "partner": "B"},
+                       near=("A", "B"))
+
+# The guards of examples/two-guards-a.policy and two-guards-b.policy, each
+# in front of one server and dialling the other guard.
+TWO_GUARDS = [
+    GuardPlan("guard-a", "examples/two-guards-a.policy", "build/it-a",
+              GUARD_ADDR, {"inside": "A", "guard-b": "guard-b"},
+              near=("A",)),
+    GuardPlan("guard-b", "examples/two-guards-b.policy", "build/it-b",
+              GUARD_B_ADDR, {"inside": "B", "guard-a": "guard-a"},
+              near=("B",)),
+]
+
+
+def peer_endpoint(target, servers, guards):
+    """Returns the (address, port) where a guard reaches a peer that is
+    TARGET (a server's or one of GUARDS' name, DEAD or SILENT), or None
+    for SRV."""
     if target == SRV:
         return None
     if target == DEAD:
         return DEAD_ADDR, S2S_PORT
     if target == SILENT:
         return SILENT_ADDR, S2S_PORT
+    for g in guards:
+        if g.name == target:
+            return g.addr, S2S_PORT
     return next(s.addr for s in servers if s.name == target), S2S_PORT
 
 
@@ -154,28 +210,21 @@ def trunk_zone(servers):
     return srv, {"srv-h.example": c.addr, "dead-h.example": DEAD_ADDR}
 
 
-def demo_servers():
-    """The two servers of examples/single-edge.policy."""
-    return [s for s in trunk_servers() if s.name in ("A", "B")]
-
-
-# The peers of examples/single-edge.policy.
-DEMO_PEERS = {"inside": "A", "partner": "B"}
-
-
-def host_map(server, servers, guarded, stand_ins=()):
+def host_map(server, servers, guards=(), stand_ins=()):
     """Returns {domain: address} for SERVER's hosts file: the other side's
-    domains (and, when GUARDED, the unknown domain and STAND_INS) at the
-    guard, or at their own server when not GUARDED."""
+    domains (and, for the inside server, the unknown domain and
+    STAND_INS) at the guard of GUARDS nearest to SERVER, or, with no
+    guards, at their own server."""
+    near = next((g for g in guards if server.name in g.near), None)
     m = {}
     for other in servers:
         if other is server or other.inside == server.inside:
             continue
         for d in other.domains():
-            m[d] = GUARD_ADDR if guarded else other.addr
-    if guarded and server.inside:
+            m[d] = near.addr if near else other.addr
+    if near and server.inside:
         for d in (UNKNOWN_DOMAIN,) + tuple(stand_ins):
-            m[d] = GUARD_ADDR
+            m[d] = near.addr
     return m
 
 
