@@ -28,7 +28,7 @@ import procs  # noqa: E402
 import topology  # noqa: E402
 import world  # noqa: E402
 
-GUARD = os.path.join(TOP, "build", "xedge")
+GUARD = os.path.join(TOP, topology.DEMO_GUARD.tree, "xedge")
 POLICY_NAME = "single-edge"
 
 EXCHANGE = [
@@ -123,8 +123,8 @@ def main():
     # background job of a script).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     tmp = tempfile.mkdtemp(prefix="xedge-demo-")
-    w = world.World(tmp, topology.demo_servers(), GUARD,
-                    topology.DEMO_PEERS)
+    w = world.World(tmp, topology.pair_servers(),
+                    [(topology.DEMO_GUARD, GUARD)])
     lost = 1
     try:
         took = w.start()
@@ -144,7 +144,7 @@ def main():
     except RuntimeError as e:
         print("demo: %s" % e, file=sys.stderr)
     finally:
-        status = w.stop()
+        status = w.stop()[topology.DEMO_GUARD.name]
         print("\nStopped (xedge exit status %s)." % status)
         if args.keep or lost:
             print("Kept %s" % tmp)

@@ -88,6 +88,8 @@ else
 	suite_failure "compiler: build/xedgec is missing"
 fi
 
+run_suite reproducible-build 600 sh tests/repro.sh .
+
 # shellcheck disable=SC2086 # options, one word each
 run_suite integration 900 /usr/bin/python3 tests/integration/run.py \
     ${INTEGRATION_ARGS:-}

@@ -44,11 +44,10 @@ def build_guard(plan):
 
 class Guard:
     """The guard NAME: BINARY run with a site file under DIRECTORY,
-    listening on
-    ADDR:S2S_PORT. PEERS maps the policy's peer names to (address, port)
-    (a peer found by DNS SRV has none); CERTS maps the domains the guard
-    stands in for to pki.Leaf objects; DNS, if given, is the (address,
-    port) of its name server."""
+    listening on ADDR:S2S_PORT. PEERS maps the policy's peer names to
+    (address, port) (a peer found by DNS SRV has none); CERTS maps the
+    domains the guard stands in for to pki.Leaf objects; DNS, if given,
+    is the (address, port) of its name server."""
 
     def __init__(self, name, binary, directory, addr, peers, certs, cafile,
                  dns=None):
@@ -62,8 +61,8 @@ class Guard:
         os.makedirs(directory, exist_ok=True)
         lines = ["# Written by tests/integration/guard.py.",
                  "listen %s %d" % (addr, topology.S2S_PORT)]
-        for name, (peer_addr, port) in sorted(peers.items()):
-            lines.append("peer %s %s %d" % (name, peer_addr, port))
+        for peer, (peer_addr, port) in sorted(peers.items()):
+            lines.append("peer %s %s %d" % (peer, peer_addr, port))
         for domain, leaf in sorted(certs.items()):
             lines.append("certificate %s %s %s" % (domain, leaf.cert,
                                                    leaf.key))

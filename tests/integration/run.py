@@ -3,10 +3,17 @@
 them (or, with --direct, nothing between them), slixmpp clients and a
 raw S2S client. Prints TAP; exits non-zero if anything failed.
 
-  tests/integration/run.py                 build the trunk guard, run all
-  tests/integration/run.py --guard BIN     use a guard already built for
-                                           tests/integration/trunk.policy
-  tests/integration/run.py --direct        Prosody to Prosody only
+Two worlds run one after the other: "trunk" (one guard, built for
+tests/integration/trunk.policy, between Prosody A and servers B and C)
+and "two-guards" (Prosody A, a guard built for
+examples/two-guards-a.policy, one for two-guards-b.policy, Prosody B).
+
+  tests/integration/run.py                 build the guards, run both
+  tests/integration/run.py --only WORLD    run one world: trunk, two-guards
+  tests/integration/run.py --guard BIN     use a trunk guard already built
+                                           for tests/integration/trunk.policy
+  tests/integration/run.py --direct        the trunk world's servers, Prosody
+                                           to Prosody only
   tests/integration/run.py --capture       also prove (tcpdump, root) that
                                            nothing leaves loopback
   --keep leaves the temporary directory (it is kept anyway on failure).
@@ -29,6 +36,7 @@ import guard  # noqa: E402
 import procs  # noqa: E402
 import scenarios  # noqa: E402
 import scenarios_reach  # noqa: E402,F401 -- registers its scenarios
+import scenarios_two_guards  # noqa: E402,F401 -- registers its scenarios
 import topology  # noqa: E402
 import world  # noqa: E402
 from tap import Tap  # noqa: E402
@@ -36,12 +44,19 @@ from tap import Tap  # noqa: E402
 SANITIZER_REPORT = re.compile(
     r"ERROR: (Address|Leak|Memory|Thread)Sanitizer|runtime error:")
 
+# The two-guards world's scenarios run in a mode of the same name.
+TRUNK, TWO_GUARDS = "trunk", scenarios.TWO_GUARDS
+WORLDS = (TRUNK, TWO_GUARDS)
+
 
 def parse_args():
     p = argparse.ArgumentParser(
         description="xedge integration tests (TAP on stdout)")
+    p.add_argument("--only", choices=WORLDS, metavar="WORLD",
+                   help="run one world only: %s" % ", ".join(WORLDS))
     p.add_argument("--direct", action="store_true",
-                   help="no guard: the Prosody servers talk directly")
+                   help="no guard: the trunk world's Prosody servers talk "
+                   "directly (the two-guards world does not run)")
     p.add_argument("--guard", metavar="BIN",
                    help="guard binary built for trunk.policy "
                    "(default: build it into build/it)")
@@ -54,7 +69,10 @@ def parse_args():
                    help="keep the temporary directory")
     p.add_argument("--verbose", action="store_true",
                    help="slixmpp's own log on stderr")
-    return p.parse_args()
+    args = p.parse_args()
+    if args.direct and args.only == TWO_GUARDS:
+        p.error("--direct has no two-guards world")
+    return args
 
 
 def tail(path, n=6):
@@ -68,34 +86,83 @@ def tail(path, n=6):
 
 def explainer(w):
     """Diagnostics for a failed test: where the logs are, and the last
-    lines of the guard's."""
+    lines of each guard's."""
     def explain():
         out = ["logs: " + ", ".join("%s %s" % kv
                                     for kv in w.logs().items())]
-        if w.guard:
-            out += ["xedge: " + ln for ln in tail(w.guard.log)]
+        for name, g in w.guards.items():
+            out += ["%s: %s" % (name, ln) for ln in tail(g.log)]
         return "\n".join(out)
     return explain
 
 
-def check_after(tap, w, guard_status, cap):
-    """The checks that need everything stopped (and started before)."""
+def check_after(tap, w, guard_status, prefix):
+    """The checks that need the world W stopped (and started before);
+    GUARD_STATUS maps each guard's name to its exit status."""
     left = w.still_listening()
-    tap.result(not left, "nothing listens after the servers stopped",
-               "still held: %s" % left if left else "")
-    if w.guard:
-        tap.result(guard_status == 0, "xedge exits 0 on SIGTERM",
-                   guard_status and "exit status %s" % guard_status)
-        text = w.guard.read_log()
+    tap.result(not left, prefix + "nothing listens after the servers "
+               "stopped", "still held: %s" % left if left else "")
+    for name, g in w.guards.items():
+        status = guard_status[name]
+        tap.result(status == 0, prefix + "%s exits 0 on SIGTERM" % name,
+                   status and "exit status %s" % status)
+        text = g.read_log()
         m = SANITIZER_REPORT.search(text)
-        tap.result(m is None, "xedge's log has no sanitizer report",
-                   m and text[max(0, m.start() - 200):m.start() + 1500])
-    if cap:
-        count, packets = cap.finish()
-        tap.result(count == 0, "no packet left loopback (%s)" %
-                   cap.describe(),
-                   count and "%d packets matching %s:\n%s" % (
-                       count, cap.expr, packets))
+        tap.result(m is None, prefix + "%s's log has no sanitizer report" %
+                   name, m and text[max(0, m.start() - 200):m.start() + 1500])
+
+
+def trunk_world(args, directory):
+    """The trunk world under DIRECTORY, with its guard unless --direct
+    (built, unless --guard names one). Returns (world, mode)."""
+    servers = topology.trunk_servers()
+    guards = []
+    if not args.direct:
+        plan = topology.TRUNK_GUARD
+        binary = (os.path.abspath(args.guard) if args.guard
+                  else guard.build_guard(plan))
+        guards.append((plan, binary))
+    return (world.World(directory, servers, guards, topology.STAND_INS,
+                        topology.trunk_zone(servers)),
+            "direct" if args.direct else "guard")
+
+
+def two_guards_world(args, directory):
+    """The two-guards world under DIRECTORY, both guards built. Returns
+    (world, mode)."""
+    guards = [(plan, guard.build_guard(plan))
+              for plan in topology.TWO_GUARDS]
+    return (world.World(directory, topology.pair_servers(), guards),
+            scenarios.TWO_GUARDS)
+
+
+def run_world(tap, args, name, directory):
+    """Builds the world NAME's guards, brings it up under DIRECTORY, runs
+    its scenarios and takes it down again; results go to TAP."""
+    prefix = "" if name == TRUNK else name.replace("-", " ") + ": "
+    make = trunk_world if name == TRUNK else two_guards_world
+    try:
+        w, mode = make(args, directory)
+    except RuntimeError as e:
+        tap.result(False, prefix + "build the guards and the PKI", str(e))
+        return
+    tap.comment("world %s, mode %s, files in %s" % (name, mode, directory))
+    started = False
+    try:
+        try:
+            took = w.start()
+            started = True
+        except (RuntimeError, OSError) as e:
+            tap.result(False, prefix + "the test world starts",
+                       str(e) + "\n" + explainer(w)())
+        else:
+            tap.comment("servers up in %.1fs" % took)
+            asyncio.run(scenarios.run_all(tap, w, mode, explainer(w),
+                                          prefix))
+    finally:
+        guard_status = w.stop()
+    if started:
+        check_after(tap, w, guard_status, prefix)
 
 
 def main():
@@ -104,45 +171,27 @@ def main():
         logging.basicConfig(level=logging.DEBUG)
         logging.getLogger("slixmpp").setLevel(logging.DEBUG)
     procs.install_cleanup()
-    mode = "direct" if args.direct else "guard"
     tap = Tap()
     tmp = tempfile.mkdtemp(prefix="xedge-it-")
-    tap.comment("integration, mode %s, files in %s" % (mode, tmp))
+    tap.comment("integration, files in %s" % tmp)
     t0 = time.monotonic()
-    binary = None
-    if mode == "guard":
-        binary = args.guard and os.path.abspath(args.guard)
-        if binary is None:
-            try:
-                binary = guard.build_trunk_guard()
-            except RuntimeError as e:
-                tap.result(False, "build the guard for %s" %
-                           guard.TRUNK_POLICY, str(e))
-                tap.plan()
-                return 1
-    servers = topology.trunk_servers()
-    w = world.World(tmp, servers, binary, topology.TRUNK_PEERS,
-                    topology.STAND_INS, topology.trunk_zone(servers))
+    if args.only:
+        names = [args.only]
+    else:
+        names = [TRUNK] if args.direct else list(WORLDS)
     cap = None
-    started = False
     try:
         if args.capture:
             cap = capture.Capture(tmp, args.capture_filter)
-        try:
-            took = w.start()
-            started = True
-        except (RuntimeError, OSError) as e:
-            tap.result(False, "the test world starts", str(e) + "\n" +
-                       explainer(w)())
-        else:
-            tap.comment("servers up in %.1fs" % took)
-            asyncio.run(scenarios.run_all(tap, w, mode, explainer(w)))
+        for name in names:
+            run_world(tap, args, name, os.path.join(tmp, name))
     finally:
-        guard_status = w.stop()
-    if started:
-        check_after(tap, w, guard_status, cap)
-    elif cap:
-        cap.finish()
+        if cap:
+            count, packets = cap.finish()
+            tap.result(count == 0, "no packet left loopback (%s)" %
+                       cap.describe(),
+                       count and "%d packets matching %s:\n%s" % (
+                           count, cap.expr, packets))
     tap.plan()
     tap.comment("%d of %d failed, %.0fs" % (tap.failed, tap.count,
                                             time.monotonic() - t0))

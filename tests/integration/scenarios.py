@@ -2,10 +2,11 @@
 context and raising AssertionError (or timing out) when the servers, or
 the guard between them, do not behave.
 
-A scenario runs in the modes it names: "guard" (xedge between inside and
-outside) and "direct" (the Prosody servers talk to each other, which
-validates the harness itself). Where Prosody and xedge rightly differ, the
-expectation is given per mode."""
+A scenario runs in the modes it names: "guard" (the trunk world, xedge
+between inside and outside), "direct" (the trunk world's servers talk to
+each other, which validates the harness itself) and "two-guards" (servers
+A and B, each behind a guard of its own, the guards joined by S2S). Where
+Prosody and xedge rightly differ, the expectation is given per mode."""
 
 import asyncio
 import itertools
@@ -18,8 +19,12 @@ import raw_s2s
 import topology
 from tap import run_test
 
+TWO_GUARDS = "two-guards"
 BOTH = ("direct", "guard")
 GUARD_ONLY = ("guard",)
+TWO_GUARDS_ONLY = (TWO_GUARDS,)
+# What every world can carry: a.example and b.example talking.
+EVERY_WORLD = BOTH + TWO_GUARDS_ONLY
 SCENARIOS = []
 
 # Scenarios run by stage, and in the order they were registered within
@@ -57,8 +62,10 @@ class Context:
     def server_log(self, server_name):
         return self.world.prosody[server_name].read_log()
 
-    def guard_log(self):
-        return self.world.guard.read_log()
+    def guard_log(self, name=None):
+        """The log of the guard NAME, or of the world's only guard."""
+        g = self.world.guards[name] if name else self.world.guard
+        return g.read_log()
 
     def raw_target(self):
         """Where a server of the outside world would reach a.example's
@@ -140,12 +147,12 @@ def log_has(text, pattern, where):
 
 # ---- stanzas across ------------------------------------------------------
 
-@scenario("message a.example -> b.example")
+@scenario("message a.example -> b.example", modes=EVERY_WORLD)
 async def message_a_to_b(ctx):
     await deliver(ctx, ctx.user("alice"), ctx.user("bob"))
 
 
-@scenario("message b.example -> a.example")
+@scenario("message b.example -> a.example", modes=EVERY_WORLD)
 async def message_b_to_a(ctx):
     await deliver(ctx, ctx.user("bob"), ctx.user("alice"))
 
@@ -186,12 +193,14 @@ async def ping_across(user, contact):
     await user["xep_0199"].ping(contact.boundjid, timeout=10)
 
 
-@scenario("IQ ping a.example -> b.example (server and full JID)")
+@scenario("IQ ping a.example -> b.example (server and full JID)",
+          modes=EVERY_WORLD)
 async def ping_a_to_b(ctx):
     await ping_across(ctx.user("alice"), ctx.user("bob"))
 
 
-@scenario("IQ ping b.example -> a.example (server and full JID)")
+@scenario("IQ ping b.example -> a.example (server and full JID)",
+          modes=EVERY_WORLD)
 async def ping_b_to_a(ctx):
     await ping_across(ctx.user("bob"), ctx.user("alice"))
 
@@ -404,15 +413,16 @@ async def still_working(ctx):
     await deliver(ctx, ctx.user("bob"), ctx.user("alice"))
 
 
-async def run_all(tap, world, mode, explain):
+async def run_all(tap, world, mode, explain, prefix=""):
     """Logs everyone in, runs every scenario of MODE in order, logs out.
-    Returns nothing; results go to TAP."""
+    Returns nothing; results go to TAP, each name after PREFIX."""
     ctx = Context(world, mode)
-    ok = await run_test(tap, "every user logs in over c2s TLS",
+    ok = await run_test(tap, prefix + "every user logs in over c2s TLS",
                         lambda: login_all(ctx), 30, explain)
     if ok:
         for _, name, modes, timeout, fn in sorted(SCENARIOS,
                                                   key=lambda t: t[0]):
             if mode in modes:
-                await run_test(tap, name, lambda: fn(ctx), timeout, explain)
+                await run_test(tap, prefix + name, lambda: fn(ctx), timeout,
+                               explain)
     await logout_all(ctx)

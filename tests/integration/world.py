@@ -1,6 +1,6 @@
-"""Bringing the test world up and down: certificates, the Prosody
-servers and, unless direct, the guard between them with the stand-ins of
-its other peers (the silent server, the name server)."""
+"""Bringing a test world up and down: certificates, the Prosody
+servers and, unless direct, the guards between them with the stand-ins
+of their other peers (the silent server, the name server)."""
 
 import os
 import time
@@ -15,19 +15,19 @@ import topology
 
 
 class World:
-    """SERVERS (topology.Server list) under DIRECTORY. With GUARD_BINARY,
-    the guard runs between inside and outside and GUARD_PEERS maps the
-    policy's peer names to server names (or topology.DEAD, SILENT, SRV);
-    the guard also stands in for STAND_INS, domains no server serves, and
-    asks a name server answering from ZONE ((SRV, A) records, see
-    topology.trunk_zone) if one is given. Without GUARD_BINARY, the
-    servers talk directly."""
+    """SERVERS (topology.Server list) under DIRECTORY, with GUARDS between
+    them: (topology.GuardPlan, binary) pairs, each guard run from its
+    binary under DIRECTORY/NAME. The guards also stand in for STAND_INS,
+    domains no server serves, and ask a name server answering from ZONE
+    ((SRV, A) records, see topology.trunk_zone) if one is given. Without
+    GUARDS, the servers talk directly."""
 
-    def __init__(self, directory, servers, guard_binary=None,
-                 guard_peers=None, stand_ins=(), zone=None):
+    def __init__(self, directory, servers, guards=(), stand_ins=(),
+                 zone=None):
         self.dir = directory
         self.servers = servers
-        self.guarded = guard_binary is not None
+        self.plans = [plan for plan, _ in guards]
+        self.guarded = bool(self.plans)
         self.stand_ins = tuple(stand_ins) if self.guarded else ()
         self.pki = pki.Pki(os.path.join(directory, "pki"))
         self.certs = self._issue()
@@ -36,29 +36,43 @@ class World:
             self.prosody[s.name] = prosody.Prosody(
                 s, os.path.join(directory, "prosody-" + s.name),
                 self.certs, self.pki.ca.cert,
-                topology.host_map(s, servers, self.guarded, self.stand_ins))
-        self.guard = self.silent = self.dns = None
+                topology.host_map(s, servers, self.plans, self.stand_ins))
+        self.guards = {}
+        self.silent = self.dns = None
         if self.guarded:
-            self._plan_guard(guard_binary, guard_peers, zone)
+            self._plan_guards(guards, zone)
 
-    def _plan_guard(self, binary, peers, zone):
-        """Prepares the guard and the stand-ins its peers need."""
-        endpoints = {p: topology.peer_endpoint(t, self.servers)
-                     for p, t in peers.items()}
-        if topology.SILENT in peers.values():
+    def _plan_guards(self, guards, zone):
+        """Prepares the guards and the stand-ins their peers need."""
+        targets = {t for plan in self.plans for t in plan.peers.values()}
+        if topology.SILENT in targets:
             self.silent = silent_server.SilentServer(topology.SILENT_ADDR,
                                                      topology.S2S_PORT)
         dns = None
         if zone is not None:
             dns = (topology.DNS_ADDR, topology.DNS_PORT)
             self.dns = dns_server.DnsServer(*dns, dns_server.Zone(*zone))
+        # Every guard stands in for every domain of the world: each side
+        # sees the nearest guard as the other side.
         domains = [d for s in self.servers for d in s.domains()]
         fronted = {d: self.certs[d, topology.CERT_GOOD]
                    for d in domains + list(self.stand_ins)}
-        self.guard = guard.Guard(
-            binary, os.path.join(self.dir, "xedge"),
-            {p: e for p, e in endpoints.items() if e is not None},
-            fronted, self.pki.ca.cert, dns)
+        for plan, binary in guards:
+            endpoints = {p: topology.peer_endpoint(t, self.servers,
+                                                   self.plans)
+                         for p, t in plan.peers.items()}
+            self.guards[plan.name] = guard.Guard(
+                plan.name, binary, os.path.join(self.dir, plan.name),
+                plan.addr,
+                {p: e for p, e in endpoints.items() if e is not None},
+                fronted, self.pki.ca.cert, dns)
+
+    @property
+    def guard(self):
+        """The guard of a world that has exactly one, else None."""
+        if len(self.guards) != 1:
+            return None
+        return next(iter(self.guards.values()))
 
     def _issue(self):
         """Issues every certificate the world needs; returns them keyed by
@@ -93,15 +107,15 @@ class World:
         eps = []
         for p in self.prosody.values():
             eps += p.endpoints()
-        if self.guarded:
-            eps.append((topology.GUARD_ADDR, topology.S2S_PORT))
+        eps += [(plan.addr, topology.S2S_PORT) for plan in self.plans]
+        if any(topology.DEAD in plan.peers.values() for plan in self.plans):
             eps.append((topology.DEAD_ADDR, topology.S2S_PORT))
         if self.silent:
             eps.append(self.silent.endpoint)
         return eps
 
     def start(self):
-        """Starts the guard and every server and waits until all listen.
+        """Starts the guards and every server and waits until all listen.
         Raises RuntimeError if an address is taken or a server fails."""
         busy = [e for e in self.endpoints() if procs.port_in_use(*e)]
         if busy:
@@ -113,20 +127,21 @@ class World:
         for stand_in in (self.silent, self.dns):
             if stand_in:
                 stand_in.start()
-        if self.guard:
-            self.guard.start()
+        for g in self.guards.values():
+            g.start()
         for p in self.prosody.values():
             p.start()
-        if self.guard:
-            self.guard.wait_ready()
+        for g in self.guards.values():
+            g.wait_ready()
         for p in self.prosody.values():
             p.wait_ready()
         return time.monotonic() - t0
 
     def stop(self):
-        """Stops everything; returns the guard's exit status or None. The
-        guard goes first, so that its shutdown meets live streams."""
-        status = self.guard.stop() if self.guard else None
+        """Stops everything; returns {guard name: exit status (None if
+        it never started)}. The guards go first, so that their shutdown
+        meets live streams."""
+        status = {name: g.stop() for name, g in self.guards.items()}
         for p in self.prosody.values():
             p.stop()
         procs.stop_all()
@@ -142,6 +157,5 @@ class World:
     def logs(self):
         """Returns {label: path} of every log, for reports."""
         m = {"prosody " + n: p.log for n, p in self.prosody.items()}
-        if self.guard:
-            m["xedge"] = self.guard.log
+        m.update((name, g.log) for name, g in self.guards.items())
         return m
