@@ -261,7 +261,7 @@ s2s_stream_error(struct s2s *s, const char *cond, const char *text)
 	log_event(LOG_LVL_WARN, s->conn->id, "stream-error",
 	    "dir=%s local=%s remote=%s condition=%s reason=\"%s\"",
 	    s->dir == S2S_IN ? "in" : "out", s->local, s->remote, cond,
-	    text ? text : "");
+	    text ? text : cond);
 	if (!s->header_sent)
 		s2s_send_header(s);
 	s2s_printf(s, "<stream:error><%s xmlns="
@@ -522,7 +522,8 @@ s2s_conn_closed(struct conn *c, const char *reason)
 
 	log_event(LOG_LVL_INFO, c->id, "close",
 	    "dir=%s local=%s remote=%s reason=\"%s\"",
-	    s->dir == S2S_IN ? "in" : "out", s->local, s->remote, reason);
+	    s->dir == S2S_IN ? "in" : "out", s->local[0] ? s->local : "-",
+	    s->remote[0] ? s->remote : "-", reason);
 	s->conn = NULL;
 	if (s->state != S2S_CLOSED) {
 		s2s_close(s, s->state == S2S_READY ? "remote-server-timeout" :

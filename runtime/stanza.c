@@ -10,6 +10,9 @@
  */
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "stanza.h"
 
@@ -257,12 +260,15 @@ struct stanza_out {
 	size_t len;
 };
 
-static void
+/* Inline, so that the many short constant-length writes become moves; the
+ * output is almost always large enough, which is checked once. */
+static inline void
 stanza_put(struct stanza_out *o, const char *s, size_t n)
 {
-	if (o->len < o->cap)
-		memcpy(o->buf + o->len, s, o->cap - o->len < n ?
-		    o->cap - o->len : n);
+	if (o->len <= o->cap && n <= o->cap - o->len)
+		memcpy(o->buf + o->len, s, n);
+	else if (o->len < o->cap)
+		memcpy(o->buf + o->len, s, o->cap - o->len);
 	o->len += n;
 }
 
@@ -272,25 +278,52 @@ stanza_puts(struct stanza_out *o, const char *s)
 	stanza_put(o, s, strlen(s));
 }
 
-/* Bytes the serializer escapes: 1 in text, 2 in attribute values. */
+/* Bytes the serializer escapes: 1 in text, 2 in attribute values; none is
+ * above '>'. */
 static const unsigned char stanza_escaped[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 0, 0, 3, 0, 0,	/* 00 */
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 10 */
 	0, 0, 2, 0, 0, 0, 3, 2, 0, 0, 0, 0, 0, 0, 0, 0,	/* 20 */
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 3, 0,	/* 30 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 40 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 50 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 60 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 70 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 80 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 90 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* a0 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* b0 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* c0 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* d0 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* e0 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* f0 */
 };
+
+/*
+ * Returns the first byte from S on (or END) that MASK (1 text, 2 attribute
+ * values) says is escaped. All such bytes are below 0x40: with SSE2, 16
+ * bytes at a time are skipped unless one of them is below 0x20 or one of
+ * " & ' < >, and the table decides for the candidates.
+ */
+static const char *
+stanza_next_escaped(const char *s, const char *end, unsigned char mask)
+{
+#ifdef __SSE2__
+	const __m128i c1f = _mm_set1_epi8(0x1f), amp = _mm_set1_epi8('&'),
+	    lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
+	    apos = _mm_set1_epi8('\''), quot = _mm_set1_epi8('"');
+	__m128i v, stop;
+	unsigned m;
+
+	while (end - s >= 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)s);
+		stop = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, amp),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, gt))));
+		if (mask == 2)
+			stop = _mm_or_si128(stop, _mm_or_si128(
+			    _mm_cmpeq_epi8(v, apos), _mm_cmpeq_epi8(v, quot)));
+		for (m = (unsigned)_mm_movemask_epi8(stop); m != 0;
+		    m &= m - 1)
+			if (stanza_escaped[(unsigned char)s[__builtin_ctz(m)]] &
+			    mask)
+				return s + __builtin_ctz(m);
+		s += 16;
+	}
+#endif
+	for (; s < end; s++)
+		if (stanza_escaped[(unsigned char)*s] & mask)
+			return s;
+	return end;
+}
 
 /*
  * Writes S[0..len) escaped. In text, & < > are escaped (> for "]]>") and CR
@@ -301,27 +334,24 @@ static const unsigned char stanza_escaped[256] = {
 static void
 stanza_put_escaped(struct stanza_out *o, const char *s, size_t len, int attr)
 {
-	const char *run = s, *end = s + len, *rep;
+	const char *end = s + len, *c;
 	unsigned char mask = attr ? 2 : 1;
 
-	for (; s < end; s++) {
-		if (!(stanza_escaped[(unsigned char)*s] & mask))
-			continue;
-		switch (*s) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '\r': rep = "&#13;"; break;
-		case '\'': rep = "&apos;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\t': rep = "&#9;"; break;
-		default: rep = "&#10;"; break;
+	while ((c = stanza_next_escaped(s, end, mask)) != end) {
+		stanza_put(o, s, (size_t)(c - s));
+		switch (*c) {
+		case '&': stanza_put(o, "&amp;", 5); break;
+		case '<': stanza_put(o, "&lt;", 4); break;
+		case '>': stanza_put(o, "&gt;", 4); break;
+		case '\r': stanza_put(o, "&#13;", 5); break;
+		case '\'': stanza_put(o, "&apos;", 6); break;
+		case '"': stanza_put(o, "&quot;", 6); break;
+		case '\t': stanza_put(o, "&#9;", 4); break;
+		default: stanza_put(o, "&#10;", 5); break;
 		}
-		stanza_put(o, run, (size_t)(s - run));
-		stanza_puts(o, rep);
-		run = s + 1;
+		s = c + 1;
 	}
-	stanza_put(o, run, (size_t)(end - run));
+	stanza_put(o, s, (size_t)(end - s));
 }
 
 size_t
