@@ -48,6 +48,20 @@ dialback_key(const char *receiving, const char *originating, const char *id,
 	dialback_hex(mac, maclen, out);
 }
 
+/*
+ * Whether KEY may be passed on to an authoritative server: keys are hex
+ * digests in practice (XEP-0185); anything else, or anything long, is a
+ * peer trying to write into a stream the guard speaks for.
+ */
+static int
+dialback_key_ok(const char *key)
+{
+	size_t n = strspn(key, "0123456789abcdefABCDEFghijklmnopqrstuvwxyz"
+	    "GHIJKLMNOPQRSTUVWXYZ");
+
+	return n > 0 && n <= 128 && key[n] == '\0';
+}
+
 /* The text content of E if it is a single text node, else "". */
 static const char *
 dialback_text(const struct stanza_node *e)
@@ -58,10 +72,13 @@ dialback_text(const struct stanza_node *e)
 	return "";
 }
 
+/* Answers a db:result with an error (XEP-0220 section 2.4) and logs it. */
 static void
 dialback_result_error(struct s2s *in, const char *from, const char *to,
     const char *type, const char *cond)
 {
+	log_event(LOG_LVL_WARN, in->conn ? in->conn->id : 0, "refuse",
+	    "remote=%s dialback=error condition=%s", to, cond);
 	s2s_printf(in, "<db:result from='%s' to='%s' type='error'><error "
 	    "type='%s'><%s xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
 	    "</error></db:result>", from, to, type, cond);
@@ -96,19 +113,23 @@ dialback_result_in(struct s2s *in, const struct stanza_node *e)
 		return;
 	}
 	p = &guard.policy->peers[peer];
-	if (!(p->auth & GEN_AUTH_DIALBACK) ||
-	    (!in->tls_up && !p->dialback_forced)) {
+	if (!s2s_may_dialback(in)) {
 		log_event(LOG_LVL_WARN, in->conn->id, "refuse", "remote=%s "
 		    "peer=%s reason=\"dialback not allowed\"", orig, p->name);
 		dialback_result_error(in, recv, orig, "cancel", "not-allowed");
-		s2s_stream_error(in, "not-authorized", "dialback not allowed");
 		return;
 	}
 	if (strcmp(recv, in->local) != 0) {
 		dialback_result_error(in, recv, orig, "cancel", "item-not-found");
 		return;
 	}
-	if (in->verify != NULL || s2s_is_authed(in, orig)) {
+	if (!dialback_key_ok(dialback_text(e))) {
+		dialback_result_error(in, recv, orig, "modify", "bad-request");
+		return;
+	}
+	/* One verification at a time, and room for its domain. */
+	if (in->verify != NULL || s2s_is_authed(in, orig) ||
+	    in->nauthed == S2S_MAX_AUTHED) {
 		dialback_result_error(in, recv, orig, "wait", "not-acceptable");
 		return;
 	}
@@ -127,11 +148,12 @@ dialback_verify_in(struct s2s *in, const struct stanza_node *e)
 	char recv[JID_DOMAIN_MAX + 1], orig[JID_DOMAIN_MAX + 1];
 	char key[DIALBACK_KEY_LEN + 1];
 	const char *given = dialback_text(e);
+	char esc_id[6 * S2S_ID_MAX + 1];
+	size_t n;
 	int valid;
 
-	if (from == NULL || to == NULL || id == NULL || strlen(id) > 64 ||
-	    strchr(id, '\'') != NULL || strchr(id, '<') != NULL ||
-	    strchr(id, '&') != NULL ||
+	if (from == NULL || to == NULL || id == NULL ||
+	    strlen(id) > S2S_ID_MAX ||
 	    jid_canon_domain(from, strlen(from), recv) < 0 ||
 	    jid_canon_domain(to, strlen(to), orig) < 0) {
 		s2s_stream_error(in, "improper-addressing",
@@ -144,8 +166,12 @@ dialback_verify_in(struct s2s *in, const struct stanza_node *e)
 	log_event(LOG_LVL_INFO, in->conn->id, "dialback-verify",
 	    "originating=%s receiving=%s result=%s", orig, recv,
 	    valid ? "valid" : "invalid");
+	/* The id is the peer's: escaped before it goes back. */
+	n = stanza_escape(id, strlen(id), esc_id, sizeof(esc_id) - 1);
+	XEDGE_ASSERT(n < sizeof(esc_id));
+	esc_id[n] = '\0';
 	s2s_printf(in, "<db:verify from='%s' to='%s' id='%s' type='%s'/>",
-	    orig, recv, id, valid ? "valid" : "invalid");
+	    orig, recv, esc_id, valid ? "valid" : "invalid");
 }
 
 void

@@ -23,6 +23,9 @@ struct guard {
 	struct s2s *streams;		/* every stream, newest first */
 	unsigned char dialback_secret[32];	/* XEP-0185: fresh per process */
 	int shutting_down;
+	size_t nstreams;		/* streams alive */
+	size_t max_streams;		/* 0: no bound (tests) */
+	size_t nverify;			/* dialback verifications under way */
 	char *scratch;			/* serialization buffer */
 	size_t scratch_cap;
 };
@@ -32,8 +35,8 @@ extern struct guard guard;
 /*
  * Serializes E for a jabber:server stream into the guard's scratch buffer
  * and returns its length (*OUT points at the bytes until the next call), or
- * -1 when memory is exhausted. The buffer only grows to the largest stanza
- * the tokenizer admits.
+ * -1 when memory is exhausted. The buffer grows to the largest stanza
+ * serialized so far, which the tokenizer's bound (and escaping) limits.
  */
 long guard_serialize(const struct stanza_node *e, const char **out);
 

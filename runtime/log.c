@@ -48,45 +48,92 @@ log_set_level(enum log_level min)
 }
 
 /*
+ * Copies INLEN bytes of IN into OUT, writing at most CAP bytes: each control
+ * byte (below 0x20, and 0x7f) as \xNN so that no value can end the line or
+ * start another; when QUOTED, also each double quote and backslash preceded
+ * by a backslash so that no value can close its quotes. An escape is written whole or not at all.
+ * Returns the bytes written and stores in *DONE how many of IN they cover.
+ */
+static size_t
+log_escape(char *out, size_t cap, const char *in, size_t inlen, int quoted,
+    size_t *done)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, len = 0, n;
+	char unit[4];
+
+	for (i = 0; i < inlen; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c < 0x20 || c == 0x7f) {
+			unit[0] = '\\';
+			unit[1] = 'x';
+			unit[2] = hex[c >> 4];
+			unit[3] = hex[c & 0xf];
+			n = 4;
+		} else if (quoted && (c == '"' || c == '\\')) {
+			unit[0] = '\\';
+			unit[1] = (char)c;
+			n = 2;
+		} else {
+			unit[0] = (char)c;
+			n = 1;
+		}
+		if (n > cap - len)
+			break;
+		memcpy(out + len, unit, n);
+		len += n;
+	}
+	*done = i;
+	return len;
+}
+
+/*
  * Formats and emits one line: the level, the connection, the event, the
  * caller's fields from FMT and AP, and ERR_TEXT as err="..." if not NULL.
+ * Whatever the fields hold, the line stays one line: the formatted text
+ * passes through log_escape before it is written.
  */
 static void
 log_line(enum log_level lvl, uint64_t conn, const char *event,
     const char *err_text, const char *fmt, va_list ap)
 {
-	char line[LOG_LINE_MAX];
-	size_t len = 0;
+	char raw[LOG_LINE_MAX], line[LOG_LINE_MAX];
+	size_t rawlen = 0, len, done;
 	int n;
 
 	if (lvl < log_min)
 		return;
-	n = snprintf(line, sizeof(line), "level=%s", log_names[lvl]);
-	len = (size_t)n;
-	if (conn != 0 && len < sizeof(line)) {
-		n = snprintf(line + len, sizeof(line) - len, " conn=%" PRIu64,
-		    conn);
-		len += (size_t)n;
+	n = snprintf(raw, sizeof(raw), "level=%s", log_names[lvl]);
+	rawlen = (size_t)n;
+	if (conn != 0 && rawlen < sizeof(raw)) {
+		n = snprintf(raw + rawlen, sizeof(raw) - rawlen,
+		    " conn=%" PRIu64, conn);
+		rawlen += (size_t)n;
 	}
-	if (len < sizeof(line)) {
-		n = snprintf(line + len, sizeof(line) - len, " event=%s", event);
-		len += (size_t)n;
+	if (rawlen < sizeof(raw)) {
+		n = snprintf(raw + rawlen, sizeof(raw) - rawlen, " event=%s",
+		    event);
+		rawlen += (size_t)n;
 	}
-	if (fmt != NULL && *fmt != '\0' && len + 1 < sizeof(line)) {
-		line[len++] = ' ';
-		line[len] = '\0';
-		n = vsnprintf(line + len, sizeof(line) - len, fmt, ap);
+	if (fmt != NULL && *fmt != '\0' && rawlen + 1 < sizeof(raw)) {
+		raw[rawlen++] = ' ';
+		raw[rawlen] = '\0';
+		n = vsnprintf(raw + rawlen, sizeof(raw) - rawlen, fmt, ap);
 		if (n > 0)
-			len += (size_t)n;
+			rawlen += (size_t)n;
 	}
-	if (err_text != NULL && len < sizeof(line)) {
-		n = snprintf(line + len, sizeof(line) - len, " err=\"%s\"",
+	if (err_text != NULL && rawlen < sizeof(raw)) {
+		n = snprintf(raw + rawlen, sizeof(raw) - rawlen, " err=\"%s\"",
 		    err_text);
-		len += (size_t)n;
+		rawlen += (size_t)n;
 	}
-	if (len >= sizeof(line))
-		len = sizeof(line) - 1;
+	if (rawlen >= sizeof(raw))
+		rawlen = sizeof(raw) - 1;
+	/* One byte is kept for the newline, or for syslog's terminator. */
+	len = log_escape(line, sizeof(line) - 1, raw, rawlen, 0, &done);
 	if (log_syslog) {
+		line[len] = '\0';
 		syslog(log_priorities[lvl], "%s", line);
 		return;
 	}
@@ -94,6 +141,36 @@ log_line(enum log_level lvl, uint64_t conn, const char *event,
 	/* Nothing sensible can be done about a failed write to stderr. */
 	if (write(STDERR_FILENO, line, len) == -1)
 		return;
+}
+
+/*
+ * Writes S into BUF (CAP bytes, at least LOG_QUOTE_MIN) as a double-quoted
+ * value escaped by log_escape; a value too long for BUF is cut at an escape's
+ * boundary and ends in "..." inside the quotes. A NULL S is written as -, the
+ * log's mark for a value not known. Returns BUF.
+ */
+const char *
+log_quote(const char *s, char *buf, size_t cap)
+{
+	size_t slen, len, done;
+
+	XEDGE_ASSERT(cap >= LOG_QUOTE_MIN);
+	if (s == NULL) {
+		memcpy(buf, "-", 2);
+		return buf;
+	}
+	slen = strlen(s);
+	buf[0] = '"';
+	/* Room is kept for the closing quote and the terminator. */
+	len = 1 + log_escape(buf + 1, cap - 3, s, slen, 1, &done);
+	if (done < slen) {
+		len = 1 + log_escape(buf + 1, cap - 6, s, slen, 1, &done);
+		memcpy(buf + len, "...", 3);
+		len += 3;
+	}
+	buf[len++] = '"';
+	buf[len] = '\0';
+	return buf;
 }
 
 void
@@ -127,8 +204,10 @@ log_errno(enum log_level lvl, uint64_t conn, const char *event,
 void
 log_fatal(const char *what, const char *file, int line)
 {
+	char quoted[LOG_QUOTE_SIZE(128)];
+
 	log_min = LOG_LVL_DEBUG;
-	log_event(LOG_LVL_ERR, 0, "fatal", "assertion=\"%s\" at=%s:%d", what,
-	    file, line);
+	log_event(LOG_LVL_ERR, 0, "fatal", "assertion=%s at=%s:%d",
+	    log_quote(what, quoted, sizeof(quoted)), file, line);
 	abort();
 }

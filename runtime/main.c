@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -25,10 +26,17 @@
 
 /* How long a shutdown may take to flush and bounce before the exit. */
 #define MAIN_SHUTDOWN_MS 3000
+/* How long a listener rests when the process or the system is out of file
+ * descriptors or memory: its level-triggered event would otherwise fire
+ * again at once, for as long as the shortage lasts. */
+#define MAIN_ACCEPT_PAUSE_MS 100
+/* Connections accepted per wakeup; the rest waits for the next one. */
+#define MAIN_ACCEPT_BATCH 64
 
 struct main_listener {
 	int fd;
 	int direct_tls;
+	struct loop_timer resume;	/* armed while the listener rests */
 };
 
 static struct main_listener *main_listeners;
@@ -50,24 +58,52 @@ main_version(void)
 	    gen_policy.name, gen_policy.sha256, gen_policy.source);
 }
 
+/* Watches the listener ARG again after a pause. */
+static void
+main_accept_resume(struct loop *l, struct loop_timer *t, void *arg)
+{
+	struct main_listener *ml = arg;
+
+	(void)t;
+	if (loop_set(l, ml->fd, LOOP_READ) == -1)
+		log_errno(LOG_LVL_ERR, 0, "accept-resume-failed", NULL);
+}
+
+/*
+ * Accepts up to MAIN_ACCEPT_BATCH connections on the listener ARG and hands
+ * them to s2s. On a shortage of descriptors or memory, the listener stops
+ * being watched for MAIN_ACCEPT_PAUSE_MS, logged once per pause; pending
+ * connections wait in the kernel's backlog meanwhile.
+ */
 static void
 main_accept(struct loop *l, int fd, unsigned events, void *arg)
 {
 	struct main_listener *ml = arg;
-	int c;
+	int c, i;
 
-	(void)l;
 	(void)events;
-	/* Accept a batch per wakeup; the rest waits for the next one. */
-	for (int i = 0; i < 64; i++) {
+	for (i = 0; i < MAIN_ACCEPT_BATCH; i++) {
 		c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (c == -1) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR)
-				log_errno(LOG_LVL_WARN, 0, "accept-failed", NULL);
-			return;
+		if (c != -1) {
+			s2s_accept(c, ml->direct_tls);
+			continue;
 		}
-		s2s_accept(c, ml->direct_tls);
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			log_errno(LOG_LVL_WARN, 0, "accept-paused", "ms=%d",
+			    MAIN_ACCEPT_PAUSE_MS);
+			if (loop_set(l, fd, 0) == -1)
+				log_errno(LOG_LVL_ERR, 0, "accept-pause-failed",
+				    NULL);
+			else
+				loop_timer_arm(l, &ml->resume,
+				    MAIN_ACCEPT_PAUSE_MS, main_accept_resume,
+				    ml);
+		} else if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR) {
+			log_errno(LOG_LVL_WARN, 0, "accept-failed", NULL);
+		}
+		return;
 	}
 }
 
@@ -107,6 +143,7 @@ main_signal(struct loop *l, int fd, unsigned events, void *arg)
 	log_event(LOG_LVL_INFO, 0, "shutdown", "signal=%u streams=%zu",
 	    si.ssi_signo, s2s_shutdown_all());
 	for (i = 0; i < guard.site.nlisten; i++) {
+		loop_timer_cancel(l, &main_listeners[i].resume);
 		loop_del(l, main_listeners[i].fd);
 		close(main_listeners[i].fd);
 	}
@@ -140,6 +177,25 @@ main_listen(void)
 		    sl->direct_tls ? "direct" : "starttls");
 	}
 	return 0;
+}
+
+/*
+ * Raises the descriptor limit to its hard maximum and bounds the number of
+ * streams to what it allows, keeping some for listeners, logs and DNS.
+ */
+static void
+main_limit_streams(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	guard.max_streams = rl.rlim_cur > 128 ? (size_t)rl.rlim_cur - 64 : 64;
+	log_event(LOG_LVL_INFO, 0, "limits", "max-streams=%zu",
+	    guard.max_streams);
 }
 
 static int
@@ -211,6 +267,7 @@ main(int argc, char **argv)
 		log_event(LOG_LVL_ERR, 0, "start-failed", "reason=no-randomness");
 		return 1;
 	}
+	main_limit_streams();
 	guard.loop = loop_new();
 	if (guard.loop == NULL || main_signals() == -1 ||
 	    resolve_init(guard.loop, guard.site.dns_server,

@@ -1,7 +1,7 @@
 /*
  * Finding a peer's server by DNS (RFC 6120 section 3.2, XEP-0368): SRV
  * records _xmpp-server._tcp.DOMAIN (or _xmpps-server._tcp for direct TLS),
- * the lowest priority first, then the address of the target; without SRV
+ * tried lowest priority first until a target has an address; without SRV
  * records, the domain itself on the default port. Lookups run on a thread
  * of their own so that the loop never waits for DNS; answers come back
  * through a pipe the loop watches.
@@ -29,7 +29,9 @@ struct resolve_req;
 int resolve_init(struct loop *l, const char *server, uint16_t port);
 
 /* Starts looking up DOMAIN; FN(ARG, answer) follows from the loop unless
- * the request is cancelled first. Returns the request, or NULL. */
+ * the request is cancelled first (a domain over 253 bytes is answered with
+ * an error). Returns the request, or NULL when 64 lookups are in flight
+ * already or no thread can be started. */
 struct resolve_req *resolve_start(const char *domain, int direct_tls,
     resolve_fn *fn, void *arg);
 

@@ -46,6 +46,23 @@ route_should_bounce(const char *kind, const char *type)
 	return 1;
 }
 
+/*
+ * Logs EVENT for the stanza ITEM describes: its addresses come from a peer,
+ * so they are quoted; WHY may be NULL.
+ */
+static void
+route_log(enum log_level lvl, const struct s2s *in, const char *event,
+    const struct s2s_item *item, const char *cond, const char *why)
+{
+	char from[LOG_QUOTE_SIZE(128)], to[LOG_QUOTE_SIZE(128)];
+
+	log_event(lvl, in != NULL && in->conn != NULL ? in->conn->id : 0,
+	    event, "kind=%s from=%s to=%s condition=%s%s%s%s", item->kind,
+	    log_quote(item->from, from, sizeof(from)),
+	    log_quote(item->to, to, sizeof(to)), cond, why ? " reason=\"" : "",
+	    why ? why : "", why ? "\"" : "");
+}
+
 /* Delivers an error stanza; failures are logged, never bounced. */
 static void
 route_send_bounce(const char *from_dom, const char *to_dom,
@@ -61,8 +78,8 @@ route_send_bounce(const char *from_dom, const char *to_dom,
 	len = guard_serialize(e, &bytes);
 	if (out == NULL || len < 0 ||
 	    s2s_out_send(out, bytes, (size_t)len, item, &cond) == -1)
-		log_event(LOG_LVL_WARN, 0, "bounce-undeliverable",
-		    "from=%s to=%s", item->from, item->to);
+		route_log(LOG_LVL_WARN, NULL, "bounce-undeliverable", item,
+		    "-", NULL);
 }
 
 /*
@@ -78,8 +95,7 @@ route_bounce(const struct s2s_item *item, const char *cond)
 	char from_dom[JID_DOMAIN_MAX + 1], to_dom[JID_DOMAIN_MAX + 1];
 
 	if (!route_should_bounce(item->kind, item->type)) {
-		log_event(LOG_LVL_INFO, 0, "drop", "kind=%s from=%s to=%s "
-		    "condition=%s", item->kind, item->from, item->to, cond);
+		route_log(LOG_LVL_INFO, NULL, "drop", item, cond, NULL);
 		return;
 	}
 	if (jid_domain(item->to, from_dom) < 0 ||
@@ -98,10 +114,9 @@ route_bounce(const struct s2s_item *item, const char *cond)
 		arena_free(&a);
 		return;
 	}
-	log_event(LOG_LVL_INFO, 0, "bounce", "kind=%s from=%s to=%s "
-	    "condition=%s", item->kind, item->to, item->from, cond);
 	back = (struct s2s_item){ .kind = item->kind, .from = item->to,
 	    .to = item->from, .id = item->id, .type = "error" };
+	route_log(LOG_LVL_INFO, NULL, "bounce", &back, cond, NULL);
 	route_send_bounce(from_dom, to_dom, e, &back);
 	arena_free(&a);
 }
@@ -121,9 +136,7 @@ static void
 route_refuse(const struct s2s *in, const struct s2s_item *item,
     const char *cond, const char *why)
 {
-	log_event(LOG_LVL_WARN, in->conn ? in->conn->id : 0, "refuse",
-	    "kind=%s from=%s to=%s condition=%s reason=\"%s\"", item->kind,
-	    item->from, item->to, cond, why);
+	route_log(LOG_LVL_WARN, in, "refuse", item, cond, why);
 	route_bounce(item, cond);
 }
 
@@ -138,19 +151,23 @@ route_stanza(struct s2s *in, struct stanza_node *e)
 	long len;
 	int peer;
 
+	in->last_stanza = loop_now(guard.loop);
 	route_describe(e, &item);
 	if (item.from == NULL || item.to == NULL) {
 		s2s_stream_error(in, "improper-addressing",
 		    "stanza without 'from' or 'to'");
 		return;
 	}
-	if (jid_domain(item.from, from_dom) < 0 ||
+	if (jid_domain(item.from, from_dom) < 0 || !jid_valid(item.from) ||
 	    !s2s_is_authed(in, from_dom)) {
 		s2s_stream_error(in, "invalid-from",
-		    "'from' domain not authenticated on this stream");
+		    "'from' malformed or not authenticated on this stream");
 		return;
 	}
-	if (jid_domain(item.to, to_dom) < 0) {
+	if (jid_domain(item.to, to_dom) < 0 || !jid_valid(item.to)) {
+		/* No address to answer from: the error comes from the domain
+		 * the stream was opened to. */
+		item.to = in->local;
 		route_refuse(in, &item, "jid-malformed", "bad 'to' address");
 		return;
 	}
@@ -193,26 +210,36 @@ route_stanza(struct s2s *in, struct stanza_node *e)
 	}
 	/* Backpressure: past half its output bound, the destination makes
 	 * the source wait instead of growing memory. */
-	if (out->conn != NULL && buf_len(&out->conn->out) > out->conn->out.max / 2)
+	if (s2s_out_congested(out))
 		s2s_block_on(in, out);
 }
 
+/*
+ * Sends what waited on OUT while it negotiated, as far as its output bound
+ * allows; the rest goes when the connection drains. A stanza the peer's
+ * XEP-0478 limit refuses, or that finds no room, is bounced.
+ */
 void
 route_flush_queue(struct s2s *out)
 {
 	struct s2s_item *it;
 
-	while ((it = out->queue_head) != NULL && out->state == S2S_READY) {
+	while ((it = out->queue_head) != NULL && out->state == S2S_READY &&
+	    !s2s_out_congested(out)) {
 		out->queue_head = it->next;
+		if (out->queue_head == NULL)
+			out->queue_tail = NULL;
 		out->queue_len--;
 		if (out->peer_max_bytes != 0 && it->len > out->peer_max_bytes)
 			route_bounce(it, "policy-violation");
+		else if (out->conn == NULL ||
+		    conn_write(out->conn, it->data, it->len) == -1)
+			route_bounce(it, "resource-constraint");
 		else
-			s2s_write(out, it->data, it->len);
+			out->last_write = out->last_stanza =
+			    loop_now(guard.loop);
 		free(it);
 	}
-	if (out->queue_head == NULL)
-		out->queue_tail = NULL;
 }
 
 void

@@ -20,8 +20,8 @@ void route_stanza(struct s2s *in, struct stanza_node *e);
 /* Sends what waited on outbound stream OUT, now ready. */
 void route_flush_queue(struct s2s *out);
 
-/* Bounces everything queued on OUT with stanza error COND (NULL: drop
- * silently, for shutdown of verify streams). */
+/* Bounces everything queued on OUT with stanza error COND; NULL for
+ * streams that carry no stanzas (verification, inbound). */
 void route_bounce_queue(struct s2s *out, const char *cond);
 
 #endif

@@ -94,6 +94,13 @@ s2s_new(enum s2s_dir dir, int peer)
 	struct s2s *s;
 	struct xml_limits xl;
 
+	/* Every stream holds a descriptor and buffers: past the bound set
+	 * at start, new ones are refused rather than starving the rest. */
+	if (guard.max_streams != 0 && guard.nstreams >= guard.max_streams) {
+		log_event(LOG_LVL_WARN, 0, "refuse", "reason=\"stream limit\" "
+		    "streams=%zu", guard.nstreams);
+		return NULL;
+	}
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return NULL;
@@ -108,11 +115,12 @@ s2s_new(enum s2s_dir dir, int peer)
 		free(s);
 		return NULL;
 	}
+	guard.nstreams++;
 	s->next = guard.streams;
 	if (guard.streams != NULL)
 		guard.streams->prev = s;
 	guard.streams = s;
-	s->last_read = s->last_write = loop_now(guard.loop);
+	s->last_stanza = s->last_write = loop_now(guard.loop);
 	s2s_arm_timer(s, s2s_limits(s)->negotiate_timeout);
 	return s;
 }
@@ -135,14 +143,12 @@ s2s_conn_new(struct s2s *s, int fd, int outbound)
 	return c;
 }
 
-/* Unlinks S from everything that points at it and frees it. */
-void
-s2s_free(struct s2s *s)
+/* Lets every stream waiting for S read again. */
+static void
+s2s_release_waiters(struct s2s *s)
 {
-	struct s2s *w, **pp;
-	size_t i;
+	struct s2s *w;
 
-	/* Streams waiting for S may read again. */
 	while ((w = s->waiters) != NULL) {
 		s->waiters = w->next_waiter;
 		w->blocked_on = NULL;
@@ -150,6 +156,16 @@ s2s_free(struct s2s *s)
 		if (w->conn != NULL)
 			conn_resume(w->conn);
 	}
+}
+
+/* Unlinks S from everything that points at it and frees it. */
+void
+s2s_free(struct s2s *s)
+{
+	struct s2s **pp;
+	size_t i;
+
+	s2s_release_waiters(s);
 	if (s->blocked_on != NULL) {
 		for (pp = &s->blocked_on->waiters; *pp != NULL;
 		    pp = &(*pp)->next_waiter)
@@ -173,6 +189,9 @@ s2s_free(struct s2s *s)
 		guard.streams = s->next;
 	if (s->next != NULL)
 		s->next->prev = s->prev;
+	guard.nstreams--;
+	if (s->purpose == S2S_VERIFY)
+		guard.nverify--;
 	for (i = 0; i < s->nauthed; i++)
 		free(s->authed[i]);
 	free(s->db_key);
@@ -186,8 +205,9 @@ s2s_write(struct s2s *s, const char *data, size_t len)
 	if (s->conn == NULL || s->state == S2S_CLOSED)
 		return;
 	if (conn_write(s->conn, data, len) == -1) {
-		/* Protocol elements are small; a full buffer means the peer
-		 * stopped reading altogether. */
+		/* Stanzas are sent with s2s_out_send, which respects the
+		 * bound; protocol elements are small. A full buffer here
+		 * means the peer stopped reading altogether. */
 		s2s_close(s, "remote-server-timeout", "output buffer full");
 		return;
 	}
@@ -204,7 +224,14 @@ s2s_printf(struct s2s *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	XEDGE_ASSERT(n >= 0 && (size_t)n < sizeof(buf));
+	/* Every value written here is bounded by a check upstream; should
+	 * one slip through, the stream ends rather than the guard. */
+	if (n < 0 || (size_t)n >= sizeof(buf)) {
+		log_event(LOG_LVL_ERR, s->conn ? s->conn->id : 0,
+		    "internal-error", "reason=\"protocol element too long\"");
+		s2s_close(s, "internal-server-error", "element too long");
+		return;
+	}
 	s2s_write(s, buf, (size_t)n);
 }
 
@@ -253,6 +280,12 @@ s2s_send_header(struct s2s *s)
 	s->header_sent = 1;
 }
 
+/*
+ * Logs the refusal, sends the stream error (after a header of the guard's
+ * own if none went out yet) and closes S; an outbound stream's queue is
+ * bounced with remote-server-timeout after a timeout, else
+ * remote-server-not-found.
+ */
 void
 s2s_stream_error(struct s2s *s, const char *cond, const char *text)
 {
@@ -276,7 +309,7 @@ s2s_stream_error(struct s2s *s, const char *cond, const char *text)
 		s2s_printf(s, "<text xmlns='urn:ietf:params:xml:ns:xmpp-streams'"
 		    ">%.*s</text>", (int)n, esc);
 	}
-	s2s_write(s, "</stream:error>", 15);
+	S2S_WRITE_LIT(s, "</stream:error>");
 	s2s_close(s, strcmp(cond, "connection-timeout") == 0 ?
 	    "remote-server-timeout" : "remote-server-not-found", cond);
 }
@@ -289,22 +322,64 @@ s2s_stream_error(struct s2s *s, const char *cond, const char *text)
 void
 s2s_close(struct s2s *s, const char *cond, const char *reason)
 {
+	struct s2s *v;
+
 	if (s->state == S2S_CLOSED)
 		return;
+	/* Closed and out of the table first, so that no bounce below can
+	 * find this stream and queue on it again. */
+	s->state = S2S_CLOSED;
+	s2s_out_unlink(s);
 	if (s->dir == S2S_OUT)
 		route_bounce_queue(s, cond);
 	if (s->header_sent && s->conn != NULL)
 		conn_write(s->conn, "</stream:stream>", 16);
-	s->state = S2S_CLOSED;
-	s2s_out_unlink(s);
 	if (s->verify_for != NULL) {
 		dialback_verify_failed(s->verify_for);
 		s->verify_for = NULL;
+	}
+	/* A verification nobody waits for any more is abandoned. */
+	if ((v = s->verify) != NULL) {
+		s->verify = NULL;
+		v->verify_for = NULL;
+		s2s_close(v, NULL, "inbound stream gone");
 	}
 	if (s->conn != NULL)
 		conn_close(s->conn, 1, reason);
 	else
 		s2s_free(s);
+}
+
+int
+s2s_out_congested(const struct s2s *s)
+{
+	return s->conn != NULL && buf_len(&s->conn->out) > s->conn->out.max / 2;
+}
+
+const struct gen_peer *
+s2s_peer(const struct s2s *s)
+{
+	XEDGE_ASSERT(s->peer >= 0);
+	return &guard.policy->peers[s->peer];
+}
+
+int
+s2s_may_dialback(const struct s2s *s)
+{
+	const struct gen_peer *p = s2s_peer(s);
+
+	return (p->auth & GEN_AUTH_DIALBACK) &&
+	    (s->tls_up || p->dialback_forced);
+}
+
+const char *
+s2s_error_condition(const struct stanza_node *e)
+{
+	const struct stanza_node *c = e->children;
+
+	while (c != NULL && c->kind != STANZA_ELEMENT)
+		c = c->next;
+	return c != NULL ? c->name : "-";
 }
 
 int
@@ -357,8 +432,8 @@ s2s_timer_fired(struct loop *l, struct loop_timer *t, void *arg)
 {
 	struct s2s *s = arg;
 	uint64_t idle_ms = (uint64_t)s2s_limits(s)->idle_timeout * 1000;
-	uint64_t last = s->last_read > s->last_write ? s->last_read :
-	    s->last_write;
+	/* Keepalives do not count: idle means no stanza either way. */
+	uint64_t last = s->last_stanza;
 
 	(void)t;
 	if (s->state == S2S_CONNECTING) {
@@ -423,18 +498,16 @@ s2s_block_on(struct s2s *in, struct s2s *out)
 	conn_pause(in->conn);
 }
 
+/* Room again: first what waited in the queue, then the sources. */
 static void
 s2s_conn_drained(struct conn *c)
 {
-	struct s2s *s = c->owner, *w;
+	struct s2s *s = c->owner;
 
-	while ((w = s->waiters) != NULL) {
-		s->waiters = w->next_waiter;
-		w->blocked_on = NULL;
-		w->next_waiter = NULL;
-		if (w->conn != NULL)
-			conn_resume(w->conn);
-	}
+	if (s->dir == S2S_OUT && s->state == S2S_READY)
+		route_flush_queue(s);
+	if (!s2s_out_congested(s))
+		s2s_release_waiters(s);
 }
 
 static void
@@ -476,7 +549,6 @@ s2s_conn_readable(struct conn *c)
 	size_t used;
 	enum xml_event ev;
 
-	s->last_read = loop_now(guard.loop);
 	while (buf_len(&c->in) > 0 && s->state != S2S_CLOSED &&
 	    s->state != S2S_TLS) {
 		ev = xml_parse(s->xml, buf_head(&c->in), buf_len(&c->in),
@@ -584,7 +656,8 @@ s2s_shutdown_all(void)
 		next = s->next;
 		if (s->state != S2S_CLOSED)
 			s2s_close(s, "remote-server-timeout", "shutdown");
-		alive++;
 	}
+	for (s = guard.streams; s != NULL; s = s->next)
+		alive++;
 	return alive;
 }

@@ -20,6 +20,16 @@
 
 /* Domains one inbound stream may authenticate (XEP-0220 piggybacking). */
 #define S2S_MAX_AUTHED 8
+/* Dialback verifications under way at once, across all peers. */
+#define S2S_MAX_VERIFY 256
+/* The longest stream id kept; RFC 6120 sets no bound, servers use ~40. */
+#define S2S_ID_MAX 255
+
+#define S2S_NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
+#define S2S_NS_SASL "urn:ietf:params:xml:ns:xmpp-sasl"
+
+/* Writes a string literal. */
+#define S2S_WRITE_LIT(s, lit) s2s_write((s), (lit), sizeof(lit) - 1)
 
 enum s2s_dir {
 	S2S_IN = 0,
@@ -64,12 +74,13 @@ struct s2s {
 	int peer;		/* index in gen_policy.peers, -1 if unknown */
 	char local[JID_DOMAIN_MAX + 1];		/* the guard's side */
 	char remote[JID_DOMAIN_MAX + 1];	/* the peer's side */
-	char id[40];		/* stream id: ours (in) or the peer's (out) */
+	char id[S2S_ID_MAX + 1];	/* ours (in) or the peer's (out) */
 	unsigned tls_up;	/* TLS is established */
 	unsigned header_sent;	/* our stream header went out */
 	unsigned sasl_done;	/* out: SASL succeeded, in: peer authenticated */
 	unsigned offered_external;	/* out: peer offers SASL EXTERNAL */
 	unsigned offered_dialback;	/* out: peer offers dialback */
+	unsigned peer_verified;	/* out: the peer's certificate names it */
 	size_t peer_max_bytes;	/* out: XEP-0478 limits the peer announced */
 	uint64_t peer_idle_seconds;
 	char *authed[S2S_MAX_AUTHED];	/* in: domains authenticated */
@@ -85,9 +96,10 @@ struct s2s {
 	struct s2s *verify;	/* in: pending verification of a db:result */
 	struct s2s *verify_for;	/* out (S2S_VERIFY): the inbound stream */
 	char *db_key;		/* out (S2S_VERIFY): the key to verify */
-	char db_id[40];		/* out (S2S_VERIFY): the stream id it was for */
+	char db_id[S2S_ID_MAX + 1];	/* out (S2S_VERIFY): the stream id */
 	char db_from[JID_DOMAIN_MAX + 1];	/* in: domain being verified */
-	uint64_t last_read, last_write;	/* loop_now() of the last traffic */
+	uint64_t last_stanza;	/* loop_now() of the last stanza either way */
+	uint64_t last_write;	/* loop_now() of the last bytes written */
 	struct loop_timer timer;	/* negotiation, then idle */
 	struct loop_timer keepalive;
 	struct s2s *next, *prev;	/* guard.streams */
@@ -123,6 +135,20 @@ int s2s_out_send(struct s2s *s, const char *bytes, size_t len,
 
 /* Makes inbound stream IN wait (reads paused) until OUT drains. */
 void s2s_block_on(struct s2s *in, struct s2s *out);
+
+/* Whether outbound stream S holds so much unsent output that its sources
+ * must wait. */
+int s2s_out_congested(const struct s2s *s);
+
+/* The policy's peer of S, which must be known. */
+const struct gen_peer *s2s_peer(const struct s2s *s);
+
+/* Whether the policy lets S use dialback now: allowed for the peer, and
+ * over TLS unless explicitly forced. */
+int s2s_may_dialback(const struct s2s *s);
+
+/* The condition of a <stream:error/> element E, for the log. */
+const char *s2s_error_condition(const struct stanza_node *e);
 
 /* Sends a stream error with condition COND (and TEXT, may be NULL), closes
  * the stream and logs the refusal. */

@@ -17,39 +17,20 @@
 #include "route.h"
 #include "s2s.h"
 
-#define NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
-#define NS_SASL "urn:ietf:params:xml:ns:xmpp-sasl"
-
-static const struct gen_peer *
-s2s_in_peer(const struct s2s *s)
-{
-	return &guard.policy->peers[s->peer];
-}
-
 /* Whether SASL EXTERNAL may be offered: the policy allows certificates and
  * the peer's certificate chains to the CA and names its domain. */
 static int
 s2s_in_can_external(const struct s2s *s)
 {
-	return (s2s_in_peer(s)->auth & GEN_AUTH_CERTIFICATE) && s->tls_up &&
-	    tls_peer_verified(s->conn->ssl) &&
+	return (s2s_peer(s)->auth & GEN_AUTH_CERTIFICATE) && s->tls_up &&
 	    tls_peer_matches(s->conn->ssl, s->remote);
-}
-
-static int
-s2s_in_can_dialback(const struct s2s *s)
-{
-	const struct gen_peer *p = s2s_in_peer(s);
-
-	return (p->auth & GEN_AUTH_DIALBACK) &&
-	    (s->tls_up || p->dialback_forced);
 }
 
 /* XEP-0478: what the guard accepts on this stream. */
 static void
 s2s_in_write_limits(struct s2s *s)
 {
-	const struct gen_limits *lim = &s2s_in_peer(s)->limits;
+	const struct gen_limits *lim = &s2s_peer(s)->limits;
 
 	s2s_printf(s, "<limits xmlns='urn:xmpp:stream-limits:0'><max-bytes>%u"
 	    "</max-bytes><idle-seconds>%u</idle-seconds></limits>",
@@ -65,49 +46,50 @@ s2s_in_write_limits(struct s2s *s)
 static void
 s2s_in_features(struct s2s *s)
 {
-	const struct gen_peer *p = s2s_in_peer(s);
+	const struct gen_peer *p = s2s_peer(s);
 	int ext, db;
 
 	if (s->sasl_done) {
-		s2s_write(s, "<stream:features>", 17);
+		S2S_WRITE_LIT(s, "<stream:features>");
 		s2s_in_write_limits(s);
-		s2s_write(s, "</stream:features>", 18);
+		S2S_WRITE_LIT(s, "</stream:features>");
 		s2s_ready(s);
 		return;
 	}
 	if (!s->tls_up) {
 		s2s_printf(s, "<stream:features><starttls xmlns='%s'>%s"
-		    "</starttls>%s</stream:features>", NS_TLS,
+		    "</starttls>%s</stream:features>", S2S_NS_TLS,
 		    p->tls == GEN_TLS_REQUIRED ? "<required/>" : "",
-		    s2s_in_can_dialback(s) ?
+		    s2s_may_dialback(s) ?
 		    "<dialback xmlns='urn:xmpp:features:dialback'><errors/>"
 		    "</dialback>" : "");
 		s->state = S2S_NEGOTIATE;
 		return;
 	}
 	ext = s2s_in_can_external(s);
-	db = s2s_in_can_dialback(s);
+	db = s2s_may_dialback(s);
 	if (!ext && !db) {
 		s2s_stream_error(s, "not-authorized", "certificate not valid "
 		    "for the domain and dialback not allowed");
 		return;
 	}
-	s2s_write(s, "<stream:features>", 17);
+	S2S_WRITE_LIT(s, "<stream:features>");
 	if (ext)
 		s2s_printf(s, "<mechanisms xmlns='%s'><mechanism>EXTERNAL"
-		    "</mechanism></mechanisms>", NS_SASL);
+		    "</mechanism></mechanisms>", S2S_NS_SASL);
 	if (db)
-		s2s_write(s, "<dialback xmlns='urn:xmpp:features:dialback'>"
-		    "<errors/></dialback>", 65);
+		S2S_WRITE_LIT(s, "<dialback xmlns='urn:xmpp:features:dialback'>"
+		    "<errors/></dialback>");
 	s2s_in_write_limits(s);
-	s2s_write(s, "</stream:features>", 18);
+	S2S_WRITE_LIT(s, "</stream:features>");
 	s->state = S2S_NEGOTIATE;
 }
 
 /*
  * A stream header from the peer: 'to' must be a domain the guard stands in
- * for, 'from' a domain some peer may originate. The same checks repeat on
- * the restarts after TLS and SASL, where the domains must not change.
+ * for (routable, or one it holds a certificate for) on the other side of
+ * the guard, 'from' a domain some peer may originate. The same checks
+ * repeat on the restarts after TLS and SASL, where neither may change.
  */
 void
 s2s_in_header(struct s2s *s, const struct stanza_node *root)
@@ -120,10 +102,14 @@ s2s_in_header(struct s2s *s, const struct stanza_node *root)
 
 	if (to == NULL || jid_canon_domain(to, strlen(to), local) < 0 ||
 	    (gen_route(local, strlen(local)) < 0 &&
-	    gen_fronted_cert(local, strlen(local)) < 0)) {
-		log_event(LOG_LVL_WARN, s->conn->id, "refuse", "to=\"%.256s\" "
-		    "from=\"%.256s\" reason=\"not a domain the guard stands in "
-		    "for\"", to ? to : "", from ? from : "");
+	    gen_fronted_cert(local, strlen(local)) < 0) ||
+	    (s->local[0] != '\0' && strcmp(s->local, local) != 0)) {
+		char qto[LOG_QUOTE_SIZE(64)], qfrom[LOG_QUOTE_SIZE(64)];
+
+		log_event(LOG_LVL_WARN, s->conn->id, "refuse", "to=%s from=%s "
+		    "reason=\"not a domain the guard stands in for\"",
+		    log_quote(to, qto, sizeof(qto)),
+		    log_quote(from, qfrom, sizeof(qfrom)));
 		s2s_stream_error(s, "host-unknown",
 		    "the guard does not stand in for this domain");
 		return;
@@ -138,6 +124,12 @@ s2s_in_header(struct s2s *s, const struct stanza_node *root)
 	if (peer < 0) {
 		s2s_stream_error(s, "policy-violation",
 		    "domain is not a peer of this guard");
+		return;
+	}
+	/* A peer addressing its own side through the guard would loop. */
+	if (gen_route(local, strlen(local)) == peer) {
+		s2s_stream_error(s, "host-unknown",
+		    "the domain is on the sender's own side");
 		return;
 	}
 	if (s->peer >= 0 && (s->peer != peer || strcmp(s->remote, remote))) {
@@ -173,12 +165,14 @@ s2s_in_tls_ready(struct s2s *s)
 static void
 s2s_in_starttls(struct s2s *s)
 {
-	if (s->tls_up || buf_len(&s->conn->in) != 0) {
+	/* Bytes after <starttls/> would be read as clear text of the TLS
+	 * stream; no <proceed/> for them. */
+	if (buf_len(&s->conn->in) != 0) {
 		s2s_stream_error(s, "policy-violation",
-		    "STARTTLS out of sequence");
+		    "data after STARTTLS");
 		return;
 	}
-	s2s_printf(s, "<proceed xmlns='%s'/>", NS_TLS);
+	s2s_printf(s, "<proceed xmlns='%s'/>", S2S_NS_TLS);
 	s->state = S2S_TLS;
 	if (conn_start_tls(s->conn, tls_server_ctx(guard.tls, s->local), 1,
 	    NULL) == -1)
@@ -201,7 +195,9 @@ s2s_in_add_authed(struct s2s *s, const char *domain)
 
 /*
  * SASL EXTERNAL (XEP-0178): the authorization identity, if any, must be the
- * stream's 'from' domain, the one the certificate was checked against.
+ * stream's 'from' domain, the one the certificate was checked against. Any
+ * other mechanism or identity gets a SASL failure and a not-authorized
+ * stream error; success restarts the stream.
  */
 static void
 s2s_in_sasl(struct s2s *s, const struct stanza_node *e)
@@ -214,7 +210,7 @@ s2s_in_sasl(struct s2s *s, const struct stanza_node *e)
 	if (mech == NULL || strcmp(mech, "EXTERNAL") != 0 ||
 	    !s2s_in_can_external(s)) {
 		s2s_printf(s, "<failure xmlns='%s'><invalid-mechanism/>"
-		    "</failure>", NS_SASL);
+		    "</failure>", S2S_NS_SASL);
 		s2s_stream_error(s, "not-authorized", "SASL EXTERNAL not offered");
 		return;
 	}
@@ -230,7 +226,7 @@ s2s_in_sasl(struct s2s *s, const struct stanza_node *e)
 		if (n < 0 || (size_t)n != strlen(s->remote) ||
 		    memcmp(authz, s->remote, (size_t)n) != 0) {
 			s2s_printf(s, "<failure xmlns='%s'><invalid-authzid/>"
-			    "</failure>", NS_SASL);
+			    "</failure>", S2S_NS_SASL);
 			s2s_stream_error(s, "not-authorized",
 			    "authorization identity is not the stream's domain");
 			return;
@@ -242,8 +238,8 @@ s2s_in_sasl(struct s2s *s, const struct stanza_node *e)
 	}
 	log_event(LOG_LVL_INFO, s->conn->id, "authenticated",
 	    "remote=%s method=certificate peer=%s", s->remote,
-	    s2s_in_peer(s)->name);
-	s2s_printf(s, "<success xmlns='%s'/>", NS_SASL);
+	    s2s_peer(s)->name);
+	s2s_printf(s, "<success xmlns='%s'/>", S2S_NS_SASL);
 	s->sasl_done = 1;
 	xml_reset(s->xml);
 	s->state = S2S_HEADER;
@@ -258,39 +254,54 @@ s2s_in_dialback_ok(struct s2s *s, const char *domain)
 		return;
 	}
 	log_event(LOG_LVL_INFO, s->conn->id, "authenticated",
-	    "remote=%s method=dialback peer=%s", domain, s2s_in_peer(s)->name);
+	    "remote=%s method=dialback peer=%s", domain, s2s_peer(s)->name);
 	if (s->state != S2S_READY)
 		s2s_ready(s);
 }
 
+/*
+ * One top-level element from the peer. Negotiation elements are taken only
+ * in the state where they belong: STARTTLS before anything is
+ * authenticated (RFC 6120 section 5.4.3.3: nothing learnt in the clear
+ * survives TLS), SASL after TLS, dialback before or after authentication;
+ * stanzas only once authenticated. Anything else ends the stream.
+ */
 void
 s2s_in_element(struct s2s *s, struct stanza_node *e)
 {
+	int negotiating = s->state == S2S_NEGOTIATE;
+
 	if (strcmp(e->ns, STANZA_NS_STREAMS) == 0 &&
 	    strcmp(e->name, "error") == 0) {
-		const struct stanza_node *c = e->children;
-
-		while (c != NULL && c->kind != STANZA_ELEMENT)
-			c = c->next;
 		log_event(LOG_LVL_WARN, s->conn->id, "peer-stream-error",
-		    "remote=%s condition=%s", s->remote, c ? c->name : "-");
+		    "remote=%s condition=%s", s->remote,
+		    s2s_error_condition(e));
 		s2s_close(s, NULL, "peer stream error");
 		return;
 	}
-	if (strcmp(e->ns, NS_TLS) == 0 && strcmp(e->name, "starttls") == 0) {
-		s2s_in_starttls(s);
+	if (strcmp(e->ns, S2S_NS_TLS) == 0 && strcmp(e->name, "starttls") == 0) {
+		if (negotiating && !s->tls_up && s->nauthed == 0 &&
+		    s->verify == NULL)
+			s2s_in_starttls(s);
+		else
+			s2s_stream_error(s, "policy-violation",
+			    "STARTTLS out of sequence");
 		return;
 	}
-	if (!s->tls_up && s2s_in_peer(s)->tls == GEN_TLS_REQUIRED) {
+	if (!s->tls_up && s2s_peer(s)->tls == GEN_TLS_REQUIRED) {
 		s2s_stream_error(s, "policy-violation", "TLS required");
 		return;
 	}
-	if (strcmp(e->ns, NS_SASL) == 0 && strcmp(e->name, "auth") == 0 &&
-	    !s->sasl_done) {
-		s2s_in_sasl(s, e);
+	if (strcmp(e->ns, S2S_NS_SASL) == 0 && strcmp(e->name, "auth") == 0) {
+		if (negotiating && s->tls_up && !s->sasl_done)
+			s2s_in_sasl(s, e);
+		else
+			s2s_stream_error(s, "policy-violation",
+			    "SASL out of sequence");
 		return;
 	}
-	if (strcmp(e->ns, STANZA_NS_DIALBACK) == 0) {
+	if (strcmp(e->ns, STANZA_NS_DIALBACK) == 0 &&
+	    (negotiating || s->state == S2S_READY)) {
 		if (strcmp(e->name, "result") == 0)
 			dialback_result_in(s, e);
 		else if (strcmp(e->name, "verify") == 0)
@@ -317,7 +328,6 @@ s2s_in_element(struct s2s *s, struct stanza_node *e)
 		route_stanza(s, e);
 		return;
 	}
-	s2s_stream_error(s, strcmp(e->ns, STANZA_NS_SERVER) == 0 ?
-	    "unsupported-stanza-type" : "invalid-namespace",
+	s2s_stream_error(s, "unsupported-stanza-type",
 	    "not a server-to-server stanza");
 }

@@ -4,6 +4,8 @@
  * (XEP-0178) or dialback as the policy allows, then carries stanzas; or, for
  * dialback, asks the peer to verify one key and closes.
  */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,16 +18,8 @@
 #include "route.h"
 #include "s2s.h"
 
-#define NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
-#define NS_SASL "urn:ietf:params:xml:ns:xmpp-sasl"
 #define NS_DB_FEATURE "urn:xmpp:features:dialback"
 #define NS_LIMITS "urn:xmpp:stream-limits:0"
-
-static const struct gen_peer *
-s2s_out_peer(const struct s2s *s)
-{
-	return &guard.policy->peers[s->peer];
-}
 
 /* Connects S to HOST:PORT; 0, or -1 (logged) when the connection cannot
  * start. */
@@ -37,7 +31,7 @@ s2s_out_dial(struct s2s *s, const char *host, uint16_t port)
 	fd = conn_connect_fd(host, port);
 	if (fd == -1) {
 		log_errno(LOG_LVL_WARN, 0, "connect-failed",
-		    "peer=%s remote=%s addr=%s:%u", s2s_out_peer(s)->name,
+		    "peer=%s remote=%s addr=%s:%u", s2s_peer(s)->name,
 		    s->remote, host, (unsigned)port);
 		return -1;
 	}
@@ -48,7 +42,7 @@ s2s_out_dial(struct s2s *s, const char *host, uint16_t port)
 	    host, (unsigned)port);
 	log_event(LOG_LVL_INFO, s->conn->id, "connect",
 	    "peer=%s local=%s remote=%s addr=%s:%u purpose=%s",
-	    s2s_out_peer(s)->name, s->local, s->remote, host, (unsigned)port,
+	    s2s_peer(s)->name, s->local, s->remote, host, (unsigned)port,
 	    s->purpose == S2S_VERIFY ? "verify" : "stanzas");
 	return 0;
 }
@@ -61,7 +55,7 @@ s2s_out_resolved(void *arg, const struct resolve_answer *a)
 	s->resolving = NULL;
 	if (!a->ok) {
 		log_event(LOG_LVL_WARN, 0, "resolve-failed", "peer=%s remote=%s "
-		    "reason=\"%s\"", s2s_out_peer(s)->name, s->remote, a->error);
+		    "reason=\"%s\"", s2s_peer(s)->name, s->remote, a->error);
 		s2s_close(s, "remote-server-not-found", "DNS lookup failed");
 		return;
 	}
@@ -91,6 +85,8 @@ s2s_out_open(int peer, const char *local, const char *remote,
 	if (s == NULL)
 		return NULL;
 	s->purpose = purpose;
+	if (purpose == S2S_VERIFY)
+		guard.nverify++;	/* s2s_free counts it down */
 	s->state = S2S_CONNECTING;
 	snprintf(s->local, sizeof(s->local), "%s", local);
 	snprintf(s->remote, sizeof(s->remote), "%s", remote);
@@ -172,6 +168,10 @@ s2s_out_verify(int peer, const char *local, const char *remote,
 {
 	struct s2s *s;
 
+	/* Each verification costs a connection to the peer's server: a
+	 * bound keeps unauthenticated peers from multiplying them. */
+	if (guard.nverify >= S2S_MAX_VERIFY)
+		return -1;
 	s = s2s_out_open(peer, local, remote, S2S_VERIFY);
 	if (s == NULL)
 		return -1;
@@ -214,19 +214,23 @@ s2s_out_send(struct s2s *s, const char *bytes, size_t len,
 	struct s2s_item *it;
 	char *tail;
 
-	if (s->state == S2S_READY) {
-		if (s->peer_max_bytes != 0 && len > s->peer_max_bytes) {
-			*cond = "policy-violation";
-			return -1;
-		}
+	if (s->state == S2S_READY && s->peer_max_bytes != 0 &&
+	    len > s->peer_max_bytes) {
+		*cond = "policy-violation";
+		return -1;
+	}
+	/* Straight out when nothing waits before it and there is room;
+	 * otherwise behind the queue, to keep the order. */
+	if (s->state == S2S_READY && s->queue_head == NULL &&
+	    !s2s_out_congested(s)) {
 		if (s->conn == NULL || conn_write(s->conn, bytes, len) == -1) {
 			*cond = "resource-constraint";
 			return -1;
 		}
-		s->last_write = loop_now(guard.loop);
+		s->last_write = s->last_stanza = loop_now(guard.loop);
 		return 0;
 	}
-	if (s->queue_len >= s2s_out_peer(s)->limits.queue_length) {
+	if (s->queue_len >= s2s_peer(s)->limits.queue_length) {
 		*cond = "resource-constraint";
 		return -1;
 	}
@@ -275,7 +279,7 @@ s2s_out_start_tls(struct s2s *s)
 void
 s2s_out_connected(struct s2s *s)
 {
-	if (s2s_out_peer(s)->tls_mode == GEN_TLS_DIRECT) {
+	if (s2s_peer(s)->tls_mode == GEN_TLS_DIRECT) {
 		s2s_out_start_tls(s);
 		return;
 	}
@@ -285,18 +289,19 @@ s2s_out_connected(struct s2s *s)
 
 /*
  * The peer's certificate decides whether the guard talks to it at all when
- * the policy allows only certificate authentication; with dialback allowed,
- * trust rests on the peer's DNS, as XEP-0220 has it.
+ * the policy allows only certificate authentication. With dialback allowed,
+ * an unverified peer is still spoken to: the guard authenticates itself
+ * (by certificate or dialback) and trusts the peer's identity to DNS, as
+ * XEP-0220 does; the log records which it was.
  */
 void
 s2s_out_tls_ready(struct s2s *s)
 {
-	SSL *ssl = s->conn->ssl;
-	int verified = tls_peer_verified(ssl) && tls_peer_matches(ssl, s->remote);
-
+	s->peer_verified = tls_peer_matches(s->conn->ssl, s->remote);
 	log_event(LOG_LVL_INFO, s->conn->id, "tls", "dir=out remote=%s "
-	    "peer-certificate=%s", s->remote, verified ? "valid" : "invalid");
-	if (!verified && !(s2s_out_peer(s)->auth & GEN_AUTH_DIALBACK)) {
+	    "peer-certificate=%s", s->remote,
+	    s->peer_verified ? "valid" : "invalid");
+	if (!s->peer_verified && !(s2s_peer(s)->auth & GEN_AUTH_DIALBACK)) {
 		log_event(LOG_LVL_WARN, s->conn->id, "refuse",
 		    "remote=%s reason=\"peer certificate not valid\"", s->remote);
 		s2s_close(s, "remote-server-not-found",
@@ -313,22 +318,40 @@ s2s_out_header(struct s2s *s, const struct stanza_node *root)
 	const char *id = stanza_attr(root, "", "id");
 	const char *version = stanza_attr(root, "", "version");
 
-	if (s->state != S2S_HEADER) {
-		s2s_stream_error(s, "not-authorized", "unexpected stream header");
-		return;
-	}
 	if (version == NULL || strncmp(version, "1.", 2) != 0) {
 		s2s_stream_error(s, "unsupported-version", "XMPP 1.0 required");
 		return;
 	}
 	if (!s2s_header_ns_ok(s, root))
 		return;
-	if (id == NULL || strlen(id) >= sizeof(s->id)) {
-		s2s_stream_error(s, "invalid-xml", "missing or long stream id");
+	if (id == NULL || strlen(id) > S2S_ID_MAX) {
+		s2s_stream_error(s, "invalid-xml", "stream id missing or over "
+		    "255 bytes");
 		return;
 	}
 	snprintf(s->id, sizeof(s->id), "%s", id);
 	s->state = S2S_FEATURES;
+}
+
+/*
+ * The number in XEP-0478 limit element E, clamped to [MIN, MAX] so that a
+ * peer cannot make the guard spin on timers or refuse every stanza; 0 when
+ * absent or not a number.
+ */
+static unsigned long
+s2s_out_limit(const struct stanza_node *e, unsigned long min,
+    unsigned long max)
+{
+	unsigned long v;
+	char *end;
+
+	if (e == NULL || e->children == NULL || e->children->kind != STANZA_TEXT)
+		return 0;
+	errno = 0;
+	v = strtoul(e->children->text, &end, 10);
+	if (errno != 0 || end == e->children->text || *end != '\0')
+		return 0;
+	return v < min ? min : v > max ? max : v;
 }
 
 /* Records what the peer offers in its stream features. */
@@ -338,7 +361,7 @@ s2s_out_read_features(struct s2s *s, const struct stanza_node *f)
 	const struct stanza_node *mechs, *m, *lim, *mb, *idle;
 
 	s->offered_external = 0;
-	mechs = stanza_child(f, NS_SASL, "mechanisms");
+	mechs = stanza_child(f, S2S_NS_SASL, "mechanisms");
 	for (m = mechs ? mechs->children : NULL; m != NULL; m = m->next)
 		if (m->kind == STANZA_ELEMENT && strcmp(m->name, "mechanism") ==
 		    0 && m->children != NULL && m->children->kind == STANZA_TEXT &&
@@ -347,13 +370,9 @@ s2s_out_read_features(struct s2s *s, const struct stanza_node *f)
 	s->offered_dialback = stanza_child(f, NS_DB_FEATURE, "dialback") != NULL;
 	lim = stanza_child(f, NS_LIMITS, "limits");
 	mb = lim ? stanza_child(lim, NS_LIMITS, "max-bytes") : NULL;
-	if (mb != NULL && mb->children != NULL &&
-	    mb->children->kind == STANZA_TEXT)
-		s->peer_max_bytes = strtoul(mb->children->text, NULL, 10);
+	s->peer_max_bytes = s2s_out_limit(mb, 512, UINT32_MAX);
 	idle = lim ? stanza_child(lim, NS_LIMITS, "idle-seconds") : NULL;
-	if (idle != NULL && idle->children != NULL &&
-	    idle->children->kind == STANZA_TEXT)
-		s->peer_idle_seconds = strtoull(idle->children->text, NULL, 10);
+	s->peer_idle_seconds = s2s_out_limit(idle, 10, 86400);
 }
 
 static void
@@ -364,17 +383,8 @@ s2s_out_send_external(struct s2s *s)
 	EVP_EncodeBlock(b64, (const unsigned char *)s->local,
 	    (int)strlen(s->local));
 	s2s_printf(s, "<auth xmlns='%s' mechanism='EXTERNAL'>%s</auth>",
-	    NS_SASL, b64);
+	    S2S_NS_SASL, b64);
 	s->state = S2S_SASL;
-}
-
-static int
-s2s_out_may_dialback(const struct s2s *s)
-{
-	const struct gen_peer *p = s2s_out_peer(s);
-
-	return (p->auth & GEN_AUTH_DIALBACK) &&
-	    (s->tls_up || p->dialback_forced);
 }
 
 static void
@@ -392,9 +402,14 @@ s2s_out_send_dialback(struct s2s *s)
 static void
 s2s_out_authenticate(struct s2s *s)
 {
-	const struct gen_peer *p = s2s_out_peer(s);
+	const struct gen_peer *p = s2s_peer(s);
 
 	if (s->purpose == S2S_VERIFY) {
+		/* The key is a credential: over TLS unless forced. */
+		if (!s2s_may_dialback(s)) {
+			s2s_close(s, NULL, "verification needs TLS");
+			return;
+		}
 		s2s_printf(s, "<db:verify from='%s' to='%s' id='%s'>%s"
 		    "</db:verify>", s->local, s->remote, s->db_id, s->db_key);
 		s->state = S2S_DIALBACK;
@@ -405,7 +420,7 @@ s2s_out_authenticate(struct s2s *s)
 		s2s_out_send_external(s);
 		return;
 	}
-	if (s2s_out_may_dialback(s)) {
+	if (s2s_may_dialback(s)) {
 		s2s_out_send_dialback(s);
 		return;
 	}
@@ -415,6 +430,11 @@ s2s_out_authenticate(struct s2s *s)
 	    "no authentication method in common");
 }
 
+/*
+ * The peer's stream features: after authentication they make the stream
+ * ready; before TLS they lead to STARTTLS (or, where TLS is only optional,
+ * straight to authentication); after TLS to authentication.
+ */
 static void
 s2s_out_features(struct s2s *s, const struct stanza_node *f)
 {
@@ -423,12 +443,12 @@ s2s_out_features(struct s2s *s, const struct stanza_node *f)
 		s2s_ready(s);
 		return;
 	}
-	if (!s->tls_up && stanza_child(f, NS_TLS, "starttls") != NULL) {
-		s2s_printf(s, "<starttls xmlns='%s'/>", NS_TLS);
+	if (!s->tls_up && stanza_child(f, S2S_NS_TLS, "starttls") != NULL) {
+		s2s_printf(s, "<starttls xmlns='%s'/>", S2S_NS_TLS);
 		s->state = S2S_PROCEED;
 		return;
 	}
-	if (!s->tls_up && s2s_out_peer(s)->tls == GEN_TLS_REQUIRED) {
+	if (!s->tls_up && s2s_peer(s)->tls == GEN_TLS_REQUIRED) {
 		s2s_stream_error(s, "policy-violation", "TLS required");
 		return;
 	}
@@ -443,8 +463,15 @@ s2s_out_dialback_answer(struct s2s *s, const struct stanza_node *e)
 	int valid = type != NULL && strcmp(type, "valid") == 0;
 
 	if (s->purpose == S2S_VERIFY) {
-		if (strcmp(e->name, "verify") != 0)
-			return;
+		const char *from = stanza_attr(e, "", "from");
+		const char *to = stanza_attr(e, "", "to");
+		const char *id = stanza_attr(e, "", "id");
+
+		/* Only the answer to the question asked counts. */
+		if (strcmp(e->name, "verify") != 0 || from == NULL ||
+		    to == NULL || id == NULL || strcmp(from, s->remote) != 0 ||
+		    strcmp(to, s->local) != 0 || strcmp(id, s->db_id) != 0)
+			valid = 0;
 		if (s->verify_for != NULL) {
 			dialback_verify_answer(s->verify_for, valid);
 			s->verify_for = NULL;
@@ -464,17 +491,19 @@ s2s_out_dialback_answer(struct s2s *s, const struct stanza_node *e)
 	s2s_ready(s);
 }
 
+/*
+ * One top-level element from the peer on an outbound stream, taken only in
+ * the state that expects it; anything else, a stanza included (no XEP-0288
+ * stream is ever negotiated), ends the stream with a stream error.
+ */
 void
 s2s_out_element(struct s2s *s, struct stanza_node *e)
 {
 	if (strcmp(e->ns, STANZA_NS_STREAMS) == 0 &&
 	    strcmp(e->name, "error") == 0) {
-		const struct stanza_node *c = e->children;
-
-		while (c != NULL && c->kind != STANZA_ELEMENT)
-			c = c->next;
 		log_event(LOG_LVL_WARN, s->conn->id, "peer-stream-error",
-		    "remote=%s condition=%s", s->remote, c ? c->name : "-");
+		    "remote=%s condition=%s", s->remote,
+		    s2s_error_condition(e));
 		s2s_close(s, "remote-server-not-found", "peer stream error");
 		return;
 	}
@@ -487,21 +516,21 @@ s2s_out_element(struct s2s *s, struct stanza_node *e)
 		}
 		break;
 	case S2S_PROCEED:
-		if (strcmp(e->ns, NS_TLS) == 0 && strcmp(e->name, "proceed") == 0) {
+		if (strcmp(e->ns, S2S_NS_TLS) == 0 && strcmp(e->name, "proceed") == 0) {
 			s2s_out_start_tls(s);
 			return;
 		}
 		break;
 	case S2S_SASL:
-		if (strcmp(e->ns, NS_SASL) == 0 && strcmp(e->name, "success") == 0) {
+		if (strcmp(e->ns, S2S_NS_SASL) == 0 && strcmp(e->name, "success") == 0) {
 			s->sasl_done = 1;
 			xml_reset(s->xml);
 			s2s_send_header(s);
 			s->state = S2S_HEADER;
 			return;
 		}
-		if (strcmp(e->ns, NS_SASL) == 0 && strcmp(e->name, "failure") == 0) {
-			if (s2s_out_may_dialback(s) && s->offered_dialback) {
+		if (strcmp(e->ns, S2S_NS_SASL) == 0 && strcmp(e->name, "failure") == 0) {
+			if (s2s_may_dialback(s) && s->offered_dialback) {
 				s2s_out_send_dialback(s);
 				return;
 			}

@@ -17,11 +17,12 @@
 #include "stanza.h"
 
 /* Whether two strings are equal; the parser shares namespace strings, so
- * the pointers are often the same. */
+ * the pointers are often the same, and different namespaces mostly differ
+ * in their first byte. */
 static inline int
 stanza_streq(const char *a, const char *b)
 {
-	return a == b || strcmp(a, b) == 0;
+	return a == b || (a[0] == b[0] && strcmp(a, b) == 0);
 }
 
 /* Makes a node of KIND with every pointer field empty, or NULL. */
@@ -482,7 +483,7 @@ stanza_put_start(struct stanza_out *o, const struct stanza_node *e,
 	for (at = e->attrs; at != NULL; at = at->next) {
 		if (at->ns[0] == '\0') {
 			/* A builder's "xmlns" would declare, not describe. */
-			if (strcmp(at->name, "xmlns") != 0)
+			if (!stanza_streq(at->name, "xmlns"))
 				stanza_put_attr(o, NULL, at->name, at->value,
 				    at->value_len);
 			continue;

@@ -119,16 +119,21 @@ struct xml_ns {
 	unsigned count;		/* bindings in scope, this one included */
 };
 
-/* An attribute as read, before namespaces are resolved at the tag's end. */
+/*
+ * An attribute as read, before namespaces are resolved at the tag's end.
+ * Until then its name and raw value are in the input or saved raw in the
+ * arena (xml_tag_save); xml_tag_build copies them into the tag's memory.
+ */
 struct xml_rawattr {
-	struct stanza_attr *at;	/* to fill in; qname is stored after it */
-	struct xml_ns *binding;	/* for a declaration, stored after AT */
+	struct stanza_attr *at;	/* to fill in, in the tag's memory */
+	struct xml_ns *binding;	/* for a declaration, in the tag's memory */
 	int decl;		/* xmlns or xmlns:prefix */
 	const char *qname;
 	size_t qlen;
 	size_t colon;		/* offset of ':' in qname, or qlen */
 	const char *value;
 	size_t vlen;
+	unsigned vflags;	/* the value's token flags */
 };
 
 /* An open element: the stream root is entry 0. */
@@ -162,10 +167,13 @@ struct xml_parser {
 	int in_elem;
 	size_t acct_bytes;
 
-	/* The start tag being read; the name of its last attribute may still
-	 * point into the input. */
-	int name_pending;
-	struct stanza_node *tag_node;	/* to fill in; qname stored after it */
+	/* The start tag being read (TAG_OPEN): its name and its attributes'
+	 * names and values may point into the input until it ends; they are
+	 * saved when the input ends first (xml_tag_save_all). */
+	int tag_open;
+	int tag_name_saved;		/* the tag's name is in the arena */
+	int name_pending;		/* attrs[nattrs] has a name, no value */
+	unsigned tag_saved;		/* attributes before this are saved */
 	const char *tag_qname;
 	size_t tag_qlen, tag_colon;
 	struct xml_rawattr *attrs;
@@ -199,7 +207,7 @@ xml_arena(struct xml_parser *x)
 
 /* Fails with policy-violation when the element has grown past the limit by
  * Q, counting from ACCT in this call. */
-static int
+static inline int
 xml_check_size(struct xml_parser *x, const unsigned char *acct,
     const unsigned char *q)
 {
@@ -248,7 +256,7 @@ xml_scratch_add(struct xml_parser *x, const unsigned char *s, size_t n)
  * Stores its bytes, contiguous, in *S and *N: they stay valid until the
  * next token is opened. Returns -1 past the size limit or without memory.
  */
-static int
+static inline int
 xml_tok_end(struct xml_parser *x, const unsigned char *mark,
     const unsigned char *end, const unsigned char *acct, const char **s,
     size_t *n)
@@ -400,12 +408,13 @@ xml_name_cp(uint32_t c)
 }
 
 /*
- * Checks what the machine leaves to C in a name it has read: at most one
- * colon, not first or last (a QName), a NameStartChar after it, and the
- * non-ASCII characters. Stores the colon's offset (or N) in *COLON.
+ * Checks what the machine leaves to C in a name with a colon or non-ASCII
+ * characters: at most one colon, not first or last (a QName), a
+ * NameStartChar after it, and the non-ASCII characters. Stores the colon's
+ * offset (or N) in *COLON.
  */
 static int
-xml_check_qname(struct xml_parser *x, const char *name, size_t n,
+xml_check_qname_chars(struct xml_parser *x, const char *name, size_t n,
     size_t *colon)
 {
 	const unsigned char *s = (const unsigned char *)name;
@@ -414,8 +423,6 @@ xml_check_qname(struct xml_parser *x, const char *name, size_t n,
 	int start = 1;
 
 	*colon = n;
-	if (!(x->tok_flags & (XML_TOK_COLON | XML_TOK_U8)))
-		return 0;
 	while (i < n) {
 		if (s[i] < 0x80) {
 			if (s[i] == ':') {
@@ -442,6 +449,18 @@ xml_check_qname(struct xml_parser *x, const char *name, size_t n,
 		start = 0;
 	}
 	return 0;
+}
+
+/* As xml_check_qname_chars, for any name; the common case, a name of
+ * ASCII NameChars without a colon, needs no more checks. */
+static inline int
+xml_check_qname(struct xml_parser *x, const char *name, size_t n,
+    size_t *colon)
+{
+	*colon = n;
+	if (!(x->tok_flags & (XML_TOK_COLON | XML_TOK_U8)))
+		return 0;
+	return xml_check_qname_chars(x, name, n, colon);
 }
 
 /*
@@ -551,33 +570,18 @@ xml_decode(char *d, const char *s, size_t n, enum xml_mode mode,
 	return (size_t)(d - d0);
 }
 
-/* Copies token S[0..n) to D (room for n + 1 bytes), decoding as the
- * token's flags require, and NUL-terminates it; returns its length. */
+/* Copies token S[0..n) to D (room for n + 1 bytes), decoding as its
+ * FLAGS require, and NUL-terminates it; returns its length. */
 static size_t
-xml_put_token(const struct xml_parser *x, char *d, const char *s, size_t n,
-    enum xml_mode mode)
+xml_put_token(char *d, const char *s, size_t n, enum xml_mode mode,
+    unsigned flags)
 {
-	if (x->tok_flags != 0)
-		n = xml_decode(d, s, n, mode, x->tok_flags);
+	if (flags != 0)
+		n = xml_decode(d, s, n, mode, flags);
 	else
 		memcpy(d, s, n);
 	d[n] = '\0';
 	return n;
-}
-
-/* Copies token S[0..n) into the arena as xml_put_token does; stores the
- * result in *OUT and *OUTLEN. Returns -1 without memory. */
-static int
-xml_store(struct xml_parser *x, const char *s, size_t n, enum xml_mode mode,
-    const char **out, size_t *outlen)
-{
-	char *d;
-
-	if ((d = arena_alloc(xml_arena(x), n + 1)) == NULL)
-		return xml_fail(x, XML_ERR_INTERNAL, "out of memory");
-	*outlen = xml_put_token(x, d, s, n, mode);
-	*out = d;
-	return 0;
 }
 
 /* A '<' at the stream level or before the root: counting starts anew. */
@@ -589,71 +593,76 @@ xml_elem_begin(struct xml_parser *x)
 }
 
 /*
- * Allocates in one piece HEAD bytes (a node or an attribute, filled in by
- * the caller), a copy of the name S[0..n), which *NAME points to, and
- * EXTRA bytes after it. Returns the head, or NULL.
+ * Moves string *S of N bytes, a name or a raw value of the start tag being
+ * read, out of the input or the scratch buffer into the arena, where it
+ * waits for xml_tag_build. Returns -1 without memory.
  */
-static char *
-xml_alloc_named(struct xml_parser *x, size_t head, const char *s, size_t n,
-    size_t extra, const char **name)
-{
-	char *b;
-
-	if ((b = arena_alloc(xml_arena(x), head + n + 1 + extra)) == NULL) {
-		xml_fail(x, XML_ERR_INTERNAL, "out of memory");
-		return NULL;
-	}
-	memcpy(b + head, s, n);
-	b[head + n] = '\0';
-	*name = b + head;
-	return b;
-}
-
-/* The name of a start tag ended at END. */
 static int
-xml_elem_name(struct xml_parser *x, const unsigned char *mark,
-    const unsigned char *end, const unsigned char *acct)
+xml_tag_save(struct xml_parser *x, const char **s, size_t n)
 {
-	const char *s;
-	size_t n;
+	char *d;
 
-	if (xml_tok_end(x, mark, end, acct, &s, &n) == -1 ||
-	    xml_check_qname(x, s, n, &x->tag_colon) == -1 ||
-	    (x->tag_node = (struct stanza_node *)(void *)xml_alloc_named(x,
-	    sizeof(*x->tag_node), s, n, 0, &x->tag_qname)) == NULL)
-		return -1;
-	x->tag_qlen = n;
-	x->nattrs = 0;
+	if ((d = arena_alloc(xml_arena(x), n == 0 ? 1 : n)) == NULL)
+		return xml_fail(x, XML_ERR_INTERNAL, "out of memory");
+	memcpy(d, *s, n);
+	*s = d;
 	return 0;
 }
 
 /*
- * Gives attribute RA its memory in one piece: the stanza_attr, a binding
- * if it declares a namespace, its name (moved out of the input) and room
- * for a value of VLEN bytes (none: VLEN is SIZE_MAX). Returns the value's
- * room, or NULL.
+ * The input ends inside a start tag: its names and values read so far that
+ * are still in the input are saved before the input goes. Those of
+ * attributes before TAG_SAVED already were.
  */
-static char *
-xml_attr_alloc(struct xml_parser *x, struct xml_rawattr *ra, size_t vlen)
+static int
+xml_tag_save_all(struct xml_parser *x)
 {
-	size_t head = sizeof(*ra->at) + (ra->decl ? sizeof(*ra->binding) : 0);
-	char *b;
+	struct xml_rawattr *ra;
+	unsigned i;
 
-	if ((b = xml_alloc_named(x, head, ra->qname, ra->qlen,
-	    vlen == SIZE_MAX ? 0 : vlen + 1, &ra->qname)) == NULL)
-		return NULL;
-	ra->at = (struct stanza_attr *)(void *)b;
-	ra->binding = ra->decl ?
-	    (struct xml_ns *)(void *)(b + sizeof(*ra->at)) : NULL;
-	return b + head + ra->qlen + 1;
+	if (!x->tag_name_saved && xml_tag_save(x, &x->tag_qname,
+	    x->tag_qlen) == -1)
+		return -1;
+	x->tag_name_saved = 1;
+	for (i = x->tag_saved; i < x->nattrs; i++) {
+		ra = &x->attrs[i];
+		if (xml_tag_save(x, &ra->qname, ra->qlen) == -1 ||
+		    xml_tag_save(x, &ra->value, ra->vlen) == -1)
+			return -1;
+	}
+	x->tag_saved = x->nattrs;
+	if (x->name_pending) {
+		x->name_pending = 0;
+		if (xml_tag_save(x, &x->attrs[x->nattrs].qname,
+		    x->attrs[x->nattrs].qlen) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 /*
- * The name of an attribute ended at END. While the name is in the input,
- * it stays there (x->name_pending) until its value ends, so that the
- * attribute takes one allocation; if the input ends first, or the name
- * came from the scratch buffer that the value will reuse, it is copied.
+ * The name of a start tag ended at END. It stays where it is, like the
+ * attributes' names and values, until the tag ends (xml_tag_build), unless
+ * it is in the scratch buffer, which the next token reuses.
  */
+static int
+xml_elem_name(struct xml_parser *x, const unsigned char *mark,
+    const unsigned char *end, const unsigned char *acct)
+{
+	if (xml_tok_end(x, mark, end, acct, &x->tag_qname, &x->tag_qlen) ==
+	    -1 || xml_check_qname(x, x->tag_qname, x->tag_qlen,
+	    &x->tag_colon) == -1)
+		return -1;
+	x->tag_open = 1;
+	x->tag_name_saved = x->tag_qname == x->scratch;
+	x->tag_saved = 0;
+	x->nattrs = 0;
+	if (x->tag_name_saved)
+		return xml_tag_save(x, &x->tag_qname, x->tag_qlen);
+	return 0;
+}
+
+/* The name of an attribute ended at END. */
 static int
 xml_attr_name(struct xml_parser *x, const unsigned char *mark,
     const unsigned char *end, const unsigned char *acct)
@@ -682,47 +691,80 @@ xml_attr_name(struct xml_parser *x, const unsigned char *mark,
 	ra->qname = s;
 	ra->qlen = n;
 	ra->decl = XML_IS(s, n, "xmlns") || XML_IS(s, ra->colon, "xmlns");
-	ra->at = NULL;
 	if (s == x->scratch)
-		return xml_attr_alloc(x, ra, SIZE_MAX) == NULL ? -1 : 0;
+		return xml_tag_save(x, &ra->qname, n);
 	x->name_pending = 1;
 	return 0;
 }
 
-/* The input ends between an attribute's name and its value: the name is
- * copied before the input goes. */
-static int
-xml_attr_flush(struct xml_parser *x)
-{
-	x->name_pending = 0;
-	return xml_attr_alloc(x, &x->attrs[x->nattrs], SIZE_MAX) == NULL ?
-	    -1 : 0;
-}
-
-/* The value of the attribute just named ended at END. */
+/* The value of the attribute just named ended at END; it is decoded when
+ * the tag ends. */
 static int
 xml_attr_value(struct xml_parser *x, const unsigned char *mark,
     const unsigned char *end, const unsigned char *acct)
 {
 	struct xml_rawattr *ra = &x->attrs[x->nattrs];
-	const char *s;
-	size_t n;
+
+	if (xml_tok_end(x, mark, end, acct, &ra->value, &ra->vlen) == -1)
+		return -1;
+	ra->vflags = x->tok_flags;
+	x->name_pending = 0;
+	x->nattrs++;
+	if (ra->value == x->scratch)
+		return xml_tag_save(x, &ra->value, ra->vlen);
+	return 0;
+}
+
+/*
+ * A start tag ended: gives it its memory in one piece, the element, its
+ * attributes, a binding for each namespace declaration, and copies of its
+ * name and of every attribute's name and decoded value, all read until now
+ * in place. Returns the element (name not set yet), or NULL.
+ */
+static struct stanza_node *
+xml_tag_build(struct xml_parser *x)
+{
+	struct xml_rawattr *ra;
+	struct stanza_node *e;
+	struct stanza_attr *at;
+	struct xml_ns *b;
+	size_t size;
+	unsigned i, ndecl = 0;
 	char *d;
 
-	if (xml_tok_end(x, mark, end, acct, &s, &n) == -1)
-		return -1;
-	if (x->name_pending) {
-		x->name_pending = 0;
-		if ((d = xml_attr_alloc(x, ra, n)) == NULL)
-			return -1;
-		ra->vlen = xml_put_token(x, d, s, n, XML_MODE_ATTR);
-		ra->value = d;
-	} else if (xml_store(x, s, n, XML_MODE_ATTR, &ra->value,
-	    &ra->vlen) == -1) {
-		return -1;
+	size = x->tag_qlen + 1;
+	for (i = 0; i < x->nattrs; i++) {
+		ra = &x->attrs[i];
+		ndecl += ra->decl;
+		size += ra->qlen + ra->vlen + 2;
 	}
-	x->nattrs++;
-	return 0;
+	size += sizeof(*e) + x->nattrs * sizeof(*at) + ndecl * sizeof(*b);
+	if ((e = arena_alloc(xml_arena(x), size)) == NULL) {
+		xml_fail(x, XML_ERR_INTERNAL, "out of memory");
+		return NULL;
+	}
+	at = (struct stanza_attr *)(void *)(e + 1);
+	b = (struct xml_ns *)(void *)(at + x->nattrs);
+	d = (char *)(b + ndecl);
+	memcpy(d, x->tag_qname, x->tag_qlen);
+	d[x->tag_qlen] = '\0';
+	x->tag_qname = d;
+	d += x->tag_qlen + 1;
+	for (i = 0; i < x->nattrs; i++) {
+		ra = &x->attrs[i];
+		ra->at = at++;
+		ra->binding = ra->decl ? b++ : NULL;
+		memcpy(d, ra->qname, ra->qlen);
+		d[ra->qlen] = '\0';
+		ra->qname = d;
+		d += ra->qlen + 1;
+		ra->vlen = xml_put_token(d, ra->value, ra->vlen, XML_MODE_ATTR,
+		    ra->vflags);
+		ra->value = d;
+		d += ra->vlen + 1;
+	}
+	x->tag_open = 0;
+	return e;
 }
 
 /* Returns the URI bound to prefix P[0..n) (n 0: the default namespace), or
@@ -735,7 +777,7 @@ xml_ns_lookup(const struct xml_parser *x, const char *p, size_t n)
 	if (XML_IS(p, n, "xml"))
 		return STANZA_NS_XML;
 	for (b = x->ns; b != NULL; b = b->next)
-		if (b->plen == n && memcmp(b->prefix, p, n) == 0)
+		if (b->plen == n && (n == 0 || memcmp(b->prefix, p, n) == 0))
 			return b->uri;
 	return n == 0 ? "" : NULL;
 }
@@ -870,17 +912,17 @@ xml_start_tag(struct xml_parser *x, int empty)
 	struct stanza_node *e;
 	struct xml_open *o;
 	struct xml_ns *outer = x->ns;
-	const char *q = x->tag_qname;
+	const char *q;
 	size_t colon = x->tag_colon;
 
 	if ((x->root_open || x->stack_cap == 0) && xml_stack_grow(x) == -1)
 		return XML_NEXT_ERROR;
-	if (xml_declare(x) == -1)
+	if ((e = xml_tag_build(x)) == NULL || xml_declare(x) == -1)
 		return XML_NEXT_ERROR;
+	q = x->tag_qname;
 	if (XML_IS(q, colon, "xmlns"))
 		return xml_fail(x, XML_ERR_NOT_WELL_FORMED,
 		    "element with prefix xmlns");
-	e = x->tag_node;
 	*e = (struct stanza_node){ .kind = STANZA_ELEMENT, .text = "",
 	    .name = colon == x->tag_qlen ? q : q + colon + 1 };
 	if ((e->ns = xml_ns_lookup(x, q, colon == x->tag_qlen ? 0 : colon)) ==
@@ -978,7 +1020,8 @@ xml_text(struct xml_parser *x, const unsigned char *mark,
 		return xml_fail(x, XML_ERR_INTERNAL, "out of memory");
 	m = (char *)(t + 1);
 	*t = (struct stanza_node){ .kind = STANZA_TEXT, .ns = "", .name = "",
-	    .text = m, .text_len = xml_put_token(x, m, s, n, XML_MODE_TEXT) };
+	    .text = m, .text_len = xml_put_token(m, s, n, XML_MODE_TEXT,
+	    x->tok_flags) };
 	/* Empty CDATA sections make no text. */
 	if (t->text_len > 0)
 		stanza_append(x->stack[x->depth].node, t);
@@ -1263,6 +1306,7 @@ xml_reset(struct xml_parser *x)
 	x->close_pending = 0;
 	x->tok_open = 0;
 	x->scratch_len = 0;
+	x->tag_open = 0;
 	x->name_pending = 0;
 	x->in_elem = 0;
 	x->acct_bytes = 0;
@@ -1315,7 +1359,7 @@ xml_parse(struct xml_parser *x, const char *data, size_t len,
 	}
 	if (x->tok_open && xml_scratch_add(x, mark, (size_t)(pe - mark)) == -1)
 		return x->event = XML_ERROR;
-	if (x->name_pending && xml_attr_flush(x) == -1)
+	if (x->tag_open && xml_tag_save_all(x) == -1)
 		return x->event = XML_ERROR;
 	return XML_NEED_MORE;
 }

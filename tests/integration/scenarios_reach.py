@@ -34,7 +34,8 @@ def from_guard(ctx, err, cond):
         raise AssertionError("the error (by=%r, text=%r) is not the "
                              "guard's" % (err["error"]["by"],
                                           err["error"]["text"]))
-    log_has(ctx.guard_log(), r"event=bounce kind=%s from=%s to=%s "
+    # Addresses come from peers, so the guard's log quotes them.
+    log_has(ctx.guard_log(), r'event=bounce kind=%s from="%s" to="%s" '
             r"condition=%s$" % (err.name, re.escape(str(err["from"])),
                                 re.escape(str(err["to"])), cond),
             "the guard's log")
