@@ -187,12 +187,6 @@ route_stanza(struct s2s *in, struct stanza_node *e)
 		route_refuse(in, &item, "resource-constraint", "no memory");
 		return;
 	}
-	/* XEP-0478: the bound the guard announced to the source. */
-	if ((size_t)len > guard.policy->peers[in->peer].limits.stanza_size) {
-		s2s_stream_error(in, "policy-violation",
-		    "stanza larger than this peer may send");
-		return;
-	}
 	if ((size_t)len > dest->limits.stanza_size) {
 		route_refuse(in, &item, "policy-violation",
 		    "stanza larger than the destination allows");

@@ -62,9 +62,9 @@ static void s2s_keepalive_fired(struct loop *l, struct loop_timer *t,
     void *arg);
 static uint64_t s2s_keepalive_ms(const struct s2s *s);
 
-/* The tokenizer's bound for an inbound stream, whose peer is known only
- * after its header: the largest stanza any peer may send. Each peer's own
- * bound is checked when its stanzas are routed. */
+/* The tokenizer's bound for an inbound stream until its header names the
+ * peer: the largest stanza any peer may send. The header lowers it to the
+ * peer's own. */
 static size_t
 s2s_max_stanza(void)
 {

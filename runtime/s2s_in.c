@@ -137,6 +137,8 @@ s2s_in_header(struct s2s *s, const struct stanza_node *root)
 		return;
 	}
 	s->peer = peer;
+	/* XEP-0478: from now on, the bound this peer is told. */
+	xml_lower_max_stanza(s->xml, s2s_peer(s)->limits.stanza_size);
 	snprintf(s->remote, sizeof(s->remote), "%s", remote);
 	if (guard.policy->peers[peer].protocol != GEN_PROTO_S2S) {
 		s2s_stream_error(s, "policy-violation",

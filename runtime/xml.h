@@ -65,6 +65,11 @@ struct xml_parser;
 /* Returns a new parser with LIMITS (copied), or NULL. Free with xml_free. */
 struct xml_parser *xml_new(const struct xml_limits *limits);
 
+/* Lowers to MAX, never raising it, the bound on the bytes of each top-level
+ * element still to come and of a restarted stream's header: as when a
+ * stream's peer becomes known. */
+void xml_lower_max_stanza(struct xml_parser *p, size_t max);
+
 /* Frees P and everything it allocated. */
 void xml_free(struct xml_parser *p);
 

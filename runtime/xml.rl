@@ -1281,6 +1281,13 @@ xml_new(const struct xml_limits *limits)
 }
 
 void
+xml_lower_max_stanza(struct xml_parser *x, size_t max)
+{
+	if (max != 0 && max < x->lim.max_stanza)
+		x->lim.max_stanza = max;
+}
+
+void
 xml_free(struct xml_parser *x)
 {
 	if (x == NULL)

@@ -596,6 +596,41 @@ test_cdata_sections(void **state)
 
 /* ---- the API around the machine ------------------------------------------ */
 
+/* A bound lowered after the header (the peer became known) applies to the
+ * next elements and survives a stream restart. */
+static void
+test_lower_max_stanza(void **state)
+{
+	static const struct xml_limits lim = { 1000, 8, 8 };
+	static const char small[] = "<a>0123456789</a>";
+	/* The bound counts the stream header too: 100 bytes admit it. */
+	static const char big[] = "<a>0123456789012345678901234567890123456789"
+	    "01234567890123456789012345678901234567890123456789"
+	    "01234567890123456789012345678901234567890123456789</a>";
+	struct xml_parser *x = xml_new(&lim);
+	size_t used;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 2; round++) {
+		assert_int_equal(xml_parse(x, HDR, strlen(HDR), &used),
+		    XML_STREAM_OPEN);
+		xml_lower_max_stanza(x, 100);
+		xml_lower_max_stanza(x, 5000);	/* never raised again */
+		assert_int_equal(xml_parse(x, small, strlen(small), &used),
+		    XML_ELEMENT);
+		if (round == 0) {
+			xml_reset(x);
+			continue;
+		}
+		assert_int_equal(xml_parse(x, big, strlen(big), &used),
+		    XML_ERROR);
+		assert_int_equal(xml_error_condition(x),
+		    XML_ERR_POLICY_VIOLATION);
+	}
+	xml_free(x);
+}
+
 /* After an element the next call resets its arena; the stream root stays. */
 static void
 test_lifetimes(void **state)
@@ -740,6 +775,7 @@ main(void)
 		cmocka_unit_test(test_restricted),
 		cmocka_unit_test(test_namespaces_encodings),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_lower_max_stanza),
 		cmocka_unit_test(test_cdata_sections),
 		cmocka_unit_test(test_lifetimes),
 		cmocka_unit_test(test_error_names),
