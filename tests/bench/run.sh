@@ -155,14 +155,21 @@ fds() {
 # ---- tokenizer ----------------------------------------------------------
 # The Makefile builds the tokenizer's own benchmark (tests/bench/xml_bench.c);
 # its first "N MB/s" is the tokenizer alone (later ones add serializing).
+# Three runs, the best counts: a shared VM only ever slows a run down.
 TOKENIZER=
 if [ -x build/bench/xml_bench ]; then
-	echo "== tokenizer (build/bench/xml_bench)"
-	timeout 120 $PIN_GEN build/bench/xml_bench > "$T/xml.out" 2>&1 ||
-	    { cat "$T/xml.out"; fail "build/bench/xml_bench failed"; }
-	cat "$T/xml.out"
-	TOKENIZER=$(sed -n 's/.*[^0-9.]\([0-9.][0-9.]*\) MB\/s.*/\1/p' \
-	    "$T/xml.out" | head -n 1)
+	echo "== tokenizer (build/bench/xml_bench, best of 3)"
+	for _ in 1 2 3; do
+		timeout 120 $PIN_GEN build/bench/xml_bench > "$T/xml.out" 2>&1 ||
+		    { cat "$T/xml.out"; fail "build/bench/xml_bench failed"; }
+		cat "$T/xml.out"
+		mbs=$(sed -n 's/.*[^0-9.]\([0-9.][0-9.]*\) MB\/s.*/\1/p' \
+		    "$T/xml.out" | head -n 1)
+		if [ -z "$TOKENIZER" ] ||
+		    awk "BEGIN { exit !($mbs > $TOKENIZER) }"; then
+			TOKENIZER=$mbs
+		fi
+	done
 else
 	echo "== tokenizer: no build/bench/xml_bench (make bench builds it), skipped"
 fi
