@@ -413,11 +413,16 @@ s2s_ready(struct s2s *s)
 	const struct gen_limits *lim = s2s_limits(s);
 
 	s->state = S2S_READY;
+	/* auth= is how the sending side proved itself: the peer on an
+	 * inbound stream, the guard on an outbound one, where the peer's
+	 * own certificate is reported apart. */
 	log_event(LOG_LVL_INFO, s->conn->id, "stream-ready",
-	    "dir=%s local=%s remote=%s peer=%s tls=%s auth=%s",
+	    "dir=%s local=%s remote=%s peer=%s tls=%s auth=%s%s",
 	    s->dir == S2S_IN ? "in" : "out", s->local, s->remote,
-	    s->peer >= 0 ? guard.policy->peers[s->peer].name : "-",
-	    s->tls_up ? "yes" : "no", s->sasl_done ? "certificate" : "dialback");
+	    s2s_peer(s)->name, s->tls_up ? "yes" : "no",
+	    s->sasl_done ? "certificate" : "dialback",
+	    s->dir == S2S_IN ? "" : s->peer_verified ?
+	    " peer-certificate=valid" : " peer-certificate=unverified");
 	s2s_arm_timer(s, lim->idle_timeout);
 	if (s2s_keepalive_ms(s) > 0)
 		loop_timer_arm(guard.loop, &s->keepalive, s2s_keepalive_ms(s),
