@@ -800,6 +800,19 @@ conn_addr_parse(const char *host, uint16_t port, union conn_addr *a)
 	return 0;
 }
 
+/* A non-blocking TCP socket for HOST:PORT, whose address goes to *A and
+ * *LEN; the fd, or -1 (errno set). */
+static int
+conn_socket(const char *host, uint16_t port, union conn_addr *a,
+    socklen_t *len)
+{
+	*len = conn_addr_parse(host, port, a);
+	if (*len == 0)
+		return -1;
+	return socket(a->sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+}
+
 int
 conn_connect_fd(const char *host, uint16_t port)
 {
@@ -807,11 +820,7 @@ conn_connect_fd(const char *host, uint16_t port)
 	socklen_t len;
 	int fd, one = 1, saved;
 
-	len = conn_addr_parse(host, port, &a);
-	if (len == 0)
-		return -1;
-	fd = socket(a.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0);
+	fd = conn_socket(host, port, &a, &len);
 	if (fd == -1)
 		return -1;
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -832,11 +841,7 @@ conn_listen_fd(const char *host, uint16_t port)
 	socklen_t len;
 	int fd, one = 1, saved;
 
-	len = conn_addr_parse(host, port, &a);
-	if (len == 0)
-		return -1;
-	fd = socket(a.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0);
+	fd = conn_socket(host, port, &a, &len);
 	if (fd == -1)
 		return -1;
 	/* A v6 listener takes only v6: "::" must not steal the v4 port a
