@@ -31,6 +31,9 @@ DEBIAN_PACKAGES := gcc make flex bison ragel pkg-config libssl-dev openssl \
 	libcmocka-dev libxml2-dev prosody lua-unbound python3 python3-slixmpp \
 	socat mandoc man-db iproute2 tcpdump
 
+# Keep intermediate objects (unit test .o files): rebuilding them each run
+# is wasted work.
+.SECONDARY:
 .PHONY: all deps check demo bench fuzz install clean policy-tests
 all: $(B)/xedgec $(B)/xedge
 

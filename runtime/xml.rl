@@ -276,8 +276,11 @@ xml_tok_end(struct xml_parser *x, const unsigned char *mark,
 	return 0;
 }
 
-/* Returns the first byte from P on (or PE) not in class CLS. */
-static const unsigned char *
+/* Returns the first byte from P on (or PE) not in class CLS. Always inlined:
+ * the machine calls it for every name and every run of text or value, most
+ * of them short, where a call and a class known only at run time cost as
+ * much as the skip itself. */
+static inline __attribute__((always_inline)) const unsigned char *
 xml_skip(const unsigned char *p, const unsigned char *pe, unsigned char cls)
 {
 	while (pe - p >= 4) {
@@ -301,8 +304,10 @@ xml_skip(const unsigned char *p, const unsigned char *pe, unsigned char cls)
  * a value, CLS saying which: with SSE2, 16 bytes at a time stop at any
  * byte below 0x20 or above 0x7f (signed compare) or equal to one of the
  * class's specials, then the table decides (TAB and LF are plain in text).
+ * Always inlined, as xml_skip is, so that CLS picks the specials at compile
+ * time.
  */
-static const unsigned char *
+static inline __attribute__((always_inline)) const unsigned char *
 xml_skip_run(const unsigned char *p, const unsigned char *pe,
     unsigned char cls)
 {
@@ -570,16 +575,47 @@ xml_decode(char *d, const char *s, size_t n, enum xml_mode mode,
 	return (size_t)(d - d0);
 }
 
+/*
+ * Copies S[0..n) to D (room for n + 1 bytes) and NUL-terminates it. Names
+ * and most values are shorter than 16 bytes: two overlapping moves copy
+ * them in a few instructions where a call to memcpy costs a dozen or more.
+ */
+static inline void
+xml_copy_str(char *d, const char *s, size_t n)
+{
+	uint64_t a, b;
+	uint32_t c, e;
+
+	if (n >= 8 && n <= 16) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(&c, s, 4);
+		memcpy(&e, s + n - 4, 4);
+		memcpy(d, &c, 4);
+		memcpy(d + n - 4, &e, 4);
+	} else if (n > 0 && n < 4) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	} else if (n > 16)
+		memcpy(d, s, n);
+	d[n] = '\0';
+}
+
 /* Copies token S[0..n) to D (room for n + 1 bytes), decoding as its
  * FLAGS require, and NUL-terminates it; returns its length. */
 static size_t
 xml_put_token(char *d, const char *s, size_t n, enum xml_mode mode,
     unsigned flags)
 {
-	if (flags != 0)
-		n = xml_decode(d, s, n, mode, flags);
-	else
-		memcpy(d, s, n);
+	if (flags == 0) {
+		xml_copy_str(d, s, n);
+		return n;
+	}
+	n = xml_decode(d, s, n, mode, flags);
 	d[n] = '\0';
 	return n;
 }
@@ -746,16 +782,14 @@ xml_tag_build(struct xml_parser *x)
 	at = (struct stanza_attr *)(void *)(e + 1);
 	b = (struct xml_ns *)(void *)(at + x->nattrs);
 	d = (char *)(b + ndecl);
-	memcpy(d, x->tag_qname, x->tag_qlen);
-	d[x->tag_qlen] = '\0';
+	xml_copy_str(d, x->tag_qname, x->tag_qlen);
 	x->tag_qname = d;
 	d += x->tag_qlen + 1;
 	for (i = 0; i < x->nattrs; i++) {
 		ra = &x->attrs[i];
 		ra->at = at++;
 		ra->binding = ra->decl ? b++ : NULL;
-		memcpy(d, ra->qname, ra->qlen);
-		d[ra->qlen] = '\0';
+		xml_copy_str(d, ra->qname, ra->qlen);
 		ra->qname = d;
 		d += ra->qlen + 1;
 		ra->vlen = xml_put_token(d, ra->value, ra->vlen, XML_MODE_ATTR,
