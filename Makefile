@@ -74,8 +74,9 @@ FORCE:
 $(G)/policy.c: $(B)/xedgec $(POLICY) $(G)/.policy
 	$(B)/xedgec -o $(G) $(POLICY)
 
-# xedgec writes exactly these; a later language feature adds its file here.
-GEN_FILES := $(G)/policy.h $(G)/policy.c $(G)/domains.rl
+# The policy's included files, as xedgec found them: editing one rebuilds.
+-include $(G)/policy.d
+# xedgec writes these with policy.c; a later language feature adds its own.
 $(G)/policy.h $(G)/domains.rl: $(G)/policy.c
 GEN_OBJ := $(B)/gen/policy.o $(B)/gen/domains.o
 $(B)/gen/domains.c: $(G)/domains.rl

@@ -4,8 +4,8 @@
  *	xedgec [-n] [-v] [-o DIR] FILE
  *
  * reads FILE and the files it includes, resolves and checks the policy,
- * and writes DIR/policy.h, DIR/policy.c and DIR/domains.rl (DIR defaults to
- * "generated"). With -n nothing is written and "policy OK" is printed; -v
+ * and writes DIR/policy.h, DIR/policy.c, DIR/domains.rl and DIR/policy.d,
+ * the policy's files as make dependencies; DIR defaults to "generated". With -n nothing is written and "policy OK" is printed; -v
  * prints the policy in canonical form instead. Exit status 0 on success, 1
  * on any error.
  */
@@ -30,21 +30,40 @@ usage(void)
 }
 
 /*
+ * DIR/policy.d: every file the policy was read from, as make dependencies
+ * of the generated code, so that editing an included file rebuilds the
+ * guard instead of leaving it enforcing the old policy.
+ */
+static void
+main_emit_deps(struct out *o, const char *dir)
+{
+	const struct src_file *f;
+
+	out_printf(o, "%s/policy.c:", dir);
+	for (f = src_main(); f != NULL; f = f->next)
+		out_printf(o, " %s", f->path);
+	out_printf(o, "\n");
+	for (f = src_main(); f != NULL; f = f->next)
+		out_printf(o, "%s:\n", f->path);
+}
+
+/*
  * Writes the generated files into DIR, each under a temporary name, and
- * renames them into place only once all three are complete. Returns 0 or
+ * renames them into place only once all of them are complete. Returns 0 or
  * -1 (reported).
  */
 static int
 main_emit(const struct model *m, const char *dir)
 {
 	static const char *const names[] = {
-		"policy.h", "policy.c", "domains.rl"
+		"policy.h", "policy.c", "domains.rl", "policy.d"
 	};
-	struct out o[3];
+	enum { NOUT = sizeof(names) / sizeof(names[0]) };
+	struct out o[NOUT];
 	size_t opened, i;
 	int ok = 1;
 
-	for (opened = 0; opened < 3; opened++) {
+	for (opened = 0; opened < NOUT; opened++) {
 		if (out_open(&o[opened], dir, names[opened]) == -1) {
 			ok = 0;
 			break;
@@ -53,6 +72,7 @@ main_emit(const struct model *m, const char *dir)
 	if (ok) {
 		emit_c(m, &o[0], &o[1]);
 		emit_rl(m, &o[2]);
+		main_emit_deps(&o[3], dir);
 	}
 	for (i = 0; i < opened; i++)
 		if (out_finish(&o[i]) == -1)

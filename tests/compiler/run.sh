@@ -12,7 +12,7 @@
 #
 # and, for every ok/ and examples/ policy: the canonical form recompiles
 # to the same tables and prints itself again; two runs write
-# byte-identical files; exactly three files are written. Prints TAP lines
+# byte-identical files; exactly four files are written. Prints TAP lines
 # and a plan; exits 0 whatever the results (the summary counts them).
 
 set -u
@@ -138,8 +138,8 @@ for p in ok/*.policy "$top"/examples/*.policy; do
 	name=$(basename "$p" .policy)
 	compile "$p" "$tmp/c1" || { notok "$name compiles" "$tmp/c1.stderr"; continue; }
 	(cd "$tmp/c1" && ls -A) > "$tmp/files"
-	printf 'domains.rl\npolicy.c\npolicy.h\n' > "$tmp/want"
-	check_same "$name writes exactly policy.h, policy.c, domains.rl" \
+	printf 'domains.rl\npolicy.c\npolicy.d\npolicy.h\n' > "$tmp/want"
+	check_same "$name writes exactly policy.h, policy.c, domains.rl, policy.d" \
 	    "$tmp/want" "$tmp/files"
 	compile "$p" "$tmp/c2"
 	if cmp -s "$tmp/c1/policy.c" "$tmp/c2/policy.c" &&
@@ -203,6 +203,21 @@ if compile domains/lookup.policy "$tmp/l" &&
 else
 	cat "$tmp/l.stderr" "$tmp/l/cc.out" > "$tmp/diff" 2> /dev/null
 	notok "generated lookups build" "$tmp/diff"
+fi
+
+# policy.d names every file read, so that make rebuilds when one changes.
+if compile ok/include.policy "$tmp/d"; then
+	cat > "$tmp/want" <<EOF
+$tmp/d/policy.c: ok/include.policy ok/inc/peers.policy ok/inc/sub/partner.policy ok/inc/routes.policy
+ok/include.policy:
+ok/inc/peers.policy:
+ok/inc/sub/partner.policy:
+ok/inc/routes.policy:
+EOF
+	check_same "policy.d lists the policy and every included file" \
+	    "$tmp/want" "$tmp/d/policy.d"
+else
+	notok "include.policy compiles" "$tmp/d.stderr"
 fi
 
 echo "1..$n"
