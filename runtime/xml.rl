@@ -142,6 +142,7 @@ struct xml_open {
 	const char *qname;	/* as written, to match the end tag */
 	size_t qlen;
 	struct xml_ns *ns;	/* bindings in scope outside this element */
+	const char *dflt;	/* the default namespace outside it */
 };
 
 struct xml_parser {
@@ -185,6 +186,9 @@ struct xml_parser {
 	unsigned depth, stack_cap;
 	int root_open;
 	struct xml_ns *ns;
+	/* The default namespace in scope, also among NS: kept apart so that
+	 * an unprefixed element, the usual kind, needs no walk. */
+	const char *dflt;
 };
 
 /* Records the error (the first one wins) and returns -1. */
@@ -217,13 +221,13 @@ xml_check_size(struct xml_parser *x, const unsigned char *acct,
 	return 0;
 }
 
-/* Opens a token with no bytes yet. */
+/* Opens a token with no bytes yet: the scratch buffer is empty, as
+ * xml_tok_end leaves it. */
 static void
 xml_tok_start(struct xml_parser *x)
 {
 	x->tok_open = 1;
 	x->tok_flags = 0;
-	x->scratch_len = 0;
 }
 
 /* Appends S[0..n) to the scratch buffer; -1 without memory. The caller
@@ -254,7 +258,9 @@ xml_scratch_add(struct xml_parser *x, const unsigned char *s, size_t n)
  * Closes the open token, which ends at END in this call's input and began
  * at MARK (or, with bytes in the scratch buffer, in an earlier call).
  * Stores its bytes, contiguous, in *S and *N: they stay valid until the
- * next token is opened. Returns -1 past the size limit or without memory.
+ * next token is opened, and the scratch buffer is left empty for it (a
+ * token is always closed here, or with no bytes saved, before the next
+ * one opens). Returns -1 past the size limit or without memory.
  */
 static inline int
 xml_tok_end(struct xml_parser *x, const unsigned char *mark,
@@ -273,6 +279,7 @@ xml_tok_end(struct xml_parser *x, const unsigned char *mark,
 		return -1;
 	*s = x->scratch;
 	*n = x->scratch_len;
+	x->scratch_len = 0;
 	return 0;
 }
 
@@ -456,16 +463,38 @@ xml_check_qname_chars(struct xml_parser *x, const char *name, size_t n,
 	return 0;
 }
 
-/* As xml_check_qname_chars, for any name; the common case, a name of
- * ASCII NameChars without a colon, needs no more checks. */
+/*
+ * As xml_check_qname_chars, for any name; the common case, a name of
+ * ASCII NameChars without a colon, needs no more checks. An ASCII name
+ * with a colon (xml:lang, stream:features) has had its characters and its
+ * first one checked by the machine: only the colons remain, found in the
+ * order xml_check_qname_chars would find them, for the same error.
+ */
 static inline int
 xml_check_qname(struct xml_parser *x, const char *name, size_t n,
     size_t *colon)
 {
+	size_t i;
+
 	*colon = n;
 	if (!(x->tok_flags & (XML_TOK_COLON | XML_TOK_U8)))
 		return 0;
-	return xml_check_qname_chars(x, name, n, colon);
+	if (x->tok_flags & XML_TOK_U8)
+		return xml_check_qname_chars(x, name, n, colon);
+	for (i = 1; name[i] != ':'; i++)
+		continue;
+	if (i == n - 1)
+		return xml_fail(x, XML_ERR_NOT_WELL_FORMED,
+		    "bad qualified name");
+	if (name[i + 1] == '-' || name[i + 1] == '.' ||
+	    (name[i + 1] >= '0' && name[i + 1] <= '9'))
+		return xml_fail(x, XML_ERR_NOT_WELL_FORMED, "bad name start");
+	*colon = i;
+	while (++i < n)
+		if (name[i] == ':')
+			return xml_fail(x, XML_ERR_NOT_WELL_FORMED,
+			    "bad qualified name");
+	return 0;
 }
 
 /*
@@ -550,25 +579,35 @@ xml_decode(char *d, const char *s, size_t n, enum xml_mode mode,
 			s = semi + 3;
 			break;
 		default:
-			semi = memchr(s, ';', (size_t)(end - s));
+			/* The machine has checked the reference: a character
+			 * reference's digits run to its ';', and each
+			 * predefined entity has its own length. */
 			if (s[1] == '#') {
 				cp = 0;
 				if (s[2] == 'x')
-					for (s += 3; s < semi; s++)
+					for (s += 3; *s != ';'; s++)
 						cp = cp << 4 | xml_hex(*s);
 				else
-					for (s += 2; s < semi; s++)
+					for (s += 2; *s != ';'; s++)
 						cp = cp * 10 + xml_hex(*s);
 				d += xml_utf8_encode(d, cp);
-			} else {
-				switch (s[1]) {
-				case 'l': *d++ = '<'; break;
-				case 'g': *d++ = '>'; break;
-				case 'q': *d++ = '"'; break;
-				default: *d++ = s[2] == 'm' ? '&' : '\''; break;
-				}
+				s++;
+				break;
 			}
-			s = semi + 1;
+			switch (s[1]) {
+			case 'l': *d++ = '<'; s += sizeof("&lt;") - 1; break;
+			case 'g': *d++ = '>'; s += sizeof("&gt;") - 1; break;
+			case 'q': *d++ = '"'; s += sizeof("&quot;") - 1; break;
+			default:
+				if (s[2] == 'm') {
+					*d++ = '&';
+					s += sizeof("&amp;") - 1;
+				} else {
+					*d++ = '\'';
+					s += sizeof("&apos;") - 1;
+				}
+				break;
+			}
 			break;
 		}
 	}
@@ -586,23 +625,48 @@ xml_copy_str(char *d, const char *s, size_t n)
 	uint64_t a, b;
 	uint32_t c, e;
 
-	if (n >= 8 && n <= 16) {
+	if (n > 16)
+		memcpy(d, s, n);
+	else if (n >= 8) {
 		memcpy(&a, s, 8);
 		memcpy(&b, s + n - 8, 8);
 		memcpy(d, &a, 8);
 		memcpy(d + n - 8, &b, 8);
-	} else if (n >= 4 && n < 8) {
+	} else if (n >= 4) {
 		memcpy(&c, s, 4);
 		memcpy(&e, s + n - 4, 4);
 		memcpy(d, &c, 4);
 		memcpy(d + n - 4, &e, 4);
-	} else if (n > 0 && n < 4) {
+	} else if (n > 0) {
 		d[0] = s[0];
 		d[n / 2] = s[n / 2];
 		d[n - 1] = s[n - 1];
-	} else if (n > 16)
-		memcpy(d, s, n);
+	}
 	d[n] = '\0';
+}
+
+/* Whether A[0..n) and B[0..n) are the same bytes: inline for names
+ * shorter than 16 bytes, as in xml_copy_str. */
+static inline int
+xml_same(const char *a, const char *b, size_t n)
+{
+	uint64_t a0, a1, b0, b1;
+	uint32_t c0, c1, e0, e1;
+
+	if (n > 16 || n < 4)
+		return memcmp(a, b, n) == 0;
+	if (n >= 8) {
+		memcpy(&a0, a, 8);
+		memcpy(&a1, a + n - 8, 8);
+		memcpy(&b0, b, 8);
+		memcpy(&b1, b + n - 8, 8);
+		return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+	}
+	memcpy(&c0, a, 4);
+	memcpy(&c1, a + n - 4, 4);
+	memcpy(&e0, b, 4);
+	memcpy(&e1, b + n - 4, 4);
+	return ((c0 ^ e0) | (c1 ^ e1)) == 0;
 }
 
 /* Copies token S[0..n) to D (room for n + 1 bytes), decoding as its
@@ -801,8 +865,8 @@ xml_tag_build(struct xml_parser *x)
 	return e;
 }
 
-/* Returns the URI bound to prefix P[0..n) (n 0: the default namespace), or
- * NULL when it is not declared. */
+/* Returns the URI bound to prefix P[0..n) (n > 0), or NULL when it is not
+ * declared. */
 static const char *
 xml_ns_lookup(const struct xml_parser *x, const char *p, size_t n)
 {
@@ -811,9 +875,9 @@ xml_ns_lookup(const struct xml_parser *x, const char *p, size_t n)
 	if (XML_IS(p, n, "xml"))
 		return STANZA_NS_XML;
 	for (b = x->ns; b != NULL; b = b->next)
-		if (b->plen == n && (n == 0 || memcmp(b->prefix, p, n) == 0))
+		if (b->plen == n && memcmp(b->prefix, p, n) == 0)
 			return b->uri;
-	return n == 0 ? "" : NULL;
+	return NULL;
 }
 
 /*
@@ -855,6 +919,8 @@ xml_declare(struct xml_parser *x)
 			return xml_fail(x, XML_ERR_POLICY_VIOLATION,
 			    "too many namespace declarations in scope");
 		x->ns = b;
+		if (plen == 0)
+			x->dflt = b->uri;
 		ra->colon = SIZE_MAX;
 	}
 	return 0;
@@ -946,7 +1012,7 @@ xml_start_tag(struct xml_parser *x, int empty)
 	struct stanza_node *e;
 	struct xml_open *o;
 	struct xml_ns *outer = x->ns;
-	const char *q;
+	const char *outer_dflt = x->dflt, *q;
 	size_t colon = x->tag_colon;
 
 	if ((x->root_open || x->stack_cap == 0) && xml_stack_grow(x) == -1)
@@ -959,8 +1025,8 @@ xml_start_tag(struct xml_parser *x, int empty)
 		    "element with prefix xmlns");
 	*e = (struct stanza_node){ .kind = STANZA_ELEMENT, .text = "",
 	    .name = colon == x->tag_qlen ? q : q + colon + 1 };
-	if ((e->ns = xml_ns_lookup(x, q, colon == x->tag_qlen ? 0 : colon)) ==
-	    NULL)
+	if ((e->ns = colon == x->tag_qlen ? x->dflt :
+	    xml_ns_lookup(x, q, colon)) == NULL)
 		return xml_fail(x, XML_ERR_BAD_NAMESPACE_PREFIX,
 		    "undeclared element prefix");
 	if (xml_resolve_attrs(x, e, !x->root_open) == -1)
@@ -973,7 +1039,8 @@ xml_start_tag(struct xml_parser *x, int empty)
 			    "stream root is not <stream:stream>");
 		x->root_open = 1;
 		x->close_pending = empty;
-		x->stack[0] = (struct xml_open){ e, q, x->tag_qlen, outer };
+		x->stack[0] = (struct xml_open){ e, q, x->tag_qlen, outer,
+		    outer_dflt };
 		x->event = XML_STREAM_OPEN;
 		return XML_NEXT_EVENT;
 	}
@@ -982,13 +1049,15 @@ xml_start_tag(struct xml_parser *x, int empty)
 		stanza_append(o->node, e);
 	if (empty) {
 		x->ns = outer;
+		x->dflt = outer_dflt;
 		if (x->depth > 0)
 			goto content;
 		x->stack[1].node = e;
 		goto element;
 	}
 	x->depth++;
-	x->stack[x->depth] = (struct xml_open){ e, q, x->tag_qlen, outer };
+	x->stack[x->depth] = (struct xml_open){ e, q, x->tag_qlen, outer,
+	    outer_dflt };
 content:
 	xml_tok_start(x);
 	return XML_NEXT_CONTENT;
@@ -1008,7 +1077,7 @@ xml_end_name(struct xml_parser *x, const unsigned char *mark,
 
 	if (xml_tok_end(x, mark, end, acct, &s, &n) == -1)
 		return -1;
-	if (n != o->qlen || memcmp(s, o->qname, n) != 0)
+	if (n != o->qlen || !xml_same(s, o->qname, n))
 		return xml_fail(x, XML_ERR_NOT_WELL_FORMED,
 		    "mismatched end tag");
 	return 0;
@@ -1019,6 +1088,7 @@ static enum xml_next
 xml_end_tag(struct xml_parser *x)
 {
 	x->ns = x->stack[x->depth].ns;
+	x->dflt = x->stack[x->depth].dflt;
 	if (x->depth == 0) {
 		x->event = XML_STREAM_CLOSE;
 		return XML_NEXT_EVENT;
@@ -1354,6 +1424,7 @@ xml_reset(struct xml_parser *x)
 	x->depth = 0;
 	x->root_open = 0;
 	x->ns = NULL;
+	x->dflt = "";
 }
 
 /* The machine's goto code falls from state to state by design. */
