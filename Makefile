@@ -28,8 +28,8 @@ endif
 
 # Packages the build, the tests, the demo and the benchmark need, exactly.
 DEBIAN_PACKAGES := gcc make flex bison ragel pkg-config libssl-dev openssl \
-	libcmocka-dev libxml2-dev prosody lua-unbound python3 python3-slixmpp \
-	socat mandoc man-db iproute2 tcpdump
+	libcmocka-dev libxml2-dev prosody lua-unbound ejabberd python3 \
+	python3-slixmpp socat mandoc man-db iproute2 tcpdump util-linux
 
 # Keep intermediate objects (unit test .o files): rebuilding them each run
 # is wasted work.

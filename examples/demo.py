@@ -94,7 +94,7 @@ def print_guard_events(w):
 def print_places(w):
     print("\nFiles (%s):" % w.dir)
     print("  site file      %s" % w.guard.site)
-    for name, p in sorted(w.prosody.items()):
+    for name, p in sorted(w.daemons.items()):
         print("  prosody %s      %s" % (name, p.config))
     for label, path in sorted(w.logs().items()):
         print("  log %-10s %s" % (label, path))

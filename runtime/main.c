@@ -141,7 +141,9 @@ main_signal(struct loop *l, int fd, unsigned events, void *arg)
 	if (guard.shutting_down)
 		return;
 	log_event(LOG_LVL_INFO, 0, "shutdown", "signal=%u streams=%zu",
-	    si.ssi_signo, s2s_shutdown_all());
+	    si.ssi_signo, guard.nstreams);
+	log_event(LOG_LVL_INFO, 0, "shutdown-streams", "closing=%zu",
+	    s2s_shutdown_all());
 	for (i = 0; i < guard.site.nlisten; i++) {
 		loop_timer_cancel(l, &main_listeners[i].resume);
 		loop_del(l, main_listeners[i].fd);

@@ -48,20 +48,35 @@ apt-get update
 # shellcheck disable=SC2086 # one word per package
 DEBIAN_FRONTEND=noninteractive apt-get install -y $missing
 
-# Should a service manager have started prosody all the same, stop it and
-# keep it from starting at boot: the tests run their own.
+# stop_service NAME: should a service manager have started NAME all the
+# same, stops it and keeps it from starting at boot: the tests run their
+# own (its pid file is /run/NAME/NAME.pid).
+stop_service() {
+	if command -v systemctl >/dev/null 2>&1 &&
+	    systemctl is-active --quiet "$1" 2>/dev/null; then
+		systemctl stop "$1"
+	elif [ -s "/run/$1/$1.pid" ] &&
+	    kill -0 "$(cat "/run/$1/$1.pid")" 2>/dev/null; then
+		kill "$(cat "/run/$1/$1.pid")"
+	fi
+	if command -v systemctl >/dev/null 2>&1; then
+		systemctl disable "$1" >/dev/null 2>&1 || :
+	elif command -v update-rc.d >/dev/null 2>&1; then
+		update-rc.d "$1" disable >/dev/null 2>&1 || :
+	fi
+}
+
 case " $missing " in
 *" prosody "*)
-	if command -v systemctl >/dev/null 2>&1 &&
-	    systemctl is-active --quiet prosody 2>/dev/null; then
-		systemctl stop prosody
-		systemctl disable prosody
-	elif [ -s /run/prosody/prosody.pid ] &&
-	    kill -0 "$(cat /run/prosody/prosody.pid)" 2>/dev/null; then
-		kill "$(cat /run/prosody/prosody.pid)"
-	fi
-	if command -v update-rc.d >/dev/null 2>&1; then
-		update-rc.d prosody disable >/dev/null 2>&1 || :
-	fi
+	stop_service prosody
+	;;
+esac
+# ejabberd also brings Erlang's epmd, enabled as a socket unit that would
+# listen on every address; the tests run ejabberd without distribution.
+case " $missing " in
+*" ejabberd "*)
+	stop_service ejabberd
+	stop_service epmd.socket
+	stop_service epmd
 	;;
 esac

@@ -118,3 +118,20 @@ def wait_listening(child, endpoints, timeout=15.0):
                                "see %s" % (child.name, addr, port, timeout,
                                            child.log_path))
         time.sleep(0.05)
+
+
+def wait_log_line(child, text, timeout=15.0):
+    """Waits until CHILD's log holds TEXT; raises RuntimeError if CHILD
+    dies or TIMEOUT passes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with open(child.log_path, errors="replace") as f:
+            if text in f.read():
+                return
+        if not child.alive():
+            raise RuntimeError("%s exited with status %s; see %s" % (
+                child.name, child.proc.returncode, child.log_path))
+        if time.monotonic() > deadline:
+            raise RuntimeError("%s did not log %r after %.0fs; see %s" % (
+                child.name, text, timeout, child.log_path))
+        time.sleep(0.05)

@@ -3,13 +3,15 @@
 them (or, with --direct, nothing between them), slixmpp clients and a
 raw S2S client. Prints TAP; exits non-zero if anything failed.
 
-Two worlds run one after the other: "trunk" (one guard, built for
-tests/integration/trunk.policy, between Prosody A and servers B and C)
-and "two-guards" (Prosody A, a guard built for
-examples/two-guards-a.policy, one for two-guards-b.policy, Prosody B).
+Three worlds run one after the other: "trunk" (one guard, built for
+tests/integration/trunk.policy, between Prosody A and servers B and C),
+"two-guards" (Prosody A, a guard built for examples/two-guards-a.policy,
+one for two-guards-b.policy, Prosody B) and "ejabberd" (Prosody A, a
+guard built for tests/integration/ejabberd.policy, a real ejabberd).
 
-  tests/integration/run.py                 build the guards, run both
-  tests/integration/run.py --only WORLD    run one world: trunk, two-guards
+  tests/integration/run.py                 build the guards, run all three
+  tests/integration/run.py --only WORLD    run one world: trunk, two-guards,
+                                           ejabberd
   tests/integration/run.py --guard BIN     use a trunk guard already built
                                            for tests/integration/trunk.policy
   tests/integration/run.py --direct        the trunk world's servers, Prosody
@@ -35,6 +37,7 @@ import capture  # noqa: E402
 import guard  # noqa: E402
 import procs  # noqa: E402
 import scenarios  # noqa: E402
+import scenarios_ejabberd  # noqa: E402,F401 -- registers its scenarios
 import scenarios_reach  # noqa: E402,F401 -- registers its scenarios
 import scenarios_two_guards  # noqa: E402,F401 -- registers its scenarios
 import topology  # noqa: E402
@@ -44,9 +47,10 @@ from tap import Tap  # noqa: E402
 SANITIZER_REPORT = re.compile(
     r"ERROR: (Address|Leak|Memory|Thread)Sanitizer|runtime error:")
 
-# The two-guards world's scenarios run in a mode of the same name.
-TRUNK, TWO_GUARDS = "trunk", scenarios.TWO_GUARDS
-WORLDS = (TRUNK, TWO_GUARDS)
+# The two-guards and ejabberd worlds' scenarios run in a mode of the
+# same name.
+TRUNK, TWO_GUARDS, EJABBERD = "trunk", scenarios.TWO_GUARDS, scenarios.EJABBERD
+WORLDS = (TRUNK, TWO_GUARDS, EJABBERD)
 
 
 def parse_args():
@@ -56,7 +60,7 @@ def parse_args():
                    help="run one world only: %s" % ", ".join(WORLDS))
     p.add_argument("--direct", action="store_true",
                    help="no guard: the trunk world's Prosody servers talk "
-                   "directly (the two-guards world does not run)")
+                   "directly (the other worlds do not run)")
     p.add_argument("--guard", metavar="BIN",
                    help="guard binary built for trunk.policy "
                    "(default: build it into build/it)")
@@ -70,8 +74,8 @@ def parse_args():
     p.add_argument("--verbose", action="store_true",
                    help="slixmpp's own log on stderr")
     args = p.parse_args()
-    if args.direct and args.only == TWO_GUARDS:
-        p.error("--direct has no two-guards world")
+    if args.direct and args.only not in (None, TRUNK):
+        p.error("--direct has no %s world" % args.only)
     return args
 
 
@@ -136,11 +140,24 @@ def two_guards_world(args, directory):
             scenarios.TWO_GUARDS)
 
 
+def ejabberd_world(args, directory):
+    """The ejabberd world under DIRECTORY, its guard built. Returns
+    (world, mode)."""
+    plan = topology.EJABBERD_GUARD
+    return (world.World(directory, topology.ejabberd_servers(),
+                        [(plan, guard.build_guard(plan))]),
+            scenarios.EJABBERD)
+
+
+MAKERS = {TRUNK: trunk_world, TWO_GUARDS: two_guards_world,
+          EJABBERD: ejabberd_world}
+
+
 def run_world(tap, args, name, directory):
     """Builds the world NAME's guards, brings it up under DIRECTORY, runs
     its scenarios and takes it down again; results go to TAP."""
     prefix = "" if name == TRUNK else name.replace("-", " ") + ": "
-    make = trunk_world if name == TRUNK else two_guards_world
+    make = MAKERS[name]
     try:
         w, mode = make(args, directory)
     except RuntimeError as e:

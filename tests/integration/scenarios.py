@@ -4,8 +4,9 @@ the guard between them, do not behave.
 
 A scenario runs in the modes it names: "guard" (the trunk world, xedge
 between inside and outside), "direct" (the trunk world's servers talk to
-each other, which validates the harness itself) and "two-guards" (servers
-A and B, each behind a guard of its own, the guards joined by S2S). Where
+each other, which validates the harness itself), "two-guards" (servers
+A and B, each behind a guard of its own, the guards joined by S2S) and
+"ejabberd" (Prosody A, a guard and a real ejabberd). Where
 Prosody and xedge rightly differ, the expectation is given per mode."""
 
 import asyncio
@@ -20,6 +21,7 @@ import topology
 from tap import run_test
 
 TWO_GUARDS = "two-guards"
+EJABBERD = "ejabberd"
 BOTH = ("direct", "guard")
 GUARD_ONLY = ("guard",)
 TWO_GUARDS_ONLY = (TWO_GUARDS,)
@@ -60,7 +62,7 @@ class Context:
         return self.clients[name]
 
     def server_log(self, server_name):
-        return self.world.prosody[server_name].read_log()
+        return self.world.daemons[server_name].read_log()
 
     def guard_log(self, name=None):
         """The log of the guard NAME, or of the world's only guard."""
@@ -72,7 +74,7 @@ class Context:
         counterpart: the guard, or b.example's own server."""
         if self.mode == "guard":
             return topology.GUARD_ADDR, topology.S2S_PORT
-        return self.world.prosody["B"].server.addr, topology.S2S_PORT
+        return self.world.daemons["B"].server.addr, topology.S2S_PORT
 
     def leaf(self, domain, kind=topology.CERT_GOOD):
         return self.world.certs[domain, kind]

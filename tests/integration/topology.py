@@ -31,12 +31,25 @@ world has stopped, so that guard A may take the trunk guard's address:
   guard B  127.0.4.1:5269  b.example's guard; the two authenticate each
                            other by certificate (SASL EXTERNAL)
   B  127.0.2.1  b.example  resolves a.example to guard B
+
+The ejabberd world (tests/integration/ejabberd.policy), run after the
+two-guards world: Prosody A, the guard, and a real ejabberd outside.
+
+  A  127.0.1.1  a.example  resolves j.example to the guard
+  xedge 127.0.3.1:5269     tests/integration/ejabberd.policy
+  E  127.0.9.1  j.example  ejabberd 23.01; resolves a.example to the guard
+                           (SRV at its own name server, 127.0.9.1:5353,
+                           the address from its namespace's /etc/hosts)
 """
 
 GUARD_ADDR = "127.0.3.1"
 GUARD_B_ADDR = "127.0.4.1"
 S2S_PORT = 5269
 C2S_PORT = 5222
+
+# The ejabberd world's outside server and its domain.
+EJABBERD_ADDR = "127.0.9.1"
+EJABBERD_DOMAIN = "j.example"
 
 # Server C's second s2s port, which only the SRV record names.
 SRV_S2S_PORT = 15269
@@ -97,13 +110,18 @@ class Host:
         return "pw-" + self.user
 
 
+PROSODY = "prosody"
+EJABBERD = "ejabberd"
+
+
 class Server:
-    """A Prosody instance. INSECURE_DOMAINS may authenticate by dialback
-    (s2s_insecure_domains); everyone else needs a valid certificate when
-    SECURE_AUTH is set."""
+    """A server of SOFTWARE (PROSODY or EJABBERD). INSECURE_DOMAINS may
+    authenticate by dialback (Prosody's s2s_insecure_domains); everyone
+    else needs a valid certificate when SECURE_AUTH is set."""
 
     def __init__(self, name, addr, inside, hosts, secure_auth=True,
-                 insecure_domains=(), extra_s2s_ports=()):
+                 insecure_domains=(), extra_s2s_ports=(), software=PROSODY):
+        self.software = software
         self.name = name
         self.addr = addr
         self.inside = inside
@@ -179,6 +197,19 @@ TWO_GUARDS = [
               GUARD_B_ADDR, {"inside": "B", "guard-a": "guard-a"},
               near=("B",)),
 ]
+
+
+def ejabberd_servers():
+    """Prosody A and an ejabberd outside."""
+    return [s for s in trunk_servers() if s.name == "A"] + [
+        Server("E", EJABBERD_ADDR, False, [Host(EJABBERD_DOMAIN, "jo")],
+               software=EJABBERD)]
+
+
+# The guard of the ejabberd world.
+EJABBERD_GUARD = GuardPlan(
+    "xedge", "tests/integration/ejabberd.policy", "build/it-ej", GUARD_ADDR,
+    {"inside": "A", "ejabberd": "E"}, near=("A", "E"))
 
 
 def peer_endpoint(target, servers, guards):

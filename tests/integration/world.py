@@ -6,6 +6,7 @@ import os
 import time
 
 import dns_server
+import ejabberd
 import guard
 import pki
 import procs
@@ -31,10 +32,12 @@ class World:
         self.stand_ins = tuple(stand_ins) if self.guarded else ()
         self.pki = pki.Pki(os.path.join(directory, "pki"))
         self.certs = self._issue()
-        self.prosody = {}
+        self.daemons = {}
         for s in servers:
-            self.prosody[s.name] = prosody.Prosody(
-                s, os.path.join(directory, "prosody-" + s.name),
+            kind = (ejabberd.Ejabberd if s.software == topology.EJABBERD
+                    else prosody.Prosody)
+            self.daemons[s.name] = kind(
+                s, os.path.join(directory, s.software + "-" + s.name),
                 self.certs, self.pki.ca.cert,
                 topology.host_map(s, servers, self.plans, self.stand_ins))
         self.guards = {}
@@ -105,7 +108,7 @@ class World:
         """The TCP endpoints the world holds while it runs (and the one
         where nothing may listen)."""
         eps = []
-        for p in self.prosody.values():
+        for p in self.daemons.values():
             eps += p.endpoints()
         eps += [(plan.addr, topology.S2S_PORT) for plan in self.plans]
         if any(topology.DEAD in plan.peers.values() for plan in self.plans):
@@ -129,11 +132,11 @@ class World:
                 stand_in.start()
         for g in self.guards.values():
             g.start()
-        for p in self.prosody.values():
+        for p in self.daemons.values():
             p.start()
         for g in self.guards.values():
             g.wait_ready()
-        for p in self.prosody.values():
+        for p in self.daemons.values():
             p.wait_ready()
         return time.monotonic() - t0
 
@@ -142,7 +145,7 @@ class World:
         it never started)}. The guards go first, so that their shutdown
         meets live streams."""
         status = {name: g.stop() for name, g in self.guards.items()}
-        for p in self.prosody.values():
+        for p in self.daemons.values():
             p.stop()
         procs.stop_all()
         for stand_in in (self.silent, self.dns):
@@ -156,6 +159,7 @@ class World:
 
     def logs(self):
         """Returns {label: path} of every log, for reports."""
-        m = {"prosody " + n: p.log for n, p in self.prosody.items()}
+        m = {"%s %s" % (p.server.software, n): p.log
+             for n, p in self.daemons.items()}
         m.update((name, g.log) for name, g in self.guards.items())
         return m
