@@ -32,6 +32,7 @@ certificates have both EKUs and no xmppAddr.
 import os
 
 import dns_server
+import daemon
 import procs
 import topology
 
@@ -49,7 +50,7 @@ def _erl_bin(s):
     return '<<"%s">>' % s.replace("\\", "\\\\").replace('"', '\\"')
 
 
-class Ejabberd:
+class Ejabberd(daemon.Daemon):
     """SERVER (a topology.Server) run by ejabberd under DIRECTORY. CERTS
     maps (domain, kind) to a pki.Leaf; HOSTS maps names to the addresses
     this server resolves (its name server's zone)."""
@@ -173,16 +174,6 @@ class Ejabberd:
         procs.wait_listening(self.child, self.endpoints(), timeout)
         procs.wait_log_line(self.child, READY_LINE, timeout)
 
-    def endpoints(self):
-        """The (address, port) pairs the server listens on."""
-        return [(self.server.addr, p) for p in
-                [topology.C2S_PORT] + self.server.s2s_ports]
-
     def stop(self):
-        if self.child is not None:
-            self.child.stop()
+        super().stop()
         self.dns.stop()
-
-    def read_log(self):
-        with open(self.log, errors="replace") as f:
-            return f.read()

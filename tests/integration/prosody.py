@@ -18,6 +18,7 @@ that SRV, AAAA and unknown names under example. are answered locally
 
 import os
 
+import daemon
 import procs
 import topology
 
@@ -41,7 +42,7 @@ def _encode(s):
     return "".join(c if c.isalnum() else "%%%02x" % ord(c) for c in s)
 
 
-class Prosody:
+class Prosody(daemon.Daemon):
     """SERVER (a topology.Server) run under DIRECTORY. CERTS maps
     (domain, kind) to a pki.Leaf, kind being "c2s" or a topology CERT_*
     value; HOSTS maps names to the addresses this server resolves."""
@@ -135,16 +136,3 @@ class Prosody:
 
     def wait_ready(self, timeout=15.0):
         procs.wait_listening(self.child, self.endpoints(), timeout)
-
-    def endpoints(self):
-        """The (address, port) pairs the server listens on."""
-        return [(self.server.addr, p) for p in
-                [topology.C2S_PORT] + self.server.s2s_ports]
-
-    def stop(self):
-        if self.child is not None:
-            self.child.stop()
-
-    def read_log(self):
-        with open(self.log, errors="replace") as f:
-            return f.read()
