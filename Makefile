@@ -114,8 +114,10 @@ $(B)/xedge: $(B)/runtime/main.o $(B)/libxedge.a $(GEN_OBJ)
 # ---- tests ----------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-XML2_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
-XML2_LIBS := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
+# Expanded when used, not when read: on a new machine `make check` installs
+# pkg-config and libxml2 (deps) before the tests are compiled.
+XML2_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
+XML2_LIBS = $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 
 $(B)/tests/%.o: tests/unit/%.c | $(G)/policy.h
 	@mkdir -p $(@D)
@@ -129,13 +131,17 @@ $(B)/tests/test_%: $(B)/tests/test_%.o $(B)/libxedge.a $(GEN_OBJ)
 $(B)/it/xedge: FORCE
 	@$(MAKE) --no-print-directory B=$(B)/it G=$(B)/it/generated POLICY=tests/integration/trunk.policy $@
 
-check: deps all $(UNIT_BIN) $(B)/it/xedge
+# The packages come first, even under -j: nothing is built before them.
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(B)/it/xedge
 	@sh tests/run-all.sh $(UNIT_BIN)
 
-demo: deps all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@/usr/bin/python3 examples/demo.py
 
-bench: deps all $(B)/bench/xml_bench
+bench: deps
+	@$(MAKE) --no-print-directory all $(B)/bench/xml_bench
 	@CC='$(CC)' BENCH_LDLIBS='$(LDLIBS_ALL)' sh tests/bench/run.sh
 
 # ---- benchmark and fuzzing ------------------------------------------------
