@@ -78,7 +78,8 @@ dialback_result_error(struct s2s *in, const char *from, const char *to,
     const char *type, const char *cond)
 {
 	log_event(LOG_LVL_WARN, in->conn ? in->conn->id : 0, "refuse",
-	    "remote=%s dialback=error condition=%s", to, cond);
+	    "remote=%s peer=%s dialback=error condition=%s", to,
+	    s2s_peer(in)->name, cond);
 	s2s_printf(in, "<db:result from='%s' to='%s' type='error'><error "
 	    "type='%s'><%s xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
 	    "</error></db:result>", from, to, type, cond);
@@ -96,7 +97,6 @@ dialback_result_in(struct s2s *in, const struct stanza_node *e)
 	const char *from = stanza_attr(e, "", "from");
 	const char *to = stanza_attr(e, "", "to");
 	char orig[JID_DOMAIN_MAX + 1], recv[JID_DOMAIN_MAX + 1];
-	const struct gen_peer *p;
 	int peer;
 
 	if (from == NULL || to == NULL ||
@@ -112,10 +112,7 @@ dialback_result_in(struct s2s *in, const struct stanza_node *e)
 		    "dialback for a domain of another peer");
 		return;
 	}
-	p = &guard.policy->peers[peer];
 	if (!s2s_may_dialback(in)) {
-		log_event(LOG_LVL_WARN, in->conn->id, "refuse", "remote=%s "
-		    "peer=%s reason=\"dialback not allowed\"", orig, p->name);
 		dialback_result_error(in, recv, orig, "cancel", "not-allowed");
 		return;
 	}
