@@ -618,31 +618,32 @@ conn_step(struct conn *c, unsigned events)
 		conn_read(c);
 }
 
+/* Runs one step for EVENTS (0: deferred work) with handlers allowed to
+ * close C; its free waits for conn_settle. */
 static void
-conn_on_fd(struct loop *l, int fd, unsigned events, void *arg)
+conn_run(struct conn *c, unsigned events)
 {
-	struct conn *c = arg;
-
-	(void)l;
-	(void)fd;
 	c->in_callback = 1;
-	conn_step(c, events);
+	if (!c->dead)
+		conn_step(c, events);
 	c->in_callback = 0;
 	conn_settle(c);
 }
 
 static void
+conn_on_fd(struct loop *l, int fd, unsigned events, void *arg)
+{
+	(void)l;
+	(void)fd;
+	conn_run(arg, events);
+}
+
+static void
 conn_on_io(struct loop *l, struct loop_timer *t, void *arg)
 {
-	struct conn *c = arg;
-
 	(void)l;
 	(void)t;
-	c->in_callback = 1;
-	if (!c->dead)
-		conn_step(c, 0);
-	c->in_callback = 0;
-	conn_settle(c);
+	conn_run(arg, 0);
 }
 
 /* A flushing close ran out of time: close now, keeping the reason. */

@@ -62,7 +62,6 @@ class Ejabberd(daemon.Daemon):
         self.log = os.path.join(directory, "ejabberd.log")
         self.spool = os.path.join(directory, "spool")
         self.home = os.path.join(directory, "home")
-        self.child = None
         for d in (self.spool, self.home):
             os.makedirs(d, exist_ok=True)
         self.dns = dns_server.DnsServer(server.addr, DNS_PORT,
@@ -72,15 +71,7 @@ class Ejabberd(daemon.Daemon):
 
     def _write_resolver(self, hosts):
         self.inetrc = os.path.join(self.dir, "inetrc")
-        self.resolv_conf = os.path.join(self.dir, "resolv.conf")
-        self.hosts_file = os.path.join(self.dir, "hosts")
-        with open(self.resolv_conf, "w") as f:
-            f.write("# No name server listens here: nothing is resolved "
-                    "outside the hosts file.\nnameserver 127.0.0.1\n")
-        with open(self.hosts_file, "w") as f:
-            f.write("127.0.0.1 localhost\n")
-            for name, addr in sorted(hosts.items()):
-                f.write("%s %s\n" % (addr, name))
+        self.write_resolver(hosts, local=("127.0.0.1 localhost",))
         ip = ",".join(self.server.addr.split("."))
         with open(self.inetrc, "w") as f:
             f.write("%% Written by tests/integration/ejabberd.py.\n"

@@ -52,25 +52,14 @@ class Prosody(daemon.Daemon):
         self.dir = directory
         self.config = os.path.join(directory, "prosody.cfg.lua")
         self.log = os.path.join(directory, "prosody.log")
-        self.child = None
         os.makedirs(os.path.join(directory, "data"), exist_ok=True)
         # An empty directory stands in for /etc/ssl/certs (Prosody's
         # default capath) and for the certificates folder it indexes.
         self.empty = os.path.join(directory, "empty")
         os.makedirs(self.empty, exist_ok=True)
-        self._write_resolver(hosts)
+        self.write_resolver(hosts)
         self._write_accounts()
         self._write_config(certs, cafile)
-
-    def _write_resolver(self, hosts):
-        self.resolv_conf = os.path.join(self.dir, "resolv.conf")
-        self.hosts_file = os.path.join(self.dir, "hosts")
-        with open(self.resolv_conf, "w") as f:
-            f.write("# No name server listens here: nothing is resolved "
-                    "outside the hosts file.\nnameserver 127.0.0.1\n")
-        with open(self.hosts_file, "w") as f:
-            for name, addr in sorted(hosts.items()):
-                f.write("%s %s\n" % (addr, name))
 
     def _write_accounts(self):
         for h in self.server.hosts:
