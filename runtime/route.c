@@ -126,10 +126,10 @@ static void
 route_describe(const struct stanza_node *e, struct s2s_item *item)
 {
 	*item = (struct s2s_item){ .kind = e->name };
-	item->from = (char *)stanza_attr(e, "", "from");
-	item->to = (char *)stanza_attr(e, "", "to");
-	item->id = (char *)stanza_attr(e, "", "id");
-	item->type = (char *)stanza_attr(e, "", "type");
+	item->from = stanza_attr(e, "", "from");
+	item->to = stanza_attr(e, "", "to");
+	item->id = stanza_attr(e, "", "id");
+	item->type = stanza_attr(e, "", "type");
 }
 
 static void

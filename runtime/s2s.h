@@ -61,7 +61,7 @@ struct s2s_item {
 	struct s2s_item *next;
 	size_t len;		/* bytes of the serialized stanza in data */
 	const char *kind;	/* "message", "presence" or "iq" */
-	char *from, *to, *id, *type;	/* in data, after the stanza */
+	const char *from, *to, *id, *type;	/* in data, after the stanza */
 	char data[];
 };
 

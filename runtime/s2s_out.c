@@ -187,7 +187,7 @@ s2s_out_verify(int peer, const char *local, const char *remote,
 }
 
 /* Copies a possibly NULL string into the item's tail; returns the copy. */
-static char *
+static const char *
 s2s_item_str(char **tail, const char *str)
 {
 	char *copy;
@@ -243,6 +243,7 @@ s2s_out_send(struct s2s *s, const char *bytes, size_t len,
 	}
 	it->next = NULL;
 	it->len = len;
+	/* The kind outlives the stanza's arena: a static name for it. */
 	it->kind = item->kind[0] == 'm' ? "message" :
 	    item->kind[0] == 'p' ? "presence" : "iq";
 	memcpy(it->data, bytes, len);
