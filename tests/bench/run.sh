@@ -108,7 +108,10 @@ certs() {
 }
 certs > "$T/certs.log" 2>&1 || { cat "$T/certs.log"; fail "certificates"; }
 
-$CC $CFLAGS -o "$T/loadgen" tests/bench/loadgen.c -lssl -lcrypto ||
+$CC $CFLAGS -o "$T/loadgen" tests/bench/loadgen.c tests/bench/loadgen_conn.c \
+    tests/bench/loadgen_scan.c tests/bench/loadgen_hist.c \
+    tests/bench/loadgen_source.c tests/bench/loadgen_sink.c \
+    tests/bench/loadgen_tls.c -lssl -lcrypto ||
     fail "cannot build the load generator"
 LOADGEN="$PIN_GEN $T/loadgen --ca $T/ca.pem \
 --source-cert $T/a.example.pem --source-key $T/a.example.key \
