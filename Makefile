@@ -154,7 +154,8 @@ FUZZ_PACKAGES := clang libclang-rt-dev
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
 $(B)/fuzz/fuzz_xml: tests/fuzz/fuzz_xml.c tests/unit/test_xml_dump.h \
-	$(B)/runtime/xml.rl.c runtime/stanza.c runtime/arena.c
+	$(B)/runtime/xml.rl.c $(wildcard runtime/xml_*.c) \
+	runtime/stanza.c runtime/arena.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
