@@ -57,7 +57,8 @@ emit_policy_h(struct out *o, const struct model *m)
 	out_printf(o, "\n#define GEN_POLICY_SHA256 \"%s\"\n\n", m->sha256);
 	out_printf(o, "#define GEN_NLISTEN %zu\n", m->nlisten);
 	out_printf(o, "#define GEN_NCERTS %zu\n", m->ncerts);
-	out_printf(o, "#define GEN_NPEERS %zu\n\n", m->npeers);
+	out_printf(o, "#define GEN_NPEERS %zu\n", m->npeers);
+	out_printf(o, "#define GEN_NRULES %zu\n\n", emit_rules_count(m));
 	out_printf(o, "/* The peer index gen_route() returns when no pattern "
 	    "matches. */\n");
 	out_printf(o, "#define GEN_DEFAULT_ROUTE %ld\n\n", dflt);
@@ -138,8 +139,9 @@ emit_certs(struct out *o, const struct model *m)
 
 /* Writes the entry of peer P, its limits merged with the global ones. */
 static void
-emit_peer(struct out *o, const struct model *m, const struct m_peer *p)
+emit_peer(struct out *o, const struct model *m, size_t index)
 {
+	const struct m_peer *p = &m->peers[index];
 	static const char *const connect[] = {
 		[CONNECT_NONE] = "GEN_CONNECT_NONE",
 		[CONNECT_STATIC] = "GEN_CONNECT_STATIC",
@@ -176,7 +178,9 @@ emit_peer(struct out *o, const struct model *m, const struct m_peer *p)
 	    p->connect == CONNECT_STATIC ? p->port : 0);
 	out_printf(o, "\t\t.limits = ");
 	emit_limits(o, "\t\t", v);
-	out_printf(o, ",\n\t},\n");
+	out_printf(o, ",\n");
+	emit_rules_peer(o, index);
+	out_printf(o, "\t},\n");
 }
 
 /* Writes policy.c: the tables, then gen_policy pointing at them. */
@@ -192,9 +196,10 @@ emit_policy_c(struct out *o, const struct model *m)
 	out_printf(o, "static const struct gen_peer gen_peers[GEN_NPEERS] = "
 	    "{\n");
 	for (i = 0; i < m->npeers; i++)
-		emit_peer(o, m, &m->peers[i]);
+		emit_peer(o, m, i);
 	out_line_self(o, "policy.c");
 	out_printf(o, "};\n\n");
+	emit_rules(o, m);
 	out_printf(o, "const struct gen_policy gen_policy = {\n");
 	out_printf(o, "\t.name = GEN_POLICY_NAME,\n");
 	out_printf(o, "\t.sha256 = GEN_POLICY_SHA256,\n");
@@ -213,7 +218,8 @@ emit_policy_c(struct out *o, const struct model *m)
 	out_printf(o, "\t.npeers = GEN_NPEERS,\n");
 	out_printf(o, "\t.limits = ");
 	emit_limits(o, "\t", m->limits.v);
-	out_printf(o, ",\n};\n");
+	out_printf(o, ",\n\t.rules = gen_rules,\n");
+	out_printf(o, "\t.nrules = GEN_NRULES,\n};\n");
 }
 
 void

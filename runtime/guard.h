@@ -7,8 +7,10 @@
 
 #include <stddef.h>
 
+#include "dialback.h"
 #include "loop.h"
 #include "policy_types.h"
+#include "route.h"
 #include "site.h"
 #include "tls.h"
 
@@ -21,23 +23,15 @@ struct guard {
 	struct site site;
 	const struct gen_policy *policy;
 	struct s2s *streams;		/* every stream, newest first */
-	unsigned char dialback_secret[32];	/* XEP-0185: fresh per process */
+	/* XEP-0185: fresh per process */
+	unsigned char dialback_secret[DIALBACK_SECRET_LEN];
 	int shutting_down;
 	size_t nstreams;		/* streams alive */
 	size_t max_streams;		/* 0: no bound (tests) */
 	size_t nverify;			/* dialback verifications under way */
-	char *scratch;			/* serialization buffer */
-	size_t scratch_cap;
+	struct route_env route;		/* the stanza pipeline's state */
 };
 
 extern struct guard guard;
-
-/*
- * Serializes E for a jabber:server stream into the guard's scratch buffer
- * and returns its length (*OUT points at the bytes until the next call), or
- * -1 when memory is exhausted. The buffer grows to the largest stanza
- * serialized so far, which the tokenizer's bound (and escaping) limits.
- */
-long guard_serialize(const struct stanza_node *e, const char **out);
 
 #endif

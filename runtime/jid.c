@@ -121,3 +121,14 @@ jid_valid(const char *jid)
 			return 0;
 	return 1;
 }
+
+int
+jid_domain_in(const char *domain, char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], domain) == 0)
+			return 1;
+	return 0;
+}

@@ -31,4 +31,7 @@ int jid_canon_domain(const char *domain, size_t len, char *out);
  * 0. */
 int jid_valid(const char *jid);
 
+/* Whether DOMAIN is one of the N strings of LIST. */
+int jid_domain_in(const char *domain, char *const *list, size_t n);
+
 #endif

@@ -15,6 +15,7 @@
 
 #include <openssl/rand.h>
 
+#include "conn.h"
 #include "guard.h"
 #include "log.h"
 #include "resolve.h"
@@ -271,7 +272,8 @@ main(int argc, char **argv)
 	}
 	main_limit_streams();
 	guard.loop = loop_new();
-	if (guard.loop == NULL || main_signals() == -1 ||
+	if (guard.loop == NULL || route_init(&guard.route, &gen_policy) == -1 ||
+	    main_signals() == -1 ||
 	    resolve_init(guard.loop, guard.site.dns_server,
 	    guard.site.dns_port) == -1 || main_listen() == -1) {
 		log_errno(LOG_LVL_ERR, 0, "start-failed", NULL);
@@ -288,7 +290,7 @@ main(int argc, char **argv)
 	tls_ctx_free(guard.tls);
 	site_free(&guard.site);
 	free(main_listeners);
-	free(guard.scratch);
+	route_free(&guard.route);
 	loop_free(guard.loop);
 	return 0;
 }

@@ -70,6 +70,73 @@ struct gen_listen {
 	unsigned line;
 };
 
+/*
+ * A rule: one thing the policy decides about stanzas, with the statement it
+ * comes from. Counters and alerts refer to rules by their index in
+ * gen_policy.rules; the first GEN_RULE_BUILTIN entries are the checks every
+ * policy has (RFC 6120 and the guard's own bounds), in this order.
+ */
+enum gen_rule_builtin {
+	GEN_RULE_ADDRESS = 0,	/* 'from' and 'to' present and well formed */
+	GEN_RULE_STRUCTURE,	/* RFC 6120 section 8 stanza structure */
+	GEN_RULE_NO_ROUTE,	/* no route for the 'to' domain */
+	GEN_RULE_LOOP,		/* routed back to the peer it came from */
+	GEN_RULE_RESOURCES,	/* the guard's memory and queue bounds */
+	GEN_RULE_BUILTIN
+};
+
+struct gen_rule {
+	const char *name;	/* e.g. "route partner", "peer partner stanza-size" */
+	const char *file;	/* policy file of the statement; NULL: built in */
+	unsigned line;		/* its line; 0: built in */
+};
+
+/* The rules a peer's own statements make. */
+struct gen_peer_rules {
+	unsigned route;		/* stanzas routed to the peer */
+	unsigned stanza_size;	/* its stanza-size limit, on the way out */
+	unsigned queue;		/* its queue-length limit */
+	unsigned protocol;	/* its protocol statement */
+};
+
+/* What the decision makes of a stanza; counters are kept per verdict. */
+enum gen_verdict {
+	GEN_VERDICT_PASS = 0,	/* crosses unchanged */
+	GEN_VERDICT_MODIFY,	/* crosses as transformed */
+	GEN_VERDICT_DROP,	/* silently discarded (an alert is raised) */
+	GEN_VERDICT_BOUNCE,	/* refused with a stanza error to its sender */
+	GEN_VERDICT_COUNT
+};
+
+/* The kind of a stanza: its element name in jabber:server. */
+enum gen_kind {
+	GEN_KIND_MESSAGE = 0,
+	GEN_KIND_PRESENCE,
+	GEN_KIND_IQ
+};
+
+/*
+ * Facts about a stanza, computed once by the pipeline's classify stage and
+ * read by the generated decision: whatever several rules need is here, so
+ * that no rule looks at the element for it again.
+ */
+struct gen_facts {
+	enum gen_kind kind;
+	const char *type;	/* the 'type' attribute, NULL if absent */
+	int src_peer;		/* index of the peer it came from */
+	int dst_peer;		/* index of the peer it goes to */
+	const char *from_domain;	/* canonical */
+	const char *to_domain;		/* canonical */
+	const char *child_ns;	/* namespace of the first child element */
+	unsigned nchildren;	/* child elements */
+};
+
+/* The decision about one stanza: the verdict and the rule that gave it. */
+struct gen_decision {
+	enum gen_verdict verdict;
+	unsigned rule;
+};
+
 /* A peer: a set of domains reached by one protocol. */
 struct gen_peer {
 	const char *name;
@@ -83,6 +150,7 @@ struct gen_peer {
 	const char *host;		/* GEN_CONNECT_STATIC: address or name */
 	uint16_t port;			/* GEN_CONNECT_STATIC */
 	struct gen_limits limits;	/* global limits with this peer's overrides */
+	struct gen_peer_rules rules;
 };
 
 /* The guard itself. */
@@ -103,6 +171,8 @@ struct gen_policy {
 	const struct gen_peer *peers;
 	size_t npeers;
 	struct gen_limits limits;	/* global limits */
+	const struct gen_rule *rules;	/* GEN_RULE_BUILTIN first */
+	size_t nrules;
 };
 
 extern const struct gen_policy gen_policy;
@@ -125,5 +195,12 @@ int gen_origin_peer(const char *domain, size_t len);
 /* Returns the index in gen_policy.guard.certs of the certificate for DOMAIN,
  * or -1 if the guard does not stand in for DOMAIN. */
 int gen_fronted_cert(const char *domain, size_t len);
+
+/*
+ * The policy's decision about a stanza described by F, which the pipeline
+ * has addressed and routed: fills *D with the verdict and the index of the
+ * rule that gave it.
+ */
+void gen_decide(const struct gen_facts *f, struct gen_decision *d);
 
 #endif

@@ -1,30 +1,65 @@
 /*
- * Routing of stanzas between streams, and bounces. The decision itself is
- * the generated gen_route(); this file checks addresses, applies the
- * destination's limits and hands the re-serialized stanza to the outbound
- * stream for its from and to domains.
+ * Routing on a running guard: runs the pipeline, hands what passes to the
+ * destination's egress, and turns every refusal into a bounce to the sender
+ * (or a logged drop where RFC 6120 forbids an answer).
+ *
+ * Bounces come from a domain the guard stands in for, over a stream it may
+ * use: the stanza's 'to' domain when the guard fronts it towards the
+ * sender's peer, else the domain the sender's stream was opened to. A
+ * sender cannot make the guard open streams in names it chooses.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "guard.h"
 #include "jid.h"
 #include "log.h"
 #include "route.h"
 
-#define ROUTE_NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
-
-/* The error type RFC 6120 section 8.3.2 pairs with each condition used. */
-static const char *
-route_error_type(const char *cond)
+int
+route_init(struct route_env *r, const struct gen_policy *p)
 {
-	if (strcmp(cond, "remote-server-timeout") == 0 ||
-	    strcmp(cond, "resource-constraint") == 0)
-		return "wait";
-	if (strcmp(cond, "policy-violation") == 0 ||
-	    strcmp(cond, "jid-malformed") == 0)
-		return "modify";
-	return "cancel";
+	*r = (struct route_env){ .policy = p };
+	r->egress[GEN_PROTO_S2S] = &s2s_egress;
+	r->counters = calloc(p->nrules, sizeof(*r->counters));
+	return r->counters != NULL ? 0 : -1;
+}
+
+void
+route_free(struct route_env *r)
+{
+	free(r->out.data);
+	free(r->bounce.data);
+	free(r->counters);
+	*r = (struct route_env){ 0 };
+}
+
+/* The element name of each enum gen_kind. */
+static const char *const route_kinds[] = { "message", "presence", "iq" };
+
+static void
+route_count(struct route_env *r, unsigned rule, enum gen_verdict v)
+{
+	XEDGE_ASSERT(rule < r->policy->nrules && v < GEN_VERDICT_COUNT);
+	r->counters[rule][v]++;
+}
+
+/*
+ * Logs EVENT for the stanza M describes: its addresses come from a peer,
+ * so they are quoted; RULE and WHY are left out when NULL.
+ */
+static void
+route_log(enum log_level lvl, uint64_t conn, const char *event,
+    const struct egress_meta *m, const char *cond, const char *rule,
+    const char *why)
+{
+	char from[LOG_QUOTE_SIZE(128)], to[LOG_QUOTE_SIZE(128)];
+
+	log_event(lvl, conn, event, "kind=%s from=%s to=%s condition=%s%s%s%s"
+	    "%s%s%s", route_kinds[m->kind], log_quote(m->from, from, sizeof(from)),
+	    log_quote(m->to, to, sizeof(to)), cond, rule ? " rule=\"" : "",
+	    rule ? rule : "", rule ? "\"" : "", why ? " reason=\"" : "",
+	    why ? why : "", why ? "\"" : "");
 }
 
 /*
@@ -34,219 +69,199 @@ route_error_type(const char *cond)
  * availability broadcasts to an unreachable domain does not come back.
  */
 static int
-route_should_bounce(const char *kind, const char *type)
+route_should_bounce(const struct egress_meta *m)
 {
-	if (type != NULL && strcmp(type, "error") == 0)
+	const char *t = m->type;
+
+	if (t != NULL && strcmp(t, "error") == 0)
 		return 0;
-	if (strcmp(kind, "iq") == 0)
-		return type != NULL && (strcmp(type, "get") == 0 ||
-		    strcmp(type, "set") == 0);
-	if (strcmp(kind, "presence") == 0)
-		return type != NULL && strcmp(type, "subscribe") == 0;
+	if (m->kind == GEN_KIND_IQ)
+		return t != NULL && (strcmp(t, "get") == 0 ||
+		    strcmp(t, "set") == 0);
+	if (m->kind == GEN_KIND_PRESENCE)
+		return t != NULL && strcmp(t, "subscribe") == 0;
 	return 1;
 }
 
-/*
- * Logs EVENT for the stanza ITEM describes: its addresses come from a peer,
- * so they are quoted; WHY may be NULL.
- */
-static void
-route_log(enum log_level lvl, const struct s2s *in, const char *event,
-    const struct s2s_item *item, const char *cond, const char *why)
+/* Makes the error stanza for M with COND, from FROM to M's sender, in A. */
+static struct stanza_node *
+route_error_stanza(struct arena *a, const struct egress_meta *m,
+    const char *from, enum stanza_cond cond)
 {
-	char from[LOG_QUOTE_SIZE(128)], to[LOG_QUOTE_SIZE(128)];
-
-	log_event(lvl, in != NULL && in->conn != NULL ? in->conn->id : 0,
-	    event, "kind=%s from=%s to=%s condition=%s%s%s%s", item->kind,
-	    log_quote(item->from, from, sizeof(from)),
-	    log_quote(item->to, to, sizeof(to)), cond, why ? " reason=\"" : "",
-	    why ? why : "", why ? "\"" : "");
-}
-
-/* Delivers an error stanza; failures are logged, never bounced. */
-static void
-route_send_bounce(const char *from_dom, const char *to_dom,
-    const struct stanza_node *e, const struct s2s_item *item)
-{
-	struct s2s *out;
-	const char *bytes, *cond;
-	long len;
-	int peer;
-
-	peer = gen_route(to_dom, strlen(to_dom));
-	out = peer >= 0 ? s2s_out_get(peer, from_dom, to_dom) : NULL;
-	len = guard_serialize(e, &bytes);
-	if (out == NULL || len < 0 ||
-	    s2s_out_send(out, bytes, (size_t)len, item, &cond) == -1)
-		route_log(LOG_LVL_WARN, NULL, "bounce-undeliverable", item,
-		    "-", NULL);
-}
-
-/*
- * Sends the stanza error COND for a stanza described by ITEM back to its
- * sender, from the address it was sent to.
- */
-static void
-route_bounce(const struct s2s_item *item, const char *cond)
-{
-	struct arena a = { 0 };
 	struct stanza_node *e, *err;
-	struct s2s_item back;
-	char from_dom[JID_DOMAIN_MAX + 1], to_dom[JID_DOMAIN_MAX + 1];
 
-	if (!route_should_bounce(item->kind, item->type)) {
-		route_log(LOG_LVL_INFO, NULL, "drop", item, cond, NULL);
-		return;
-	}
-	if (jid_domain(item->to, from_dom) < 0 ||
-	    jid_domain(item->from, to_dom) < 0)
-		return;
-	e = stanza_element(&a, STANZA_NS_SERVER, item->kind);
-	if (e == NULL || stanza_set_attr(&a, e, "", "from", item->to) == -1 ||
-	    stanza_set_attr(&a, e, "", "to", item->from) == -1 ||
-	    stanza_set_attr(&a, e, "", "type", "error") == -1 ||
-	    (item->id != NULL &&
-	    stanza_set_attr(&a, e, "", "id", item->id) == -1) ||
-	    (err = stanza_add_child(&a, e, STANZA_NS_SERVER, "error")) == NULL ||
-	    stanza_set_attr(&a, err, "", "type", route_error_type(cond)) == -1 ||
-	    stanza_add_child(&a, err, ROUTE_NS_STANZAS, cond) == NULL) {
-		log_event(LOG_LVL_ERR, 0, "bounce-failed", "reason=no-memory");
-		arena_free(&a);
-		return;
-	}
-	back = (struct s2s_item){ .kind = item->kind, .from = item->to,
-	    .to = item->from, .id = item->id, .type = "error" };
-	route_log(LOG_LVL_INFO, NULL, "bounce", &back, cond, NULL);
-	route_send_bounce(from_dom, to_dom, e, &back);
-	arena_free(&a);
-}
-
-/* Describes stanza E for a bounce, pointing into E. */
-static void
-route_describe(const struct stanza_node *e, struct s2s_item *item)
-{
-	*item = (struct s2s_item){ .kind = e->name };
-	item->from = stanza_attr(e, "", "from");
-	item->to = stanza_attr(e, "", "to");
-	item->id = stanza_attr(e, "", "id");
-	item->type = stanza_attr(e, "", "type");
-}
-
-static void
-route_refuse(const struct s2s *in, const struct s2s_item *item,
-    const char *cond, const char *why)
-{
-	route_log(LOG_LVL_WARN, in, "refuse", item, cond, why);
-	route_bounce(item, cond);
-}
-
-void
-route_stanza(struct s2s *in, struct stanza_node *e)
-{
-	char from_dom[JID_DOMAIN_MAX + 1], to_dom[JID_DOMAIN_MAX + 1];
-	const struct gen_peer *dest;
-	struct s2s_item item;
-	struct s2s *out;
-	const char *bytes, *cond;
-	long len;
-	int peer;
-
-	in->last_stanza = loop_now(guard.loop);
-	route_describe(e, &item);
-	if (item.from == NULL || item.to == NULL) {
-		s2s_stream_error(in, "improper-addressing",
-		    "stanza without 'from' or 'to'");
-		return;
-	}
-	if (jid_domain(item.from, from_dom) < 0 || !jid_valid(item.from) ||
-	    !s2s_is_authed(in, from_dom)) {
-		s2s_stream_error(in, "invalid-from",
-		    "'from' malformed or not authenticated on this stream");
-		return;
-	}
-	if (jid_domain(item.to, to_dom) < 0 || !jid_valid(item.to)) {
-		/* No address to answer from: the error comes from the domain
-		 * the stream was opened to. */
-		item.to = in->local;
-		route_refuse(in, &item, "jid-malformed", "bad 'to' address");
-		return;
-	}
-	peer = gen_route(to_dom, strlen(to_dom));
-	if (peer < 0) {
-		route_refuse(in, &item, "remote-server-not-found", "no route");
-		return;
-	}
-	dest = &guard.policy->peers[peer];
-	if (dest->protocol != GEN_PROTO_S2S) {
-		route_refuse(in, &item, "service-unavailable",
-		    "protocol of the destination peer not available");
-		return;
-	}
-	len = guard_serialize(e, &bytes);
-	if (len < 0) {
-		route_refuse(in, &item, "resource-constraint", "no memory");
-		return;
-	}
-	if ((size_t)len > dest->limits.stanza_size) {
-		route_refuse(in, &item, "policy-violation",
-		    "stanza larger than the destination allows");
-		return;
-	}
-	out = s2s_out_get(peer, from_dom, to_dom);
-	if (out == NULL) {
-		route_refuse(in, &item, "remote-server-not-found",
-		    "cannot open a stream");
-		return;
-	}
-	if (s2s_out_send(out, bytes, (size_t)len, &item, &cond) == -1) {
-		route_refuse(in, &item, cond, "cannot send");
-		return;
-	}
-	/* Backpressure: past half its output bound, the destination makes
-	 * the source wait instead of growing memory. */
-	if (s2s_out_congested(out))
-		s2s_block_on(in, out);
+	e = stanza_element(a, STANZA_NS_SERVER, route_kinds[m->kind]);
+	if (e == NULL || stanza_set_attr(a, e, "", "from", from) == -1 ||
+	    stanza_set_attr(a, e, "", "to", m->from) == -1 ||
+	    stanza_set_attr(a, e, "", "type", "error") == -1 ||
+	    (m->id != NULL && stanza_set_attr(a, e, "", "id", m->id) == -1) ||
+	    (err = stanza_add_child(a, e, STANZA_NS_SERVER, "error")) == NULL ||
+	    stanza_set_attr(a, err, "", "type", stanza_cond_type(cond)) == -1 ||
+	    stanza_add_child(a, err, STANZA_NS_STANZAS,
+	    stanza_cond_name(cond)) == NULL)
+		return NULL;
+	return e;
 }
 
 /*
- * Sends what waited on OUT while it negotiated, as far as its output bound
- * allows; the rest goes when the connection drains. A stanza the peer's
- * XEP-0478 limit refuses, or that finds no room, is bounced.
+ * The domain a bounce of M comes from, into OUT: M's 'to' domain when the
+ * guard stands in for it towards SENDER_PEER (returns 1: the error comes
+ * from M's 'to' itself), else FALLBACK, the domain the sender's stream was
+ * opened to (returns 0). Returns -1 when the guard may not answer in any
+ * name (no FALLBACK).
  */
-void
-route_flush_queue(struct s2s *out)
+static int
+route_bounce_local(const struct egress_meta *m, int sender_peer,
+    const char *fallback, char *out)
 {
-	struct s2s_item *it;
+	int n = jid_domain(m->to, out);
 
-	while ((it = out->queue_head) != NULL && out->state == S2S_READY &&
-	    !s2s_out_congested(out)) {
-		out->queue_head = it->next;
-		if (out->queue_head == NULL)
-			out->queue_tail = NULL;
-		out->queue_len--;
-		if (out->peer_max_bytes != 0 && it->len > out->peer_max_bytes)
-			route_bounce(it, "policy-violation");
-		else if (out->conn == NULL ||
-		    conn_write(out->conn, it->data, it->len) == -1)
-			route_bounce(it, "resource-constraint");
-		else
-			out->last_write = out->last_stanza =
-			    loop_now(guard.loop);
-		free(it);
+	if (n >= 0 && pipeline_fronts(out) &&
+	    gen_route(out, (size_t)n) != sender_peer)
+		return 1;
+	if (fallback == NULL)
+		return -1;
+	snprintf(out, JID_DOMAIN_MAX + 1, "%s", fallback);
+	return 0;
+}
+
+/*
+ * Sends the stanza error COND for M back to its sender. FALLBACK is as for
+ * route_bounce_local. Returns the destination the bounce went to (for
+ * backpressure on its source), or NULL.
+ */
+static void *
+route_bounce(struct route_env *r, uint64_t conn, const struct egress_meta *m,
+    enum stanza_cond cond, const char *fallback, const struct egress_ops **eg)
+{
+	char local[JID_DOMAIN_MAX + 1], sender[JID_DOMAIN_MAX + 1];
+	struct arena a = { 0 };
+	struct stanza_node *e;
+	struct egress_meta back;
+	enum stanza_cond why;
+	void *dst = NULL;
+	long len;
+	int peer, from_to;
+
+	if (!route_should_bounce(m)) {
+		route_log(LOG_LVL_INFO, conn, "drop", m, stanza_cond_name(cond),
+		    NULL, "no error is due for this stanza");
+		return NULL;
 	}
+	peer = jid_domain(m->from, sender) >= 0 ?
+	    gen_route(sender, strlen(sender)) : -1;
+	back = (struct egress_meta){ .kind = m->kind, .from = m->to,
+	    .to = m->from, .id = m->id, .type = "error", .rule = m->rule };
+	if (peer < 0 || r->egress[r->policy->peers[peer].protocol] == NULL ||
+	    (from_to = route_bounce_local(m, peer, fallback, local)) == -1) {
+		route_log(LOG_LVL_WARN, conn, "bounce-undeliverable", &back,
+		    stanza_cond_name(cond), NULL, "no way back to the sender");
+		return NULL;
+	}
+	*eg = r->egress[r->policy->peers[peer].protocol];
+	e = route_error_stanza(&a, m, from_to ? m->to : local, cond);
+	back.from = e != NULL ? stanza_attr(e, "", "from") : m->to;
+	/* A bounce may be made while the stanza it answers is still in
+	 * r->out: it has a buffer of its own. */
+	len = e != NULL ? pipeline_serialize(&r->bounce, e) : -1;
+	if (len >= 0)
+		dst = (*eg)->get(peer, local, sender, &why);
+	if (dst == NULL || (*eg)->send(dst, r->bounce.data, (size_t)len, &back,
+	    &why) == -1) {
+		route_log(LOG_LVL_WARN, conn, "bounce-undeliverable", &back,
+		    stanza_cond_name(cond), NULL, NULL);
+		dst = NULL;
+	} else {
+		route_log(LOG_LVL_INFO, conn, "bounce", &back,
+		    stanza_cond_name(cond), NULL, NULL);
+	}
+	arena_free(&a);
+	return dst;
+}
+
+/* Makes SRC wait for DST when the egress says so: LEVEL is the pressure at
+ * which it waits. */
+static void
+route_backpressure(const struct route_source *src,
+    const struct egress_ops *eg, void *dst, enum egress_pressure level)
+{
+	if (src->waiter != NULL && dst != NULL && eg->pressure(dst) >= level)
+		eg->wait(dst, src->waiter);
 }
 
 void
-route_bounce_queue(struct s2s *out, const char *cond)
+route_undeliverable(struct route_env *r, const struct egress_meta *m,
+    enum stanza_cond cond)
 {
-	struct s2s_item *it;
+	const struct egress_ops *eg;
 
-	while ((it = out->queue_head) != NULL) {
-		out->queue_head = it->next;
-		out->queue_len--;
-		if (cond != NULL)
-			route_bounce(it, cond);
-		free(it);
+	route_count(r, m->rule, GEN_VERDICT_BOUNCE);
+	route_bounce(r, 0, m, cond, NULL, &eg);
+}
+
+/* Refuses the stanza of run C with COND by RULE, and makes the source wait
+ * when the way back to it is backed up: the sender's own flood is what
+ * fills it. */
+static void
+route_refuse(struct route_env *r, const struct route_source *src,
+    const struct pipe_ctx *c, const struct egress_meta *m,
+    enum stanza_cond cond, unsigned rule, const char *why)
+{
+	const struct egress_ops *eg;
+	void *dst;
+
+	route_count(r, rule, GEN_VERDICT_BOUNCE);
+	route_log(LOG_LVL_WARN, src->conn_id, "refuse", m,
+	    stanza_cond_name(cond), r->policy->rules[rule].name, why);
+	dst = route_bounce(r, src->conn_id, m, cond, c->src.local, &eg);
+	route_backpressure(src, eg, dst, EGRESS_BACKLOG);
+}
+
+int
+route_stanza(struct route_env *r, const struct route_source *src,
+    const struct stanza_node *e, enum pipe_stream_error *se,
+    const char **why)
+{
+	struct pipe_ctx c = { .policy = r->policy, .src = src->pipe,
+	    .stanza = e, .out = &r->out };
+	const struct gen_peer *dst_peer;
+	const struct egress_ops *eg;
+	struct egress_meta m;
+	enum stanza_cond cond;
+	void *dst;
+
+	pipeline_run(&c);
+	m = (struct egress_meta){ .kind = c.facts.kind, .from = c.from,
+	    .to = c.to, .id = c.id, .type = stanza_attr(e, "", "type"),
+	    .rule = c.decision.rule };
+	switch (c.end) {
+	case PIPE_STREAM_ERROR:
+		route_count(r, c.decision.rule, GEN_VERDICT_DROP);
+		*se = c.stream_error;
+		*why = c.why;
+		return -1;
+	case PIPE_DROP:
+		route_count(r, c.decision.rule, GEN_VERDICT_DROP);
+		route_log(LOG_LVL_WARN, src->conn_id, "drop", &m, "-",
+		    r->policy->rules[c.decision.rule].name, c.why);
+		return 0;
+	case PIPE_REFUSE:
+		route_refuse(r, src, &c, &m, c.cond, c.decision.rule, c.why);
+		return 0;
+	case PIPE_DELIVER:
+		break;
 	}
-	out->queue_tail = NULL;
+	dst_peer = &r->policy->peers[c.facts.dst_peer];
+	eg = r->egress[dst_peer->protocol];
+	dst = eg->get(c.facts.dst_peer, c.from_domain, c.to_domain, &cond);
+	if (dst == NULL || eg->send(dst, c.bytes, c.len, &m, &cond) == -1) {
+		route_refuse(r, src, &c, &m, cond,
+		    cond == STANZA_COND_RESOURCE_CONSTRAINT ?
+		    dst_peer->rules.queue : dst_peer->rules.route,
+		    "cannot send");
+		return 0;
+	}
+	route_count(r, c.decision.rule, c.decision.verdict);
+	route_backpressure(src, eg, dst, EGRESS_SLOW);
+	return 0;
 }

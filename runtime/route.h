@@ -1,27 +1,55 @@
 /*
- * Routing: a stanza received on an authenticated inbound stream goes to the
- * outbound stream for its from and to domains, as the generated routing
- * machine decides; what cannot be delivered goes back to its sender as a
- * stanza error.
+ * Routing: the stanza pipeline on a running guard. A stanza from an
+ * authenticated stream goes through pipeline_run(); what passes is handed
+ * to the egress of its destination peer; what is refused, or what an
+ * egress cannot deliver, goes back to its sender as a stanza error from a
+ * domain the guard stands in for. Every outcome is counted against the rule
+ * that decided it.
  */
 #ifndef XEDGE_ROUTE_H
 #define XEDGE_ROUTE_H
 
-#include "s2s.h"
-#include "stanza.h"
+#include <stdint.h>
+
+#include "egress.h"
+#include "pipeline.h"
+
+/* The router's state; one per guard, or one per test. */
+struct route_env {
+	const struct gen_policy *policy;
+	/* The egress of each protocol; NULL where none is built. */
+	const struct egress_ops *egress[2];
+	struct pipe_buf out;		/* serialization buffer */
+	struct pipe_buf bounce;		/* a bounce's, apart: see route.c */
+	uint64_t (*counters)[GEN_VERDICT_COUNT];	/* per rule */
+};
+
+/* A stanza's source: the stream it came on, as the pipeline sees it, plus
+ * what routing needs to make it wait. */
+struct route_source {
+	struct pipe_source pipe;
+	uint64_t conn_id;		/* for the log; 0 if none */
+	struct egress_waiter *waiter;	/* NULL: the source never waits */
+};
+
+/* Sets up R for policy P with the S2S egress; 0, or -1 (no memory). */
+int route_init(struct route_env *r, const struct gen_policy *p);
+
+/* Frees what R holds; R is all-zero again. */
+void route_free(struct route_env *r);
 
 /*
- * Takes stanza E received on inbound stream IN. Checks its addresses (a
- * 'from' domain not authenticated on IN is a stream error), routes it, and
- * bounces it when it cannot be delivered.
+ * Takes stanza E from SRC: delivers it, bounces it or drops it. Returns 0,
+ * or -1 when SRC broke the protocol and must end with the stream error *SE
+ * (*WHY is a short text for it).
  */
-void route_stanza(struct s2s *in, struct stanza_node *e);
+int route_stanza(struct route_env *r, const struct route_source *src,
+    const struct stanza_node *e, enum pipe_stream_error *se,
+    const char **why);
 
-/* Sends what waited on outbound stream OUT, now ready. */
-void route_flush_queue(struct s2s *out);
-
-/* Bounces everything queued on OUT with stanza error COND; NULL for
- * streams that carry no stanzas (verification, inbound). */
-void route_bounce_queue(struct s2s *out, const char *cond);
+/* An egress could not deliver the stanza M describes: it goes back to its
+ * sender with stanza error COND (when one is due). */
+void route_undeliverable(struct route_env *r, const struct egress_meta *m,
+    enum stanza_cond cond);
 
 #endif

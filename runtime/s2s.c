@@ -12,11 +12,10 @@
 
 #include <openssl/rand.h>
 
-#include "dialback.h"
 #include "guard.h"
 #include "log.h"
 #include "route.h"
-#include "s2s.h"
+#include "s2s_int.h"
 #include "stanza.h"
 
 /* Connection buffer bounds: input is parsed as it arrives, so a read's
@@ -106,6 +105,7 @@ s2s_new(enum s2s_dir dir, int peer)
 		return NULL;
 	s->dir = dir;
 	s->peer = peer;
+	s->waiter.ops = &s2s_waiter_ops;
 	xl.max_stanza = dir == S2S_IN ? s2s_max_stanza() :
 	    s2s_limits(s)->stanza_size;
 	xl.max_depth = S2S_XML_DEPTH;
@@ -143,42 +143,42 @@ s2s_conn_new(struct s2s *s, int fd, int outbound)
 	return c;
 }
 
-/* Lets every stream waiting for S read again. */
+/* An inbound stream as a source that waits for a destination: its reads
+ * stop, and what it buffered waits with them. */
 static void
-s2s_release_waiters(struct s2s *s)
+s2s_source_pause(struct egress_waiter *w)
 {
-	struct s2s *w;
+	struct s2s *s = (struct s2s *)((char *)w - offsetof(struct s2s, waiter));
 
-	while ((w = s->waiters) != NULL) {
-		s->waiters = w->next_waiter;
-		w->blocked_on = NULL;
-		w->next_waiter = NULL;
-		if (w->conn != NULL)
-			conn_resume(w->conn);
-	}
+	if (s->conn != NULL)
+		conn_pause(s->conn);
 }
+
+static void
+s2s_source_resume(struct egress_waiter *w)
+{
+	struct s2s *s = (struct s2s *)((char *)w - offsetof(struct s2s, waiter));
+
+	if (s->conn != NULL)
+		conn_resume(s->conn);
+}
+
+const struct egress_waiter_ops s2s_waiter_ops = {
+	.pause = s2s_source_pause,
+	.resume = s2s_source_resume,
+};
 
 /* Unlinks S from everything that points at it and frees it. */
 void
 s2s_free(struct s2s *s)
 {
-	struct s2s **pp;
 	size_t i;
 
-	s2s_release_waiters(s);
-	if (s->blocked_on != NULL) {
-		for (pp = &s->blocked_on->waiters; *pp != NULL;
-		    pp = &(*pp)->next_waiter)
-			if (*pp == s) {
-				*pp = s->next_waiter;
-				break;
-			}
-	}
+	s2s_egress_forget(s);
 	if (s->verify != NULL)
 		s->verify->verify_for = NULL;
 	if (s->verify_for != NULL)
 		s->verify_for->verify = NULL;
-	s2s_out_unlink(s);
 	if (s->resolving != NULL)
 		resolve_cancel(s->resolving);
 	loop_timer_cancel(guard.loop, &s->timer);
@@ -194,7 +194,6 @@ s2s_free(struct s2s *s)
 		guard.nverify--;
 	for (i = 0; i < s->nauthed; i++)
 		free(s->authed[i]);
-	free(s->db_key);
 	xml_free(s->xml);
 	free(s);
 }
@@ -208,7 +207,8 @@ s2s_write(struct s2s *s, const char *data, size_t len)
 		/* Stanzas are sent with s2s_out_send, which respects the
 		 * bound; protocol elements are small. A full buffer here
 		 * means the peer stopped reading altogether. */
-		s2s_close(s, "remote-server-timeout", "output buffer full");
+		s2s_close(s, STANZA_COND_REMOTE_SERVER_TIMEOUT,
+		    "output buffer full");
 		return;
 	}
 	s->last_write = loop_now(guard.loop);
@@ -229,7 +229,8 @@ s2s_printf(struct s2s *s, const char *fmt, ...)
 	if (n < 0 || (size_t)n >= sizeof(buf)) {
 		log_event(LOG_LVL_ERR, s->conn ? s->conn->id : 0,
 		    "internal-error", "reason=\"protocol element too long\"");
-		s2s_close(s, "internal-server-error", "element too long");
+		s2s_close(s, STANZA_COND_INTERNAL_SERVER_ERROR,
+		    "element too long");
 		return;
 	}
 	s2s_write(s, buf, (size_t)n);
@@ -311,49 +312,50 @@ s2s_stream_error(struct s2s *s, const char *cond, const char *text)
 	}
 	S2S_WRITE_LIT(s, "</stream:error>");
 	s2s_close(s, strcmp(cond, "connection-timeout") == 0 ?
-	    "remote-server-timeout" : "remote-server-not-found", cond);
+	    STANZA_COND_REMOTE_SERVER_TIMEOUT :
+	    STANZA_COND_REMOTE_SERVER_NOT_FOUND, cond);
 }
 
 /*
  * Closes S: bounces its queue with COND, writes the closing tag if the
  * stream was open, and lets the connection flush and end. The stream is
- * freed when the connection reports it closed.
+ * freed when the connection reports it closed. An outbound stanza stream
+ * that ends before it was ever ready counts as a failed attempt to reach
+ * its peer (s2s_egress.c backs off).
  */
 void
-s2s_close(struct s2s *s, const char *cond, const char *reason)
+s2s_close(struct s2s *s, enum stanza_cond cond, const char *reason)
 {
 	struct s2s *v;
 
 	if (s->state == S2S_CLOSED)
 		return;
+	if (s->dir == S2S_OUT && s->purpose == S2S_STANZAS &&
+	    s->state != S2S_READY && !guard.shutting_down)
+		s2s_egress_attempt(s->remote, 1);
 	/* Closed and out of the table first, so that no bounce below can
 	 * find this stream and queue on it again. */
 	s->state = S2S_CLOSED;
-	s2s_out_unlink(s);
+	s2s_egress_unlink(s);
 	if (s->dir == S2S_OUT)
-		route_bounce_queue(s, cond);
+		s2s_egress_drop_queue(s, cond);
 	if (s->header_sent && s->conn != NULL)
 		conn_write(s->conn, "</stream:stream>", 16);
 	if (s->verify_for != NULL) {
-		dialback_verify_failed(s->verify_for);
+		s2s_dialback_unverified(s->verify_for);
 		s->verify_for = NULL;
 	}
 	/* A verification nobody waits for any more is abandoned. */
 	if ((v = s->verify) != NULL) {
 		s->verify = NULL;
 		v->verify_for = NULL;
-		s2s_close(v, NULL, "inbound stream gone");
+		s2s_close(v, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
+		    "inbound stream gone");
 	}
 	if (s->conn != NULL)
 		conn_close(s->conn, 1, reason);
 	else
 		s2s_free(s);
-}
-
-int
-s2s_out_congested(const struct s2s *s)
-{
-	return s->conn != NULL && buf_len(&s->conn->out) > s->conn->out.max / 2;
 }
 
 const struct gen_peer *
@@ -397,12 +399,7 @@ s2s_header_ns_ok(struct s2s *s, const struct stanza_node *root)
 int
 s2s_is_authed(const struct s2s *s, const char *domain)
 {
-	size_t i;
-
-	for (i = 0; i < s->nauthed; i++)
-		if (strcmp(s->authed[i], domain) == 0)
-			return 1;
-	return 0;
+	return jid_domain_in(domain, s->authed, s->nauthed);
 }
 
 /* A stream finished negotiating: the negotiation timer becomes the idle
@@ -427,8 +424,11 @@ s2s_ready(struct s2s *s)
 	if (s2s_keepalive_ms(s) > 0)
 		loop_timer_arm(guard.loop, &s->keepalive, s2s_keepalive_ms(s),
 		    s2s_keepalive_fired, s);
-	if (s->dir == S2S_OUT)
-		route_flush_queue(s);
+	if (s->dir == S2S_OUT) {
+		if (s->purpose == S2S_STANZAS)
+			s2s_egress_attempt(s->remote, 0);
+		s2s_egress_flush(s);
+	}
 }
 
 /* Negotiation timeout before S2S_READY, idle timeout after. */
@@ -444,7 +444,8 @@ s2s_timer_fired(struct loop *l, struct loop_timer *t, void *arg)
 	if (s->state == S2S_CONNECTING) {
 		log_event(LOG_LVL_WARN, s->conn ? s->conn->id : 0,
 		    "connect-timeout", "remote=%s", s->remote);
-		s2s_close(s, "remote-server-timeout", "connect timeout");
+		s2s_close(s, STANZA_COND_REMOTE_SERVER_TIMEOUT,
+		    "connect timeout");
 		return;
 	}
 	if (s->state != S2S_READY) {
@@ -459,7 +460,7 @@ s2s_timer_fired(struct loop *l, struct loop_timer *t, void *arg)
 	}
 	log_event(LOG_LVL_INFO, s->conn ? s->conn->id : 0, "idle-close",
 	    "local=%s remote=%s", s->local, s->remote);
-	s2s_close(s, "remote-server-timeout", "idle");
+	s2s_close(s, STANZA_COND_REMOTE_SERVER_TIMEOUT, "idle");
 }
 
 /*
@@ -492,27 +493,14 @@ s2s_keepalive_fired(struct loop *l, struct loop_timer *t, void *arg)
 	loop_timer_arm(l, t, every, s2s_keepalive_fired, s);
 }
 
-void
-s2s_block_on(struct s2s *in, struct s2s *out)
-{
-	if (in->blocked_on != NULL || in->conn == NULL)
-		return;
-	in->blocked_on = out;
-	in->next_waiter = out->waiters;
-	out->waiters = in;
-	conn_pause(in->conn);
-}
-
 /* Room again: first what waited in the queue, then the sources. */
 static void
 s2s_conn_drained(struct conn *c)
 {
 	struct s2s *s = c->owner;
 
-	if (s->dir == S2S_OUT && s->state == S2S_READY)
-		route_flush_queue(s);
-	if (!s2s_out_congested(s))
-		s2s_release_waiters(s);
+	if (s->dir == S2S_OUT)
+		s2s_egress_flush(s);
 }
 
 static void
@@ -526,7 +514,8 @@ s2s_conn_connected(struct conn *c, int err)
 		    "remote=%s peer=%s addr=%s err=\"%s\"", s->remote,
 		    guard.policy->peers[s->peer].name, c->peer_addr,
 		    strerror(err));
-		s2s_close(s, "remote-server-not-found", "connect failed");
+		s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
+		    "connect failed");
 		return;
 	}
 	s2s_out_connected(s);
@@ -577,7 +566,8 @@ s2s_conn_readable(struct conn *c)
 		case XML_STREAM_CLOSE:
 			log_event(LOG_LVL_INFO, c->id, "stream-end",
 			    "local=%s remote=%s", s->local, s->remote);
-			s2s_close(s, "remote-server-timeout", "peer closed stream");
+			s2s_close(s, STANZA_COND_REMOTE_SERVER_TIMEOUT,
+			    "peer closed stream");
 			return;
 		case XML_ERROR:
 			s2s_stream_error(s,
@@ -585,9 +575,9 @@ s2s_conn_readable(struct conn *c)
 			    xml_error_text(s->xml));
 			return;
 		}
-		/* A blocked stream stops after the stanza that filled the
+		/* A waiting stream stops after the stanza that filled the
 		 * destination: the rest waits in the buffer. */
-		if (s->blocked_on != NULL)
+		if (s->waiter.waiting_for != NULL)
 			return;
 	}
 }
@@ -603,8 +593,9 @@ s2s_conn_closed(struct conn *c, const char *reason)
 	    s->remote[0] ? s->remote : "-", reason);
 	s->conn = NULL;
 	if (s->state != S2S_CLOSED) {
-		s2s_close(s, s->state == S2S_READY ? "remote-server-timeout" :
-		    "remote-server-not-found", reason);
+		s2s_close(s, s->state == S2S_READY ?
+		    STANZA_COND_REMOTE_SERVER_TIMEOUT :
+		    STANZA_COND_REMOTE_SERVER_NOT_FOUND, reason);
 		return;
 	}
 	s2s_free(s);
@@ -634,7 +625,8 @@ s2s_accept(int fd, int direct_tls)
 	if (direct_tls) {
 		s->state = S2S_TLS;
 		if (conn_start_tls(c, tls_server_ctx(guard.tls, NULL), 1, NULL) == -1)
-			s2s_close(s, NULL, "TLS setup failed");
+			s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
+			    "TLS setup failed");
 	}
 }
 
@@ -655,12 +647,14 @@ s2s_shutdown_all(void)
 	for (s = guard.streams; s != NULL; s = next) {
 		next = s->next;
 		if (s->dir == S2S_OUT && s->state != S2S_READY)
-			s2s_close(s, "remote-server-timeout", "shutdown");
+			s2s_close(s, STANZA_COND_REMOTE_SERVER_TIMEOUT,
+			    "shutdown");
 	}
 	for (s = guard.streams; s != NULL; s = next) {
 		next = s->next;
 		if (s->state != S2S_CLOSED)
-			s2s_close(s, "remote-server-timeout", "shutdown");
+			s2s_close(s, STANZA_COND_REMOTE_SERVER_TIMEOUT,
+			    "shutdown");
 	}
 	for (s = guard.streams; s != NULL; s = s->next)
 		alive++;

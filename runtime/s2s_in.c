@@ -11,11 +11,10 @@
 
 #include <openssl/evp.h>
 
-#include "dialback.h"
 #include "guard.h"
 #include "log.h"
 #include "route.h"
-#include "s2s.h"
+#include "s2s_int.h"
 
 /* Whether SASL EXTERNAL may be offered: the policy allows certificates and
  * the peer's certificate chains to the CA and names its domain. */
@@ -101,8 +100,7 @@ s2s_in_header(struct s2s *s, const struct stanza_node *root)
 	int peer;
 
 	if (to == NULL || jid_canon_domain(to, strlen(to), local) < 0 ||
-	    (gen_route(local, strlen(local)) < 0 &&
-	    gen_fronted_cert(local, strlen(local)) < 0) ||
+	    !pipeline_fronts(local) ||
 	    (s->local[0] != '\0' && strcmp(s->local, local) != 0)) {
 		char qto[LOG_QUOTE_SIZE(64)], qfrom[LOG_QUOTE_SIZE(64)];
 
@@ -178,7 +176,8 @@ s2s_in_starttls(struct s2s *s)
 	s->state = S2S_TLS;
 	if (conn_start_tls(s->conn, tls_server_ctx(guard.tls, s->local), 1,
 	    NULL) == -1)
-		s2s_close(s, NULL, "TLS setup failed");
+		s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
+		    "TLS setup failed");
 }
 
 static int
@@ -261,6 +260,25 @@ s2s_in_dialback_ok(struct s2s *s, const char *domain)
 		s2s_ready(s);
 }
 
+/* Hands a stanza of authenticated stream S to routing, which may end the
+ * stream when the stanza breaks the protocol. */
+static void
+s2s_in_stanza(struct s2s *s, const struct stanza_node *e)
+{
+	struct route_source src = {
+		.pipe = { .peer = s->peer, .local = s->local,
+		    .authed = s->authed, .nauthed = s->nauthed },
+		.conn_id = s->conn->id,
+		.waiter = &s->waiter,
+	};
+	enum pipe_stream_error se;
+	const char *why;
+
+	s->last_stanza = loop_now(guard.loop);
+	if (route_stanza(&guard.route, &src, e, &se, &why) == -1)
+		s2s_stream_error(s, pipeline_stream_error_name(se), why);
+}
+
 /*
  * One top-level element from the peer. Negotiation elements are taken only
  * in the state where they belong: STARTTLS before anything is
@@ -278,7 +296,7 @@ s2s_in_element(struct s2s *s, struct stanza_node *e)
 		log_event(LOG_LVL_WARN, s->conn->id, "peer-stream-error",
 		    "remote=%s condition=%s", s->remote,
 		    s2s_error_condition(e));
-		s2s_close(s, NULL, "peer stream error");
+		s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND, "peer stream error");
 		return;
 	}
 	if (strcmp(e->ns, S2S_NS_TLS) == 0 && strcmp(e->name, "starttls") == 0) {
@@ -304,12 +322,7 @@ s2s_in_element(struct s2s *s, struct stanza_node *e)
 	}
 	if (strcmp(e->ns, STANZA_NS_DIALBACK) == 0 &&
 	    (negotiating || s->state == S2S_READY)) {
-		if (strcmp(e->name, "result") == 0)
-			dialback_result_in(s, e);
-		else if (strcmp(e->name, "verify") == 0)
-			dialback_verify_in(s, e);
-		else
-			s2s_stream_error(s, "unsupported-stanza-type", NULL);
+		s2s_dialback_in(s, e);
 		return;
 	}
 	if (strcmp(e->ns, "urn:xmpp:bidi") == 0) {
@@ -327,7 +340,7 @@ s2s_in_element(struct s2s *s, struct stanza_node *e)
 			    "stanza before authentication");
 			return;
 		}
-		route_stanza(s, e);
+		s2s_in_stanza(s, e);
 		return;
 	}
 	s2s_stream_error(s, "unsupported-stanza-type",

@@ -12,11 +12,9 @@
 
 #include <openssl/evp.h>
 
-#include "dialback.h"
 #include "guard.h"
 #include "log.h"
-#include "route.h"
-#include "s2s.h"
+#include "s2s_int.h"
 
 #define NS_DB_FEATURE "urn:xmpp:features:dialback"
 #define NS_LIMITS "urn:xmpp:stream-limits:0"
@@ -56,11 +54,13 @@ s2s_out_resolved(void *arg, const struct resolve_answer *a)
 	if (!a->ok) {
 		log_event(LOG_LVL_WARN, 0, "resolve-failed", "peer=%s remote=%s "
 		    "reason=\"%s\"", s2s_peer(s)->name, s->remote, a->error);
-		s2s_close(s, "remote-server-not-found", "DNS lookup failed");
+		s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
+		    "DNS lookup failed");
 		return;
 	}
 	if (s2s_out_dial(s, a->host, a->port) == -1)
-		s2s_close(s, "remote-server-not-found", "connect failed");
+		s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
+		    "connect failed");
 }
 
 /*
@@ -68,7 +68,7 @@ s2s_out_resolved(void *arg, const struct resolve_answer *a)
  * the site's or the policy's static address, or where DNS SRV says.
  * Returns the stream, or NULL (logged) when the peer cannot be reached.
  */
-static struct s2s *
+struct s2s *
 s2s_out_open(int peer, const char *local, const char *remote,
     enum s2s_purpose purpose)
 {
@@ -107,160 +107,6 @@ s2s_out_open(int peer, const char *local, const char *remote,
 	return NULL;
 }
 
-/* Stanza streams by their from and to domains, looked up per stanza. */
-#define S2S_OUT_BUCKETS 1024
-static struct s2s *s2s_out_table[S2S_OUT_BUCKETS];
-
-static size_t
-s2s_out_bucket(const char *local, const char *remote)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-	const char *p;
-
-	for (p = local; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	h = (h ^ 0xffu) * 16777619u;
-	for (p = remote; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	return h % S2S_OUT_BUCKETS;
-}
-
-void
-s2s_out_unlink(struct s2s *s)
-{
-	struct s2s **pp;
-
-	if (!s->hashed)
-		return;
-	for (pp = &s2s_out_table[s2s_out_bucket(s->local, s->remote)];
-	    *pp != NULL; pp = &(*pp)->hnext)
-		if (*pp == s) {
-			*pp = s->hnext;
-			break;
-		}
-	s->hashed = 0;
-}
-
-struct s2s *
-s2s_out_get(int peer, const char *local, const char *remote)
-{
-	size_t b = s2s_out_bucket(local, remote);
-	struct s2s *s;
-
-	for (s = s2s_out_table[b]; s != NULL; s = s->hnext)
-		if (strcmp(s->local, local) == 0 &&
-		    strcmp(s->remote, remote) == 0)
-			return s;
-	if (guard.shutting_down)
-		return NULL;
-	s = s2s_out_open(peer, local, remote, S2S_STANZAS);
-	if (s != NULL) {
-		s->hnext = s2s_out_table[b];
-		s2s_out_table[b] = s;
-		s->hashed = 1;
-	}
-	return s;
-}
-
-int
-s2s_out_verify(int peer, const char *local, const char *remote,
-    const char *key, const char *id, struct s2s *in)
-{
-	struct s2s *s;
-
-	/* Each verification costs a connection to the peer's server: a
-	 * bound keeps unauthenticated peers from multiplying them. */
-	if (guard.nverify >= S2S_MAX_VERIFY)
-		return -1;
-	s = s2s_out_open(peer, local, remote, S2S_VERIFY);
-	if (s == NULL)
-		return -1;
-	s->db_key = strdup(key);
-	if (s->db_key == NULL) {
-		s2s_close(s, NULL, "no memory");
-		return -1;
-	}
-	snprintf(s->db_id, sizeof(s->db_id), "%s", id);
-	s->verify_for = in;
-	in->verify = s;
-	return 0;
-}
-
-/* Copies a possibly NULL string into the item's tail; returns the copy. */
-static const char *
-s2s_item_str(char **tail, const char *str)
-{
-	char *copy;
-	size_t n;
-
-	if (str == NULL)
-		return NULL;
-	n = strlen(str) + 1;
-	copy = memcpy(*tail, str, n);
-	*tail += n;
-	return copy;
-}
-
-static size_t
-s2s_strsize(const char *str)
-{
-	return str != NULL ? strlen(str) + 1 : 0;
-}
-
-int
-s2s_out_send(struct s2s *s, const char *bytes, size_t len,
-    const struct s2s_item *item, const char **cond)
-{
-	struct s2s_item *it;
-	char *tail;
-
-	if (s->state == S2S_READY && s->peer_max_bytes != 0 &&
-	    len > s->peer_max_bytes) {
-		*cond = "policy-violation";
-		return -1;
-	}
-	/* Straight out when nothing waits before it and there is room;
-	 * otherwise behind the queue, to keep the order. */
-	if (s->state == S2S_READY && s->queue_head == NULL &&
-	    !s2s_out_congested(s)) {
-		if (s->conn == NULL || conn_write(s->conn, bytes, len) == -1) {
-			*cond = "resource-constraint";
-			return -1;
-		}
-		s->last_write = s->last_stanza = loop_now(guard.loop);
-		return 0;
-	}
-	if (s->queue_len >= s2s_peer(s)->limits.queue_length) {
-		*cond = "resource-constraint";
-		return -1;
-	}
-	it = malloc(sizeof(*it) + len + s2s_strsize(item->from) +
-	    s2s_strsize(item->to) + s2s_strsize(item->id) +
-	    s2s_strsize(item->type));
-	if (it == NULL) {
-		*cond = "resource-constraint";
-		return -1;
-	}
-	it->next = NULL;
-	it->len = len;
-	/* The kind outlives the stanza's arena: a static name for it. */
-	it->kind = item->kind[0] == 'm' ? "message" :
-	    item->kind[0] == 'p' ? "presence" : "iq";
-	memcpy(it->data, bytes, len);
-	tail = it->data + len;
-	it->from = s2s_item_str(&tail, item->from);
-	it->to = s2s_item_str(&tail, item->to);
-	it->id = s2s_item_str(&tail, item->id);
-	it->type = s2s_item_str(&tail, item->type);
-	if (s->queue_tail != NULL)
-		s->queue_tail->next = it;
-	else
-		s->queue_head = it;
-	s->queue_tail = it;
-	s->queue_len++;
-	return 0;
-}
-
 static SSL_CTX *
 s2s_out_ssl_ctx(const struct s2s *s)
 {
@@ -274,7 +120,8 @@ s2s_out_start_tls(struct s2s *s)
 {
 	s->state = S2S_TLS;
 	if (conn_start_tls(s->conn, s2s_out_ssl_ctx(s), 0, s->remote) == -1)
-		s2s_close(s, "remote-server-not-found", "TLS setup failed");
+		s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
+		    "TLS setup failed");
 }
 
 void
@@ -305,7 +152,7 @@ s2s_out_tls_ready(struct s2s *s)
 	if (!s->peer_verified && !(s2s_peer(s)->auth & GEN_AUTH_DIALBACK)) {
 		log_event(LOG_LVL_WARN, s->conn->id, "refuse",
 		    "remote=%s reason=\"peer certificate not valid\"", s->remote);
-		s2s_close(s, "remote-server-not-found",
+		s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
 		    "peer certificate not valid");
 		return;
 	}
@@ -393,7 +240,7 @@ s2s_out_send_dialback(struct s2s *s)
 {
 	char key[DIALBACK_KEY_LEN + 1];
 
-	dialback_key(s->remote, s->local, s->id, key);
+	dialback_key(guard.dialback_secret, s->remote, s->local, s->id, key);
 	s2s_printf(s, "<db:result from='%s' to='%s'>%s</db:result>",
 	    s->local, s->remote, key);
 	s->state = S2S_DIALBACK;
@@ -408,7 +255,8 @@ s2s_out_authenticate(struct s2s *s)
 	if (s->purpose == S2S_VERIFY) {
 		/* The key is a credential: over TLS unless forced. */
 		if (!s2s_may_dialback(s)) {
-			s2s_close(s, NULL, "verification needs TLS");
+			s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
+			    "verification needs TLS");
 			return;
 		}
 		s2s_printf(s, "<db:verify from='%s' to='%s' id='%s'>%s"
@@ -427,7 +275,7 @@ s2s_out_authenticate(struct s2s *s)
 	}
 	log_event(LOG_LVL_WARN, s->conn->id, "refuse", "remote=%s peer=%s "
 	    "reason=\"no authentication method in common\"", s->remote, p->name);
-	s2s_close(s, "remote-server-not-found",
+	s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
 	    "no authentication method in common");
 }
 
@@ -474,10 +322,11 @@ s2s_out_dialback_answer(struct s2s *s, const struct stanza_node *e)
 		    strcmp(to, s->local) != 0 || strcmp(id, s->db_id) != 0)
 			valid = 0;
 		if (s->verify_for != NULL) {
-			dialback_verify_answer(s->verify_for, valid);
+			s2s_dialback_verified(s->verify_for, valid);
 			s->verify_for = NULL;
 		}
-		s2s_close(s, NULL, "verification done");
+		s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
+		    "verification done");
 		return;
 	}
 	if (strcmp(e->name, "result") != 0)
@@ -486,7 +335,8 @@ s2s_out_dialback_answer(struct s2s *s, const struct stanza_node *e)
 		log_event(LOG_LVL_WARN, s->conn->id, "refuse", "remote=%s "
 		    "reason=\"peer rejected our dialback key\" type=%s",
 		    s->remote, type ? type : "-");
-		s2s_close(s, "remote-server-not-found", "dialback failed");
+		s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
+		    "dialback failed");
 		return;
 	}
 	s2s_ready(s);
@@ -505,7 +355,8 @@ s2s_out_element(struct s2s *s, struct stanza_node *e)
 		log_event(LOG_LVL_WARN, s->conn->id, "peer-stream-error",
 		    "remote=%s condition=%s", s->remote,
 		    s2s_error_condition(e));
-		s2s_close(s, "remote-server-not-found", "peer stream error");
+		s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
+		    "peer stream error");
 		return;
 	}
 	switch (s->state) {
@@ -538,7 +389,8 @@ s2s_out_element(struct s2s *s, struct stanza_node *e)
 			log_event(LOG_LVL_WARN, s->conn->id, "refuse",
 			    "remote=%s reason=\"peer refused SASL EXTERNAL\"",
 			    s->remote);
-			s2s_close(s, "remote-server-not-found", "SASL failed");
+			s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
+			    "SASL failed");
 			return;
 		}
 		break;

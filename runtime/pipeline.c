@@ -1,0 +1,207 @@
+/*
+ * The stages of the decision pipeline. Each takes the context, may end the
+ * run (setting the verdict, the rule and, for a refusal, the stanza error),
+ * and otherwise leaves what later stages need in it. Nothing here touches a
+ * socket or the guard's global state: the policy and the source are in the
+ * context.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline.h"
+
+/* Ends the run with END, by RULE, for the reason WHY. */
+static int
+pipe_end(struct pipe_ctx *c, enum pipe_end end, unsigned rule,
+    enum gen_verdict verdict, const char *why)
+{
+	c->end = end;
+	c->decision.rule = rule;
+	c->decision.verdict = verdict;
+	c->why = why;
+	return -1;
+}
+
+static int
+pipe_refuse(struct pipe_ctx *c, unsigned rule, enum stanza_cond cond,
+    const char *why)
+{
+	c->cond = cond;
+	return pipe_end(c, PIPE_REFUSE, rule, GEN_VERDICT_BOUNCE, why);
+}
+
+static int
+pipe_stream_error(struct pipe_ctx *c, enum pipe_stream_error se,
+    const char *why)
+{
+	c->stream_error = se;
+	return pipe_end(c, PIPE_STREAM_ERROR, GEN_RULE_ADDRESS,
+	    GEN_VERDICT_DROP, why);
+}
+
+/*
+ * Address: 'from' and 'to' present (RFC 6120 section 8.1.1.1 and 8.1.2.1
+ * for server-to-server streams), 'from' a JID whose domain is
+ * authenticated on the stream it came on; 'to' a valid JID.
+ */
+static int
+pipe_address(struct pipe_ctx *c)
+{
+	const struct stanza_node *e = c->stanza;
+
+	c->from = stanza_attr(e, "", "from");
+	c->to = stanza_attr(e, "", "to");
+	c->id = stanza_attr(e, "", "id");
+	if (c->from == NULL || c->to == NULL)
+		return pipe_stream_error(c, PIPE_SE_IMPROPER_ADDRESSING,
+		    "stanza without 'from' or 'to'");
+	if (jid_domain(c->from, c->from_domain) < 0 || !jid_valid(c->from) ||
+	    !jid_domain_in(c->from_domain, c->src.authed, c->src.nauthed))
+		return pipe_stream_error(c, PIPE_SE_INVALID_FROM,
+		    "'from' malformed or not authenticated on this stream");
+	if (jid_domain(c->to, c->to_domain) < 0 || !jid_valid(c->to))
+		return pipe_refuse(c, GEN_RULE_ADDRESS,
+		    STANZA_COND_JID_MALFORMED, "bad 'to' address");
+	return 0;
+}
+
+/* Route: the generated routing machine names the destination peer. */
+static int
+pipe_route(struct pipe_ctx *c)
+{
+	const struct gen_peer *dst;
+	int peer;
+
+	peer = gen_route(c->to_domain, strlen(c->to_domain));
+	if (peer < 0)
+		return pipe_refuse(c, GEN_RULE_NO_ROUTE,
+		    STANZA_COND_REMOTE_SERVER_NOT_FOUND, "no route");
+	/* A peer's stanza routed back to the peer would loop through it. */
+	if (peer == c->src.peer)
+		return pipe_refuse(c, GEN_RULE_LOOP,
+		    STANZA_COND_REMOTE_SERVER_NOT_FOUND,
+		    "destination is on the sender's own side");
+	c->facts.dst_peer = peer;
+	dst = &c->policy->peers[peer];
+	if (dst->protocol != GEN_PROTO_S2S)
+		return pipe_refuse(c, dst->rules.protocol,
+		    STANZA_COND_SERVICE_UNAVAILABLE,
+		    "protocol of the destination peer not available");
+	return 0;
+}
+
+/* Classify: the facts the decision reads, computed once. */
+static int
+pipe_classify(struct pipe_ctx *c)
+{
+	const struct stanza_node *e = c->stanza, *ch;
+	struct gen_facts *f = &c->facts;
+
+	f->kind = e->name[0] == 'm' ? GEN_KIND_MESSAGE :
+	    e->name[0] == 'p' ? GEN_KIND_PRESENCE : GEN_KIND_IQ;
+	f->type = stanza_attr(e, "", "type");
+	f->src_peer = c->src.peer;
+	f->from_domain = c->from_domain;
+	f->to_domain = c->to_domain;
+	f->child_ns = NULL;
+	f->nchildren = 0;
+	for (ch = e->children; ch != NULL; ch = ch->next) {
+		if (ch->kind != STANZA_ELEMENT)
+			continue;
+		if (f->nchildren++ == 0)
+			f->child_ns = ch->ns;
+	}
+	return 0;
+}
+
+/* Decide: the generated decision function. */
+static int
+pipe_decide(struct pipe_ctx *c)
+{
+	gen_decide(&c->facts, &c->decision);
+	switch (c->decision.verdict) {
+	case GEN_VERDICT_PASS:
+	case GEN_VERDICT_MODIFY:
+		return 0;
+	case GEN_VERDICT_DROP:
+		return pipe_end(c, PIPE_DROP, c->decision.rule,
+		    GEN_VERDICT_DROP, "dropped by the policy");
+	case GEN_VERDICT_BOUNCE:
+	case GEN_VERDICT_COUNT:
+		break;
+	}
+	return pipe_refuse(c, c->decision.rule, STANZA_COND_POLICY_VIOLATION,
+	    "refused by the policy");
+}
+
+long
+pipeline_serialize(struct pipe_buf *b, const struct stanza_node *e)
+{
+	size_t need;
+	char *grown;
+
+	need = stanza_serialize(e, STANZA_NS_SERVER, b->data, b->cap);
+	if (need > b->cap) {
+		grown = realloc(b->data, need);
+		if (grown == NULL)
+			return -1;
+		b->data = grown;
+		b->cap = need;
+		stanza_serialize(e, STANZA_NS_SERVER, b->data, b->cap);
+	}
+	return (long)need;
+}
+
+/* Serialize, then size: the destination's bound applies to the bytes
+ * that will cross, re-serialized from what was checked. */
+static int
+pipe_serialize(struct pipe_ctx *c)
+{
+	const struct gen_peer *dst = &c->policy->peers[c->facts.dst_peer];
+	long n = pipeline_serialize(c->out, c->stanza);
+
+	if (n < 0)
+		return pipe_refuse(c, GEN_RULE_RESOURCES,
+		    STANZA_COND_RESOURCE_CONSTRAINT, "no memory");
+	if ((size_t)n > dst->limits.stanza_size)
+		return pipe_refuse(c, dst->rules.stanza_size,
+		    STANZA_COND_POLICY_VIOLATION,
+		    "stanza larger than the destination allows");
+	c->bytes = c->out->data;
+	c->len = (size_t)n;
+	return 0;
+}
+
+enum pipe_end
+pipeline_run(struct pipe_ctx *c)
+{
+	static int (*const stages[])(struct pipe_ctx *) = {
+		pipe_address, pipe_route, pipe_classify,
+		pipe_decide, pipe_serialize,
+	};
+	size_t i;
+
+	c->end = PIPE_DELIVER;
+	c->bytes = NULL;
+	c->len = 0;
+	c->why = NULL;
+	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
+		if (stages[i](c) == -1)
+			break;
+	return c->end;
+}
+
+const char *
+pipeline_stream_error_name(enum pipe_stream_error se)
+{
+	return se == PIPE_SE_IMPROPER_ADDRESSING ? "improper-addressing" :
+	    "invalid-from";
+}
+
+int
+pipeline_fronts(const char *domain)
+{
+	size_t n = strlen(domain);
+
+	return gen_route(domain, n) >= 0 || gen_fronted_cert(domain, n) >= 0;
+}

@@ -1,0 +1,87 @@
+/*
+ * The one decision pipeline every stanza goes through, without sockets:
+ *
+ *   address -> route -> classify -> decide -> serialize -> size
+ *
+ * Each stage may end the run with a verdict and the rule that gave it; the
+ * caller (route.c on a running guard, a unit test or an offline replay)
+ * then delivers the bytes, bounces or drops. Later controls add stages (a
+ * transform between decide and serialize) or rules here, never another
+ * path.
+ */
+#ifndef XEDGE_PIPELINE_H
+#define XEDGE_PIPELINE_H
+
+#include <stddef.h>
+
+#include "jid.h"
+#include "policy_types.h"
+#include "stanza.h"
+#include "stanza_error.h"
+
+/* Where a stanza came from: a peer, over a stream opened to LOCAL (a
+ * domain the guard stands in for) on which AUTHED are authenticated. */
+struct pipe_source {
+	int peer;
+	const char *local;
+	char *const *authed;
+	size_t nauthed;
+};
+
+/* A growable buffer for the serialized stanza; all-zero is empty. The
+ * owner frees data. */
+struct pipe_buf {
+	char *data;
+	size_t cap;
+};
+
+/* How a run ended. */
+enum pipe_end {
+	PIPE_DELIVER = 0,	/* bytes ready for the destination */
+	PIPE_REFUSE,		/* a stanza error COND is due to the sender */
+	PIPE_DROP,		/* discarded without an answer */
+	PIPE_STREAM_ERROR	/* the source stream broke the protocol */
+};
+
+/* Stream errors a stanza can cause. */
+enum pipe_stream_error {
+	PIPE_SE_IMPROPER_ADDRESSING = 0,	/* no 'from' or 'to' */
+	PIPE_SE_INVALID_FROM	/* 'from' not authenticated on the stream */
+};
+
+struct pipe_ctx {
+	/* Set by the caller. */
+	const struct gen_policy *policy;
+	struct pipe_source src;
+	const struct stanza_node *stanza;
+	struct pipe_buf *out;
+	/* Set by the stages. */
+	enum pipe_end end;
+	struct gen_facts facts;
+	struct gen_decision decision;	/* verdict and rule, for counters */
+	enum stanza_cond cond;		/* PIPE_REFUSE */
+	enum pipe_stream_error stream_error;	/* PIPE_STREAM_ERROR */
+	const char *why;		/* a short text for the log */
+	const char *from, *to, *id;	/* the stanza's attributes */
+	char from_domain[JID_DOMAIN_MAX + 1];
+	char to_domain[JID_DOMAIN_MAX + 1];
+	const char *bytes;		/* PIPE_DELIVER: in out->data */
+	size_t len;
+};
+
+/* Runs every stage over C->stanza and sets C->end and what goes with it.
+ * Returns C->end. */
+enum pipe_end pipeline_run(struct pipe_ctx *c);
+
+/* The name of stream error SE on the wire, e.g. "invalid-from". */
+const char *pipeline_stream_error_name(enum pipe_stream_error se);
+
+/* Serializes E for a jabber:server stream into B, growing it; returns the
+ * length, or -1 when memory is exhausted. */
+long pipeline_serialize(struct pipe_buf *b, const struct stanza_node *e);
+
+/* Whether the guard stands in for DOMAIN (canonical): it routes there, or
+ * holds a certificate for it. */
+int pipeline_fronts(const char *domain);
+
+#endif
