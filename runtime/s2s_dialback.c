@@ -129,6 +129,12 @@ s2s_dialback_in(struct s2s *in, const struct stanza_node *e)
 		s2s_stream_error(in, "unsupported-stanza-type", NULL);
 		return;
 	}
+	if (!s2s_may_dialback(in) &&
+	    (m.kind == DIALBACK_VERIFY || f == DIALBACK_BAD_ADDRESS)) {
+		s2s_stream_error(in, "policy-violation",
+		    "dialback is not allowed for this peer");
+		return;
+	}
 	if (f == DIALBACK_BAD_ADDRESS || f == DIALBACK_BAD_ID) {
 		s2s_stream_error(in, "improper-addressing",
 		    dialback_fault_text(f));
@@ -141,12 +147,7 @@ s2s_dialback_in(struct s2s *in, const struct stanza_node *e)
 		return;
 	}
 	if (!s2s_may_dialback(in)) {
-		if (m.kind == DIALBACK_RESULT)
-			s2s_dialback_error(in, m.to, m.from, "cancel",
-			    "not-allowed");
-		else
-			s2s_stream_error(in, "policy-violation",
-			    "dialback is not allowed for this peer");
+		s2s_dialback_error(in, m.to, m.from, "cancel", "not-allowed");
 		return;
 	}
 	if (m.kind == DIALBACK_VERIFY)

@@ -108,11 +108,10 @@ class RawS2S:
                 what, ET.tostring(elem, encoding="unicode")[:300]))
         return elem
 
-    async def authenticate(self):
-        """Opens the stream, does STARTTLS and SASL EXTERNAL (authorization
-        identity: LOCAL). Returns the features offered after
-        authentication; raises AssertionError or StreamError if a step
-        fails."""
+    async def starttls(self):
+        """Opens the stream and does STARTTLS, presenting LEAF. Returns the
+        stream features offered after TLS; raises AssertionError or
+        StreamError if a step fails."""
         await self._connect()
         self._open_stream()
         features = await self._expect("{%s}features" % NS_STREAM,
@@ -126,8 +125,15 @@ class RawS2S:
         await asyncio.wait_for(self.writer.start_tls(
             ctx, server_hostname=self.remote), self.timeout)
         self._open_stream()
-        features = await self._expect("{%s}features" % NS_STREAM,
-                                       "stream features after TLS")
+        return await self._expect("{%s}features" % NS_STREAM,
+                                  "stream features after TLS")
+
+    async def authenticate(self):
+        """Opens the stream, does STARTTLS and SASL EXTERNAL (authorization
+        identity: LOCAL). Returns the features offered after
+        authentication; raises AssertionError or StreamError if a step
+        fails."""
+        features = await self.starttls()
         mechs = [m.text for m in features.iter("{%s}mechanism" % NS_SASL)]
         if "EXTERNAL" not in mechs:
             raise AssertionError("SASL EXTERNAL not offered (offered: %s)" %

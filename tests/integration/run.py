@@ -37,6 +37,7 @@ import capture  # noqa: E402
 import guard  # noqa: E402
 import procs  # noqa: E402
 import scenarios  # noqa: E402
+import scenarios_attack  # noqa: E402,F401 -- registers its scenarios
 import scenarios_ejabberd  # noqa: E402,F401 -- registers its scenarios
 import scenarios_reach  # noqa: E402,F401 -- registers its scenarios
 import scenarios_two_guards  # noqa: E402,F401 -- registers its scenarios

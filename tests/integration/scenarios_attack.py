@@ -1,0 +1,99 @@
+"""Scenarios of the trunk world that attack the guard as no real server
+would: fields at and past their maximal lengths before authentication,
+and a peer that is down being hammered. Each reproduces a defect found by
+attacking a running guard; the stage-after scenario of scenarios.py then
+shows the guard still carrying traffic."""
+
+import asyncio
+import re
+import xml.etree.ElementTree as ET
+
+import clients
+import raw_s2s
+import topology
+from scenarios import GUARD_ONLY, error_reply, scenario, send_chat
+from scenarios_reach import from_guard, nobody_at
+
+NS_DB = "jabber:server:dialback"
+# A domain of 1023 bytes, the most RFC 7622 allows: 16 labels of 63
+# letters (the last one shorter).
+LONG_A = ".".join(["a" * 63] * 15 + ["a" * 63])[:1023]
+LONG_B = LONG_A.replace("a", "b")
+
+
+def raw_from(ctx, local, remote="a.example", kind=topology.CERT_GOOD):
+    addr, port = ctx.raw_target()
+    return raw_s2s.RawS2S(addr, port, local, remote, ctx.leaf(local, kind),
+                          ctx.world.pki.ca.cert)
+
+
+def db_verify(frm, to, stanza_id, key="0" * 64):
+    return ("<db:verify xmlns:db='%s' from='%s' to='%s' id='%s'>%s"
+            "</db:verify>" % (NS_DB, frm, to, stanza_id, key))
+
+
+@scenario("raw stream: a certificate-only peer's db:verify with 1023-byte "
+          "domains and a long id, after STARTTLS and before any "
+          "authentication, is refused (<policy-violation/>), no crash",
+          modes=GUARD_ONLY)
+async def dialback_not_allowed(ctx):
+    raw = raw_from(ctx, "a.example", "b.example")
+    try:
+        await raw.starttls()
+        raw.send(db_verify(LONG_A, LONG_B, "i" * 300))
+        cond = await raw.stream_error()
+    finally:
+        raw.close()
+    if cond != "policy-violation":
+        raise AssertionError("stream ended with %s" % (cond or "no error"))
+
+
+@scenario("raw stream: a dialback peer's db:verify at every maximal length "
+          "(1023-byte domains, 255-byte id) is answered invalid; a 256-byte "
+          "id ends the stream (<improper-addressing/>)", modes=GUARD_ONLY)
+async def dialback_maximal_fields(ctx):
+    raw = raw_from(ctx, "c.example", kind=topology.CERT_UNTRUSTED)
+    try:
+        await raw.starttls()
+        raw.send(db_verify(LONG_A, LONG_B, "i" * 255))
+        answer = await raw.next_element()
+        if answer.tag != "{%s}verify" % NS_DB or \
+                answer.get("type") != "invalid" or \
+                answer.get("id") != "i" * 255 or \
+                answer.get("from") != LONG_B or answer.get("to") != LONG_A:
+            raise AssertionError("unexpected answer %s" % ET.tostring(
+                answer, encoding="unicode")[:200])
+        raw.send(db_verify("c.example", "a.example", "i" * 256))
+        cond = await raw.stream_error()
+    finally:
+        raw.close()
+    if cond != "improper-addressing":
+        raise AssertionError("stream ended with %s" % (cond or "no error"))
+
+
+def connects_to(ctx, addr):
+    return len(re.findall(r"event=connect peer=\S+ .*addr=%s:" %
+                          re.escape(addr), ctx.guard_log()))
+
+
+@scenario("f.example is down: 10 messages sent over 1.5 s bounce "
+          "(remote-server-not-found) after at most 2 connection attempts "
+          "(backoff)", modes=GUARD_ONLY)
+async def backoff_when_down(ctx):
+    alice = ctx.user("alice")
+    jid = nobody_at(ctx, topology.DOWN_DOMAIN)
+    before = connects_to(ctx, topology.DEAD_ADDR)
+    ids, start = [], alice.mark()
+    for _ in range(10):
+        ids.append(ctx.unique("down"))
+        send_chat(alice, jid, "knock", ids[-1])
+        await asyncio.sleep(0.15)
+    for sid in ids:
+        err = await alice.expect("error reply to %s" % sid,
+                                 clients.is_error_reply(sid), 15, start)
+        from_guard(ctx, err, "remote-server-not-found")
+    tries = connects_to(ctx, topology.DEAD_ADDR) - before
+    if tries > 2:
+        raise AssertionError("%d connection attempts for 10 messages" %
+                             tries)
+    return "%d connection attempt(s)" % tries
