@@ -160,8 +160,12 @@ s2s_egress_get(int peer, const char *local, const char *remote,
 	if (guard.shutting_down || s2s_backing_off(remote))
 		return NULL;
 	s = s2s_out_open(peer, local, remote, S2S_STANZAS);
-	if (s == NULL)
+	if (s == NULL) {
+		/* Failed at once (no address, dial refused at once, no
+		 * memory): as much a failed attempt as a late one. */
+		s2s_egress_attempt(remote, 1);
 		return NULL;
+	}
 	s->hnext = s2s_out_table[b];
 	s2s_out_table[b] = s;
 	s->hashed = 1;

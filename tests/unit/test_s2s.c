@@ -1,0 +1,231 @@
+/*
+ * The s2s handlers (runtime/s2s_in.c, s2s_dialback.c, s2s_egress.c) driven
+ * element by element, with seams instead of the network: -Wl,--wrap on
+ * conn_write (what the guard writes is captured here) and on
+ * conn_connect_fd (outbound dialling fails or is counted). Runs against
+ * examples/single-edge.policy (inside: a.example, partner: b.example; both
+ * 'certificate or dialback').
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "guard.h"
+#include "policy.h"
+#include "s2s_int.h"
+#include "stanza_fixture.h"
+
+static char written[16384];
+static size_t nwritten;
+static int dials;
+
+int __wrap_conn_write(struct conn *c, const void *data, size_t len);
+int __wrap_conn_connect_fd(const char *host, uint16_t port);
+
+int
+__wrap_conn_write(struct conn *c, const void *data, size_t len)
+{
+	(void)c;
+	if (nwritten + len >= sizeof(written))
+		return -1;
+	memcpy(written + nwritten, data, len);
+	nwritten += len;
+	written[nwritten] = '\0';
+	return 0;
+}
+
+/* Every dial fails, as towards a server that is down. */
+int
+__wrap_conn_connect_fd(const char *host, uint16_t port)
+{
+	(void)host;
+	(void)port;
+	dials++;
+	return -1;
+}
+
+struct fixture {
+	struct xml_parser *xml;
+	struct s2s *s;
+	int peer_fd;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f;
+	int sv[2];
+
+	if (strcmp(GEN_POLICY_NAME, "single-edge") != 0)
+		skip();
+	f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	guard.policy = &gen_policy;
+	guard.loop = loop_new();
+	assert_non_null(guard.loop);
+	assert_int_equal(route_init(&guard.route, &gen_policy), 0);
+	assert_int_equal(site_init(&guard.site, &gen_policy), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	s2s_accept(sv[0], 0);
+	f->s = guard.streams;
+	assert_non_null(f->s);
+	f->peer_fd = sv[1];
+	nwritten = 0;
+	dials = 0;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	/* The connection's free needs the loop: what is left is freed with
+	 * the process. */
+	close(f->peer_fd);
+	xml_free(f->xml);
+	route_free(&guard.route);
+	site_free(&guard.site);
+	free(f);
+	return 0;
+}
+
+/* Gives stream S the header from FROM to TO, as a peer would send it. */
+static void
+header(struct fixture *f, const char *from, const char *to)
+{
+	struct stanza_node root = { .kind = STANZA_ELEMENT,
+	    .ns = STANZA_NS_STREAMS, .name = "stream" };
+	struct stanza_attr a_from = { .ns = "", .name = "from", .value = from },
+	    a_to = { .ns = "", .name = "to", .value = to },
+	    a_ver = { .ns = "", .name = "version", .value = "1.0" },
+	    a_ns = { .ns = STANZA_NS_XMLNS, .name = "xmlns",
+	    .value = STANZA_NS_SERVER };
+
+	a_from.next = &a_to;
+	a_to.next = &a_ver;
+	a_ver.next = &a_ns;
+	root.attrs = &a_from;
+	s2s_in_header(f->s, &root);
+}
+
+static void
+element(struct fixture *f, const char *text)
+{
+	s2s_in_element(f->s, (struct stanza_node *)fixture_stanza(&f->xml,
+	    text));
+}
+
+static void
+test_header_for_unfronted_domain(void **state)
+{
+	struct fixture *f = *state;
+
+	header(f, "b.example", "zzz.example");
+	assert_non_null(strstr(written, "<host-unknown"));
+	assert_int_equal(f->s->state, S2S_CLOSED);
+}
+
+/* Before TLS, a certificate-and-dialback peer may not use dialback (it
+ * is not forced): a db:verify ends the stream, whatever its fields. */
+static void
+test_db_verify_before_tls(void **state)
+{
+	struct fixture *f = *state;
+
+	header(f, "b.example", "a.example");
+	assert_non_null(strstr(written, "<starttls"));
+	assert_int_equal(f->s->state, S2S_NEGOTIATE);
+	nwritten = 0;
+	element(f, "<db:verify xmlns:db='jabber:server:dialback' "
+	    "from='b.example' to='a.example' id='x'>00</db:verify>");
+	assert_non_null(strstr(written, "<policy-violation"));
+	assert_int_equal(f->s->state, S2S_CLOSED);
+}
+
+/* After (pretended) TLS, the guard answers a db:verify for a domain it
+ * fronts with the key it would issue, and invalid otherwise. */
+static void
+test_db_verify_answers(void **state)
+{
+	struct fixture *f = *state;
+	char key[DIALBACK_KEY_LEN + 1], text[512];
+
+	header(f, "b.example", "a.example");
+	f->s->tls_up = 1;
+	dialback_key(guard.dialback_secret, "b.example", "a.example", "s1",
+	    key);
+	snprintf(text, sizeof(text), "<db:verify xmlns:db='jabber:server:"
+	    "dialback' from='b.example' to='a.example' id='s1'>%s</db:verify>",
+	    key);
+	nwritten = 0;
+	element(f, text);
+	assert_string_equal(written, "<db:verify from='a.example' "
+	    "to='b.example' id='s1' type='valid'/>");
+	nwritten = 0;
+	element(f, "<db:verify xmlns:db='jabber:server:dialback' "
+	    "from='b.example' to='z.example' id='s1'>00</db:verify>");
+	assert_string_equal(written, "<db:verify from='z.example' "
+	    "to='b.example' id='s1' type='invalid'/>");
+}
+
+static void
+test_stanza_before_auth(void **state)
+{
+	struct fixture *f = *state;
+
+	header(f, "b.example", "a.example");
+	f->s->tls_up = 1;
+	element(f, "<message from='x@b.example' to='y@a.example'/>");
+	assert_non_null(strstr(written, "<not-authorized"));
+}
+
+/*
+ * A destination that is down is dialled once; until the backoff ends,
+ * stanzas for it bounce at once (here: back to b.example, dialled and
+ * failing too) instead of each dialling again.
+ */
+static void
+test_backoff(void **state)
+{
+	struct fixture *f = *state;
+	int i;
+
+	header(f, "b.example", "a.example");
+	f->s->tls_up = 1;
+	f->s->state = S2S_READY;
+	f->s->authed[f->s->nauthed++] = strdup("b.example");
+	for (i = 0; i < 20; i++)
+		element(f, "<message from='x@b.example' to='y@a.example'/>");
+	/* a.example once, then b.example once for the bounces. */
+	assert_int_equal(dials, 2);
+	assert_int_equal(guard.route.counters[gen_policy.peers[0].rules.route]
+	    [GEN_VERDICT_BOUNCE], 20);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_header_for_unfronted_domain,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_db_verify_before_tls,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_db_verify_answers, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_stanza_before_auth, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_backoff, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("s2s", tests, NULL, NULL);
+}
