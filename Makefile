@@ -31,6 +31,10 @@ DEBIAN_PACKAGES := gcc make flex bison ragel pkg-config libssl-dev openssl \
 	libcmocka-dev libxml2-dev prosody lua-unbound ejabberd python3 \
 	python3-slixmpp socat mandoc man-db iproute2 tcpdump util-linux
 
+# flex and ragel name the file they write in #line directives: their
+# output, written to $@.tmp, names $@ once renamed.
+RENAME_TMP = sed -i 's|^\(\#line [0-9]* \)"$@\.tmp"$$|\1"$@"|' $@.tmp && mv $@.tmp $@
+
 # Keep intermediate objects (unit test .o files): rebuilding them each run
 # is wasted work.
 .SECONDARY:
@@ -44,13 +48,20 @@ deps:
 COMPILER_SRC := $(wildcard compiler/*.c)
 COMPILER_OBJ := $(COMPILER_SRC:%.c=$(B)/%.o) $(B)/compiler/lexer.o $(B)/compiler/parser.o
 
-$(B)/compiler/parser.c $(B)/compiler/parser.h: compiler/parser.y
-	@mkdir -p $(@D)
-	bison -Wall -Werror --defines=$(B)/compiler/parser.h -o $(B)/compiler/parser.c $<
+# One run of bison writes both files (a grouped target: under -j, two runs
+# would write the same files at once), into a directory of its own under
+# their final names, then renamed; -M makes the #line directives and the
+# include guard name the files where they end up.
+BISON_TMP := $(B)/compiler/.bison
+$(B)/compiler/parser.c $(B)/compiler/parser.h &: compiler/parser.y
+	@rm -rf $(BISON_TMP) && mkdir -p $(BISON_TMP)
+	bison -Wall -Werror -M $(BISON_TMP)/=$(@D)/ \
+	    --defines=$(BISON_TMP)/parser.h -o $(BISON_TMP)/parser.c $<
+	mv $(BISON_TMP)/parser.h $(BISON_TMP)/parser.c $(@D)/ && rmdir $(BISON_TMP)
 
 $(B)/compiler/lexer.c: compiler/lexer.l $(B)/compiler/parser.h
 	@mkdir -p $(@D)
-	flex -o $@.tmp $< && mv $@.tmp $@
+	flex -o $@.tmp $< && $(RENAME_TMP)
 
 # Generated parsers are not ours to warn about beyond what they can meet.
 $(B)/compiler/lexer.o $(B)/compiler/parser.o: CFLAGS_GEN := -Wno-unused-function -Wno-missing-prototypes -Wno-sign-compare
@@ -71,17 +82,17 @@ $(G)/.policy: FORCE
 	@echo '$(POLICY)' | cmp -s - $@ || echo '$(POLICY)' > $@
 FORCE:
 
-$(G)/policy.c: $(B)/xedgec $(POLICY) $(G)/.policy
+# One run of xedgec writes every file (a grouped target, as for bison),
+# each under a temporary name, renamed when all are complete.
+$(G)/policy.c $(G)/policy.h $(G)/domains.rl &: $(B)/xedgec $(POLICY) $(G)/.policy
 	$(B)/xedgec -o $(G) $(POLICY)
 
 # The policy's included files, as xedgec found them: editing one rebuilds.
 -include $(G)/policy.d
-# xedgec writes these with policy.c; a later language feature adds its own.
-$(G)/policy.h $(G)/domains.rl: $(G)/policy.c
 GEN_OBJ := $(B)/gen/policy.o $(B)/gen/domains.o
 $(B)/gen/domains.c: $(G)/domains.rl
 	@mkdir -p $(@D)
-	ragel -G2 -o $@.tmp $< && mv $@.tmp $@
+	ragel -G2 -o $@.tmp $< && $(RENAME_TMP)
 $(B)/gen/policy.o: $(G)/policy.c $(G)/policy.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Iruntime -I$(G) -c -o $@ $<
@@ -100,7 +111,7 @@ $(B)/runtime/%.o: runtime/%.c | $(G)/policy.h
 	$(CC) $(CFLAGS_ALL) -Iruntime -I$(G) -c -o $@ $<
 $(B)/runtime/%.rl.c: runtime/%.rl
 	@mkdir -p $(@D)
-	ragel -G2 -o $@.tmp $< && mv $@.tmp $@
+	ragel -G2 -o $@.tmp $< && $(RENAME_TMP)
 $(B)/runtime/%.rl.o: $(B)/runtime/%.rl.c
 	$(CC) $(CFLAGS_ALL) -Iruntime -I$(G) -c -o $@ $<
 

@@ -6,14 +6,16 @@
 #   sh tests/run-all.sh UNIT_BIN...     (the Makefile's `make check`)
 #
 # Suites: each cmocka binary given (with CMOCKA_MESSAGE_OUTPUT=TAP), the
-# compiler's (tests/compiler/run.sh build/xedgec) and the integration
-# suite (tests/integration/run.py, options from $INTEGRATION_ARGS, e.g.
-# --direct). Every suite prints TAP; lines starting "ok " pass and lines
-# starting "not ok " fail, except those marked "# SKIP" or "# TODO"
-# (counted apart). Comment lines ("# ...", such as cmocka's group
-# summaries "# ok - group") count for nothing. A suite that crashes,
-# times out, exits non-zero without a failing line, or prints no result
-# adds one failure of its own. Exits 1 if anything failed.
+# compiler's (tests/compiler/run.sh build/xedgec), the build's
+# (tests/build.sh: a parallel build from clean), the reproducible build's
+# (tests/repro.sh) and the integration suite (tests/integration/run.py,
+# options from $INTEGRATION_ARGS, e.g. --direct). Every suite prints TAP;
+# lines starting "ok " pass and lines starting "not ok " fail, except
+# those marked "# SKIP" or "# TODO" (counted apart). Comment lines
+# ("# ...", such as cmocka's group summaries "# ok - group") count for
+# nothing. A suite that crashes, times out, exits non-zero without a
+# failing line, or prints no result adds one failure of its own. Exits 1
+# if anything failed.
 #
 # Output goes straight through (no terminal needed, nothing read from
 # stdin); the failing lines are listed again, by suite, before the count.
@@ -87,6 +89,8 @@ if [ -x build/xedgec ]; then
 else
 	suite_failure "compiler: build/xedgec is missing"
 fi
+
+run_suite build 300 sh tests/build.sh .
 
 run_suite reproducible-build 600 sh tests/repro.sh .
 
