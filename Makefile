@@ -32,8 +32,13 @@ DEBIAN_PACKAGES := gcc make flex bison ragel pkg-config libssl-dev openssl \
 	python3-slixmpp socat mandoc man-db iproute2 tcpdump util-linux
 
 # flex and ragel name the file they write in #line directives: their
-# output, written to $@.tmp, names $@ once renamed.
+# output, written to $@.tmp, names $@ once renamed. RAGEL makes $@ from
+# the machine $<.
 RENAME_TMP = sed -i 's|^\(\#line [0-9]* \)"$@\.tmp"$$|\1"$@"|' $@.tmp && mv $@.tmp $@
+define RAGEL
+@mkdir -p $(@D)
+ragel -G2 -o $@.tmp $< && $(RENAME_TMP)
+endef
 
 # Keep intermediate objects (unit test .o files): rebuilding them each run
 # is wasted work.
@@ -82,21 +87,38 @@ $(G)/.policy: FORCE
 	@echo '$(POLICY)' | cmp -s - $@ || echo '$(POLICY)' > $@
 FORCE:
 
+# xedgec lists the files it writes, by kind, in $(G)/manifest.mk (see
+# xedgec(1)). Including the manifest has make bring it up to date first
+# and then read it again, so the rules below name the files of this
+# xedgec: a language feature that adds a .c or .rl file needs no edit
+# here. Goals that build no generated code do without it: clean compiles
+# nothing, xedgec and the fuzzer need no policy, and check, demo, bench
+# and fuzz install the packages before their nested make builds anything.
+# The manifest's kinds, empty until it is read.
+GEN_H :=
+GEN_C :=
+GEN_RL :=
+GEN_DEP :=
+NO_POLICY_GOALS := clean deps check demo bench fuzz $(B)/xedgec $(B)/fuzz/fuzz_xml
+ifneq ($(filter-out $(NO_POLICY_GOALS),$(or $(MAKECMDGOALS),all)),)
+include $(G)/manifest.mk
+endif
+
 # One run of xedgec writes every file (a grouped target, as for bison),
 # each under a temporary name, renamed when all are complete.
-$(G)/policy.c $(G)/policy.h $(G)/domains.rl &: $(B)/xedgec $(POLICY) $(G)/.policy
+$(G)/manifest.mk $(addprefix $(G)/,$(GEN_H) $(GEN_C) $(GEN_RL) $(GEN_DEP)) &: \
+    $(B)/xedgec $(POLICY) $(G)/.policy
 	$(B)/xedgec -o $(G) $(POLICY)
 
 # The policy's included files, as xedgec found them: editing one rebuilds.
--include $(G)/policy.d
-GEN_OBJ := $(B)/gen/policy.o $(B)/gen/domains.o
-$(B)/gen/domains.c: $(G)/domains.rl
-	@mkdir -p $(@D)
-	ragel -G2 -o $@.tmp $< && $(RENAME_TMP)
-$(B)/gen/policy.o: $(G)/policy.c $(G)/policy.h
+include $(addprefix $(G)/,$(GEN_DEP))
+GEN_OBJ := $(GEN_C:%.c=$(B)/gen/%.o) $(GEN_RL:%.rl=$(B)/gen/%.rl.o)
+$(B)/gen/%.rl.c: $(G)/%.rl
+	$(RAGEL)
+$(B)/gen/%.o: $(G)/%.c | $(G)/manifest.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Iruntime -I$(G) -c -o $@ $<
-$(B)/gen/domains.o: $(B)/gen/domains.c $(G)/policy.h
+$(B)/gen/%.rl.o: $(B)/gen/%.rl.c | $(G)/manifest.mk
 	$(CC) $(CFLAGS_ALL) -Iruntime -I$(G) -c -o $@ $<
 
 # ---- runtime --------------------------------------------------------------
@@ -105,13 +127,12 @@ RUNTIME_RL := $(wildcard runtime/*.rl)
 RUNTIME_OBJ := $(RUNTIME_C:%.c=$(B)/%.o) $(RUNTIME_RL:%.rl=$(B)/%.rl.o)
 RUNTIME_LIB_OBJ := $(filter-out $(B)/runtime/main.o,$(RUNTIME_OBJ))
 
-# Unit tests and a few runtime files include the generated policy.h.
-$(B)/runtime/%.o: runtime/%.c | $(G)/policy.h
+# Unit tests and a few runtime files include the generated headers.
+$(B)/runtime/%.o: runtime/%.c | $(G)/manifest.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Iruntime -I$(G) -c -o $@ $<
 $(B)/runtime/%.rl.c: runtime/%.rl
-	@mkdir -p $(@D)
-	ragel -G2 -o $@.tmp $< && $(RENAME_TMP)
+	$(RAGEL)
 $(B)/runtime/%.rl.o: $(B)/runtime/%.rl.c
 	$(CC) $(CFLAGS_ALL) -Iruntime -I$(G) -c -o $@ $<
 
@@ -130,7 +151,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 XML2_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 XML2_LIBS = $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 
-$(B)/tests/%.o: tests/unit/%.c | $(G)/policy.h
+$(B)/tests/%.o: tests/unit/%.c | $(G)/manifest.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $(XML2_CFLAGS) -Iruntime -I$(G) -Itests/unit -c -o $@ $<
 $(B)/tests/test_%: $(B)/tests/test_%.o $(B)/libxedge.a $(GEN_OBJ)

@@ -12,8 +12,10 @@
 #
 # and, for every ok/ and examples/ policy: the canonical form recompiles
 # to the same tables and prints itself again; two runs write
-# byte-identical files; exactly four files are written. Prints TAP lines
-# and a plan; exits 0 whatever the results (the summary counts them).
+# byte-identical files; exactly the files of manifest.mk and the manifest
+# are written. The files are named by the manifest, never here. Prints
+# TAP lines and a plan; exits 0 whatever the results (the summary counts
+# them).
 
 set -u
 xedgec=$1
@@ -63,8 +65,22 @@ compile() {
 	rm -rf "$2" && mkdir -p "$2" && "$xedgec" -o "$2" "$1" 2> "$2.stderr"
 }
 
+# Prints the files of kinds $2... that the manifest of directory $1 lists.
+listed() {
+	dir=$1
+	shift
+	for kind in "$@"; do
+		sed -n "s/^$kind += //p" "$dir/manifest.mk"
+	done
+}
+
+# Prints the generated code (headers, C, ragel) in directory $1.
+code_files() {
+	listed "$1" GEN_H GEN_C GEN_RL
+}
+
 same_tables() {
-	for f in policy.h policy.c domains.rl; do
+	for f in $(code_files "$2"); do
 		normalize "$2/$f" > "$tmp/a" && normalize "$3/$f" > "$tmp/b" &&
 		    cmp -s "$tmp/a" "$tmp/b" || {
 			diff -u "$tmp/a" "$tmp/b" > "$tmp/diff"
@@ -137,14 +153,17 @@ fi
 for p in ok/*.policy "$top"/examples/*.policy; do
 	name=$(basename "$p" .policy)
 	compile "$p" "$tmp/c1" || { notok "$name compiles" "$tmp/c1.stderr"; continue; }
-	(cd "$tmp/c1" && ls -A) > "$tmp/files"
-	printf 'domains.rl\npolicy.c\npolicy.d\npolicy.h\n' > "$tmp/want"
-	check_same "$name writes exactly policy.h, policy.c, domains.rl, policy.d" \
+	(cd "$tmp/c1" && LC_ALL=C ls -A) > "$tmp/files"
+	{ echo manifest.mk; listed "$tmp/c1" GEN_H GEN_C GEN_RL GEN_DEP; } |
+	    LC_ALL=C sort > "$tmp/want"
+	check_same "$name writes exactly the files its manifest lists" \
 	    "$tmp/want" "$tmp/files"
 	compile "$p" "$tmp/c2"
-	if cmp -s "$tmp/c1/policy.c" "$tmp/c2/policy.c" &&
-	    cmp -s "$tmp/c1/policy.h" "$tmp/c2/policy.h" &&
-	    cmp -s "$tmp/c1/domains.rl" "$tmp/c2/domains.rl"; then
+	same=0
+	for f in manifest.mk $(code_files "$tmp/c1"); do
+		cmp -s "$tmp/c1/$f" "$tmp/c2/$f" || same=1
+	done
+	if [ $same = 0 ]; then
 		ok "$name compiles to byte-identical files twice"
 	else
 		notok "$name compiles to byte-identical files twice"
@@ -190,13 +209,26 @@ else
 	notok "a failing compile writes nothing"
 fi
 
+# Runs ragel on every machine listed in directory $1, writing NAME.rl.c
+# beside NAME.rl; prints the C files of the directory, those included.
+ragel_all() {
+	for rl in $(listed "$1" GEN_RL); do
+		ragel -G2 -o "$1/$rl.c" "$1/$rl" || return 1
+	done
+	for c in $(listed "$1" GEN_C) $(listed "$1" GEN_RL); do
+		case $c in
+		*.rl) echo "$1/$c.c" ;;
+		*) echo "$1/$c" ;;
+		esac
+	done
+}
+
 # The lookups, compiled and run.
 if compile domains/lookup.policy "$tmp/l" &&
-    ragel -G2 -o "$tmp/l/domains.c" "$tmp/l/domains.rl" &&
+    sources=$(ragel_all "$tmp/l") &&
     cc -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
     -Wmissing-prototypes -I"$top/runtime" -I"$tmp/l" -o "$tmp/l/lookup" \
-    domains/driver.c "$tmp/l/policy.c" "$tmp/l/domains.c" \
-    > "$tmp/l/cc.out" 2>&1; then
+    domains/driver.c $sources > "$tmp/l/cc.out" 2>&1; then
 	"$tmp/l/lookup" < domains/lookup.expect > "$tmp/l/got"
 	check_same "generated lookups pick the most specific pattern" \
 	    domains/lookup.expect "$tmp/l/got"
@@ -205,17 +237,27 @@ else
 	notok "generated lookups build" "$tmp/diff"
 fi
 
-# policy.d names every file read, so that make rebuilds when one changes.
+# The manifest lists one file a line, each with the kind its name ends
+# in; the depfile names every file read, so that make rebuilds when one
+# changes.
 if compile ok/include.policy "$tmp/d"; then
+	grep -v '^#' "$tmp/d/manifest.mk" | grep -Ev '^(GEN_H [+]= [^/ ]+[.]h|'\
+'GEN_C [+]= [^/ ]+[.]c|GEN_RL [+]= [^/ ]+[.]rl|GEN_DEP [+]= [^/ ]+[.]d)$' \
+	    > "$tmp/bad"
+	if [ -s "$tmp/bad" ] || [ -z "$(listed "$tmp/d" GEN_C)" ]; then
+		notok "manifest.mk lists files by kind, one a line" "$tmp/bad"
+	else
+		ok "manifest.mk lists files by kind, one a line"
+	fi
 	cat > "$tmp/want" <<EOF
-$tmp/d/policy.c: ok/include.policy ok/inc/peers.policy ok/inc/sub/partner.policy ok/inc/routes.policy
+$tmp/d/manifest.mk: ok/include.policy ok/inc/peers.policy ok/inc/sub/partner.policy ok/inc/routes.policy
 ok/include.policy:
 ok/inc/peers.policy:
 ok/inc/sub/partner.policy:
 ok/inc/routes.policy:
 EOF
-	check_same "policy.d lists the policy and every included file" \
-	    "$tmp/want" "$tmp/d/policy.d"
+	check_same "the depfile lists the policy and every included file" \
+	    "$tmp/want" "$tmp/d/$(listed "$tmp/d" GEN_DEP)"
 else
 	notok "include.policy compiles" "$tmp/d.stderr"
 fi
