@@ -41,9 +41,11 @@ ragel -G2 -o $@.tmp $< && $(RENAME_TMP)
 endef
 
 # Keep intermediate objects (unit test .o files): rebuilding them each run
-# is wasted work.
+# is wasted work. FORCE must be phony: .SECONDARY makes every other
+# missing file without prerequisites count as up to date, which would
+# leave the targets that depend on FORCE never remade.
 .SECONDARY:
-.PHONY: all deps check demo bench fuzz install clean
+.PHONY: all deps check demo bench fuzz install clean FORCE
 all: $(B)/xedgec $(B)/xedge
 
 deps:

@@ -3,8 +3,8 @@
 # under make -j4 bison and xedgec, which write several files each, run
 # exactly once (two runs at once write one file twice, as a parser.c full
 # of NUL bytes once showed), the parallel build's parser is the serial
-# build's, and no #line directive in generated C names the temporary file
-# it was written to. Prints TAP. Takes the repository root as $1
+# build's, a build for another policy regenerates, and no #line directive
+# in generated C names the temporary file it was written to. Prints TAP. Takes the repository root as $1
 # (default: the current one).
 set -u
 root=$(cd "${1:-.}" && pwd)
@@ -59,6 +59,13 @@ for f in parser.c parser.h; do
 	cmp -s "$tmp/serial/$f" "$b/compiler/$f"
 	result $? "make -j4 writes the $f of a serial build"
 done
+# The build remembers its policy: another POLICY makes another guard.
+build "$tmp/other.log" -j4 POLICY=examples/two-guards-a.policy all
+# shellcheck disable=SC2046 # the headers, one word each
+grep -qs '^#define GEN_POLICY_NAME "two-guards-a"$' \
+    $(sed -n "s|^GEN_H += |$b/generated/|p" "$b/generated/manifest.mk")
+result $? "make POLICY=another.policy regenerates the policy's code"
+
 # A #line naming a file that was renamed sends the reader nowhere.
 grep -rl --include='*.[ch]' '^#line [0-9]* ".*\.tmp"' "$b" > "$tmp/tmpnames"
 [ ! -s "$tmp/tmpnames" ]
