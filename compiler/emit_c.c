@@ -1,9 +1,10 @@
 /*
  * The C emitter: policy.h (counts and the policy's identity) and policy.c
- * (the constant tables of runtime/policy_types.h). Each table entry is
- * preceded by a #line directive to the policy line it comes from, so that a
- * compiler message about it names the policy; the line fields sit on lines
- * of their own so that a comparison of two builds can leave them out.
+ * (the constant tables of runtime/policy_types.h). Each line of a table
+ * entry, and each macro that one statement gives, is marked with a #line
+ * directive as the policy line it comes from, so that a compiler message
+ * about it names the policy; the line fields sit on lines of their own so
+ * that a comparison of two builds can leave them out.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,25 +45,29 @@ emit_header(struct out *o, const struct model *m)
 static void
 emit_policy_h(struct out *o, const struct model *m)
 {
-	size_t i;
-	long dflt = -1;
+	const struct m_route *dflt = model_default_route(m);
 
-	for (i = 0; i < m->nroutes; i++)
-		if (m->routes[i].is_default)
-			dflt = (long)m->routes[i].peer;
 	emit_header(o, m);
 	out_printf(o, "#ifndef XEDGE_GEN_POLICY_H\n#define XEDGE_GEN_POLICY_H\n\n");
+	out_line_policy(o, m->loc.file->path, m->loc.first_line);
 	out_printf(o, "#define GEN_POLICY_NAME ");
 	out_cstring(o, m->name);
-	out_printf(o, "\n#define GEN_POLICY_SHA256 \"%s\"\n\n", m->sha256);
+	out_printf(o, "\n");
+	out_line_self(o, "policy.h");
+	out_printf(o, "#define GEN_POLICY_SHA256 \"%s\"\n\n", m->sha256);
 	out_printf(o, "#define GEN_NLISTEN %zu\n", m->nlisten);
 	out_printf(o, "#define GEN_NCERTS %zu\n", m->ncerts);
 	out_printf(o, "#define GEN_NPEERS %zu\n", m->npeers);
 	out_printf(o, "#define GEN_NRULES %zu\n\n", emit_rules_count(m));
 	out_printf(o, "/* The peer index gen_route() returns when no pattern "
 	    "matches. */\n");
-	out_printf(o, "#define GEN_DEFAULT_ROUTE %ld\n\n", dflt);
-	out_printf(o, "#endif\n");
+	if (dflt != NULL) {
+		out_line_policy(o, dflt->loc.file->path, dflt->loc.first_line);
+		out_printf(o, "#define GEN_DEFAULT_ROUTE %ld\n", (long)dflt->peer);
+		out_line_self(o, "policy.h");
+	} else
+		out_printf(o, "#define GEN_DEFAULT_ROUTE -1\n");
+	out_printf(o, "\n#endif\n");
 }
 
 /* Writes a struct gen_limits initializer for values V, its closing brace
@@ -98,7 +103,7 @@ emit_listens(struct out *o, const struct model *m)
 	for (i = 0; i < m->nlisten; i++) {
 		const struct m_listen *l = &m->listen[i];
 
-		out_line_policy(o, l->loc.file->path, l->loc.first_line);
+		out_pin_policy(o, l->loc.file->path, l->loc.first_line);
 		out_printf(o, "\t{\n\t\t.host = ");
 		out_cstring(o, l->host);
 		out_printf(o, ",\n\t\t.port = %u,\n", l->port);
@@ -124,7 +129,7 @@ emit_certs(struct out *o, const struct model *m)
 	for (i = 0; i < m->ncerts; i++) {
 		const struct m_cert *c = &m->certs[i];
 
-		out_line_policy(o, c->loc.file->path, c->loc.first_line);
+		out_pin_policy(o, c->loc.file->path, c->loc.first_line);
 		out_printf(o, "\t{\n\t\t.domain = ");
 		out_cstring(o, c->domain.name);
 		out_printf(o, ",\n\t\t.cert_file = ");
@@ -155,7 +160,7 @@ emit_peer(struct out *o, const struct model *m, size_t index)
 	/* Forcing matters only where dialback could run without TLS. */
 	forced = p->force_insecure && (p->auth & AUTH_DIALBACK) &&
 	    p->tls == TLS_OPTIONAL;
-	out_line_policy(o, p->loc.file->path, p->loc.first_line);
+	out_pin_policy(o, p->loc.file->path, p->loc.first_line);
 	out_printf(o, "\t{\n\t\t.name = ");
 	out_cstring(o, p->name);
 	out_printf(o, ",\n\t\t.line = %d,\n", p->loc.first_line);

@@ -51,14 +51,34 @@ emit_rl_comment_text(struct out *o, const char *s)
 }
 
 /*
+ * Writes the host code line that declares the result with its default:
+ * the peer of DFLT, the default route, marked as its policy line (and the
+ * lines after it as domains.rl again); -1 if DFLT is NULL.
+ */
+static void
+emit_rl_default(struct out *o, const struct m_route *dflt)
+{
+	if (dflt == NULL) {
+		out_printf(o, "\tint best = -1;\n");
+		return;
+	}
+	out_line_policy(o, dflt->loc.file->path, dflt->loc.first_line);
+	out_printf(o, "\tint best = %ld;\n", (long)dflt->peer);
+	out_line_self(o, "domains.rl");
+}
+
+/*
  * Writes machine NAME as function FUNC over the N entries E (sorted here
  * by pattern, so that the output does not depend on statement order);
- * DEFLT is the result when no pattern matches, ONE_LABEL selects the
- * certificate meaning of wildcards.
+ * DFLT is the route whose peer is the result when no pattern matches
+ * (NULL: -1), ONE_LABEL selects the certificate meaning of wildcards.
+ * Each action, and the default, carries a #line directive to the policy
+ * line it comes from; ragel copies them into the C it writes (host code
+ * and action bodies alike, its own directives only before them).
  */
 static void
 emit_rl_machine(struct out *o, const char *func, struct emit_rl_entry *e,
-    size_t n, long deflt, int one_label)
+    size_t n, const struct m_route *dflt, int one_label)
 {
 	size_t i;
 
@@ -66,25 +86,30 @@ emit_rl_machine(struct out *o, const char *func, struct emit_rl_entry *e,
 	out_printf(o, "\nint\n%s(const char *domain, size_t len)\n{\n", func);
 	if (n == 0) {
 		out_printf(o, "\t(void)domain;\n\t(void)len;\n");
-		out_printf(o, "\treturn %ld;\n}\n", deflt);
+		emit_rl_default(o, dflt);
+		out_printf(o, "\treturn best;\n}\n");
 		return;
 	}
 	out_printf(o, "\tconst char *p = domain, *pe = domain + len;\n");
 	out_printf(o, "\tconst char *eof = pe;\n");
-	out_printf(o, "\tint cs, best = %ld;\n\tunsigned rank = 0;\n\n", deflt);
+	out_printf(o, "\tunsigned rank = 0;\n\tint cs;\n");
+	emit_rl_default(o, dflt);
 	out_printf(o, "%%%%{\n\tmachine %s;\n\n", func);
 	for (i = 0; i < n; i++) {
 		const struct m_pattern *pat = e[i].pat;
 
-		out_printf(o, "\t# ");
-		emit_rl_comment_text(o, pat->loc.file->path);
-		out_printf(o, ":%d: %s ", pat->loc.first_line, e[i].what);
+		out_printf(o, "\t# %s ", e[i].what);
 		emit_rl_comment_text(o, e[i].whose);
 		out_printf(o, "%s\"%s\"\n", e[i].whose[0] ? " " : "",
 		    pat->name);
-		out_printf(o, "\taction m%zu { gen_pick(&best, &rank, %ld, %u); "
-		    "}\n", i, e[i].value, pat->wildcard ?
+		out_printf(o, "\taction m%zu {\n", i);
+		out_line_policy(o, pat->loc.file->path, pat->loc.first_line);
+		out_printf(o, "\t\tgen_pick(&best, &rank, %ld, %u);\n",
+		    e[i].value, pat->wildcard ?
 		    (unsigned)strlen(M_SUFFIX(pat)) : EMIT_RL_EXACT_RANK);
+		/* What ragel writes after an action is its own. */
+		out_line_self(o, "domains.rl");
+		out_printf(o, "\t}\n");
 	}
 	out_printf(o, "\n\tmain := (\n");
 	for (i = 0; i < n; i++) {
@@ -119,7 +144,6 @@ emit_rl_file(struct out *o, const struct model *m)
 {
 	struct emit_rl_entry *e = NULL;
 	size_t i, j, n = 0;
-	long deflt = -1;
 
 	emit_header(o, m);
 	out_printf(o, "\n#include <stddef.h>\n\n#include \"policy_types.h\"\n"
@@ -138,28 +162,25 @@ emit_rl_file(struct out *o, const struct model *m)
 		for (j = 0; j < m->peers[i].ndomains; j++)
 			emit_rl_add(&e, &n, &m->peers[i].domains[j], (long)i,
 			    "domain of peer", m->peers[i].name);
-	for (i = 0; i < m->nroutes; i++) {
-		if (m->routes[i].is_default)
-			deflt = (long)m->routes[i].peer;
-		else
+	for (i = 0; i < m->nroutes; i++)
+		if (!m->routes[i].is_default)
 			emit_rl_add(&e, &n, &m->routes[i].pattern,
 			    (long)m->routes[i].peer, "route via",
 			    m->peers[m->routes[i].peer].name);
-	}
-	emit_rl_machine(o, "gen_route", e, n, deflt, 0);
+	emit_rl_machine(o, "gen_route", e, n, model_default_route(m), 0);
 
 	n = 0;
 	for (i = 0; i < m->npeers; i++)
 		for (j = 0; j < m->peers[i].norigins; j++)
 			emit_rl_add(&e, &n, &m->peers[i].origins[j], (long)i,
 			    "originated by peer", m->peers[i].name);
-	emit_rl_machine(o, "gen_origin_peer", e, n, -1, 0);
+	emit_rl_machine(o, "gen_origin_peer", e, n, NULL, 0);
 
 	n = 0;
 	for (i = 0; i < m->ncerts; i++)
 		emit_rl_add(&e, &n, &m->certs[i].domain, (long)i,
 		    "certificate", "");
-	emit_rl_machine(o, "gen_fronted_cert", e, n, -1, 1);
+	emit_rl_machine(o, "gen_fronted_cert", e, n, NULL, 1);
 	free(e);
 }
 

@@ -15,6 +15,17 @@ model_peer_limit(const struct model *m, const struct m_peer *p,
 	return m->limits.v[key];
 }
 
+const struct m_route *
+model_default_route(const struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nroutes; i++)
+		if (m->routes[i].is_default)
+			return &m->routes[i];
+	return NULL;
+}
+
 int
 model_pattern_eq(const struct m_pattern *a, const struct m_pattern *b)
 {

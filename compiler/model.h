@@ -105,6 +105,9 @@ struct model {
 uint32_t model_peer_limit(const struct model *m, const struct m_peer *p,
     enum ast_limit_key key);
 
+/* The default route of M, or NULL if it has none. */
+const struct m_route *model_default_route(const struct model *m);
+
 /* Whether pattern A is the same set of domains as pattern B. */
 int model_pattern_eq(const struct m_pattern *a, const struct m_pattern *b);
 

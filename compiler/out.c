@@ -42,6 +42,27 @@ out_open(struct out *o, const char *dir, const char *name)
 	return 0;
 }
 
+/* Writes S, each line it starts preceded by the pinned #line if any. */
+static void
+out_write(struct out *o, const char *s)
+{
+	const char *nl;
+	size_t len;
+
+	while (*s != '\0') {
+		if (o->pin_file != NULL && !o->mid_line)
+			out_line_policy(o, o->pin_file, o->pin_line);
+		nl = strchr(s, '\n');
+		len = nl != NULL ? (size_t)(nl - s) + 1 : strlen(s);
+		if (fwrite(s, 1, len, o->fp) != len)
+			o->failed = 1;
+		if (nl != NULL)
+			o->line++;
+		o->mid_line = nl == NULL;
+		s += len;
+	}
+}
+
 void
 out_printf(struct out *o, const char *fmt, ...)
 {
@@ -62,10 +83,7 @@ out_printf(struct out *o, const char *fmt, ...)
 		vsnprintf(s, (size_t)n + 1, fmt, ap);
 		va_end(ap);
 	}
-	for (char *p = s; (p = strchr(p, '\n')) != NULL; p++)
-		o->line++;
-	if (fputs(s, o->fp) == EOF)
-		o->failed = 1;
+	out_write(o, s);
 	if (s != buf)
 		free(s);
 }
@@ -98,18 +116,31 @@ out_cstring(struct out *o, const char *s)
 void
 out_line_policy(struct out *o, const char *file, int line)
 {
+	const char *pin = o->pin_file;
+
+	/* The directive is not itself a line to mark. */
+	o->pin_file = NULL;
 	out_printf(o, "#line %d ", line);
 	out_cstring(o, file);
 	out_printf(o, "\n");
+	o->pin_file = pin;
 }
 
 void
 out_line_self(struct out *o, const char *name)
 {
+	o->pin_file = NULL;
 	/* The directive's own line is o->line + 1; it names the next. */
 	out_printf(o, "#line %lu ", o->line + 2);
 	out_cstring(o, name);
 	out_printf(o, "\n");
+}
+
+void
+out_pin_policy(struct out *o, const char *file, int line)
+{
+	o->pin_file = file;
+	o->pin_line = line;
 }
 
 int

@@ -1,7 +1,7 @@
 /*
  * Writing a generated file: to a temporary name in the target directory,
- * renamed into place only when complete, with a count of lines written (for
- * #line directives) and C string quoting.
+ * renamed into place only when complete, with a count of lines written and
+ * #line directives, and C string quoting.
  */
 #ifndef XEDGEC_OUT_H
 #define XEDGEC_OUT_H
@@ -13,6 +13,9 @@ struct out {
 	char *tmp;		/* the temporary path */
 	char *path;		/* the final path */
 	unsigned long line;	/* lines completed so far */
+	int mid_line;		/* a line is started, not completed */
+	const char *pin_file;	/* see out_pin_policy(); NULL: none */
+	int pin_line;
 	int failed;
 };
 
@@ -25,10 +28,21 @@ void out_printf(struct out *o, const char *fmt, ...)
 /* Writes S as a C string literal (quotes included); NULL as NULL. */
 void out_cstring(struct out *o, const char *s);
 
-/* Writes #line directives: back to a place in the policy, or back to the
- * generated file itself (named by its base name). */
+/*
+ * Writes #line directives, each at the start of a line: back to LINE of
+ * the policy FILE for the line that follows, or back to the generated
+ * file itself (named by its base name) for every line that follows.
+ */
 void out_line_policy(struct out *o, const char *file, int line);
 void out_line_self(struct out *o, const char *name);
+
+/*
+ * Marks every line written from now on until out_line_self() as LINE of
+ * the policy FILE, with a #line directive before each: code made from one
+ * statement may have more lines than the statement, and a C compiler
+ * counts on from a directive. FILE must outlive the marking.
+ */
+void out_pin_policy(struct out *o, const char *file, int line);
 
 /* Flushes and closes the file. Returns 0, or -1 after reporting a write
  * that failed. */
