@@ -57,9 +57,10 @@ emit_rule(struct out *o, const struct m_peer *p, const char *what,
     const struct ast_loc *loc)
 {
 	out_line_policy(o, loc->file->path, loc->first_line);
-	/* The place, apart on a line of its own like every line field. */
-	out_printf(o, "\t{ .name = \"%s %s%s%s\",\n\t    .file = ", what ?
-	    "peer" : "route", p->name, what ? " " : "", what ? what : "");
+	/* One line, so that the #line above covers all of it; it holds a
+	 * line field, which comparisons of two builds leave out. */
+	out_printf(o, "\t{ .name = \"%s %s%s%s\", .file = ", what ? "peer" :
+	    "route", p->name, what ? " " : "", what ? what : "");
 	out_cstring(o, loc->file->path);
 	out_printf(o, ", .line = %d },\n", loc->first_line);
 }
