@@ -193,7 +193,7 @@ void
 route_undeliverable(struct route_env *r, const struct egress_meta *m,
     enum stanza_cond cond)
 {
-	const struct egress_ops *eg;
+	const struct egress_ops *eg = NULL;
 
 	route_count(r, m->rule, GEN_VERDICT_BOUNCE);
 	route_bounce(r, 0, m, cond, NULL, &eg);
@@ -207,7 +207,7 @@ route_refuse(struct route_env *r, const struct route_source *src,
     const struct pipe_ctx *c, const struct egress_meta *m,
     enum stanza_cond cond, unsigned rule, const char *why)
 {
-	const struct egress_ops *eg;
+	const struct egress_ops *eg = NULL;
 	void *dst;
 
 	route_count(r, rule, GEN_VERDICT_BOUNCE);
@@ -225,7 +225,7 @@ route_stanza(struct route_env *r, const struct route_source *src,
 	struct pipe_ctx c = { .policy = r->policy, .src = src->pipe,
 	    .stanza = e, .out = &r->out };
 	const struct gen_peer *dst_peer;
-	const struct egress_ops *eg;
+	const struct egress_ops *eg = NULL;
 	struct egress_meta m;
 	enum stanza_cond cond;
 	void *dst;

@@ -97,3 +97,38 @@ async def backoff_when_down(ctx):
         raise AssertionError("%d connection attempts for 10 messages" %
                              tries)
     return "%d connection attempt(s)" % tries
+
+
+@scenario("raw stream: 200 messages to 200 unroutable domains bounce from "
+          "b.example, the domain the stream was opened to, over one "
+          "stream: no stream is opened in a name the sender chose",
+          modes=GUARD_ONLY)
+async def no_amplification(ctx):
+    log = ctx.guard_log()
+    before = len(re.findall(r"event=connect ", log))
+    bounced = len(re.findall(r'event=bounce kind=message from="b\.example" '
+                             r'to="raw@a\.example"', log))
+    raw = raw_from(ctx, "a.example", "b.example")
+    try:
+        await raw.authenticate()
+        for i in range(200):
+            raw.send_message("raw@a.example", "x@d%d.zzz.example" % i,
+                             "knock", ctx.unique("amp"))
+        # The guard ends nothing: the stream stays open and answers.
+        deadline = asyncio.get_running_loop().time() + 15
+        while True:
+            log = ctx.guard_log()
+            n = len(re.findall(r'event=bounce kind=message '
+                               r'from="b\.example" to="raw@a\.example"',
+                               log)) - bounced
+            if n >= 200 or asyncio.get_running_loop().time() > deadline:
+                break
+            await asyncio.sleep(0.2)
+    finally:
+        raw.close()
+    opened = len(re.findall(r"event=connect ", log)) - before
+    if n != 200:
+        raise AssertionError("%d of 200 bounces went out from b.example" % n)
+    if opened > 1 or re.search(r"event=connect .*local=d\d+\.zzz", log):
+        raise AssertionError("%d streams opened for the bounces" % opened)
+    return "%d stream(s) opened" % opened
