@@ -132,3 +132,72 @@ async def no_amplification(ctx):
     if opened > 1 or re.search(r"event=connect .*local=d\d+\.zzz", log):
         raise AssertionError("%d streams opened for the bounces" % opened)
     return "%d stream(s) opened" % opened
+
+
+async def wait_log(ctx, pattern, timeout=10):
+    """Waits until the guard's log matches PATTERN; returns the log."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        log = ctx.guard_log()
+        if re.search(pattern, log):
+            return log
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("the guard's log has no %s" % pattern)
+        await asyncio.sleep(0.1)
+
+
+@scenario("k.example negotiates and never reads: on one trunk stream "
+          "that also carries messages to bob, the guard fills its output to "
+          "k.example and its queue, gives up on it after 2 s (stalled) and "
+          "bounces the rest (resource-constraint), every bounce reaching "
+          "alice, while bob's message goes through",
+          modes=GUARD_ONLY, timeout=60)
+async def peer_never_reads(ctx):
+    alice, bob = ctx.user("alice"), ctx.user("bob")
+    jid = nobody_at(ctx, topology.STUCK_DOMAIN)
+    me = str(alice.boundjid.full)
+    # 40 KB bodies: the guard's output to the peer (four times its 256 KiB
+    # stanza size) fills after some thirty of them.
+    filler = "x" * 40000
+    ids, start = [ctx.unique("jam") for _ in range(120)], alice.mark()
+    raw = raw_from(ctx, "a.example", "b.example")
+    try:
+        await raw.authenticate()
+        # The guard's stream to k.example first, so that what follows
+        # meets a ready stream that does not read.
+        raw.send_message(me, jid, "hello", ctx.unique("warm"))
+        await wait_log(ctx, r"event=stream-ready dir=out local=a\.example "
+                       r"remote=%s " % re.escape(topology.STUCK_DOMAIN))
+        for sid in ids:
+            raw.send_message(me, jid, filler, sid)
+        body, bob_start = ctx.unique("past the jam"), bob.mark()
+        raw.send_message(me, str(bob.boundjid.bare), body, ctx.unique("p"))
+        t0 = asyncio.get_running_loop().time()
+        await bob.expect("message %r" % body, clients.is_message(body), 15,
+                         bob_start)
+        waited = asyncio.get_running_loop().time() - t0
+    finally:
+        raw.close()
+    log = await wait_log(ctx, r"event=stalled .*remote=%s " %
+                         re.escape(topology.STUCK_DOMAIN))
+    if "bounce-undeliverable" in log:
+        raise AssertionError("a bounce found no way back: %s" % re.search(
+            r".*bounce-undeliverable.*", log).group(0))
+    bounced = len(re.findall(r'event=bounce kind=message from="%s" to="%s" '
+                             r'condition=resource-constraint' % (
+                                 re.escape(jid), re.escape(me)), log))
+    if bounced == 0:
+        raise AssertionError("nothing was bounced: the jam never filled")
+    # Every bounce the guard sent reaches alice.
+    deadline = asyncio.get_running_loop().time() + 10
+    while True:
+        got = sum(1 for sid in ids
+                  if alice.seen(clients.is_error_reply(sid), start))
+        if got >= bounced or asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(0.2)
+    if got != bounced:
+        raise AssertionError("alice got %d errors of %d bounces" % (
+            got, bounced))
+    return "bob's message after %.1fs; %d of 120 bounced, all received" % (
+        waited, bounced)

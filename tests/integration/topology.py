@@ -57,29 +57,35 @@ SRV_S2S_PORT = 15269
 # Where the guard's peers that are no Prosody live.
 DEAD_ADDR = "127.0.6.1"
 SILENT_ADDR = "127.0.7.1"
+STUCK_ADDR = "127.0.10.1"
 DNS_ADDR = "127.0.8.1"
 DNS_PORT = 5353
 
 # How the guard reaches a peer other than at a server of the world (the
 # values of a peer map besides server names): at an address where nothing
-# listens, at the silent server, or where DNS SRV says (no site line).
+# listens, at the silent server, at the server that negotiates and never
+# reads, or where DNS SRV says (no site line).
 DEAD = "dead"
 SILENT = "silent"
+STUCK = "stuck"
 SRV = "srv"
 
 # Domains the guard stands in for that no server serves; the inside
 # server sends them to the guard. Stanzas to them bounce: the peer is down
-# (f), never speaks (g), or never speaks and has a short queue (i).
+# (f), never speaks (g), never speaks and has a short queue (i), or
+# negotiates and then never reads (k).
 DOWN_DOMAIN = "f.example"
 SILENT_DOMAIN = "g.example"
 CROWDED_DOMAIN = "i.example"
-STAND_INS = (DOWN_DOMAIN, SILENT_DOMAIN, CROWDED_DOMAIN)
+STUCK_DOMAIN = "k.example"
+STAND_INS = (DOWN_DOMAIN, SILENT_DOMAIN, CROWDED_DOMAIN, STUCK_DOMAIN)
 
 # The domain of the peer found by DNS SRV, and trunk.policy's limits of
 # the silent peers.
 SRV_DOMAIN = "h.example"
 SILENT_NEGOTIATE_TIMEOUT = 2
 CROWDED_QUEUE_LENGTH = 2
+STUCK_QUEUE_LENGTH = 4
 
 # A domain nobody serves: stanzas to it must bounce.
 UNKNOWN_DOMAIN = "z.example"
@@ -171,7 +177,8 @@ class GuardPlan:
 TRUNK_GUARD = GuardPlan(
     "xedge", "tests/integration/trunk.policy", "build/it", GUARD_ADDR,
     {"inside": "A", "partner": "B", "legacy": "C", "strict": "C",
-     "down": DEAD, "mute": SILENT, "stalled": SILENT, "found": SRV},
+     "down": DEAD, "mute": SILENT, "stalled": SILENT, "jammed": STUCK,
+     "found": SRV},
     near=("A", "B", "C"))
 
 
@@ -214,7 +221,7 @@ EJABBERD_GUARD = GuardPlan(
 
 def peer_endpoint(target, servers, guards):
     """Returns the (address, port) where a guard reaches a peer that is
-    TARGET (a server's or one of GUARDS' name, DEAD or SILENT), or None
+    TARGET (a server's or one of GUARDS' name, DEAD, SILENT or STUCK), or None
     for SRV."""
     if target == SRV:
         return None
@@ -222,6 +229,8 @@ def peer_endpoint(target, servers, guards):
         return DEAD_ADDR, S2S_PORT
     if target == SILENT:
         return SILENT_ADDR, S2S_PORT
+    if target == STUCK:
+        return STUCK_ADDR, S2S_PORT
     for g in guards:
         if g.name == target:
             return g.addr, S2S_PORT

@@ -12,6 +12,7 @@ import pki
 import procs
 import prosody
 import silent_server
+import stuck_server
 import topology
 
 
@@ -41,7 +42,7 @@ class World:
                 self.certs, self.pki.ca.cert,
                 topology.host_map(s, servers, self.plans, self.stand_ins))
         self.guards = {}
-        self.silent = self.dns = None
+        self.silent = self.stuck = self.dns = None
         if self.guarded:
             self._plan_guards(guards, zone)
 
@@ -51,6 +52,11 @@ class World:
         if topology.SILENT in targets:
             self.silent = silent_server.SilentServer(topology.SILENT_ADDR,
                                                      topology.S2S_PORT)
+        if topology.STUCK in targets:
+            self.stuck = stuck_server.StuckServer(
+                topology.STUCK_ADDR, topology.S2S_PORT,
+                topology.STUCK_DOMAIN,
+                self.certs[topology.STUCK_DOMAIN, topology.CERT_GOOD])
         dns = None
         if zone is not None:
             dns = (topology.DNS_ADDR, topology.DNS_PORT)
@@ -113,8 +119,9 @@ class World:
         eps += [(plan.addr, topology.S2S_PORT) for plan in self.plans]
         if any(topology.DEAD in plan.peers.values() for plan in self.plans):
             eps.append((topology.DEAD_ADDR, topology.S2S_PORT))
-        if self.silent:
-            eps.append(self.silent.endpoint)
+        for stand_in in (self.silent, self.stuck):
+            if stand_in:
+                eps.append(stand_in.endpoint)
         return eps
 
     def start(self):
@@ -127,7 +134,7 @@ class World:
                 "stop it: systemctl stop prosody, or kill its pid)" %
                 ", ".join("%s:%d" % e for e in busy))
         t0 = time.monotonic()
-        for stand_in in (self.silent, self.dns):
+        for stand_in in (self.silent, self.stuck, self.dns):
             if stand_in:
                 stand_in.start()
         for g in self.guards.values():
@@ -148,7 +155,7 @@ class World:
         for p in self.daemons.values():
             p.stop()
         procs.stop_all()
-        for stand_in in (self.silent, self.dns):
+        for stand_in in (self.silent, self.stuck, self.dns):
             if stand_in:
                 stand_in.stop()
         return status
