@@ -29,7 +29,7 @@ endif
 # Packages the build, the tests, the demo and the benchmark need, exactly.
 DEBIAN_PACKAGES := gcc make flex bison ragel pkg-config libssl-dev openssl \
 	libcmocka-dev libxml2-dev prosody lua-unbound ejabberd python3 \
-	python3-slixmpp socat mandoc man-db iproute2 tcpdump util-linux
+	python3-slixmpp socat mandoc man-db iproute2 tcpdump util-linux systemd
 
 # flex and ragel name the file they write in #line directives: their
 # output, written to $@.tmp, names $@ once renamed. RAGEL makes $@ from
@@ -204,13 +204,23 @@ fuzz:
 		-max_total_time=$(FUZZ_TIME) $(B)/fuzz/corpus \
 		tests/unit/xml-corpus/valid tests/unit/xml-corpus/invalid
 
+# The systemd unit names the binary under PREFIX. /var/empty, the guard's
+# default chroot, lies outside PREFIX, as OpenSSH's does; Debian has none.
+SYSTEMD_UNIT_DIR := $(PREFIX)/lib/systemd/system
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8 \
+	    $(DESTDIR)$(SYSTEMD_UNIT_DIR)
+	install -d -m 755 $(DESTDIR)/var/empty
 	install -m 755 $(B)/xedge $(B)/xedgec $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 policy-lang/xedgec.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 policy-lang/xedge.policy.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 policy-lang/xedge.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	sed 's|/usr/local/bin/xedge|$(PREFIX)/bin/xedge|' examples/xedge.service \
+	    > $(DESTDIR)$(SYSTEMD_UNIT_DIR)/xedge.service.tmp
+	chmod 644 $(DESTDIR)$(SYSTEMD_UNIT_DIR)/xedge.service.tmp
+	mv $(DESTDIR)$(SYSTEMD_UNIT_DIR)/xedge.service.tmp \
+	    $(DESTDIR)$(SYSTEMD_UNIT_DIR)/xedge.service
 
 clean:
 	rm -rf $(B) $(G)

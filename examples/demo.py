@@ -83,9 +83,9 @@ async def exchange(w):
 
 
 def print_guard_events(w):
-    """The guard's view of the streams it carried."""
-    wanted = ("event=authenticated", "event=stream-ready", "event=refuse",
-              "event=bounce", "event=stream-error")
+    """What the guard runs as, and its view of the streams it carried."""
+    wanted = ("event=privileges", "event=authenticated", "event=stream-ready",
+              "event=refuse", "event=bounce", "event=stream-error")
     for line in w.guard.read_log().splitlines():
         if any(k in line for k in wanted):
             print("  " + line)
@@ -132,7 +132,7 @@ def main():
               "b.example (127.0.2.1), up in %.1fs.\n" % (POLICY_NAME, took))
         print("Messages:")
         lost = asyncio.run(exchange(w))
-        print("\nThe guard's streams:")
+        print("\nThe guard's privileges and streams:")
         print_guard_events(w)
         print_places(w)
         if not args.once:

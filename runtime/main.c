@@ -1,7 +1,8 @@
 /*
  * xedge: the guard for one compiled policy. Reads only the site file (where
- * to listen, where peers are, where certificate files lie), then relays
- * server-to-server traffic as the policy decides until SIGTERM.
+ * to listen, where peers are, where certificate files lie), binds and loads
+ * its keys, gives up its privileges (priv.c), then relays server-to-server
+ * traffic as the policy decides until SIGTERM.
  */
 #include <errno.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include "conn.h"
 #include "guard.h"
 #include "log.h"
+#include "priv.h"
 #include "resolve.h"
 #include "s2s.h"
 
@@ -223,6 +225,7 @@ int
 main(int argc, char **argv)
 {
 	const char *site_file = NULL;
+	struct priv_plan priv;
 	int check_only = 0, opt;
 
 	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
@@ -257,6 +260,8 @@ main(int argc, char **argv)
 	if (guard.site.use_syslog)
 		log_use_syslog();
 	log_set_level(guard.site.log_level);
+	if (priv_plan(&priv, &guard.site, &gen_policy, geteuid()) == -1)
+		return 1;
 	guard.tls = tls_ctx_new(guard.site.certs, gen_policy.guard.ncerts,
 	    guard.site.ca_file);
 	if (guard.tls == NULL)
@@ -275,7 +280,8 @@ main(int argc, char **argv)
 	if (guard.loop == NULL || route_init(&guard.route, &gen_policy) == -1 ||
 	    main_signals() == -1 ||
 	    resolve_init(guard.loop, guard.site.dns_server,
-	    guard.site.dns_port) == -1 || main_listen() == -1) {
+	    guard.site.dns_port) == -1 || main_listen() == -1 ||
+	    priv_drop(&priv) == -1) {
 		log_errno(LOG_LVL_ERR, 0, "start-failed", NULL);
 		return 1;
 	}

@@ -1,9 +1,10 @@
 /*
  * The site file: overrides of the policy's plumbing (addresses, ports,
- * certificate files, logging), read once at start. It names only things the
- * policy defines (peers by name, certificates by domain), so it cannot add
- * a peer, a domain or a route. Every line is checked; every mistake is
- * reported as "PATH:LINE: error: ..." and the file is refused as a whole.
+ * certificate files, logging) and the privileges the guard keeps (user,
+ * chroot), read once at start. It names only things the policy defines
+ * (peers by name, certificates by domain), so it cannot add a peer, a
+ * domain or a route. Every line is checked; every mistake is reported as
+ * "PATH:LINE: error: ..." and the file is refused as a whole.
  *
  * Tokens are separated by blanks and cannot be quoted, so a path cannot
  * hold a blank or a '#'. Paths are used as written (relative ones from the
@@ -36,6 +37,9 @@ struct site_parse {
 	unsigned dns_line;
 	unsigned log_line;
 	unsigned level_line;
+	unsigned user_line;
+	unsigned root_line;	/* run-as-root, yes or no */
+	unsigned chroot_line;
 };
 
 static void site_error(struct site_parse *sp, const char *fmt, ...)
@@ -146,6 +150,8 @@ site_free(struct site *s)
 	free(s->certs);
 	free(s->ca_file);
 	free(s->dns_server);
+	free(s->user);
+	free(s->chroot_dir);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -359,20 +365,33 @@ site_dns(struct site *s, const struct gen_policy *p, struct site_parse *sp,
 	s->dns_port = port;
 }
 
+/* Returns 0 if the argument in TOK[1] is WORD0, 1 if it is WORD1, else
+ * reports and returns -1. */
+static int
+site_one_of(struct site_parse *sp, char **tok, const char *word0,
+    const char *word1)
+{
+	if (strcmp(tok[1], word0) == 0)
+		return 0;
+	if (strcmp(tok[1], word1) == 0)
+		return 1;
+	site_error(sp, "%s: expected %s or %s, not \"%s\"", tok[0], word0,
+	    word1, tok[1]);
+	return -1;
+}
+
 /* "log stderr|syslog". */
 static void
 site_log(struct site *s, const struct gen_policy *p, struct site_parse *sp,
     char **tok, int ntok)
 {
+	int to_syslog;
+
 	(void)p;
 	(void)ntok;
-	if (strcmp(tok[1], "stderr") != 0 && strcmp(tok[1], "syslog") != 0) {
-		site_error(sp, "log: expected stderr or syslog, not \"%s\"",
-		    tok[1]);
-		return;
-	}
-	if (site_once(sp, &sp->log_line, "log") == 0)
-		s->use_syslog = strcmp(tok[1], "syslog") == 0;
+	to_syslog = site_one_of(sp, tok, "stderr", "syslog");
+	if (to_syslog != -1 && site_once(sp, &sp->log_line, "log") == 0)
+		s->use_syslog = to_syslog;
 }
 
 /* "log-level debug|info|warn|error". */
@@ -400,6 +419,62 @@ site_log_level(struct site *s, const struct gen_policy *p,
 	}
 	if (site_once(sp, &sp->level_line, "log-level") == 0)
 		s->log_level = (enum log_level)i;
+}
+
+/* "user NAME": whom a guard started as root becomes; a guard told to
+ * stay root becomes no one else, so the two cannot both be said. */
+static void
+site_user(struct site *s, const struct gen_policy *p, struct site_parse *sp,
+    char **tok, int ntok)
+{
+	(void)p;
+	(void)ntok;
+	if (s->run_as_root) {
+		site_error(sp, "user: \"run-as-root yes\" on line %u keeps the "
+		    "guard root", sp->root_line);
+		return;
+	}
+	if (site_once(sp, &sp->user_line, "user") == 0 &&
+	    site_set(&s->user, tok[1]) == -1)
+		site_error(sp, "out of memory");
+}
+
+/* "run-as-root yes|no": whether a guard started as root stays root. */
+static void
+site_run_as_root(struct site *s, const struct gen_policy *p,
+    struct site_parse *sp, char **tok, int ntok)
+{
+	int no;
+
+	(void)p;
+	(void)ntok;
+	no = site_one_of(sp, tok, "yes", "no");
+	if (no == -1)
+		return;
+	if (!no && sp->user_line != 0) {
+		site_error(sp, "run-as-root: the guard becomes the user of line "
+		    "%u", sp->user_line);
+		return;
+	}
+	if (site_once(sp, &sp->root_line, "run-as-root") == 0)
+		s->run_as_root = !no;
+}
+
+/* "chroot DIR": the directory the guard confines itself to. A relative
+ * path would depend on the directory the guard was started in. */
+static void
+site_chroot(struct site *s, const struct gen_policy *p,
+    struct site_parse *sp, char **tok, int ntok)
+{
+	(void)p;
+	(void)ntok;
+	if (tok[1][0] != '/') {
+		site_error(sp, "chroot: \"%s\" is not an absolute path", tok[1]);
+		return;
+	}
+	if (site_once(sp, &sp->chroot_line, "chroot") == 0 &&
+	    site_set(&s->chroot_dir, tok[1]) == -1)
+		site_error(sp, "out of memory");
 }
 
 /* Splits LINE at blanks, up to a '#'; returns the token count (at most
@@ -448,6 +523,9 @@ static const struct site_keyword {
 	{ "log", 1, 1, "log stderr|syslog", site_log },
 	{ "log-level", 1, 1, "log-level debug|info|warn|error",
 	    site_log_level },
+	{ "user", 1, 1, "user NAME", site_user },
+	{ "run-as-root", 1, 1, "run-as-root yes|no", site_run_as_root },
+	{ "chroot", 1, 1, "chroot DIR", site_chroot },
 };
 
 /* Applies one line, already split into NTOK tokens. */

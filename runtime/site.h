@@ -12,6 +12,9 @@
  *   dns ADDRESS [PORT]   the (IPv4) name server for peers found by DNS SRV
  *   log stderr|syslog
  *   log-level debug|info|warn|error
+ *   user NAME            who the guard becomes after a start as root
+ *   run-as-root yes|no   stay root (warned in the log); excludes user
+ *   chroot DIR           the (absolute) directory to chroot to
  */
 #ifndef XEDGE_SITE_H
 #define XEDGE_SITE_H
@@ -47,6 +50,9 @@ struct site {
 	uint16_t dns_port;
 	int use_syslog;
 	enum log_level log_level;
+	char *user;		/* NULL: priv.c's default */
+	int run_as_root;
+	char *chroot_dir;	/* NULL: priv.c decides */
 };
 
 /* Fills S with the policy's own values. Returns 0 or -1 (no memory). */

@@ -15,11 +15,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 unset MAKEFLAGS MFLAGS MAKELEVEL
 b=$tmp/b
 
-n=0
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 # build LOG ARG...: make ARG... for B=$b; its output goes to LOG.
 build() {

@@ -8,11 +8,8 @@ root=${1:-.}
 work=$(mktemp -d /tmp/xedge-repro.XXXXXX)
 trap 'rm -rf "$work"' EXIT INT TERM
 
-n=0
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 for d in one a-much-longer-directory-name; do
 	if ! git clone -q "$root" "$work/$d" ||

@@ -8,7 +8,8 @@
 # Suites: each cmocka binary given (with CMOCKA_MESSAGE_OUTPUT=TAP), the
 # compiler's (tests/compiler/run.sh build/xedgec), the build's
 # (tests/build.sh: a parallel build from clean), the reproducible build's
-# (tests/repro.sh) and the integration suite (tests/integration/run.py,
+# (tests/repro.sh), the install's (tests/install.sh: `make install` and
+# its systemd unit) and the integration suite (tests/integration/run.py,
 # options from $INTEGRATION_ARGS, e.g. --direct). Every suite prints TAP;
 # lines starting "ok " pass and lines starting "not ok " fail, except
 # those marked "# SKIP" or "# TODO" (counted apart). Comment lines
@@ -93,6 +94,7 @@ fi
 run_suite build 300 sh tests/build.sh .
 
 run_suite reproducible-build 600 sh tests/repro.sh .
+run_suite install 300 sh tests/install.sh .
 
 # shellcheck disable=SC2086 # options, one word each
 run_suite integration 900 /usr/bin/python3 tests/integration/run.py \

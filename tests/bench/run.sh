@@ -210,7 +210,14 @@ if ! build_guard > "$T/guard.build" 2>&1; then
 	cat "$T/guard.build"
 	echo "== guard: could not be built for bench.policy, skipped"
 else
+	# Started as root, the guard becomes its default user, chrooted to an
+	# empty directory of the bench's own (/var/empty may not exist);
+	# started as another user, it can do neither and must not be asked.
+	mkdir -m 755 "$T/empty"
+	chroot_line=
+	[ "$(id -u)" -ne 0 ] || chroot_line="chroot $T/empty"
 	cat > "$T/site" <<-EOF
+	$chroot_line
 	listen $GUARD_HOST $PORT
 	peer partner ${SINK%:*} ${SINK#*:}
 	certificate a.example $T/a.example.pem $T/a.example.key

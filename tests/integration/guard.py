@@ -47,18 +47,25 @@ class Guard:
     listening on ADDR:S2S_PORT. PEERS maps the policy's peer names to
     (address, port) (a peer found by DNS SRV has none); CERTS maps the
     domains the guard stands in for to pki.Leaf objects; DNS, if given,
-    is the (address, port) of its name server."""
+    is the (address, port) of its name server. Started as root, as the
+    harness is, it runs as USER (see topology.GuardPlan) chrooted to
+    JAIL, an empty directory of its own (the system's /var/empty may
+    not exist)."""
 
     def __init__(self, name, binary, directory, addr, peers, certs, cafile,
-                 dns=None):
+                 dns=None, user=None):
         self.name = name
         self.binary = binary
         self.dir = directory
         self.addr = addr
+        self.keys = [leaf.key for leaf in certs.values()]
+        self.user = user
         self.site = os.path.join(directory, "site.conf")
         self.log = os.path.join(directory, "xedge.log")
+        self.jail = os.path.join(directory, "empty")
         self.child = None
-        os.makedirs(directory, exist_ok=True)
+        os.makedirs(self.jail, exist_ok=True)
+        os.chmod(self.jail, 0o755)
         lines = ["# Written by tests/integration/guard.py.",
                  "listen %s %d" % (addr, topology.S2S_PORT)]
         for peer, (peer_addr, port) in sorted(peers.items()):
@@ -70,6 +77,14 @@ class Guard:
         if dns is not None:
             lines.append("dns %s %d" % dns)
         lines += ["log stderr", "log-level debug"]
+        # Started as another user, the guard stays that user and cannot
+        # chroot: the site file would ask for what it cannot do.
+        if os.geteuid() == 0:
+            lines.append("chroot %s" % self.jail)
+            if user == topology.STAY_ROOT:
+                lines.append("run-as-root yes")
+            elif user is not None:
+                lines.append("user %s" % user)
         with open(self.site, "w") as f:
             f.write("\n".join(lines) + "\n")
 
@@ -99,6 +114,12 @@ class Guard:
         if self.child is None:
             return None
         return self.child.stop()
+
+    def address_sanitized(self):
+        """Whether the binary is an AddressSanitizer build, which plans
+        its chroot but skips it (LeakSanitizer needs /proc)."""
+        with open(self.binary, "rb") as f:
+            return b"__asan_init" in f.read()
 
     def read_log(self):
         with open(self.log, errors="replace") as f:

@@ -157,20 +157,29 @@ def trunk_servers():
     ]
 
 
+# What the site file of a guard started as root says of its privileges
+# besides the chroot (a GuardPlan's USER): a user name, nothing (the
+# guard becomes its default user), or this, to stay root.
+STAY_ROOT = "run-as-root"
+
+
 class GuardPlan:
     """A guard of a world: NAME (its directory and its label in reports),
     built from POLICY by the Makefile in the tree TREE, listening on
     ADDR:S2S_PORT. PEERS maps the policy's peer names to what each is: a
     server's name, another guard's name, or DEAD, SILENT, SRV. NEAR names
-    the servers that reach the other side through this guard."""
+    the servers that reach the other side through this guard. USER is
+    whom it runs as when started as root: a name, None for the guard's
+    default, or STAY_ROOT."""
 
-    def __init__(self, name, policy, tree, addr, peers, near):
+    def __init__(self, name, policy, tree, addr, peers, near, user=None):
         self.name = name
         self.policy = policy
         self.tree = tree
         self.addr = addr
         self.peers = dict(peers)
         self.near = tuple(near)
+        self.user = user
 
 
 # The guard of the trunk world, between every server.
@@ -179,7 +188,7 @@ TRUNK_GUARD = GuardPlan(
     {"inside": "A", "partner": "B", "legacy": "C", "strict": "C",
      "down": DEAD, "mute": SILENT, "stalled": SILENT, "jammed": STUCK,
      "found": SRV},
-    near=("A", "B", "C"))
+    near=("A", "B", "C"), user="nobody")
 
 
 def pair_servers():
@@ -195,7 +204,8 @@ DEMO_GUARD = GuardPlan("xedge", "examples/single-edge.policy", "build",
                        near=("A", "B"))
 
 # The guards of examples/two-guards-a.policy and two-guards-b.policy, each
-# in front of one server and dialling the other guard.
+# in front of one server and dialling the other guard, each becoming the
+# default user.
 TWO_GUARDS = [
     GuardPlan("guard-a", "examples/two-guards-a.policy", "build/it-a",
               GUARD_ADDR, {"inside": "A", "guard-b": "guard-b"},
@@ -213,10 +223,10 @@ def ejabberd_servers():
                software=EJABBERD)]
 
 
-# The guard of the ejabberd world.
+# The guard of the ejabberd world, the one told to stay root.
 EJABBERD_GUARD = GuardPlan(
     "xedge", "tests/integration/ejabberd.policy", "build/it-ej", GUARD_ADDR,
-    {"inside": "A", "ejabberd": "E"}, near=("A", "E"))
+    {"inside": "A", "ejabberd": "E"}, near=("A", "E"), user=STAY_ROOT)
 
 
 def peer_endpoint(target, servers, guards):

@@ -74,7 +74,7 @@ class World:
                 plan.name, binary, os.path.join(self.dir, plan.name),
                 plan.addr,
                 {p: e for p, e in endpoints.items() if e is not None},
-                fronted, self.pki.ca.cert, dns)
+                fronted, self.pki.ca.cert, dns, plan.user)
 
     @property
     def guard(self):

@@ -155,6 +155,9 @@ test_good_file(void **state)
 	    "dns 127.0.0.53 5353\n"
 	    "log syslog\n"
 	    "log-level debug\n"
+	    "user _xedge\n"
+	    "run-as-root no\n"
+	    "chroot /var/empty\n"
 	    "# no newline at the end\n"
 	    "   ";
 	struct site s;
@@ -186,6 +189,25 @@ test_good_file(void **state)
 	assert_int_equal(s.dns_port, 5353);
 	assert_true(s.use_syslog);
 	assert_int_equal(s.log_level, LOG_LVL_DEBUG);
+	assert_string_equal(s.user, "_xedge");
+	assert_false(s.run_as_root);
+	assert_string_equal(s.chroot_dir, "/var/empty");
+	site_free(&s);
+}
+
+static void
+test_run_as_root(void **state)
+{
+	static const char content[] = "run-as-root yes\n";
+	struct site s;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(load(&s, content, sizeof(content) - 1, err,
+	    sizeof(err)), 0);
+	assert_true(s.run_as_root);
+	assert_null(s.user);
+	assert_null(s.chroot_dir);
 	site_free(&s);
 }
 
@@ -295,6 +317,23 @@ BAD(bad_level_args, "log-level\n",
     "1: error: log-level: wrong number of arguments; usage: log-level "
     "debug|info|warn|error");
 
+BAD(bad_user_args, "user a b\n",
+    "1: error: user: wrong number of arguments; usage: user NAME");
+BAD(bad_user_dup, "user a\nuser b\n",
+    "2: error: user: already set on line 1");
+BAD(bad_root_word, "run-as-root maybe\n",
+    "1: error: run-as-root: expected yes or no, not \"maybe\"");
+BAD(bad_root_dup, "run-as-root no\nrun-as-root yes\n",
+    "2: error: run-as-root: already set on line 1");
+BAD(bad_root_after_user, "user nobody\nrun-as-root yes\n",
+    "2: error: run-as-root: the guard becomes the user of line 1");
+BAD(bad_user_after_root, "run-as-root yes\n\nuser nobody\n",
+    "3: error: user: \"run-as-root yes\" on line 1 keeps the guard root");
+BAD(bad_chroot_relative, "chroot var/empty\n",
+    "1: error: chroot: \"var/empty\" is not an absolute path");
+BAD(bad_chroot_dup, "chroot /a\nchroot /b\n",
+    "2: error: chroot: already set on line 1");
+
 /* Every mistake is reported, each with its line. */
 static void
 test_all_errors_reported(void **state)
@@ -397,6 +436,7 @@ main(void)
 		cmocka_unit_test(test_init_copies_policy),
 		cmocka_unit_test(test_good_file),
 		cmocka_unit_test(test_empty_file),
+		cmocka_unit_test(test_run_as_root),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_nul_byte),
@@ -431,6 +471,14 @@ main(void)
 		BAD_TEST(bad_level),
 		BAD_TEST(bad_level_dup),
 		BAD_TEST(bad_level_args),
+		BAD_TEST(bad_user_args),
+		BAD_TEST(bad_user_dup),
+		BAD_TEST(bad_root_word),
+		BAD_TEST(bad_root_dup),
+		BAD_TEST(bad_root_after_user),
+		BAD_TEST(bad_user_after_root),
+		BAD_TEST(bad_chroot_relative),
+		BAD_TEST(bad_chroot_dup),
 	};
 
 	return cmocka_run_group_tests_name("site", tests, group_setup,
