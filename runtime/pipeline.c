@@ -42,13 +42,18 @@ pipe_stream_error(struct pipe_ctx *c, enum pipe_stream_error se,
 /*
  * Address: 'from' and 'to' present (RFC 6120 section 8.1.1.1 and 8.1.2.1
  * for server-to-server streams), 'from' a JID whose domain is
- * authenticated on the stream it came on; 'to' a valid JID.
+ * authenticated on the stream it came on; 'to' a valid JID. The kind and
+ * type are read here, so that a refusal from this stage on is answered
+ * with a stanza of the right kind.
  */
 static int
 pipe_address(struct pipe_ctx *c)
 {
 	const struct stanza_node *e = c->stanza;
 
+	c->facts.kind = e->name[0] == 'm' ? GEN_KIND_MESSAGE :
+	    e->name[0] == 'p' ? GEN_KIND_PRESENCE : GEN_KIND_IQ;
+	c->facts.type = stanza_attr(e, "", "type");
 	c->from = stanza_attr(e, "", "from");
 	c->to = stanza_attr(e, "", "to");
 	c->id = stanza_attr(e, "", "id");
@@ -63,6 +68,18 @@ pipe_address(struct pipe_ctx *c)
 		return pipe_refuse(c, GEN_RULE_ADDRESS,
 		    STANZA_COND_JID_MALFORMED, "bad 'to' address");
 	return 0;
+}
+
+/* Structure: what RFC 6120 section 8 requires of the stanza
+ * (stanza_check.h), before anything reads more of it. */
+static int
+pipe_structure(struct pipe_ctx *c)
+{
+	c->defect = stanza_check_stanza(c->stanza);
+	if (c->defect == STANZA_CHECK_OK)
+		return 0;
+	return pipe_refuse(c, GEN_RULE_STRUCTURE, STANZA_COND_BAD_REQUEST,
+	    stanza_check_defect_name(c->defect));
 }
 
 /* Route: the generated routing machine names the destination peer. */
@@ -90,16 +107,14 @@ pipe_route(struct pipe_ctx *c)
 	return 0;
 }
 
-/* Classify: the facts the decision reads, computed once. */
+/* Classify: the facts the decision reads, computed once (the kind and
+ * type by pipe_address). */
 static int
 pipe_classify(struct pipe_ctx *c)
 {
 	const struct stanza_node *e = c->stanza, *ch;
 	struct gen_facts *f = &c->facts;
 
-	f->kind = e->name[0] == 'm' ? GEN_KIND_MESSAGE :
-	    e->name[0] == 'p' ? GEN_KIND_PRESENCE : GEN_KIND_IQ;
-	f->type = stanza_attr(e, "", "type");
 	f->src_peer = c->src.peer;
 	f->from_domain = c->from_domain;
 	f->to_domain = c->to_domain;
@@ -176,12 +191,13 @@ enum pipe_end
 pipeline_run(struct pipe_ctx *c)
 {
 	static int (*const stages[])(struct pipe_ctx *) = {
-		pipe_address, pipe_route, pipe_classify,
+		pipe_address, pipe_structure, pipe_route, pipe_classify,
 		pipe_decide, pipe_serialize,
 	};
 	size_t i;
 
 	c->end = PIPE_DELIVER;
+	c->defect = STANZA_CHECK_OK;
 	c->bytes = NULL;
 	c->len = 0;
 	c->why = NULL;

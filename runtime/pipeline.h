@@ -1,7 +1,7 @@
 /*
  * The one decision pipeline every stanza goes through, without sockets:
  *
- *   address -> route -> classify -> decide -> serialize -> size
+ *   address -> structure -> route -> classify -> decide -> serialize -> size
  *
  * Each stage may end the run with a verdict and the rule that gave it; the
  * caller (route.c on a running guard, a unit test or an offline replay)
@@ -17,6 +17,7 @@
 #include "jid.h"
 #include "policy_types.h"
 #include "stanza.h"
+#include "stanza_check.h"
 #include "stanza_error.h"
 
 /* Where a stanza came from: a peer, over a stream opened to LOCAL (a
@@ -60,6 +61,7 @@ struct pipe_ctx {
 	struct gen_facts facts;
 	struct gen_decision decision;	/* verdict and rule, for counters */
 	enum stanza_cond cond;		/* PIPE_REFUSE */
+	enum stanza_check_defect defect;	/* what structure found */
 	enum pipe_stream_error stream_error;	/* PIPE_STREAM_ERROR */
 	const char *why;		/* a short text for the log */
 	const char *from, *to, *id;	/* the stanza's attributes */

@@ -65,8 +65,10 @@ route_log(enum log_level lvl, uint64_t conn, const char *event,
 /*
  * Whether a stanza deserves an error in return: never an error to an error
  * (RFC 6120 section 8.3.1), nor to an IQ result; IQ get and set always get
- * an answer; presence only for subscription requests, so that a flood of
- * availability broadcasts to an unreachable domain does not come back.
+ * an answer, and so does an IQ of no known type (section 8.2.3 rule 2:
+ * bad-request, from the recipient or an intermediate router); presence
+ * only for subscription requests, so that a flood of availability
+ * broadcasts to an unreachable domain does not come back.
  */
 static int
 route_should_bounce(const struct egress_meta *m)
@@ -76,25 +78,27 @@ route_should_bounce(const struct egress_meta *m)
 	if (t != NULL && strcmp(t, "error") == 0)
 		return 0;
 	if (m->kind == GEN_KIND_IQ)
-		return t != NULL && (strcmp(t, "get") == 0 ||
-		    strcmp(t, "set") == 0);
+		return t == NULL || strcmp(t, "result") != 0;
 	if (m->kind == GEN_KIND_PRESENCE)
 		return t != NULL && strcmp(t, "subscribe") == 0;
 	return 1;
 }
 
-/* Makes the error stanza for M with COND, from FROM to M's sender, in A. */
+/* Makes the error stanza for M with COND, from FROM to M's sender, in A.
+ * An IQ's carries the request's id, empty if it had none (RFC 6120
+ * section 8.2.3 rule 3). */
 static struct stanza_node *
 route_error_stanza(struct arena *a, const struct egress_meta *m,
     const char *from, enum stanza_cond cond)
 {
+	const char *id = m->id != NULL || m->kind != GEN_KIND_IQ ? m->id : "";
 	struct stanza_node *e, *err;
 
 	e = stanza_element(a, STANZA_NS_SERVER, route_kinds[m->kind]);
 	if (e == NULL || stanza_set_attr(a, e, "", "from", from) == -1 ||
 	    stanza_set_attr(a, e, "", "to", m->from) == -1 ||
 	    stanza_set_attr(a, e, "", "type", "error") == -1 ||
-	    (m->id != NULL && stanza_set_attr(a, e, "", "id", m->id) == -1) ||
+	    (id != NULL && stanza_set_attr(a, e, "", "id", id) == -1) ||
 	    (err = stanza_add_child(a, e, STANZA_NS_SERVER, "error")) == NULL ||
 	    stanza_set_attr(a, err, "", "type", stanza_cond_type(cond)) == -1 ||
 	    stanza_add_child(a, err, STANZA_NS_STANZAS,

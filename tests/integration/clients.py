@@ -13,7 +13,7 @@ import pathlib
 
 import slixmpp
 from slixmpp.xmlstream.handler import Callback
-from slixmpp.xmlstream.matcher import MatchXPath
+from slixmpp.xmlstream.matcher import MatchXMLMask, MatchXPath
 
 # slixmpp logs TLS and stream chatter at WARNING that the TAP output does
 # not need; the harness's --verbose turns it back on.
@@ -25,8 +25,9 @@ class NoDnsError(Exception):
 
 
 class Client(slixmpp.ClientXMPP):
-    """A logged-in user. Every message and presence received is kept in
-    order, so tests wait for what they expect instead of sleeping."""
+    """A logged-in user. Every message, presence and IQ error received
+    is kept in order, so tests wait for what they expect instead of
+    sleeping."""
 
     def __init__(self, jid, password, addr, port, cafile):
         super().__init__(jid, password)
@@ -46,6 +47,12 @@ class Client(slixmpp.ClientXMPP):
         self._started = asyncio.get_event_loop().create_future()
         self.register_handler(Callback(
             "xedge test messages", MatchXPath("{jabber:client}message"),
+            self._keep))
+        # IQ errors too, for the answers to requests a test sent on
+        # another stream in this user's name.
+        self.register_handler(Callback(
+            "xedge test IQ errors",
+            MatchXMLMask("<iq xmlns='jabber:client' type='error'/>"),
             self._keep))
         self.add_event_handler("presence", self._keep)
         self.add_event_handler("session_start", self._session_start)

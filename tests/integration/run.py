@@ -39,6 +39,7 @@ import procs  # noqa: E402
 import scenarios  # noqa: E402
 import scenarios_attack  # noqa: E402,F401 -- registers its scenarios
 import scenarios_ejabberd  # noqa: E402,F401 -- registers its scenarios
+import scenarios_malformed  # noqa: E402,F401 -- registers its scenarios
 import scenarios_priv  # noqa: E402,F401 -- registers its scenarios
 import scenarios_reach  # noqa: E402,F401 -- registers its scenarios
 import scenarios_two_guards  # noqa: E402,F401 -- registers its scenarios

@@ -118,22 +118,54 @@ test_stream_errors(void **state)
 	assert_string_equal(rule_name(f), "address");
 }
 
+/* Runs TEXT from a.example and checks that it is refused with COND by
+ * the rule named RULE. */
+static void
+refused(struct fixture *f, const char *text, enum stanza_cond cond,
+    const char *rule)
+{
+	assert_int_equal(run(f, "a.example", text), PIPE_REFUSE);
+	assert_int_equal(f->c.cond, cond);
+	assert_string_equal(rule_name(f), rule);
+	assert_int_equal(f->c.decision.verdict, GEN_VERDICT_BOUNCE);
+}
+
 static void
 test_refusals(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(run(f, "a.example", "<message from='a@a.example' "
-	    "to='bob@zzz.invalid'/>"), PIPE_REFUSE);
-	assert_int_equal(f->c.cond, STANZA_COND_REMOTE_SERVER_NOT_FOUND);
-	assert_string_equal(rule_name(f), "no-route");
-	assert_int_equal(f->c.decision.verdict, GEN_VERDICT_BOUNCE);
-	assert_int_equal(run(f, "a.example", "<message from='a@a.example' "
-	    "to='b@a.example'/>"), PIPE_REFUSE);
-	assert_string_equal(rule_name(f), "loop");
-	assert_int_equal(run(f, "a.example", "<message from='a@a.example' "
-	    "to='b@@b.example'/>"), PIPE_REFUSE);
-	assert_int_equal(f->c.cond, STANZA_COND_JID_MALFORMED);
+	refused(f, "<message from='a@a.example' to='bob@zzz.invalid'/>",
+	    STANZA_COND_REMOTE_SERVER_NOT_FOUND, "no-route");
+	refused(f, "<message from='a@a.example' to='b@a.example'/>",
+	    STANZA_COND_REMOTE_SERVER_NOT_FOUND, "loop");
+	refused(f, "<message from='a@a.example' to='b@@b.example'/>",
+	    STANZA_COND_JID_MALFORMED, "address");
+}
+
+/* Structure comes after the addresses and before the route; a refusal
+ * from either knows the stanza's kind, for an answer of the same kind. */
+static void
+test_structure(void **state)
+{
+	struct fixture *f = *state;
+
+	refused(f, "<iq from='a@a.example/r' to='bob@b.example' type='get' "
+	    "id='1'/>", STANZA_COND_BAD_REQUEST, "structure");
+	assert_int_equal(f->c.defect, STANZA_CHECK_IQ_REQUEST);
+	assert_string_equal(f->c.why, "iq-request-not-one-child");
+	assert_int_equal(f->c.facts.kind, GEN_KIND_IQ);
+	refused(f, "<iq from='a@a.example/r' to='bob@zzz.invalid' "
+	    "type='bogus' id='1'/>", STANZA_COND_BAD_REQUEST, "structure");
+	assert_int_equal(run(f, "a.example", "<iq to='bob@b.example' "
+	    "type='bogus'/>"), PIPE_STREAM_ERROR);
+	refused(f, "<iq from='a@a.example/r' to='b@@b.example' type='get' "
+	    "id='1'/>", STANZA_COND_JID_MALFORMED, "address");
+	assert_int_equal(f->c.facts.kind, GEN_KIND_IQ);
+	assert_int_equal(run(f, "a.example", "<iq from='a@a.example/r' "
+	    "to='bob@b.example' type='get' id='1'><ping xmlns='urn:xmpp:"
+	    "ping'/></iq>"), PIPE_DELIVER);
+	assert_int_equal(f->c.defect, STANZA_CHECK_OK);
 }
 
 /* The partner takes at most 64 KiB: the bound applies to the bytes that
@@ -191,6 +223,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stream_errors, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_structure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_size, setup, teardown),
 		cmocka_unit_test(test_rules_table),
 	};

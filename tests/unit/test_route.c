@@ -249,6 +249,70 @@ test_refused_by_egress(void **state)
 	assert_int_equal(fake.dst[1].sent, 1);
 }
 
+/*
+ * Malformed stanzas are refused with bad-request where an answer is due,
+ * even to an IQ of no known type (RFC 6120 8.2.3 rule 2), with an empty
+ * id for a request that had none (rule 3); never to an IQ result.
+ */
+/* Checks that the last stanza sent to the partner is bad-request for the
+ * IQ with id ID from alice@a.example/r to bob@b.example/r. */
+static void
+expect_bad_request(const char *id)
+{
+	char want[512];
+
+	snprintf(want, sizeof(want), "<iq from='alice@a.example/r' "
+	    "to='bob@b.example/r' type='error' id='%s'><error type='modify'>"
+	    "<bad-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+	    "</error></iq>", id);
+	assert_string_equal(fake.dst[0].local, "a.example");
+	assert_string_equal(fake.dst[0].remote, "b.example");
+	assert_string_equal(fake.dst[0].last, want);
+}
+
+static void
+test_malformed(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(send_text(f, "<iq from='bob@b.example/r' "
+	    "to='alice@a.example/r' type='get' id='q1'/>"), 0);
+	assert_int_equal(fake.ndst, 1);
+	expect_bad_request("q1");
+	assert_int_equal(send_text(f, "<iq from='bob@b.example/r' "
+	    "to='alice@a.example/r' type='bogus' id='q2'><ping xmlns="
+	    "'urn:xmpp:ping'/></iq>"), 0);
+	expect_bad_request("q2");
+	assert_int_equal(send_text(f, "<iq from='bob@b.example/r' "
+	    "to='alice@a.example/r' type='get'><ping xmlns='urn:xmpp:ping'/>"
+	    "</iq>"), 0);
+	expect_bad_request("");
+	assert_int_equal(send_text(f, "<iq from='bob@b.example/r' "
+	    "to='alice@a.example/r' type='result' id='q3'><a xmlns='urn:x'/>"
+	    "<b xmlns='urn:x'/></iq>"), 0);
+	assert_int_equal(fake.dst[0].sent, 3);
+	assert_int_equal(fake.ndst, 1);
+	assert_int_equal(f->r.counters[GEN_RULE_STRUCTURE][GEN_VERDICT_BOUNCE],
+	    4);
+}
+
+/* An IQ with a malformed 'to' is answered with an IQ, from the domain the
+ * sender's stream was opened to. */
+static void
+test_bad_to_answered_in_kind(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(send_text(f, "<iq from='bob@b.example/r' "
+	    "to='a@@a.example' type='get' id='q9'><ping xmlns='urn:xmpp:"
+	    "ping'/></iq>"), 0);
+	assert_int_equal(fake.ndst, 1);
+	assert_string_equal(fake.dst[0].last, "<iq from='a.example' "
+	    "to='bob@b.example/r' type='error' id='q9'><error type='modify'>"
+	    "<jid-malformed xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+	    "</error></iq>");
+}
+
 /* A slow destination makes the source wait; a backlog only does where
  * the source's own bounces fill it. */
 static void
@@ -309,6 +373,10 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_by_egress, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_malformed, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bad_to_answered_in_kind,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backpressure, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_undeliverable, setup,
