@@ -53,18 +53,17 @@ pipe_address(struct pipe_ctx *c)
 
 	c->facts.kind = e->name[0] == 'm' ? GEN_KIND_MESSAGE :
 	    e->name[0] == 'p' ? GEN_KIND_PRESENCE : GEN_KIND_IQ;
-	c->facts.type = stanza_attr(e, "", "type");
-	c->from = stanza_attr(e, "", "from");
-	c->to = stanza_attr(e, "", "to");
-	c->id = stanza_attr(e, "", "id");
-	if (c->from == NULL || c->to == NULL)
+	stanza_head(e, &c->head);
+	c->facts.type = c->head.type;
+	if (c->head.from == NULL || c->head.to == NULL)
 		return pipe_stream_error(c, PIPE_SE_IMPROPER_ADDRESSING,
 		    "stanza without 'from' or 'to'");
-	if (jid_domain(c->from, c->from_domain) < 0 || !jid_valid(c->from) ||
+	if (jid_domain(c->head.from, c->from_domain) < 0 ||
+	    !jid_valid(c->head.from) ||
 	    !jid_domain_in(c->from_domain, c->src.authed, c->src.nauthed))
 		return pipe_stream_error(c, PIPE_SE_INVALID_FROM,
 		    "'from' malformed or not authenticated on this stream");
-	if (jid_domain(c->to, c->to_domain) < 0 || !jid_valid(c->to))
+	if (jid_domain(c->head.to, c->to_domain) < 0 || !jid_valid(c->head.to))
 		return pipe_refuse(c, GEN_RULE_ADDRESS,
 		    STANZA_COND_JID_MALFORMED, "bad 'to' address");
 	return 0;
@@ -75,7 +74,7 @@ pipe_address(struct pipe_ctx *c)
 static int
 pipe_structure(struct pipe_ctx *c)
 {
-	c->defect = stanza_check_stanza(c->stanza);
+	c->defect = stanza_check_stanza(c->stanza, &c->head);
 	if (c->defect == STANZA_CHECK_OK)
 		return 0;
 	return pipe_refuse(c, GEN_RULE_STRUCTURE, STANZA_COND_BAD_REQUEST,

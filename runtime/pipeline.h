@@ -64,15 +64,17 @@ struct pipe_ctx {
 	enum stanza_check_defect defect;	/* what structure found */
 	enum pipe_stream_error stream_error;	/* PIPE_STREAM_ERROR */
 	const char *why;		/* a short text for the log */
-	const char *from, *to, *id;	/* the stanza's attributes */
+	struct stanza_head head;	/* the stanza's attributes */
 	char from_domain[JID_DOMAIN_MAX + 1];
 	char to_domain[JID_DOMAIN_MAX + 1];
 	const char *bytes;		/* PIPE_DELIVER: in out->data */
 	size_t len;
 };
 
-/* Runs every stage over C->stanza and sets C->end and what goes with it.
- * Returns C->end. */
+/* Runs every stage over C->stanza and sets C->end and what goes with it;
+ * only the fields under "Set by the caller" need be set before, the rest
+ * (two domain buffers) is left to the stages rather than zeroed for every
+ * stanza. Returns C->end. */
 enum pipe_end pipeline_run(struct pipe_ctx *c);
 
 /* The name of stream error SE on the wire, e.g. "invalid-from". */

@@ -226,17 +226,22 @@ route_stanza(struct route_env *r, const struct route_source *src,
     const struct stanza_node *e, enum pipe_stream_error *se,
     const char **why)
 {
-	struct pipe_ctx c = { .policy = r->policy, .src = src->pipe,
-	    .stanza = e, .out = &r->out };
+	struct pipe_ctx c;
 	const struct gen_peer *dst_peer;
 	const struct egress_ops *eg = NULL;
 	struct egress_meta m;
 	enum stanza_cond cond;
 	void *dst;
 
+	/* Only what the caller sets: zeroing the whole context (two domain
+	 * buffers) for every stanza would cost more than the stages. */
+	c.policy = r->policy;
+	c.src = src->pipe;
+	c.stanza = e;
+	c.out = &r->out;
 	pipeline_run(&c);
-	m = (struct egress_meta){ .kind = c.facts.kind, .from = c.from,
-	    .to = c.to, .id = c.id, .type = stanza_attr(e, "", "type"),
+	m = (struct egress_meta){ .kind = c.facts.kind, .from = c.head.from,
+	    .to = c.head.to, .id = c.head.id, .type = c.head.type,
 	    .rule = c.decision.rule };
 	switch (c.end) {
 	case PIPE_STREAM_ERROR:

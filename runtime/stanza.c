@@ -162,6 +162,31 @@ stanza_attr(const struct stanza_node *e, const char *ns, const char *name)
 	return at != NULL ? at->value : NULL;
 }
 
+void
+stanza_head(const struct stanza_node *e, struct stanza_head *h)
+{
+	const struct stanza_attr *at;
+	const char *n;
+
+	*h = (struct stanza_head){ 0 };
+	for (at = e->attrs; at != NULL; at = at->next) {
+		n = at->name;
+		if (at->ns[0] != '\0') {
+			if (strcmp(n, "lang") == 0 &&
+			    strcmp(at->ns, STANZA_NS_XML) == 0)
+				h->lang = at->value;
+		} else if (strcmp(n, "from") == 0) {
+			h->from = at->value;
+		} else if (strcmp(n, "to") == 0) {
+			h->to = at->value;
+		} else if (strcmp(n, "id") == 0) {
+			h->id = at->value;
+		} else if (strcmp(n, "type") == 0) {
+			h->type = at->value;
+		}
+	}
+}
+
 struct stanza_node *
 stanza_child(const struct stanza_node *e, const char *ns, const char *name)
 {

@@ -79,6 +79,16 @@ void stanza_remove_attr(struct stanza_node *e, const char *ns,
 const char *stanza_attr(const struct stanza_node *e, const char *ns,
     const char *name);
 
+/* The attributes of a stanza that every stanza's checks and routing read,
+ * each NULL when absent. */
+struct stanza_head {
+	const char *from, *to, *id, *type;
+	const char *lang;	/* xml:lang */
+};
+
+/* Fills *H from E's attributes in one pass. */
+void stanza_head(const struct stanza_node *e, struct stanza_head *h);
+
 /* Returns the first child element NS:NAME (NS NULL: any namespace), or NULL. */
 struct stanza_node *stanza_child(const struct stanza_node *e, const char *ns,
     const char *name);

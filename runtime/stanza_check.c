@@ -186,18 +186,17 @@ stanza_check_error(const struct stanza_node *error)
 }
 
 enum stanza_check_defect
-stanza_check_stanza(const struct stanza_node *e)
+stanza_check_stanza(const struct stanza_node *e, const struct stanza_head *h)
 {
 	const struct stanza_node *c, *error = NULL;
-	const char *type;
+	const char *type = h->type;
 	unsigned elements = 0, errors = 0;
 	enum stanza_check_defect d;
 
-	type = stanza_attr(e, "", "type");
-	d = stanza_check_kind(e->name, stanza_attr(e, "", "id"), type);
+	d = stanza_check_kind(e->name, h->id, type);
 	if (d != STANZA_CHECK_OK)
 		return d;
-	if (!stanza_check_element_lang(e))
+	if (h->lang != NULL && !stanza_check_lang_ok(h->lang))
 		return STANZA_CHECK_LANG;
 	/* Text between child elements is neither payload nor error. */
 	for (c = e->children; c != NULL; c = c->next) {

@@ -47,10 +47,12 @@ enum stanza_check_defect {
 
 /*
  * Checks stanza E (its namespace the stream's content namespace, as the
- * tokenizer gives it) and returns the first defect found, or
- * STANZA_CHECK_OK. 'from' and 'to' are the router's to check.
+ * tokenizer gives it), whose attributes H holds (stanza_head), and returns
+ * the first defect found, or STANZA_CHECK_OK. 'from' and 'to' are the
+ * router's to check.
  */
-enum stanza_check_defect stanza_check_stanza(const struct stanza_node *e);
+enum stanza_check_defect stanza_check_stanza(const struct stanza_node *e,
+    const struct stanza_head *h);
 
 /* A short name for defect D, for log lines, e.g. "iq-without-id". */
 const char *stanza_check_defect_name(enum stanza_check_defect d);

@@ -334,6 +334,35 @@ test_deep(void **state)
 	assert_int_equal(n, 200000 * 7 + 4);
 }
 
+/* The one-pass head finds the stanza's plain attributes and xml:lang,
+ * and nothing of the same names in other namespaces. */
+static void
+test_head(void **state)
+{
+	struct fixture *f = *state;
+	struct stanza_node *m;
+	struct stanza_head h;
+
+	m = stanza_element(&f->a, STANZA_NS_SERVER, "iq");
+	assert_non_null(m);
+	assert_int_equal(stanza_set_attr(&f->a, m, "urn:x", "to", "no"), 0);
+	assert_int_equal(stanza_set_attr(&f->a, m, "", "type", "get"), 0);
+	assert_int_equal(stanza_set_attr(&f->a, m, STANZA_NS_XML, "lang",
+	    "de"), 0);
+	assert_int_equal(stanza_set_attr(&f->a, m, "", "from", "a@y"), 0);
+	assert_int_equal(stanza_set_attr(&f->a, m, "urn:x", "lang", "no"), 0);
+	assert_int_equal(stanza_set_attr(&f->a, m, "", "id", "7"), 0);
+	stanza_head(m, &h);
+	assert_string_equal(h.from, "a@y");
+	assert_null(h.to);
+	assert_string_equal(h.id, "7");
+	assert_string_equal(h.type, "get");
+	assert_string_equal(h.lang, "de");
+	assert_int_equal(stanza_set_attr(&f->a, m, "", "to", "b@x"), 0);
+	stanza_head(m, &h);
+	assert_string_equal(h.to, "b@x");
+}
+
 int
 main(void)
 {
@@ -351,6 +380,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_roundtrip_libxml2, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_deep, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_head, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("stanza", tests, NULL, NULL);

@@ -30,9 +30,13 @@ static void
 expect(const char *stanza, enum stanza_check_defect want)
 {
 	struct xml_parser *p = NULL;
+	const struct stanza_node *e;
+	struct stanza_head h;
 	enum stanza_check_defect got;
 
-	got = stanza_check_stanza(fixture_stanza(&p, stanza));
+	e = fixture_stanza(&p, stanza);
+	stanza_head(e, &h);
+	got = stanza_check_stanza(e, &h);
 	xml_free(p);
 	if (got != want)
 		fail_msg("%s: got %s, expected %s", stanza,
