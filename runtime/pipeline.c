@@ -220,3 +220,10 @@ pipeline_fronts(const char *domain)
 
 	return gen_route(domain, n) >= 0 || gen_fronted_cert(domain, n) >= 0;
 }
+
+int
+pipeline_may_speak_for(const char *domain)
+{
+	return pipeline_fronts(domain) ||
+	    gen_origin_peer(domain, strlen(domain)) >= 0;
+}

@@ -88,4 +88,9 @@ long pipeline_serialize(struct pipe_buf *b, const struct stanza_node *e);
  * holds a certificate for it. */
 int pipeline_fronts(const char *domain);
 
+/* Whether the guard may open a stream in DOMAIN's name: it stands in for
+ * it, or a peer of the policy may originate it (the guard carries that
+ * peer's stanzas as DOMAIN). A domain a sender made up is neither. */
+int pipeline_may_speak_for(const char *domain);
+
 #endif

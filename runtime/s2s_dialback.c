@@ -88,8 +88,8 @@ s2s_dialback_result(struct s2s *in, const struct dialback_msg *m)
 
 /*
  * A peer, as a receiving server, asks whether the guard issued a key for a
- * domain it stands in for. A domain the guard does not front is answered
- * invalid: no key was ever issued in its name.
+ * domain it speaks for. Any other domain is answered invalid: no key was
+ * ever issued in its name.
  */
 static void
 s2s_dialback_verify(struct s2s *in, const struct dialback_msg *m)
@@ -99,7 +99,7 @@ s2s_dialback_verify(struct s2s *in, const struct dialback_msg *m)
 	size_t n;
 	int valid;
 
-	valid = pipeline_fronts(orig) && dialback_key_valid(
+	valid = pipeline_may_speak_for(orig) && dialback_key_valid(
 	    guard.dialback_secret, recv, orig, m->id, m->key);
 	log_event(LOG_LVL_INFO, in->conn->id, "dialback-verify",
 	    "originating=%s receiving=%s result=%s", orig, recv,

@@ -154,9 +154,14 @@ s2s_egress_get(int peer, const char *local, const char *remote,
 		    strcmp(s->remote, remote) == 0)
 			return s;
 	*cond = STANZA_COND_REMOTE_SERVER_NOT_FOUND;
-	/* Routing only asks in names the guard stands in for; this is the
+	/* Routing only asks in names the guard may speak for; this is the
 	 * last line against a stream opened in a name a sender chose. */
-	XEDGE_ASSERT(pipeline_fronts(local));
+	if (!pipeline_may_speak_for(local)) {
+		log_event(LOG_LVL_ERR, 0, "internal-error", "local=%s "
+		    "reason=\"no stream in a name the guard does not speak "
+		    "for\"", local);
+		return NULL;
+	}
 	if (guard.shutting_down || s2s_backing_off(remote))
 		return NULL;
 	s = s2s_out_open(peer, local, remote, S2S_STANZAS);
