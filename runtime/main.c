@@ -2,7 +2,8 @@
  * xedge: the guard for one compiled policy. Reads only the site file (where
  * to listen, where peers are, where certificate files lie), binds and loads
  * its keys, gives up its privileges (priv.c), then relays server-to-server
- * traffic as the policy decides until SIGTERM.
+ * traffic as the policy decides until SIGTERM; SIGHUP re-reads the CRL
+ * files.
  */
 #include <errno.h>
 #include <signal.h>
@@ -130,6 +131,15 @@ main_wait_streams(struct loop *l, struct loop_timer *t, void *arg)
 	loop_timer_arm(l, t, 50, main_wait_streams, arg);
 }
 
+/* Loads the CA bundle and the CRL files the site file names into the TLS
+ * contexts; 0 or -1 (logged, the contexts keep what they had). */
+static int
+main_load_trust(void)
+{
+	return tls_ctx_set_trust(guard.tls, guard.site.ca_file,
+	    guard.site.crl_files, guard.site.ncrl);
+}
+
 static void
 main_signal(struct loop *l, int fd, unsigned events, void *arg)
 {
@@ -141,6 +151,15 @@ main_signal(struct loop *l, int fd, unsigned events, void *arg)
 	(void)arg;
 	if (read(fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
 		return;
+	/* A reload touches no stream: only handshakes to come see it. */
+	if (si.ssi_signo == SIGHUP) {
+		log_event(LOG_LVL_INFO, 0, "reload", "signal=%u what=trust",
+		    si.ssi_signo);
+		if (main_load_trust() == -1)
+			log_event(LOG_LVL_ERR, 0, "reload-failed",
+			    "what=trust kept=previous");
+		return;
+	}
 	if (guard.shutting_down)
 		return;
 	log_event(LOG_LVL_INFO, 0, "shutdown", "signal=%u streams=%zu",
@@ -213,6 +232,7 @@ main_signals(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
 		return -1;
 	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -263,8 +283,8 @@ main(int argc, char **argv)
 	if (priv_plan(&priv, &guard.site, &gen_policy, geteuid()) == -1)
 		return 1;
 	guard.tls = tls_ctx_new(guard.site.certs, gen_policy.guard.ncerts,
-	    guard.site.ca_file);
-	if (guard.tls == NULL)
+	    NULL);
+	if (guard.tls == NULL || main_load_trust() == -1)
 		return 1;
 	if (check_only) {
 		printf("site OK\n");

@@ -192,7 +192,7 @@ struct gen_policy {
 	struct gen_limits limits;	/* global limits */
 	const struct gen_rule *rules;	/* GEN_RULE_BUILTIN first */
 	size_t nrules;
-	struct gen_tls_policy tls_policy;	/* global, for inbound direct TLS */
+	struct gen_tls_policy tls_policy;	/* global: inbound direct TLS */
 };
 
 extern const struct gen_policy gen_policy;
