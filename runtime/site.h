@@ -2,8 +2,8 @@
  * The site file: the plumbing an accreditor does not approve, read once at
  * start. It may override where the guard listens, where each peer is
  * reached, where certificate files lie and where logs go, and name the CRL
- * files (re-read with the CA bundle on SIGHUP); it cannot add a peer, a
- * domain or a route. Lines are "keyword args...", '#' starts a comment:
+ * files (re-read on SIGHUP, see crl.h); it cannot add a peer, a domain or
+ * a route. Lines are "keyword args...", '#' starts a comment:
  *
  *   listen ADDRESS PORT [direct-tls]
  *   peer NAME ADDRESS PORT

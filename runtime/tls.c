@@ -3,8 +3,9 @@
  *
  * Each certificate the guard presents gets two contexts: a server context
  * (chosen by SNI) and a client context (chosen by the domain the guard
- * speaks for). All share one CA store, which tls_ctx_set_trust replaces
- * (at start and on SIGHUP) with one holding the CA bundle and the CRLs.
+ * speaks for). All share one store: the CA bundle, read once, and the
+ * CRLs, which tls_ctx_set_crls replaces (at start and on SIGHUP) by
+ * giving every context a new store.
  *
  * Each session carries a tls_session (SSL ex_data, freed with the SSL):
  * the policy's answer to an expired CRL, and the first verification error
@@ -57,6 +58,7 @@ struct tls_ctx {
 	struct tls_entry *entries;
 	size_t n;
 	SSL_CTX *anonymous;	/* a client context without a certificate */
+	STACK_OF(X509) *cas;	/* the CA bundle's, for every new store */
 };
 
 /* What one session keeps for its certificate checks. */
@@ -374,6 +376,24 @@ fail:
 	return NULL;
 }
 
+/* Reads the certificates of CA bundle CA_FILE (NULL: none) into T.
+ * Returns 0, or -1 after logging. */
+static int
+tls_ctx_load_cas(struct tls_ctx *t, const char *ca_file)
+{
+	X509_STORE *store = X509_STORE_new();
+
+	if (store != NULL && (ca_file == NULL ||
+	    X509_STORE_load_file(store, ca_file) == 1))
+		t->cas = X509_STORE_get1_all_certs(store);
+	X509_STORE_free(store);
+	if (t->cas != NULL)
+		return 0;
+	log_event(LOG_LVL_ERR, 0, "tls-config", "file=%s err=\"%s\"",
+	    ca_file != NULL ? ca_file : "-", tls_last_error());
+	return -1;
+}
+
 struct tls_ctx *
 tls_ctx_new(const struct tls_cert_spec *certs, size_t ncerts,
     const char *ca_file)
@@ -416,7 +436,8 @@ tls_ctx_new(const struct tls_cert_spec *certs, size_t ncerts,
 		if (e->client == NULL)
 			goto fail;
 	}
-	if (ca_file != NULL && tls_ctx_set_trust(t, ca_file, NULL, 0) == -1)
+	if (tls_ctx_load_cas(t, ca_file) == -1 ||
+	    tls_ctx_set_crls(t, NULL) == -1)
 		goto fail;
 	return t;
 fail:
@@ -492,35 +513,28 @@ tls_store_check_crls(X509_STORE *store, int *all)
 }
 
 /*
- * Makes a store of the CAs in CA_FILE (NULL: none) and the CRLs in the
- * NCRL files CRL_FILES, with the CRL checks they allow; *CHECK says which
- * for the log. Returns it (the caller frees), or NULL after logging.
+ * Makes a store of T's CAs and of CRLS (may be NULL), with the CRL checks
+ * they allow; *CHECK says which, for the log. Returns it (the caller
+ * frees), or NULL after logging.
  */
 static X509_STORE *
-tls_store_new(const char *ca_file, char *const *crl_files, size_t ncrl,
+tls_store_new(const struct tls_ctx *t, STACK_OF(X509_CRL) *crls,
     const char **check)
 {
-	X509_STORE *store;
-	X509_LOOKUP *lookup;
-	const char *file = ca_file;
-	size_t i;
-	int all;
+	X509_STORE *store = X509_STORE_new();
+	int i, all;
 
 	*check = "off";
-	store = X509_STORE_new();
-	if (store == NULL || (ca_file != NULL &&
-	    X509_STORE_load_file(store, ca_file) != 1))
+	if (store == NULL)
 		goto fail;
-	if (ncrl == 0)
-		return store;
-	if ((lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file())) ==
-	    NULL)
-		goto fail;
-	for (i = 0; i < ncrl; i++) {
-		file = crl_files[i];
-		if (X509_load_crl_file(lookup, file, X509_FILETYPE_PEM) < 1)
+	for (i = 0; i < sk_X509_num(t->cas); i++)
+		if (X509_STORE_add_cert(store, sk_X509_value(t->cas, i)) != 1)
 			goto fail;
-	}
+	if (sk_X509_CRL_num(crls) <= 0)
+		return store;
+	for (i = 0; i < sk_X509_CRL_num(crls); i++)
+		if (X509_STORE_add_crl(store, sk_X509_CRL_value(crls, i)) != 1)
+			goto fail;
 	if (tls_store_check_crls(store, &all) == -1) {
 		X509_STORE_free(store);
 		return NULL;
@@ -531,21 +545,20 @@ tls_store_new(const char *ca_file, char *const *crl_files, size_t ncrl,
 		goto fail;
 	return store;
 fail:
-	log_event(LOG_LVL_ERR, 0, "tls-config", "file=%s err=\"%s\"",
-	    file != NULL ? file : "-", tls_last_error());
+	log_event(LOG_LVL_ERR, 0, "tls-config", "err=\"%s\"",
+	    tls_last_error());
 	X509_STORE_free(store);
 	return NULL;
 }
 
 int
-tls_ctx_set_trust(struct tls_ctx *t, const char *ca_file,
-    char *const *crl_files, size_t ncrl)
+tls_ctx_set_crls(struct tls_ctx *t, STACK_OF(X509_CRL) *crls)
 {
 	X509_STORE *store;
 	const char *check;
 	size_t i;
 
-	store = tls_store_new(ca_file, crl_files, ncrl, &check);
+	store = tls_store_new(t, crls, &check);
 	if (store == NULL)
 		return -1;
 	/* Each context takes a reference; the store goes with the last. */
@@ -555,8 +568,9 @@ tls_ctx_set_trust(struct tls_ctx *t, const char *ca_file,
 		SSL_CTX_set1_cert_store(t->entries[i].client, store);
 	}
 	X509_STORE_free(store);
-	log_event(LOG_LVL_INFO, 0, "trust", "ca=%s crls=%zu crl-check=%s",
-	    ca_file != NULL ? ca_file : "-", ncrl, check);
+	log_event(LOG_LVL_INFO, 0, "trust", "cas=%d crls=%d crl-check=%s",
+	    sk_X509_num(t->cas), crls != NULL ? sk_X509_CRL_num(crls) : 0,
+	    check);
 	return 0;
 }
 
@@ -573,6 +587,7 @@ tls_ctx_free(struct tls_ctx *t)
 		free(t->entries[i].domain);
 	}
 	SSL_CTX_free(t->anonymous);
+	sk_X509_pop_free(t->cas, X509_free);
 	free(t->entries);
 	free(t);
 }

@@ -42,23 +42,23 @@ enum tls_cert_error {
 };
 
 /* Loads NCERTS certificates and the CA bundle CA_FILE (may be NULL: no peer
- * certificate can then verify until tls_ctx_set_trust). Returns NULL and
+ * certificate can then verify), for good; no CRL yet. Returns NULL and
  * logs on failure. */
 struct tls_ctx *tls_ctx_new(const struct tls_cert_spec *certs, size_t ncerts,
     const char *ca_file);
 void tls_ctx_free(struct tls_ctx *t);
 
 /*
- * Replaces what every context of T trusts: the CA bundle CA_FILE (may be
- * NULL) and the NCRL CRL files CRL_FILES (PEM, each CRL signed by a CA of
- * the bundle). With CRLs, each peer certificate is checked against the CRL
- * of its issuer, which must be there, and the CA certificates of its chain
- * too when the files cover every CA of the bundle. Handshakes that verify
- * a certificate after the call use the new files; streams already up are
- * left alone. Returns 0, or -1 after logging, T keeping what it had.
+ * Replaces the CRLs that every context of T checks peer certificates
+ * against by CRLS (NULL or empty: none, no CRL check), each of which must
+ * be signed by a CA of the bundle. With CRLs, each peer certificate is
+ * checked against the CRL of its issuer, which must be there, and the CA
+ * certificates of its chain too when there is a CRL for every CA of the
+ * bundle. Handshakes that verify a certificate after the call use them;
+ * streams already up are left alone. Returns 0, or -1 after logging, T
+ * keeping what it had. The caller keeps CRLS.
  */
-int tls_ctx_set_trust(struct tls_ctx *t, const char *ca_file,
-    char *const *crl_files, size_t ncrl);
+int tls_ctx_set_crls(struct tls_ctx *t, STACK_OF(X509_CRL) *crls);
 
 /* The server context for DOMAIN (exact, else a covering wildcard, else the
  * first certificate; NULL: the first), or NULL if the guard has no

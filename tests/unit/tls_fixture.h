@@ -352,6 +352,28 @@ fx_load(const char *name)
 	return cert;
 }
 
+/* Loads CRL NAME into a new stack (the caller frees it with
+ * sk_X509_CRL_pop_free(s, X509_CRL_free)); NULL on failure. */
+static inline STACK_OF(X509_CRL) *
+fx_load_crl(const char *name)
+{
+	STACK_OF(X509_CRL) *crls = sk_X509_CRL_new_null();
+	X509_CRL *crl = NULL;
+	FILE *f;
+
+	f = fopen(fx_path(name, "pem"), "r");
+	if (f != NULL) {
+		crl = PEM_read_X509_CRL(f, NULL, NULL, NULL);
+		fclose(f);
+	}
+	if (crls == NULL || crl == NULL || sk_X509_CRL_push(crls, crl) == 0) {
+		X509_CRL_free(crl);
+		sk_X509_CRL_free(crls);
+		return NULL;
+	}
+	return crls;
+}
+
 /* A tls_cert_spec for leaf NAME claiming DOMAIN. */
 static inline struct tls_cert_spec
 fx_spec(const char *domain, const char *name)
