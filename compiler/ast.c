@@ -131,3 +131,17 @@ ast_limit_name(enum ast_limit_key key)
 
 	return names[key];
 }
+
+const char *
+ast_tls_key_name(enum ast_tls_key key)
+{
+	static const char *const names[TLS_KEY_COUNT] = {
+		[TLS_KEY_VERSIONS] = "versions",
+		[TLS_KEY_CIPHERSUITES] = "ciphersuites",
+		[TLS_KEY_CIPHERS] = "ciphers",
+		[TLS_KEY_GROUPS] = "groups",
+		[TLS_KEY_CRL_EXPIRED] = "crl-expired",
+	};
+
+	return names[key];
+}

@@ -26,6 +26,7 @@ enum ast_value_kind {
 	AST_SIZE,	/* 64KiB, 1MiB: NUM in bytes */
 	AST_STRING,	/* "text", escapes removed */
 	AST_ADDRESS,	/* 127.0.0.1 written bare */
+	AST_VERSION,	/* 1.3 written bare: a TLS version */
 	AST_NAME	/* an identifier naming a constant */
 };
 
@@ -33,7 +34,8 @@ struct ast_value {
 	enum ast_value_kind kind;
 	struct ast_loc loc;
 	uint64_t num;		/* AST_NUMBER, AST_DURATION, AST_SIZE */
-	char *str;		/* AST_STRING, AST_ADDRESS, AST_NAME */
+	char *str;		/* AST_STRING, AST_ADDRESS, AST_VERSION,
+				 * AST_NAME */
 	struct ast_value *next;	/* in a comma-separated list */
 };
 
@@ -48,6 +50,21 @@ enum ast_limit_key {
 	LIMIT_COUNT
 };
 
+/* The keys of a tls-policy block, in canonical order; those before
+ * TLS_KEY_LISTS take a list of names. */
+enum ast_tls_key {
+	TLS_KEY_VERSIONS,
+	TLS_KEY_CIPHERSUITES,
+	TLS_KEY_CIPHERS,
+	TLS_KEY_GROUPS,
+	TLS_KEY_CRL_EXPIRED,
+	TLS_KEY_COUNT
+};
+#define TLS_KEY_LISTS TLS_KEY_CRL_EXPIRED
+
+/* What a peer certificate checked against an expired CRL gets. */
+enum ast_crl_expired { CRL_EXPIRED_REFUSE, CRL_EXPIRED_WARN };
+
 enum ast_item_kind {
 	ITEM_LISTEN,		/* VALS host, PORT, ARG direct-tls */
 	ITEM_CERTIFICATE,	/* VALS domain, FILE, KEY (may be NULL) */
@@ -59,7 +76,10 @@ enum ast_item_kind {
 	ITEM_AUTH,		/* ARG enum ast_auth bits, ARG2 force-insecure */
 	ITEM_ORIGINATES,	/* VALS patterns */
 	ITEM_LIMITS,		/* SUB limit items */
-	ITEM_LIMIT		/* ARG enum ast_limit_key, VALS value */
+	ITEM_LIMIT,		/* ARG enum ast_limit_key, VALS value */
+	ITEM_TLS_POLICY,	/* SUB tls-policy items */
+	ITEM_TLS_KEY		/* ARG enum ast_tls_key; VALS names, or
+				 * ARG2 enum ast_crl_expired */
 };
 
 enum ast_connect { CONNECT_NONE, CONNECT_STATIC, CONNECT_SRV };
@@ -88,6 +108,7 @@ enum ast_stmt_kind {
 	STMT_DEFINE,	/* NAME = VALUE */
 	STMT_GUARD,	/* VALUE name, ITEMS */
 	STMT_LIMITS,	/* ITEMS */
+	STMT_TLS_POLICY,	/* ITEMS */
 	STMT_PEER,	/* NAME, ITEMS */
 	STMT_ROUTE	/* VALUE pattern (NULL: default) via NAME */
 };
@@ -122,5 +143,8 @@ void ast_free_stmts(struct ast_stmt *st);
 
 /* The keyword that spells a limit key, for messages. */
 const char *ast_limit_name(enum ast_limit_key key);
+
+/* The keyword that spells a tls-policy key. */
+const char *ast_tls_key_name(enum ast_tls_key key);
 
 #endif

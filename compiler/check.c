@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "diag.h"
+#include "tlsname.h"
 #include "xmalloc.h"
 
 /* Ranges of limits, as documented in xedge.policy(5). */
@@ -120,6 +121,109 @@ check_limits(const struct model *m, const struct m_peer *p)
 		    (unsigned long)idle);
 }
 
+/*
+ * Checks each name of list KEY in tls-policy block T: allowed (see
+ * tlsname.h), and not given twice in any spelling.
+ */
+static void
+check_tls_names(const struct m_tls *t, enum ast_tls_key key)
+{
+	const struct m_name *names = t->list[key];
+	const char *canon, *why;
+	size_t i, j;
+
+	for (i = 0; i < t->n[key]; i++) {
+		switch (tlsname_judge(key, names[i].name, &canon, &why)) {
+		case TLSNAME_OK:
+			break;
+		case TLSNAME_WEAK:
+			diag_error(&names[i].loc, "%s '%s' is refused: %s",
+			    tlsname_what(key), names[i].name, why);
+			continue;
+		case TLSNAME_MISPLACED:
+			diag_error(&names[i].loc, "'%s' is a %s: list it under "
+			    "'%s'", names[i].name, canon, why);
+			continue;
+		default:
+			diag_error(&names[i].loc, "unknown %s '%s' (%s)",
+			    tlsname_what(key), names[i].name, why);
+			continue;
+		}
+		for (j = 0; j < i; j++) {
+			if (tlsname_canon(key, names[j].name) == canon) {
+				diag_error(&names[i].loc, "duplicate %s '%s'",
+				    tlsname_what(key), canon);
+				diag_note(&names[j].loc, "first given here");
+				break;
+			}
+		}
+	}
+}
+
+/* Whether the versions of tls-policy block T allow TLS VERSION. */
+static int
+check_tls_allows(const struct m_tls *t, const char *version)
+{
+	size_t i;
+
+	for (i = 0; i < t->n[TLS_KEY_VERSIONS]; i++)
+		if (strcmp(t->list[TLS_KEY_VERSIONS][i].name, version) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether list KEY of the tls-policy block of peer P (NULL: the global
+ * one) can be used: some session that takes it may speak TLS VERSION.
+ * The global list serves inbound direct TLS and every peer that does not
+ * give its own.
+ */
+static int
+check_tls_used(const struct model *m, const struct m_peer *p,
+    enum ast_tls_key key, const char *version)
+{
+	size_t i;
+
+	if (p != NULL)
+		return check_tls_allows(model_peer_tls(m, p,
+		    TLS_KEY_VERSIONS), version);
+	if (check_tls_allows(&m->tls_policy, version))
+		return 1;
+	for (i = 0; i < m->npeers; i++)
+		if (!(m->peers[i].tls_policy.set & (1u << key)) &&
+		    check_tls_allows(model_peer_tls(m, &m->peers[i],
+		    TLS_KEY_VERSIONS), version))
+			return 1;
+	return 0;
+}
+
+/*
+ * Checks the tls-policy block of peer P (NULL: the global one): its names,
+ * then, if they are good, warns about a list of suites that no session
+ * can use for want of its TLS version.
+ */
+static void
+check_tls(const struct model *m, const struct m_peer *p)
+{
+	const struct m_tls *t = p != NULL ? &p->tls_policy : &m->tls_policy;
+	unsigned before = diag_errors();
+	int k;
+
+	for (k = 0; k < TLS_KEY_LISTS; k++)
+		if (t->set & (1u << k))
+			check_tls_names(t, k);
+	if (diag_errors() != before)
+		return;
+	if ((t->set & (1u << TLS_KEY_CIPHERS)) &&
+	    !check_tls_used(m, p, TLS_KEY_CIPHERS, "1.2"))
+		diag_warning(&t->loc[TLS_KEY_CIPHERS], "'ciphers' has no "
+		    "effect: TLS 1.2 is not allowed where they apply");
+	if ((t->set & (1u << TLS_KEY_CIPHERSUITES)) &&
+	    !check_tls_used(m, p, TLS_KEY_CIPHERSUITES, "1.3"))
+		diag_warning(&t->loc[TLS_KEY_CIPHERSUITES], "'ciphersuites' "
+		    "has no effect: TLS 1.3 is not allowed where they apply");
+}
+
 static void
 check_guard(const struct model *m)
 {
@@ -210,6 +314,7 @@ check_peer(const struct model *m, const struct m_peer *p)
 		    "'connect'): stanzas to its domains cannot be delivered",
 		    p->name);
 	check_limits(m, p);
+	check_tls(m, p);
 }
 
 /* Reports a pattern given to two peers, among their domains or (ORIGINS)
@@ -421,6 +526,7 @@ check_policy(const struct model *m)
 
 	check_guard(m);
 	check_limits(m, NULL);
+	check_tls(m, NULL);
 	if (m->npeers == 0)
 		diag_error(&m->loc, "no peer is defined");
 	for (i = 0; i < m->npeers; i++) {

@@ -11,6 +11,7 @@
 
 #include "emit.h"
 #include "source.h"
+#include "tlsname.h"
 #include "xmalloc.h"
 
 /* Returns a copy of S (caller frees) fit for a C comment: control bytes
@@ -92,6 +93,59 @@ emit_limits(struct out *o, const char *indent, const uint32_t v[LIMIT_COUNT])
 	out_printf(o, "%s}", indent);
 }
 
+/* Writes list KEY of T as one C string of canonical names joined by ':'. */
+static void
+emit_tls_list(struct out *o, const struct m_tls *t, enum ast_tls_key key)
+{
+	size_t i;
+
+	out_printf(o, "\"");
+	for (i = 0; i < t->n[key]; i++)
+		out_printf(o, "%s%s", i > 0 ? ":" : "",
+		    tlsname_canon(key, t->list[key][i].name));
+	out_printf(o, "\"");
+}
+
+/* Writes a struct gen_tls_policy initializer for peer P (NULL: the global
+ * policy), each key the peer's or else the global one, its closing brace
+ * indented by INDENT. */
+static void
+emit_tls(struct out *o, const char *indent, const struct model *m,
+    const struct m_peer *p)
+{
+	static const char *const field[TLS_KEY_LISTS] = {
+		[TLS_KEY_CIPHERSUITES] = "ciphersuites",
+		[TLS_KEY_CIPHERS] = "ciphers",
+		[TLS_KEY_GROUPS] = "groups",
+	};
+	const struct m_tls *t = model_peer_tls(m, p, TLS_KEY_VERSIONS);
+	unsigned min = 0x0304, max = 0x0303, v;
+	size_t i;
+	int k;
+
+	/* The versions are "1.2" and "1.3": TLS 1.x is 0x0301 + x. */
+	for (i = 0; i < t->n[TLS_KEY_VERSIONS]; i++) {
+		v = 0x0301u + (unsigned)(tlsname_canon(TLS_KEY_VERSIONS,
+		    t->list[TLS_KEY_VERSIONS][i].name)[2] - '0');
+		min = v < min ? v : min;
+		max = v > max ? v : max;
+	}
+	out_printf(o, "{\n%s\t.min_version = 0x%04x,\t/* TLS 1.%u */\n", indent,
+	    min, min - 0x0301);
+	out_printf(o, "%s\t.max_version = 0x%04x,\t/* TLS 1.%u */\n", indent,
+	    max, max - 0x0301);
+	for (k = TLS_KEY_CIPHERSUITES; k < TLS_KEY_LISTS; k++) {
+		out_printf(o, "%s\t.%s = ", indent, field[k]);
+		emit_tls_list(o, model_peer_tls(m, p, k), k);
+		out_printf(o, ",\n");
+	}
+	out_printf(o, "%s\t.crl_expired = %s,\n", indent,
+	    model_peer_tls(m, p, TLS_KEY_CRL_EXPIRED)->crl_expired ==
+	    CRL_EXPIRED_WARN ? "GEN_CRL_EXPIRED_WARN" :
+	    "GEN_CRL_EXPIRED_REFUSE");
+	out_printf(o, "%s}", indent);
+}
+
 /* Writes the listen table. */
 static void
 emit_listens(struct out *o, const struct model *m)
@@ -142,7 +196,8 @@ emit_certs(struct out *o, const struct model *m)
 	out_printf(o, "};\n\n");
 }
 
-/* Writes the entry of peer P, its limits merged with the global ones. */
+/* Writes the entry of peer P, its limits and tls-policy merged with the
+ * global ones. */
 static void
 emit_peer(struct out *o, const struct model *m, size_t index)
 {
@@ -185,7 +240,9 @@ emit_peer(struct out *o, const struct model *m, size_t index)
 	emit_limits(o, "\t\t", v);
 	out_printf(o, ",\n");
 	emit_rules_peer(o, index);
-	out_printf(o, "\t},\n");
+	out_printf(o, "\t\t.tls_policy = ");
+	emit_tls(o, "\t\t", m, p);
+	out_printf(o, ",\n\t},\n");
 }
 
 /* Writes policy.c: the tables, then gen_policy pointing at them. */
@@ -224,7 +281,10 @@ emit_policy_c(struct out *o, const struct model *m)
 	out_printf(o, "\t.limits = ");
 	emit_limits(o, "\t", m->limits.v);
 	out_printf(o, ",\n\t.rules = gen_rules,\n");
-	out_printf(o, "\t.nrules = GEN_NRULES,\n};\n");
+	out_printf(o, "\t.nrules = GEN_NRULES,\n");
+	out_printf(o, "\t.tls_policy = ");
+	emit_tls(o, "\t", m, NULL);
+	out_printf(o, ",\n};\n");
 }
 
 void

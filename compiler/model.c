@@ -26,6 +26,37 @@ model_default_route(const struct model *m)
 	return NULL;
 }
 
+const struct m_tls *
+model_peer_tls(const struct model *m, const struct m_peer *p,
+    enum ast_tls_key key)
+{
+	if (p != NULL && (p->tls_policy.set & (1u << key)))
+		return &p->tls_policy;
+	return &m->tls_policy;
+}
+
+void
+model_tls_free_list(struct m_tls *t, enum ast_tls_key key)
+{
+	size_t i;
+
+	for (i = 0; i < t->n[key]; i++)
+		free(t->list[key][i].name);
+	free(t->list[key]);
+	t->list[key] = NULL;
+	t->n[key] = 0;
+}
+
+/* Frees every list of T. */
+static void
+model_tls_free(struct m_tls *t)
+{
+	int k;
+
+	for (k = 0; k < TLS_KEY_LISTS; k++)
+		model_tls_free_list(t, k);
+}
+
 int
 model_pattern_eq(const struct m_pattern *a, const struct m_pattern *b)
 {
@@ -104,7 +135,9 @@ model_free(struct model *m)
 	}
 	free(m->certs);
 	free(m->ca_file);
+	model_tls_free(&m->tls_policy);
 	for (i = 0; i < m->npeers; i++) {
+		model_tls_free(&m->peers[i].tls_policy);
 		free(m->peers[i].name);
 		free(m->peers[i].host);
 		model_free_patterns(m->peers[i].domains, m->peers[i].ndomains);

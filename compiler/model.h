@@ -33,6 +33,23 @@ struct m_limits {
 	struct ast_loc loc[LIMIT_COUNT];
 };
 
+/* A name of a tls-policy list as written; the checks judge it against
+ * the tables of tlsname.h. */
+struct m_name {
+	char *name;
+	struct ast_loc loc;
+};
+
+/* A tls-policy block: the global one holds the defaults of the keys it
+ * does not give, a peer's only the keys it gives. */
+struct m_tls {
+	struct m_name *list[TLS_KEY_LISTS];
+	size_t n[TLS_KEY_LISTS];
+	enum ast_crl_expired crl_expired;
+	unsigned set;			/* bit (1 << key) per key given */
+	struct ast_loc loc[TLS_KEY_COUNT];	/* the items given */
+};
+
 struct m_listen {
 	char *host;
 	struct ast_loc host_loc;
@@ -70,6 +87,7 @@ struct m_peer {
 	int force_insecure;
 	struct ast_loc auth_loc;
 	struct m_limits limits;		/* only the keys the peer sets */
+	struct m_tls tls_policy;	/* only the keys the peer sets */
 };
 
 struct m_route {
@@ -93,6 +111,7 @@ struct model {
 	char *ca_file;			/* NULL if not given */
 	struct ast_loc ca_loc;
 	struct m_limits limits;		/* defaults with the limits block */
+	struct m_tls tls_policy;	/* defaults with the tls-policy block */
 	struct m_peer *peers;
 	size_t npeers;
 	struct m_route *routes;
@@ -107,6 +126,14 @@ uint32_t model_peer_limit(const struct model *m, const struct m_peer *p,
 
 /* The default route of M, or NULL if it has none. */
 const struct m_route *model_default_route(const struct model *m);
+
+/* The tls-policy block that gives key KEY to peer P (NULL: the global
+ * one): its own if it sets KEY, else the global one. */
+const struct m_tls *model_peer_tls(const struct model *m,
+    const struct m_peer *p, enum ast_tls_key key);
+
+/* Frees the names of list KEY of T and empties it. */
+void model_tls_free_list(struct m_tls *t, enum ast_tls_key key);
 
 /* Whether pattern A is the same set of domains as pattern B. */
 int model_pattern_eq(const struct m_pattern *a, const struct m_pattern *b);

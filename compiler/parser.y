@@ -83,6 +83,7 @@ static void parse_skip_block(void *);
 }
 
 %token <str> STRING "string" IDENT "identifier" ADDRESS "address"
+%token <str> VERSION "version"
 %token <str> RESERVED "reserved keyword"
 %token <num> NUMBER "number" DURATION "duration" SIZE "size"
 %token POLICY "policy" INCLUDE "include" DEFINE "define" GUARD "guard"
@@ -97,12 +98,17 @@ static void parse_skip_block(void *);
 %token STARTTLS "starttls" AUTH "auth" DIALBACK "dialback" OR "or"
 %token FORCE_INSECURE "force-insecure" ORIGINATES "originates"
 %token ROUTE "route" DEFAULT "default" VIA "via"
+%token TLS_POLICY "tls-policy" VERSIONS "versions"
+%token CIPHERSUITES "ciphersuites" CIPHERS "ciphers" GROUPS "groups"
+%token CRL_EXPIRED "crl-expired" WARN "warn" REFUSE "refuse"
 %token YYEOF 0 "end of file"
 
 %type <val> value values port_opt key_opt
 %type <item> guard_items guard_item guard_block peer_items peer_item
 %type <item> peer_block limit_items limit_item limit_block
+%type <item> tls_items tls_item tls_block
 %type <flag> listen_opt limit_key tls_mode auth_methods force_opt
+%type <flag> tls_list_key crl_action
 
 %destructor { free($$); } <str>
 %destructor { ast_free_values($$); } <val>
@@ -145,6 +151,12 @@ stmt		: POLICY value ';' {
 		}
 		| LIMITS limit_block {
 			struct ast_stmt *st = ast_stmt_new(STMT_LIMITS, &@1);
+
+			st->items = $2;
+			parse_add(ctx, st);
+		}
+		| TLS_POLICY tls_block {
+			struct ast_stmt *st = ast_stmt_new(STMT_TLS_POLICY, &@1);
 
 			st->items = $2;
 			parse_add(ctx, st);
@@ -263,6 +275,10 @@ peer_item	: DOMAIN values ';' {
 			$$ = parse_item(ITEM_LIMITS, &@1, 0, NULL);
 			$$->sub = $2;
 		}
+		| TLS_POLICY tls_block {
+			$$ = parse_item(ITEM_TLS_POLICY, &@1, 0, NULL);
+			$$->sub = $2;
+		}
 		| RESERVED reserved_tail {
 			parse_reserved($1, &@1);
 			$$ = NULL;
@@ -310,12 +326,42 @@ limit_key	: STANZA_SIZE			{ $$ = LIMIT_STANZA_SIZE; }
 		| KEEPALIVE			{ $$ = LIMIT_KEEPALIVE; }
 		;
 
+tls_block	: '{' tls_items '}'		{ $$ = $2; }
+		| '{' tls_items error '}'	{ $$ = $2; yyerrok; }
+		;
+
+tls_items	: %empty			{ $$ = NULL; }
+		| tls_items tls_item		{ $$ = ast_item_append($1, $2); }
+		| tls_items error ';'		{ $$ = $1; yyerrok; }
+		;
+
+tls_item	: tls_list_key values ';' {
+			$$ = parse_item(ITEM_TLS_KEY, &@$, $1, $2);
+		}
+		| CRL_EXPIRED crl_action ';' {
+			$$ = parse_item(ITEM_TLS_KEY, &@$, TLS_KEY_CRL_EXPIRED,
+			    NULL);
+			$$->arg2 = $2;
+		}
+		;
+
+tls_list_key	: VERSIONS			{ $$ = TLS_KEY_VERSIONS; }
+		| CIPHERSUITES			{ $$ = TLS_KEY_CIPHERSUITES; }
+		| CIPHERS			{ $$ = TLS_KEY_CIPHERS; }
+		| GROUPS			{ $$ = TLS_KEY_GROUPS; }
+		;
+
+crl_action	: REFUSE			{ $$ = CRL_EXPIRED_REFUSE; }
+		| WARN				{ $$ = CRL_EXPIRED_WARN; }
+		;
+
 values		: value
 		| values ',' value		{ $$ = ast_value_append($1, $3); }
 		;
 
 value		: STRING	{ $$ = parse_value(AST_STRING, &@1, $1, 0); }
 		| ADDRESS	{ $$ = parse_value(AST_ADDRESS, &@1, $1, 0); }
+		| VERSION	{ $$ = parse_value(AST_VERSION, &@1, $1, 0); }
 		| IDENT		{ $$ = parse_value(AST_NAME, &@1, $1, 0); }
 		| NUMBER	{ $$ = parse_value(AST_NUMBER, &@1, NULL, $1); }
 		| DURATION	{ $$ = parse_value(AST_DURATION, &@1, NULL, $1); }
@@ -343,6 +389,7 @@ soup		: %empty
 
 soup_word	: STRING { free($1); } | IDENT { free($1); }
 		| ADDRESS { free($1); } | RESERVED { free($1); }
+		| VERSION { free($1); }
 		| NUMBER | DURATION | SIZE | '=' | ','
 		| POLICY | INCLUDE | DEFINE | GUARD | LISTEN | PORT
 		| DIRECT_TLS | CERTIFICATE | FILE_KW | KEY | CA_BUNDLE
@@ -351,6 +398,8 @@ soup_word	: STRING { free($1); } | IDENT { free($1); }
 		| CONNECT | SRV | NONE | PROTOCOL | S2S | GCXP | TLS
 		| REQUIRED | OPTIONAL | STARTTLS | AUTH | DIALBACK | OR
 		| FORCE_INSECURE | ORIGINATES | ROUTE | DEFAULT | VIA
+		| TLS_POLICY | VERSIONS | CIPHERSUITES | CIPHERS | GROUPS
+		| CRL_EXPIRED | WARN | REFUSE
 		;
 
 %%
@@ -401,7 +450,7 @@ parse_skip_block(void *scanner)
 		if (tok == YYEOF)
 			break;
 		if (tok == STRING || tok == IDENT || tok == ADDRESS ||
-		    tok == RESERVED)
+		    tok == VERSION || tok == RESERVED)
 			free(val.str);
 	}
 }
@@ -428,24 +477,28 @@ parse_token_name(yysymbol_kind_t kind, char *buf, size_t size)
 		name++;
 		len -= 2;
 	}
-	if (kind >= YYSYMBOL_POLICY && kind <= YYSYMBOL_VIA)
+	if (kind >= YYSYMBOL_POLICY && kind <= YYSYMBOL_REFUSE)
 		snprintf(buf, size, "'%.*s'", (int)len, name);
 	else
 		snprintf(buf, size, "%.*s", (int)len, name);
 }
+
+/* The kinds of token that make a value. */
+#define PARSE_VALUE_KINDS 7
 
 /* Whether KIND is one of the tokens that make a value. */
 static int
 parse_is_value(yysymbol_kind_t kind)
 {
 	return kind == YYSYMBOL_STRING || kind == YYSYMBOL_IDENT ||
-	    kind == YYSYMBOL_ADDRESS || kind == YYSYMBOL_NUMBER ||
-	    kind == YYSYMBOL_DURATION || kind == YYSYMBOL_SIZE;
+	    kind == YYSYMBOL_ADDRESS || kind == YYSYMBOL_VERSION ||
+	    kind == YYSYMBOL_NUMBER || kind == YYSYMBOL_DURATION ||
+	    kind == YYSYMBOL_SIZE;
 }
 
 /*
  * Reports a syntax error as "unexpected X, expecting Y or Z" at the
- * location of the unexpected token. When any value may come, the six
+ * location of the unexpected token. When any value may come, the seven
  * kinds of value are named together as "a value"; a list longer than four
  * is left out.
  */
@@ -467,7 +520,8 @@ yyreport_syntax_error(const yypcontext_t *pctx, void *scanner,
 	for (i = 0; i < n; i++)
 		values += parse_is_value(expected[i]);
 	for (i = 0; i < n; i++) {
-		if (values == 6 && parse_is_value(expected[i])) {
+		if (values == PARSE_VALUE_KINDS &&
+		    parse_is_value(expected[i])) {
 			if (!grouped++)
 				names[nnames++] = "a value";
 		} else if (nnames < 4) {

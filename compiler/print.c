@@ -1,12 +1,15 @@
 /*
  * The canonical printer (see print.h). The order is: policy, guard
- * (listen, certificate, ca-bundle), limits (all six keys), each peer in
- * policy order (domain, connect, protocol, tls, auth, originates if given,
- * limits it overrides), routes in policy order with the default last.
+ * (listen, certificate, ca-bundle), limits (all six keys), tls-policy
+ * (all five keys), each peer in policy order (domain, connect, protocol,
+ * tls, auth, originates if given, limits and tls-policy keys it
+ * overrides), routes in policy order with the default last.
  */
 #include <arpa/inet.h>
+#include <string.h>
 
 #include "print.h"
+#include "tlsname.h"
 
 static void
 print_string(FILE *fp, const char *s)
@@ -83,6 +86,48 @@ print_limits(FILE *fp, const char *indent, const struct m_limits *l,
 	fprintf(fp, "%s}\n", indent);
 }
 
+/* Prints a tls-policy block with the keys in MASK, names in their
+ * canonical spelling, a list going on over lines of at most 72 columns
+ * (a tab counting 8). */
+static void
+print_tls(FILE *fp, const char *indent, const struct m_tls *t, unsigned mask)
+{
+	const char *canon;
+	size_t i, col, len, margin = 8 * (strlen(indent) + 1);
+	int k;
+
+	fprintf(fp, "%stls-policy {\n", indent);
+	for (k = 0; k < TLS_KEY_LISTS; k++) {
+		if (!(mask & (1u << k)))
+			continue;
+		fprintf(fp, "%s\t%s", indent, ast_tls_key_name(k));
+		col = margin + strlen(ast_tls_key_name(k));
+		for (i = 0; i < t->n[k]; i++) {
+			canon = tlsname_canon(k, t->list[k][i].name);
+			/* A name, quoted unless a version, then , or ;. */
+			len = strlen(canon) + (k == TLS_KEY_VERSIONS ? 0 : 2) +
+			    1;
+			if (i > 0 && col + 1 + len > 72) {
+				fprintf(fp, ",\n%s\t    ", indent);
+				col = margin + 4;
+			} else {
+				fputs(i > 0 ? ", " : " ", fp);
+				col += i > 0 ? 2 : 1;
+			}
+			if (k == TLS_KEY_VERSIONS)
+				fputs(canon, fp);
+			else
+				print_string(fp, canon);
+			col += len - 1;
+		}
+		fputs(";\n", fp);
+	}
+	if (mask & (1u << TLS_KEY_CRL_EXPIRED))
+		fprintf(fp, "%s\tcrl-expired %s;\n", indent,
+		    t->crl_expired == CRL_EXPIRED_WARN ? "warn" : "refuse");
+	fprintf(fp, "%s}\n", indent);
+}
+
 /* Prints the guard block, every port and key written out. */
 static void
 print_guard(FILE *fp, const struct model *m)
@@ -116,7 +161,7 @@ print_guard(FILE *fp, const struct model *m)
 }
 
 /* Prints a peer block with every item, originates only if given and
- * limits only where the peer overrides them. */
+ * limits and tls-policy keys only where the peer overrides them. */
 static void
 print_peer(FILE *fp, const struct m_peer *p)
 {
@@ -153,6 +198,8 @@ print_peer(FILE *fp, const struct m_peer *p)
 	}
 	if (p->limits.set != 0)
 		print_limits(fp, "\t", &p->limits, p->limits.set);
+	if (p->tls_policy.set != 0)
+		print_tls(fp, "\t", &p->tls_policy, p->tls_policy.set);
 	fputs("}\n", fp);
 }
 
@@ -168,6 +215,8 @@ print_policy(FILE *fp, const struct model *m)
 	print_guard(fp, m);
 	fputc('\n', fp);
 	print_limits(fp, "", &m->limits, (1u << LIMIT_COUNT) - 1);
+	fputc('\n', fp);
+	print_tls(fp, "", &m->tls_policy, (1u << TLS_KEY_COUNT) - 1);
 	for (i = 0; i < m->npeers; i++)
 		print_peer(fp, &m->peers[i]);
 	for (i = 0; i < m->nroutes; i++) {

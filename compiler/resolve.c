@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "resolve.h"
 #include "source.h"
+#include "tlsname.h"
 #include "xmalloc.h"
 
 /* Defaults of the global limits, as documented in xedge.policy(5). */
@@ -26,7 +27,8 @@ enum resolve_want {
 	WANT_HOST,
 	WANT_NUMBER,
 	WANT_SIZE,
-	WANT_DURATION
+	WANT_DURATION,
+	WANT_VERSION
 };
 
 enum resolve_state { DEF_NEW, DEF_BUSY, DEF_DONE, DEF_BROKEN };
@@ -108,6 +110,8 @@ resolve_kind_name(enum ast_value_kind kind)
 		return "a string";
 	case AST_ADDRESS:
 		return "an address";
+	case AST_VERSION:
+		return "a version";
 	default:
 		return "a name";
 	}
@@ -127,6 +131,7 @@ resolve_as(struct resolver *r, const struct ast_value *v,
 		[WANT_NUMBER] = "a number",
 		[WANT_SIZE] = "a size (like 64KiB) or a number of bytes",
 		[WANT_DURATION] = "a duration (like 30s, 5m, 1h or 1d)",
+		[WANT_VERSION] = "a TLS version (like 1.3)",
 	};
 	const struct ast_value *lit;
 	struct resolve_def *def;
@@ -146,6 +151,9 @@ resolve_as(struct resolver *r, const struct ast_value *v,
 		break;
 	case WANT_SIZE:
 		ok = lit->kind == AST_SIZE || lit->kind == AST_NUMBER;
+		break;
+	case WANT_VERSION:
+		ok = lit->kind == AST_VERSION;
 		break;
 	default:
 		ok = lit->kind == AST_DURATION;
@@ -289,6 +297,68 @@ resolve_limits(struct resolver *r, const struct ast_item *it,
 	}
 }
 
+/*
+ * Fills T from the tls-policy items IT of block WHERE. A list given
+ * replaces the one T holds (the global defaults); its names are judged
+ * later, by the checks.
+ */
+static void
+resolve_tls(struct resolver *r, const struct ast_item *it, struct m_tls *t,
+    const char *where)
+{
+	const struct ast_item *first[TLS_KEY_COUNT] = { NULL };
+	const struct ast_value *v, *lit;
+	struct m_name *names;
+	size_t n;
+
+	for (; it != NULL; it = it->next) {
+		if (resolve_once(it, &first[it->arg],
+		    ast_tls_key_name(it->arg), where) == -1)
+			continue;
+		t->set |= 1u << it->arg;
+		t->loc[it->arg] = it->loc;
+		if (it->arg == TLS_KEY_CRL_EXPIRED) {
+			t->crl_expired = it->arg2;
+			continue;
+		}
+		names = NULL;
+		n = 0;
+		for (v = it->vals; v != NULL; v = v->next) {
+			lit = resolve_as(r, v, it->arg == TLS_KEY_VERSIONS ?
+			    WANT_VERSION : WANT_STRING);
+			if (lit == NULL)
+				continue;
+			names = xreallocarray(names, n + 1, sizeof(*names));
+			names[n].name = xstrdup(lit->str);
+			names[n++].loc = v->loc;
+		}
+		model_tls_free_list(t, it->arg);
+		t->list[it->arg] = names;
+		t->n[it->arg] = n;
+	}
+}
+
+/* Fills the global tls-policy block with the defaults of the language. */
+static void
+resolve_tls_defaults(struct m_tls *t)
+{
+	const char *name;
+	size_t i;
+	int k;
+
+	for (k = 0; k < TLS_KEY_LISTS; k++) {
+		for (i = 0; (name = tlsname_default(k, i)) != NULL; i++) {
+			t->list[k] = xreallocarray(t->list[k], i + 1,
+			    sizeof(*t->list[k]));
+			t->list[k][i].name = xstrdup(name);
+			memset(&t->list[k][i].loc, 0,
+			    sizeof(t->list[k][i].loc));
+		}
+		t->n[k] = i;
+	}
+	t->crl_expired = CRL_EXPIRED_REFUSE;
+}
+
 /* Fills the guard's part of the model from guard block ST: listen
  * addresses (default ports applied), certificates (the key file defaults
  * to the certificate file) and the CA bundle. */
@@ -349,6 +419,7 @@ resolve_guard(struct resolver *r, const struct ast_stmt *st)
 /* Singleton items of a peer block, to report repetitions. */
 struct resolve_peer_seen {
 	const struct ast_item *connect, *protocol, *tls, *auth, *limits;
+	const struct ast_item *tls_policy;
 };
 
 /* Applies item IT of the block of peer P (WHERE names it for messages);
@@ -403,6 +474,11 @@ resolve_peer_item(struct resolver *r, const struct ast_item *it,
 		if (resolve_once(it, &seen->limits, "limits", where) == 0)
 			resolve_limits(r, it->sub, &p->limits, where);
 		break;
+	case ITEM_TLS_POLICY:
+		if (resolve_once(it, &seen->tls_policy, "tls-policy",
+		    where) == 0)
+			resolve_tls(r, it->sub, &p->tls_policy, where);
+		break;
 	default:
 		break;
 	}
@@ -414,7 +490,7 @@ resolve_peer_item(struct resolver *r, const struct ast_item *it,
 static void
 resolve_peer(struct resolver *r, const struct ast_stmt *st)
 {
-	struct resolve_peer_seen seen = { NULL, NULL, NULL, NULL, NULL };
+	struct resolve_peer_seen seen = { NULL, NULL, NULL, NULL, NULL, NULL };
 	const struct ast_item *it;
 	struct model *m = r->m;
 	struct m_peer *p;
@@ -521,6 +597,24 @@ resolve_defines(struct resolver *r, const struct ast_stmt *st)
 	}
 }
 
+/*
+ * Reports block statement ST as a repetition if *FIRST is already set (a
+ * block WHAT that may appear once), else remembers it. Returns 0 for the
+ * first, -1 for a repetition.
+ */
+static int
+resolve_first_block(const struct ast_stmt *st, const struct ast_stmt **first,
+    const char *what)
+{
+	if (*first != NULL) {
+		diag_error(&st->loc, "duplicate '%s' block", what);
+		diag_note(&(*first)->loc, "first given here");
+		return -1;
+	}
+	*first = st;
+	return 0;
+}
+
 /* Handles the policy statement ST, FIRST if it opens the main file. */
 static void
 resolve_policy_stmt(struct resolver *r, const struct ast_stmt *st,
@@ -548,13 +642,14 @@ int
 resolve_policy(const struct ast_stmt *st, struct model *m)
 {
 	struct resolver r = { NULL, 0, m };
-	const struct ast_stmt *s, *limits = NULL, *guard = NULL;
+	const struct ast_stmt *s, *limits = NULL, *guard = NULL, *tls = NULL;
 	unsigned before = diag_errors();
 	struct ast_loc start = { src_main(), 1, 1, 1, 1 };
 	int policies = 0;
 	size_t i;
 
 	memcpy(m->limits.v, resolve_default_limits, sizeof(m->limits.v));
+	resolve_tls_defaults(&m->tls_policy);
 	resolve_defines(&r, st);
 	for (s = st; s != NULL; s = s->next) {
 		switch (s->kind) {
@@ -563,24 +658,18 @@ resolve_policy(const struct ast_stmt *st, struct model *m)
 			policies++;
 			break;
 		case STMT_GUARD:
-			if (guard != NULL) {
-				diag_error(&s->loc, "duplicate 'guard' block");
-				diag_note(&guard->loc, "first given here");
-			} else {
-				guard = s;
+			if (resolve_first_block(s, &guard, "guard") == 0)
 				resolve_guard(&r, s);
-			}
 			break;
 		case STMT_LIMITS:
-			if (limits != NULL) {
-				diag_error(&s->loc, "duplicate 'limits' "
-				    "block");
-				diag_note(&limits->loc, "first given here");
-			} else {
-				limits = s;
+			if (resolve_first_block(s, &limits, "limits") == 0)
 				resolve_limits(&r, s->items, &m->limits,
 				    "limits");
-			}
+			break;
+		case STMT_TLS_POLICY:
+			if (resolve_first_block(s, &tls, "tls-policy") == 0)
+				resolve_tls(&r, s->items, &m->tls_policy,
+				    "tls-policy");
 			break;
 		case STMT_PEER:
 			resolve_peer(&r, s);

@@ -463,8 +463,9 @@ conn_handshake(struct conn *c)
 	}
 	c->tls = CONN_TLS_UP;
 	c->ssl_want = 0;
-	log_event(LOG_LVL_INFO, c->id, "tls-up", "peer=%s version=%s cipher=%s",
-	    c->peer_addr, SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl));
+	log_event(LOG_LVL_INFO, c->id, "tls-up", "peer=%s version=%s cipher=%s "
+	    "group=%s", c->peer_addr, SSL_get_version(c->ssl),
+	    SSL_get_cipher_name(c->ssl), tls_group_name(c->ssl));
 	if (!c->closing && c->h->tls_ready != NULL) {
 		c->h->tls_ready(c);
 		if (c->dead)
@@ -693,7 +694,8 @@ conn_write(struct conn *c, const void *data, size_t len)
 }
 
 int
-conn_start_tls(struct conn *c, SSL_CTX *ctx, int server, const char *sni)
+conn_start_tls(struct conn *c, SSL_CTX *ctx, int server, const char *sni,
+    const struct gen_tls_policy *policy)
 {
 	SSL *ssl;
 
@@ -707,7 +709,8 @@ conn_start_tls(struct conn *c, SSL_CTX *ctx, int server, const char *sni)
 		return -1;
 	}
 	ssl = SSL_new(ctx);
-	if (ssl == NULL || SSL_set_fd(ssl, c->fd) != 1)
+	if (ssl == NULL || SSL_set_fd(ssl, c->fd) != 1 ||
+	    tls_session_init(ssl, policy, c->id) == -1)
 		goto fail;
 	if (server) {
 		SSL_set_accept_state(ssl);

@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "loop.h"
+#include "policy_types.h"
 
 struct conn;
 
@@ -82,8 +83,10 @@ int conn_write(struct conn *c, const void *data, size_t len);
 
 /* Starts TLS on C as server (CTX chooses the certificate by SNI) or as
  * client (SNI is sent, the peer's certificate is checked later by the
- * owner). Input buffered so far must be empty. Returns 0 or -1. */
-int conn_start_tls(struct conn *c, SSL_CTX *ctx, int server, const char *sni);
+ * owner), the session held to POLICY (see tls_session_init). Input
+ * buffered so far must be empty. Returns 0 or -1. */
+int conn_start_tls(struct conn *c, SSL_CTX *ctx, int server, const char *sni,
+    const struct gen_tls_policy *policy);
 
 /* Stops and restarts reading (backpressure). After conn_resume, input left
  * in c->in is offered to readable() again even if no new bytes arrive. */

@@ -2,7 +2,8 @@
  * xedge: the guard for one compiled policy. Reads only the site file (where
  * to listen, where peers are, where certificate files lie), binds and loads
  * its keys, gives up its privileges (priv.c), then relays server-to-server
- * traffic as the policy decides until SIGTERM.
+ * traffic as the policy decides until SIGTERM; SIGHUP re-reads the CRL
+ * files (crl.c).
  */
 #include <errno.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <openssl/rand.h>
 
 #include "conn.h"
+#include "crl.h"
 #include "guard.h"
 #include "log.h"
 #include "priv.h"
@@ -43,6 +45,8 @@ struct main_listener {
 };
 
 static struct main_listener *main_listeners;
+/* The site file's CRL files, read at start and on SIGHUP. */
+static struct crl_files main_crls;
 static struct loop_timer main_stop_timer;
 
 static void
@@ -130,6 +134,21 @@ main_wait_streams(struct loop *l, struct loop_timer *t, void *arg)
 	loop_timer_arm(l, t, 50, main_wait_streams, arg);
 }
 
+/* Reads the CRL files and gives them to the TLS contexts; 0 or -1
+ * (logged, the contexts keep what they had). */
+static int
+main_load_crls(void)
+{
+	STACK_OF(X509_CRL) *crls = crl_files_read(&main_crls);
+	int rc;
+
+	if (crls == NULL)
+		return -1;
+	rc = tls_ctx_set_crls(guard.tls, crls);
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
+	return rc;
+}
+
 static void
 main_signal(struct loop *l, int fd, unsigned events, void *arg)
 {
@@ -141,6 +160,15 @@ main_signal(struct loop *l, int fd, unsigned events, void *arg)
 	(void)arg;
 	if (read(fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
 		return;
+	/* A reload touches no stream: only handshakes to come see it. */
+	if (si.ssi_signo == SIGHUP) {
+		log_event(LOG_LVL_INFO, 0, "reload", "signal=%u what=crl",
+		    si.ssi_signo);
+		if (main_load_crls() == -1)
+			log_event(LOG_LVL_ERR, 0, "reload-failed",
+			    "what=crl kept=previous");
+		return;
+	}
 	if (guard.shutting_down)
 		return;
 	log_event(LOG_LVL_INFO, 0, "shutdown", "signal=%u streams=%zu",
@@ -213,6 +241,7 @@ main_signals(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
 		return -1;
 	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -262,9 +291,14 @@ main(int argc, char **argv)
 	log_set_level(guard.site.log_level);
 	if (priv_plan(&priv, &guard.site, &gen_policy, geteuid()) == -1)
 		return 1;
+	/* The CRL files' directories are opened as root, before the
+	 * privileges go: SIGHUP reads the files through them. */
+	if (crl_files_open(&main_crls, guard.site.crl_files,
+	    guard.site.ncrl) == -1)
+		return 1;
 	guard.tls = tls_ctx_new(guard.site.certs, gen_policy.guard.ncerts,
 	    guard.site.ca_file);
-	if (guard.tls == NULL)
+	if (guard.tls == NULL || (main_crls.n > 0 && main_load_crls() == -1))
 		return 1;
 	if (check_only) {
 		printf("site OK\n");
@@ -294,6 +328,7 @@ main(int argc, char **argv)
 	log_event(LOG_LVL_INFO, 0, "exit", "streams=%s",
 	    guard.streams == NULL ? "closed" : "abandoned");
 	tls_ctx_free(guard.tls);
+	crl_files_close(&main_crls);
 	site_free(&guard.site);
 	free(main_listeners);
 	route_free(&guard.route);

@@ -54,6 +54,24 @@ struct gen_limits {
 	uint32_t keepalive;		/* seconds between whitespace pings */
 };
 
+/* Whether a peer certificate is accepted when the CRL that covers it is
+ * past its nextUpdate. */
+enum gen_crl_expired {
+	GEN_CRL_EXPIRED_REFUSE = 0,
+	GEN_CRL_EXPIRED_WARN = 1
+};
+
+/* What a TLS session may negotiate, as OpenSSL takes it: versions as wire
+ * values (0x0303 TLS 1.2, 0x0304 TLS 1.3), lists joined by ':'. */
+struct gen_tls_policy {
+	uint16_t min_version;
+	uint16_t max_version;
+	const char *ciphersuites;	/* TLS 1.3, SSL_set_ciphersuites */
+	const char *ciphers;		/* TLS 1.2, SSL_set_cipher_list */
+	const char *groups;		/* SSL_set1_groups_list */
+	enum gen_crl_expired crl_expired;
+};
+
 /* A certificate the guard presents for a domain it stands in for. */
 struct gen_cert {
 	const char *domain;	/* exact name or "*.example" */
@@ -151,6 +169,7 @@ struct gen_peer {
 	uint16_t port;			/* GEN_CONNECT_STATIC */
 	struct gen_limits limits;	/* global limits with this peer's overrides */
 	struct gen_peer_rules rules;
+	struct gen_tls_policy tls_policy;	/* global one, this peer's keys */
 };
 
 /* The guard itself. */
@@ -173,6 +192,7 @@ struct gen_policy {
 	struct gen_limits limits;	/* global limits */
 	const struct gen_rule *rules;	/* GEN_RULE_BUILTIN first */
 	size_t nrules;
+	struct gen_tls_policy tls_policy;	/* global: inbound direct TLS */
 };
 
 extern const struct gen_policy gen_policy;

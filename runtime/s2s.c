@@ -624,7 +624,9 @@ s2s_accept(int fd, int direct_tls)
 	    c->peer_addr, direct_tls ? "direct" : "starttls");
 	if (direct_tls) {
 		s->state = S2S_TLS;
-		if (conn_start_tls(c, tls_server_ctx(guard.tls, NULL), 1, NULL) == -1)
+		/* No stream header yet, so no peer: the global policy. */
+		if (conn_start_tls(c, tls_server_ctx(guard.tls, NULL), 1, NULL,
+		    &guard.policy->tls_policy) == -1)
 			s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
 			    "TLS setup failed");
 	}

@@ -156,9 +156,13 @@ s2s_in_header(struct s2s *s, const struct stanza_node *root)
 void
 s2s_in_tls_ready(struct s2s *s)
 {
+	/* After direct TLS no header has named the domain: the chain only. */
+	const char *domain = s->remote[0] != '\0' ? s->remote : NULL;
+
 	log_event(LOG_LVL_INFO, s->conn->id, "tls", "dir=in remote=%s "
-	    "peer-certificate=%s", s->remote[0] ? s->remote : "-",
-	    tls_peer_verified(s->conn->ssl) ? "chained" : "none-or-invalid");
+	    "cert-error=%s cert-detail=\"%s\"", domain != NULL ? domain : "-",
+	    tls_cert_error_name(tls_peer_verify_error(s->conn->ssl, domain)),
+	    tls_peer_verify_text(s->conn->ssl, domain));
 	s->state = S2S_HEADER;
 }
 
@@ -175,7 +179,7 @@ s2s_in_starttls(struct s2s *s)
 	s2s_printf(s, "<proceed xmlns='%s'/>", S2S_NS_TLS);
 	s->state = S2S_TLS;
 	if (conn_start_tls(s->conn, tls_server_ctx(guard.tls, s->local), 1,
-	    NULL) == -1)
+	    NULL, &s2s_peer(s)->tls_policy) == -1)
 		s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
 		    "TLS setup failed");
 }

@@ -119,7 +119,8 @@ static void
 s2s_out_start_tls(struct s2s *s)
 {
 	s->state = S2S_TLS;
-	if (conn_start_tls(s->conn, s2s_out_ssl_ctx(s), 0, s->remote) == -1)
+	if (conn_start_tls(s->conn, s2s_out_ssl_ctx(s), 0, s->remote,
+	    &s2s_peer(s)->tls_policy) == -1)
 		s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
 		    "TLS setup failed");
 }
@@ -147,8 +148,9 @@ s2s_out_tls_ready(struct s2s *s)
 {
 	s->peer_verified = tls_peer_matches(s->conn->ssl, s->remote);
 	log_event(LOG_LVL_INFO, s->conn->id, "tls", "dir=out remote=%s "
-	    "peer-certificate=%s", s->remote,
-	    s->peer_verified ? "valid" : "invalid");
+	    "cert-error=%s cert-detail=\"%s\"", s->remote,
+	    tls_cert_error_name(tls_peer_verify_error(s->conn->ssl, s->remote)),
+	    tls_peer_verify_text(s->conn->ssl, s->remote));
 	if (!s->peer_verified && !(s2s_peer(s)->auth & GEN_AUTH_DIALBACK)) {
 		log_event(LOG_LVL_WARN, s->conn->id, "refuse",
 		    "remote=%s reason=\"peer certificate not valid\"", s->remote);

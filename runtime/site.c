@@ -1,10 +1,10 @@
 /*
  * The site file: overrides of the policy's plumbing (addresses, ports,
- * certificate files, logging) and the privileges the guard keeps (user,
- * chroot), read once at start. It names only things the policy defines
- * (peers by name, certificates by domain), so it cannot add a peer, a
- * domain or a route. Every line is checked; every mistake is reported as
- * "PATH:LINE: error: ..." and the file is refused as a whole.
+ * certificate files, CRL files, logging) and the privileges the guard
+ * keeps (user, chroot), read once at start. It names only things the
+ * policy defines (peers by name, certificates by domain), so it cannot add
+ * a peer, a domain or a route. Every line is checked; every mistake is
+ * reported as "PATH:LINE: error: ..." and the file is refused as a whole.
  *
  * Tokens are separated by blanks and cannot be quoted, so a path cannot
  * hold a blank or a '#'. Paths are used as written (relative ones from the
@@ -149,6 +149,9 @@ site_free(struct site *s)
 	free(s->peers);
 	free(s->certs);
 	free(s->ca_file);
+	for (i = 0; i < s->ncrl; i++)
+		free(s->crl_files[i]);
+	free(s->crl_files);
 	free(s->dns_server);
 	free(s->user);
 	free(s->chroot_dir);
@@ -340,6 +343,35 @@ site_ca(struct site *s, const struct gen_policy *p, struct site_parse *sp,
 		site_error(sp, "out of memory");
 }
 
+/* "crl FILE": one more CRL file; naming one twice is a mistake. */
+static void
+site_crl(struct site *s, const struct gen_policy *p, struct site_parse *sp,
+    char **tok, int ntok)
+{
+	char **files;
+	size_t i;
+
+	(void)p;
+	(void)ntok;
+	for (i = 0; i < s->ncrl; i++)
+		if (strcmp(s->crl_files[i], tok[1]) == 0) {
+			site_error(sp, "crl: \"%s\" is already listed", tok[1]);
+			return;
+		}
+	files = reallocarray(s->crl_files, s->ncrl + 1, sizeof(*files));
+	if (files == NULL) {
+		site_error(sp, "out of memory");
+		return;
+	}
+	s->crl_files = files;
+	files[s->ncrl] = NULL;
+	if (site_set(&files[s->ncrl], tok[1]) == -1) {
+		site_error(sp, "out of memory");
+		return;
+	}
+	s->ncrl++;
+}
+
 /* "dns ADDRESS [PORT]": the name server asked for SRV lookups. */
 static void
 site_dns(struct site *s, const struct gen_policy *p, struct site_parse *sp,
@@ -519,6 +551,7 @@ static const struct site_keyword {
 	{ "certificate", 3, 3, "certificate DOMAIN CERT_FILE KEY_FILE",
 	    site_certificate },
 	{ "ca", 1, 1, "ca FILE", site_ca },
+	{ "crl", 1, 1, "crl FILE", site_crl },
 	{ "dns", 1, 2, "dns ADDRESS [PORT]", site_dns },
 	{ "log", 1, 1, "log stderr|syslog", site_log },
 	{ "log-level", 1, 1, "log-level debug|info|warn|error",

@@ -1,14 +1,15 @@
 /*
  * The site file: the plumbing an accreditor does not approve, read once at
  * start. It may override where the guard listens, where each peer is
- * reached, where certificate files lie and where logs go; it cannot add a
- * peer, a domain or a route. Lines are "keyword args...", '#' starts a
- * comment:
+ * reached, where certificate files lie and where logs go, and name the CRL
+ * files (re-read on SIGHUP, see crl.h); it cannot add a peer, a domain or
+ * a route. Lines are "keyword args...", '#' starts a comment:
  *
  *   listen ADDRESS PORT [direct-tls]
  *   peer NAME ADDRESS PORT
  *   certificate DOMAIN CERT_FILE KEY_FILE
  *   ca FILE
+ *   crl FILE             a CRL file (PEM); repeatable
  *   dns ADDRESS [PORT]   the (IPv4) name server for peers found by DNS SRV
  *   log stderr|syslog
  *   log-level debug|info|warn|error
@@ -46,6 +47,8 @@ struct site {
 	struct tls_cert_spec *certs;	/* one per gen_policy.guard.certs */
 	size_t ncerts;
 	char *ca_file;
+	char **crl_files;	/* in the order given */
+	size_t ncrl;
 	char *dns_server;	/* NULL: the system's resolv.conf */
 	uint16_t dns_port;
 	int use_syslog;

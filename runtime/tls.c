@@ -3,11 +3,20 @@
  *
  * Each certificate the guard presents gets two contexts: a server context
  * (chosen by SNI) and a client context (chosen by the domain the guard
- * speaks for). All share one CA store. Contexts verify the peer's
- * certificate but never fail a handshake over it: the verify callback lets
- * the handshake go on and OpenSSL keeps the result, which the S2S layer
- * reads through tls_peer_verified and tls_peer_matches to decide what to
- * offer (SASL EXTERNAL, dialback, or nothing).
+ * speaks for). All share one store: the CA bundle, read once, and the
+ * CRLs, which tls_ctx_set_crls replaces (at start and on SIGHUP) by
+ * giving every context a new store.
+ *
+ * Each session carries a tls_session (SSL ex_data, freed with the SSL):
+ * the policy's answer to an expired CRL, and the first verification error
+ * the policy does not waive. The verify callback lets the handshake go on
+ * whatever the certificate, except a revoked one: the S2S layer reads the
+ * result through tls_peer_verified and tls_peer_matches to decide what to
+ * offer (SASL EXTERNAL, dialback, or nothing), while a certificate its CA
+ * has revoked is evidence of compromise, not a missing proof, and ends the
+ * handshake whatever the policy allows. OpenSSL keeps only the last error
+ * it met, and a waived error must not hide an earlier one: hence the first
+ * error is kept apart.
  *
  * A server certificate used as a client certificate often carries only the
  * serverAuth EKU; OpenSSL's stock "ssl_client" purpose would reject it. The
@@ -34,6 +43,9 @@
 /* An id of our own for the "XMPP peer" purpose, above OpenSSL's. */
 #define TLS_PURPOSE_XMPP_PEER 1001
 
+/* The longest certificate name logged, in bytes. */
+#define TLS_NAME_LOG_MAX 128
+
 #define TLS_SRV_PREFIX "_xmpp-server."
 
 struct tls_entry {
@@ -46,6 +58,37 @@ struct tls_ctx {
 	struct tls_entry *entries;
 	size_t n;
 	SSL_CTX *anonymous;	/* a client context without a certificate */
+	STACK_OF(X509) *cas;	/* the CA bundle's, for every new store */
+};
+
+/* What one session keeps for its certificate checks. */
+struct tls_session {
+	uint64_t conn_id;	/* for logs */
+	enum gen_crl_expired crl_expired;
+	long error;		/* first X509_V_ERR_* not waived, or 0 */
+	int crl_waived;		/* an expired CRL was accepted (and logged) */
+};
+
+/* Where an SSL object keeps its tls_session; set once by tls_init. */
+static int tls_session_index = -1;
+
+/* The X509 verification errors that have a name of their own. */
+static const struct {
+	long x509;
+	enum tls_cert_error error;
+} tls_cert_errors[] = {
+	{ X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, TLS_CERT_UNKNOWN_CA },
+	{ X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, TLS_CERT_UNKNOWN_CA },
+	{ X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE, TLS_CERT_UNKNOWN_CA },
+	{ X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, TLS_CERT_UNKNOWN_CA },
+	{ X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, TLS_CERT_UNKNOWN_CA },
+	{ X509_V_ERR_CERT_UNTRUSTED, TLS_CERT_UNKNOWN_CA },
+	{ X509_V_ERR_CERT_HAS_EXPIRED, TLS_CERT_EXPIRED },
+	{ X509_V_ERR_CERT_NOT_YET_VALID, TLS_CERT_NOT_YET_VALID },
+	{ X509_V_ERR_CERT_REVOKED, TLS_CERT_REVOKED },
+	{ X509_V_ERR_INVALID_PURPOSE, TLS_CERT_BAD_PURPOSE },
+	{ X509_V_ERR_UNABLE_TO_GET_CRL, TLS_CERT_CRL_MISSING },
+	{ X509_V_ERR_CRL_HAS_EXPIRED, TLS_CERT_CRL_EXPIRED },
 };
 
 const char *
@@ -119,10 +162,28 @@ tls_check_xmpp_peer(const X509_PURPOSE *xp, const X509 *x, int ca)
 	return client != 0 ? client : server;
 }
 
-/* Registers the "XMPP peer" purpose once per process. */
-static int
-tls_purpose_init(void)
+/* Frees the tls_session of an SSL object being freed. */
+static void
+tls_session_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+    long argl, void *argp)
 {
+	(void)parent;
+	(void)ad;
+	(void)idx;
+	(void)argl;
+	(void)argp;
+	free(ptr);
+}
+
+/* Registers the "XMPP peer" purpose and the session index, once per
+ * process. */
+static int
+tls_init(void)
+{
+	if (tls_session_index == -1 &&
+	    (tls_session_index = SSL_get_ex_new_index(0, NULL, NULL, NULL,
+	    tls_session_free)) == -1)
+		return -1;
 	if (X509_PURPOSE_get_by_id(TLS_PURPOSE_XMPP_PEER) != -1)
 		return 0;
 	if (X509_PURPOSE_add(TLS_PURPOSE_XMPP_PEER, X509_TRUST_SSL_CLIENT, 0,
@@ -131,15 +192,86 @@ tls_purpose_init(void)
 	return 0;
 }
 
+/* The name of X509 verification error ERR in enum tls_cert_error. */
+static enum tls_cert_error
+tls_cert_error_of(long err)
+{
+	size_t i;
+
+	if (err == X509_V_OK)
+		return TLS_CERT_OK;
+	for (i = 0; i < sizeof(tls_cert_errors) / sizeof(tls_cert_errors[0]);
+	    i++)
+		if (tls_cert_errors[i].x509 == err)
+			return tls_cert_errors[i].error;
+	return TLS_CERT_INVALID;
+}
+
+/* Writes X509 name NAME into BUF (at most TLS_NAME_LOG_MAX bytes) as a
+ * quoted log value; NULL gives "-". Returns BUF. */
+static const char *
+tls_name_quote(const X509_NAME *name, char *buf, size_t size)
+{
+	char text[TLS_NAME_LOG_MAX + 1];
+
+	if (name == NULL)
+		return log_quote(NULL, buf, size);
+	X509_NAME_oneline(name, text, sizeof(text));
+	return log_quote(text, buf, size);
+}
+
+/* Logs EVENT about the certificate STORE is checking, which failed with
+ * ERR, for connection CONN_ID. */
+static void
+tls_log_cert(enum log_level lvl, uint64_t conn_id, const char *event,
+    X509_STORE_CTX *store, long err)
+{
+	X509 *cert = X509_STORE_CTX_get_current_cert(store);
+	char subject[LOG_QUOTE_SIZE(TLS_NAME_LOG_MAX)];
+
+	log_event(lvl, conn_id, event, "cert-error=%s cert-detail=\"%s\" "
+	    "depth=%d subject=%s", tls_cert_error_name(tls_cert_error_of(err)),
+	    X509_verify_cert_error_string(err),
+	    X509_STORE_CTX_get_error_depth(store),
+	    tls_name_quote(cert != NULL ? X509_get_subject_name(cert) : NULL,
+	    subject, sizeof(subject)));
+}
+
 /*
- * Lets every handshake go on whatever the certificate: OpenSSL records the
- * verification result (SSL_get_verify_result) for the S2S layer to judge.
+ * Judges one step of a peer certificate's verification. A revoked
+ * certificate ends the handshake, logged; an expired CRL is accepted,
+ * logged once per session, where the session's policy says so; any other
+ * failure lets the handshake go on, the first one kept for
+ * tls_peer_verify_error.
  */
 static int
 tls_verify_cb(int ok, X509_STORE_CTX *store)
 {
-	(void)ok;
-	(void)store;
+	SSL *ssl = X509_STORE_CTX_get_ex_data(store,
+	    SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct tls_session *ts = SSL_get_ex_data(ssl, tls_session_index);
+	long err = X509_STORE_CTX_get_error(store);
+
+	/* conn_start_tls gives every session its tls_session. */
+	XEDGE_ASSERT(ts != NULL);
+	if (ok)
+		return 1;
+	if (err == X509_V_ERR_CERT_REVOKED) {
+		tls_log_cert(LOG_LVL_WARN, ts->conn_id, "tls-refused", store,
+		    err);
+		return 0;
+	}
+	if (err == X509_V_ERR_CRL_HAS_EXPIRED &&
+	    ts->crl_expired == GEN_CRL_EXPIRED_WARN) {
+		if (!ts->crl_waived)
+			tls_log_cert(LOG_LVL_WARN, ts->conn_id,
+			    "crl-expired-accepted", store, err);
+		ts->crl_waived = 1;
+		X509_STORE_CTX_set_error(store, X509_V_OK);
+		return 1;
+	}
+	if (ts->error == X509_V_OK)
+		ts->error = err;
 	return 1;
 }
 
@@ -186,12 +318,11 @@ tls_sni_cb(SSL *ssl, int *alert, void *arg)
 
 /*
  * Makes one context presenting SPEC's certificate (none if SPEC is NULL;
- * clients only), as a server if SERVER. STORE (may be NULL) holds the CAs.
- * Returns NULL after logging.
+ * clients only), as a server if SERVER, trusting nothing yet. Returns NULL
+ * after logging.
  */
 static SSL_CTX *
-tls_ctx_make(struct tls_ctx *t, const struct tls_cert_spec *spec, int server,
-    X509_STORE *store)
+tls_ctx_make(struct tls_ctx *t, const struct tls_cert_spec *spec, int server)
 {
 	static const unsigned char sid_ctx[] = "xedge";
 	SSL_CTX *ctx;
@@ -200,7 +331,11 @@ tls_ctx_make(struct tls_ctx *t, const struct tls_cert_spec *spec, int server,
 	ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
 	if (ctx == NULL)
 		goto fail;
-	if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1)
+	/* Sessions narrow this to the policy's versions (tls_session_init);
+	 * DHE ciphers, where the policy lists them, take parameters of the
+	 * strength of the certificate's key. */
+	if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+	    SSL_CTX_set_dh_auto(ctx, 1) != 1)
 		goto fail;
 	/* No compression (CRIME), no renegotiation, no resumption: streams
 	 * are long-lived, so a full handshake costs little, and no ticket
@@ -213,8 +348,6 @@ tls_ctx_make(struct tls_ctx *t, const struct tls_cert_spec *spec, int server,
 	 * buffer may move between retries of one write. */
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS |
 	    SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-	if (store != NULL)
-		SSL_CTX_set1_cert_store(ctx, store);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, tls_verify_cb);
 	if (spec == NULL)
 		return ctx;
@@ -243,19 +376,36 @@ fail:
 	return NULL;
 }
 
+/* Reads the certificates of CA bundle CA_FILE (NULL: none) into T.
+ * Returns 0, or -1 after logging. */
+static int
+tls_ctx_load_cas(struct tls_ctx *t, const char *ca_file)
+{
+	X509_STORE *store = X509_STORE_new();
+
+	if (store != NULL && (ca_file == NULL ||
+	    X509_STORE_load_file(store, ca_file) == 1))
+		t->cas = X509_STORE_get1_all_certs(store);
+	X509_STORE_free(store);
+	if (t->cas != NULL)
+		return 0;
+	log_event(LOG_LVL_ERR, 0, "tls-config", "file=%s err=\"%s\"",
+	    ca_file != NULL ? ca_file : "-", tls_last_error());
+	return -1;
+}
+
 struct tls_ctx *
 tls_ctx_new(const struct tls_cert_spec *certs, size_t ncerts,
     const char *ca_file)
 {
 	struct tls_ctx *t;
-	X509_STORE *store = NULL;
 	struct tls_entry *e;
 	size_t i;
 
 	/* OpenSSL writes to sockets with write(2): a peer gone away must be
 	 * an EPIPE error, not a signal that ends the process. */
 	signal(SIGPIPE, SIG_IGN);
-	if (tls_purpose_init() == -1) {
+	if (tls_init() == -1) {
 		log_event(LOG_LVL_ERR, 0, "tls-config", "err=\"%s\"",
 		    tls_last_error());
 		return NULL;
@@ -267,15 +417,7 @@ tls_ctx_new(const struct tls_cert_spec *certs, size_t ncerts,
 		free(t);
 		return NULL;
 	}
-	if (ca_file != NULL) {
-		store = X509_STORE_new();
-		if (store == NULL || X509_STORE_load_file(store, ca_file) != 1) {
-			log_event(LOG_LVL_ERR, 0, "tls-config",
-			    "file=%s err=\"%s\"", ca_file, tls_last_error());
-			goto fail;
-		}
-	}
-	t->anonymous = tls_ctx_make(t, NULL, 0, store);
+	t->anonymous = tls_ctx_make(t, NULL, 0);
 	if (t->anonymous == NULL)
 		goto fail;
 	for (i = 0; i < ncerts; i++) {
@@ -287,19 +429,149 @@ tls_ctx_new(const struct tls_cert_spec *certs, size_t ncerts,
 			    "err=\"out of memory\"");
 			goto fail;
 		}
-		e->server = tls_ctx_make(t, &certs[i], 1, store);
+		e->server = tls_ctx_make(t, &certs[i], 1);
 		if (e->server == NULL)
 			goto fail;
-		e->client = tls_ctx_make(t, &certs[i], 0, store);
+		e->client = tls_ctx_make(t, &certs[i], 0);
 		if (e->client == NULL)
 			goto fail;
 	}
-	X509_STORE_free(store);
+	if (tls_ctx_load_cas(t, ca_file) == -1 ||
+	    tls_ctx_set_crls(t, NULL) == -1)
+		goto fail;
 	return t;
 fail:
-	X509_STORE_free(store);
 	tls_ctx_free(t);
 	return NULL;
+}
+
+/*
+ * Returns the CA certificate among OBJS (a store's objects) that issued
+ * CRL, by name and signature, or NULL.
+ */
+static X509 *
+tls_crl_issuer(STACK_OF(X509_OBJECT) *objs, X509_CRL *crl)
+{
+	X509 *ca;
+	int i;
+
+	for (i = 0; i < sk_X509_OBJECT_num(objs); i++) {
+		ca = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));
+		if (ca != NULL && X509_NAME_cmp(X509_CRL_get_issuer(crl),
+		    X509_get_subject_name(ca)) == 0 &&
+		    X509_CRL_verify(crl, X509_get0_pubkey(ca)) == 1)
+			return ca;
+	}
+	return NULL;
+}
+
+/*
+ * Checks the CRLs of STORE: each must be signed by a CA of STORE; one past
+ * its nextUpdate is warned about. Sets *ALL if every CA of STORE has a
+ * CRL. Returns 0, or -1 after logging.
+ */
+static int
+tls_store_check_crls(X509_STORE *store, int *all)
+{
+	STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(store);
+	char issuer[LOG_QUOTE_SIZE(TLS_NAME_LOG_MAX)];
+	const ASN1_TIME *next;
+	X509_CRL *crl;
+	X509 *ca;
+	int i, j;
+
+	for (i = 0; i < sk_X509_OBJECT_num(objs); i++) {
+		crl = X509_OBJECT_get0_X509_CRL(sk_X509_OBJECT_value(objs, i));
+		if (crl == NULL)
+			continue;
+		tls_name_quote(X509_CRL_get_issuer(crl), issuer,
+		    sizeof(issuer));
+		if (tls_crl_issuer(objs, crl) == NULL) {
+			log_event(LOG_LVL_ERR, 0, "tls-config", "issuer=%s "
+			    "err=\"CRL not signed by a CA of the bundle\"",
+			    issuer);
+			return -1;
+		}
+		next = X509_CRL_get0_nextUpdate(crl);
+		if (next != NULL && X509_cmp_current_time(next) < 0)
+			log_event(LOG_LVL_WARN, 0, "crl-expired", "issuer=%s",
+			    issuer);
+	}
+	*all = 1;
+	for (i = 0; i < sk_X509_OBJECT_num(objs) && *all; i++) {
+		ca = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));
+		if (ca == NULL)
+			continue;
+		*all = 0;
+		for (j = 0; j < sk_X509_OBJECT_num(objs) && !*all; j++) {
+			crl = X509_OBJECT_get0_X509_CRL(
+			    sk_X509_OBJECT_value(objs, j));
+			*all = crl != NULL && tls_crl_issuer(objs, crl) == ca;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Makes a store of T's CAs and of CRLS (may be NULL), with the CRL checks
+ * they allow; *CHECK says which, for the log. Returns it (the caller
+ * frees), or NULL after logging.
+ */
+static X509_STORE *
+tls_store_new(const struct tls_ctx *t, STACK_OF(X509_CRL) *crls,
+    const char **check)
+{
+	X509_STORE *store = X509_STORE_new();
+	int i, all;
+
+	*check = "off";
+	if (store == NULL)
+		goto fail;
+	for (i = 0; i < sk_X509_num(t->cas); i++)
+		if (X509_STORE_add_cert(store, sk_X509_value(t->cas, i)) != 1)
+			goto fail;
+	if (sk_X509_CRL_num(crls) <= 0)
+		return store;
+	for (i = 0; i < sk_X509_CRL_num(crls); i++)
+		if (X509_STORE_add_crl(store, sk_X509_CRL_value(crls, i)) != 1)
+			goto fail;
+	if (tls_store_check_crls(store, &all) == -1) {
+		X509_STORE_free(store);
+		return NULL;
+	}
+	*check = all ? "chain" : "leaf";
+	if (X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK |
+	    (all ? X509_V_FLAG_CRL_CHECK_ALL : 0)) != 1)
+		goto fail;
+	return store;
+fail:
+	log_event(LOG_LVL_ERR, 0, "tls-config", "err=\"%s\"",
+	    tls_last_error());
+	X509_STORE_free(store);
+	return NULL;
+}
+
+int
+tls_ctx_set_crls(struct tls_ctx *t, STACK_OF(X509_CRL) *crls)
+{
+	X509_STORE *store;
+	const char *check;
+	size_t i;
+
+	store = tls_store_new(t, crls, &check);
+	if (store == NULL)
+		return -1;
+	/* Each context takes a reference; the store goes with the last. */
+	SSL_CTX_set1_cert_store(t->anonymous, store);
+	for (i = 0; i < t->n; i++) {
+		SSL_CTX_set1_cert_store(t->entries[i].server, store);
+		SSL_CTX_set1_cert_store(t->entries[i].client, store);
+	}
+	X509_STORE_free(store);
+	log_event(LOG_LVL_INFO, 0, "trust", "cas=%d crls=%d crl-check=%s",
+	    sk_X509_num(t->cas), crls != NULL ? sk_X509_CRL_num(crls) : 0,
+	    check);
+	return 0;
 }
 
 void
@@ -315,6 +587,7 @@ tls_ctx_free(struct tls_ctx *t)
 		free(t->entries[i].domain);
 	}
 	SSL_CTX_free(t->anonymous);
+	sk_X509_pop_free(t->cas, X509_free);
 	free(t->entries);
 	free(t);
 }
@@ -341,17 +614,115 @@ tls_client_ctx(struct tls_ctx *t, const char *from)
 }
 
 int
+tls_session_init(SSL *ssl, const struct gen_tls_policy *policy,
+    uint64_t conn_id)
+{
+	struct tls_session *ts;
+
+	ts = calloc(1, sizeof(*ts));
+	if (ts == NULL) {
+		ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
+		return -1;
+	}
+	ts->conn_id = conn_id;
+	ts->crl_expired = policy->crl_expired;
+	ts->error = X509_V_OK;
+	/* Once set, the SSL object owns TS (tls_session_free). */
+	if (SSL_set_ex_data(ssl, tls_session_index, ts) != 1) {
+		free(ts);
+		return -1;
+	}
+	if (SSL_set_min_proto_version(ssl, policy->min_version) != 1 ||
+	    SSL_set_max_proto_version(ssl, policy->max_version) != 1 ||
+	    SSL_set_ciphersuites(ssl, policy->ciphersuites) != 1 ||
+	    SSL_set_cipher_list(ssl, policy->ciphers) != 1 ||
+	    SSL_set1_groups_list(ssl, policy->groups) != 1)
+		return -1;
+	return 0;
+}
+
+/* The verification result of the peer's certificate on SSL: the first
+ * error its session did not waive, else OpenSSL's result. */
+static long
+tls_verify_result(SSL *ssl)
+{
+	const struct tls_session *ts = SSL_get_ex_data(ssl, tls_session_index);
+
+	if (ts != NULL && ts->error != X509_V_OK)
+		return ts->error;
+	return SSL_get_verify_result(ssl);
+}
+
+enum tls_cert_error
+tls_peer_verify_error(SSL *ssl, const char *domain)
+{
+	X509 *cert = SSL_get0_peer_certificate(ssl);
+	long err;
+
+	if (cert == NULL)
+		return TLS_CERT_MISSING;
+	if ((err = tls_verify_result(ssl)) != X509_V_OK)
+		return tls_cert_error_of(err);
+	if (domain != NULL && !tls_cert_matches(cert, domain))
+		return TLS_CERT_WRONG_NAME;
+	return TLS_CERT_OK;
+}
+
+const char *
+tls_cert_error_name(enum tls_cert_error e)
+{
+	static const char *const names[] = {
+		[TLS_CERT_OK] = "none",
+		[TLS_CERT_MISSING] = "missing",
+		[TLS_CERT_UNKNOWN_CA] = "unknown-ca",
+		[TLS_CERT_EXPIRED] = "expired",
+		[TLS_CERT_NOT_YET_VALID] = "not-yet-valid",
+		[TLS_CERT_REVOKED] = "revoked",
+		[TLS_CERT_BAD_PURPOSE] = "bad-purpose",
+		[TLS_CERT_CRL_MISSING] = "crl-missing",
+		[TLS_CERT_CRL_EXPIRED] = "crl-expired",
+		[TLS_CERT_WRONG_NAME] = "wrong-name",
+		[TLS_CERT_INVALID] = "invalid",
+	};
+
+	return names[e];
+}
+
+const char *
+tls_peer_verify_text(SSL *ssl, const char *domain)
+{
+	switch (tls_peer_verify_error(ssl, domain)) {
+	case TLS_CERT_OK:
+		return "ok";
+	case TLS_CERT_MISSING:
+		return "no certificate";
+	case TLS_CERT_WRONG_NAME:
+		return "certificate does not name the domain";
+	default:
+		return X509_verify_cert_error_string(tls_verify_result(ssl));
+	}
+}
+
+const char *
+tls_group_name(SSL *ssl)
+{
+	int nid = SSL_get_negotiated_group(ssl);
+	const char *name = nid != 0 ? SSL_group_to_name(ssl, nid) : NULL;
+
+	return name != NULL ? name : "-";
+}
+
+int
 tls_peer_verified(SSL *ssl)
 {
-	return SSL_get0_peer_certificate(ssl) != NULL &&
-	    SSL_get_verify_result(ssl) == X509_V_OK;
+	return tls_peer_verify_error(ssl, NULL) == TLS_CERT_OK;
 }
 
 int
 tls_peer_matches(SSL *ssl, const char *domain)
 {
-	return tls_peer_verified(ssl) &&
-	    tls_cert_matches(SSL_get0_peer_certificate(ssl), domain);
+	return domain != NULL && *domain != '\0' &&
+	    tls_peer_verify_error(ssl, domain) == TLS_CERT_OK;
 }
 
 /* Whether the SRV-ID in S (an IA5String) is "_xmpp-server.DOMAIN". */

@@ -3,7 +3,9 @@
 #
 #   ok/NAME.policy     must compile; "xedgec -nv" must print exactly
 #                      ok/NAME.ok, and stderr must be empty or exactly
-#                      ok/NAME.warn
+#                      ok/NAME.warn; where ok/NAME.tls-tables exists, the
+#                      TLS policies of the generated policy.c (struct
+#                      gen_tls_policy initializers) must be it
 #   fail/NAME.policy   must fail (exit 1) with stderr exactly fail/NAME.err
 #   same/NAME-*.policy spellings of one policy: identical generated output
 #                      once provenance is set aside (see normalize below)
@@ -110,6 +112,26 @@ for p in ok/*.policy; do
 		check_same "$name warns" "$name.warn" "$tmp/err"
 	else
 		check_same "$name compiles without a message" /dev/null "$tmp/err"
+	fi
+done
+
+# Prints the struct gen_tls_policy initializers of policy.c file $1, in
+# order (the peers', then the global one), without #line directives.
+tls_tables() {
+	sed '/^#line /d' "$1" |
+	    awk '/\.tls_policy = \{/ { n = 8 } n > 0 { print; n-- }'
+}
+
+# The TLS policies of the generated tables, where a golden copy is kept.
+for g in ok/*.tls-tables; do
+	[ -f "$g" ] || continue
+	p=${g%.tls-tables}.policy
+	if compile "$p" "$tmp/g"; then
+		tls_tables "$tmp/g/policy.c" > "$tmp/g.tls"
+		check_same "${p%.policy} generates its TLS policies" "$g" \
+		    "$tmp/g.tls"
+	else
+		notok "${p%.policy} compiles" "$tmp/g.stderr"
 	fi
 done
 

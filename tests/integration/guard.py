@@ -47,13 +47,13 @@ class Guard:
     listening on ADDR:S2S_PORT. PEERS maps the policy's peer names to
     (address, port) (a peer found by DNS SRV has none); CERTS maps the
     domains the guard stands in for to pki.Leaf objects; DNS, if given,
-    is the (address, port) of its name server. Started as root, as the
-    harness is, it runs as USER (see topology.GuardPlan) chrooted to
-    JAIL, an empty directory of its own (the system's /var/empty may
-    not exist)."""
+    is the (address, port) of its name server; CRLS lists the CRL files
+    it checks peer certificates against. Started as root, as the harness
+    is, it runs as USER (see topology.GuardPlan) chrooted to JAIL, an
+    empty directory of its own (the system's /var/empty may not exist)."""
 
     def __init__(self, name, binary, directory, addr, peers, certs, cafile,
-                 dns=None, user=None):
+                 dns=None, user=None, crls=()):
         self.name = name
         self.binary = binary
         self.dir = directory
@@ -74,6 +74,7 @@ class Guard:
             lines.append("certificate %s %s %s" % (domain, leaf.cert,
                                                    leaf.key))
         lines.append("ca %s" % cafile)
+        lines += ["crl %s" % crl for crl in crls]
         if dns is not None:
             lines.append("dns %s %d" % dns)
         lines += ["log stderr", "log-level debug"]
@@ -104,6 +105,10 @@ class Guard:
         """Sends SIGTERM to the guard alone (stop() later collects its
         exit status)."""
         self.child.proc.send_signal(signal.SIGTERM)
+
+    def reload(self):
+        """Sends SIGHUP: the guard reads its CA bundle and CRLs again."""
+        self.child.proc.send_signal(signal.SIGHUP)
 
     def exited(self):
         return not self.child.alive()

@@ -1,6 +1,6 @@
 """The test PKI, made with the openssl command line in a temporary
-directory: a trusted CA, an untrusted one, and leaf certificates for the
-test domains.
+directory: a trusted CA, an untrusted one, leaf certificates for the
+test domains, and CRLs of the trusted CA.
 
 Every leaf carries a dNSName SAN and both the serverAuth and clientAuth
 extended key usages (a server presents the same certificate when it
@@ -73,6 +73,24 @@ class Pki:
         os.unlink(csr)
         os.unlink(ext)
         return Leaf(cert, key)
+
+    def crl(self, path, revoked=()):
+        """Writes to PATH a CRL of the trusted CA, current for two days,
+        revoking the certificates of the pki.Leaf objects in REVOKED
+        (`openssl ca` with a certificate database of its own)."""
+        base = path + ".ca"
+        with open(base + ".index", "w"):
+            pass
+        with open(base + ".cnf", "w") as f:
+            f.write("[ca]\ndefault_ca = test_ca\n[test_ca]\n"
+                    "database = %s.index\ncertificate = %s\n"
+                    "private_key = %s\ndefault_md = sha256\n"
+                    "default_crl_days = 2\n" %
+                    (base, self.ca.cert, self.ca.key))
+        for leaf in revoked:
+            _openssl("ca", "-config", base + ".cnf", "-revoke", leaf.cert)
+        _openssl("ca", "-config", base + ".cnf", "-gencrl", "-out", path)
+        return path
 
 
 # P-256 keys: quick to make, and every party here speaks ECDSA.

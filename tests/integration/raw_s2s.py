@@ -31,12 +31,17 @@ def _xml_escape(s):
 
 class RawS2S:
     """A stream from LOCAL to REMOTE at ADDR:PORT, presenting LEAF (a
-    pki.Leaf) and checking the server against CAFILE."""
+    pki.Leaf) and checking the server against CAFILE. TLS_SETUP, if
+    given, is called with the ssl.SSLContext before the handshake (to
+    narrow what the client offers)."""
 
-    def __init__(self, addr, port, local, remote, leaf, cafile, timeout=10):
+    def __init__(self, addr, port, local, remote, leaf, cafile, timeout=10,
+                 tls_setup=None):
         self.addr, self.port = addr, port
         self.local, self.remote = local, remote
         self.leaf, self.cafile = leaf, cafile
+        self.tls_setup = tls_setup
+        self.local_port = None
         self.timeout = timeout
         self.reader = self.writer = None
         self.parser = None
@@ -47,6 +52,8 @@ class RawS2S:
     async def _connect(self):
         self.reader, self.writer = await asyncio.wait_for(
             asyncio.open_connection(self.addr, self.port), self.timeout)
+        # The client's port, as the server's log names the connection.
+        self.local_port = self.writer.get_extra_info("sockname")[1]
 
     def send(self, text):
         self.writer.write(text.encode())
@@ -111,7 +118,8 @@ class RawS2S:
     async def starttls(self):
         """Opens the stream and does STARTTLS, presenting LEAF. Returns the
         stream features offered after TLS; raises AssertionError or
-        StreamError if a step fails."""
+        StreamError if a step fails, ssl.SSLError if the handshake
+        does."""
         await self._connect()
         self._open_stream()
         features = await self._expect("{%s}features" % NS_STREAM,
@@ -122,6 +130,8 @@ class RawS2S:
         await self._expect("{%s}proceed" % NS_TLS, "<proceed/>")
         ctx = ssl.create_default_context(cafile=self.cafile)
         ctx.load_cert_chain(self.leaf.cert, self.leaf.key)
+        if self.tls_setup is not None:
+            self.tls_setup(ctx)
         await asyncio.wait_for(self.writer.start_tls(
             ctx, server_hostname=self.remote), self.timeout)
         self._open_stream()

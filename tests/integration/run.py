@@ -42,6 +42,7 @@ import scenarios_ejabberd  # noqa: E402,F401 -- registers its scenarios
 import scenarios_malformed  # noqa: E402,F401 -- registers its scenarios
 import scenarios_priv  # noqa: E402,F401 -- registers its scenarios
 import scenarios_reach  # noqa: E402,F401 -- registers its scenarios
+import scenarios_tls  # noqa: E402,F401 -- registers its scenarios
 import scenarios_two_guards  # noqa: E402,F401 -- registers its scenarios
 import topology  # noqa: E402
 import world  # noqa: E402

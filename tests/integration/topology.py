@@ -14,6 +14,8 @@ guard; without it (--direct), to each other.
                            allows it dialback
                 h.example  also on a second s2s port (15269), where the
                            guard finds it by DNS SRV
+                r.example  s2s certificate revoked by the CRL the guard
+                           reads
   xedge 127.0.3.1:5269     tests/integration/trunk.policy
 
 Peers of the guard that are no Prosody, and the name server:
@@ -87,6 +89,9 @@ SILENT_NEGOTIATE_TIMEOUT = 2
 CROWDED_QUEUE_LENGTH = 2
 STUCK_QUEUE_LENGTH = 4
 
+# The domain whose server presents a revoked certificate.
+REVOKED_DOMAIN = "r.example"
+
 # A domain nobody serves: stanzas to it must bounce.
 UNKNOWN_DOMAIN = "z.example"
 
@@ -94,6 +99,7 @@ UNKNOWN_DOMAIN = "z.example"
 CERT_GOOD = "good"
 CERT_UNTRUSTED = "untrusted"  # issued by the CA nobody trusts
 CERT_WRONG_NAME = "wrong-name"  # trusted CA, but for another domain
+CERT_REVOKED = "revoked"  # trusted CA, revoked in the guard's CRL
 
 WRONG_NAME = "wrong.example"
 
@@ -153,6 +159,7 @@ def trunk_servers():
             Host("d.example", "dave", CERT_WRONG_NAME),
             Host("e.example", "erin", CERT_UNTRUSTED),
             Host(SRV_DOMAIN, "heidi"),
+            Host(REVOKED_DOMAIN, "rita", CERT_REVOKED),
         ], secure_auth=False, extra_s2s_ports=[SRV_S2S_PORT]),
     ]
 
@@ -187,7 +194,7 @@ TRUNK_GUARD = GuardPlan(
     "xedge", "tests/integration/trunk.policy", "build/it", GUARD_ADDR,
     {"inside": "A", "partner": "B", "legacy": "C", "strict": "C",
      "down": DEAD, "mute": SILENT, "stalled": SILENT, "jammed": STUCK,
-     "found": SRV},
+     "found": SRV, "revoked": "C"},
     near=("A", "B", "C"), user="nobody")
 
 

@@ -33,6 +33,12 @@ class World:
         self.stand_ins = tuple(stand_ins) if self.guarded else ()
         self.pki = pki.Pki(os.path.join(directory, "pki"))
         self.certs = self._issue()
+        # The guards' CRL, if a certificate of the world is revoked; a
+        # scenario may write it again and have the guards reload it.
+        revoked = [leaf for (_, kind), leaf in self.certs.items()
+                   if kind == topology.CERT_REVOKED]
+        self.crl = (self.pki.crl(os.path.join(directory, "pki", "ca.crl"),
+                                 revoked) if revoked else None)
         self.daemons = {}
         for s in servers:
             kind = (ejabberd.Ejabberd if s.software == topology.EJABBERD
@@ -74,7 +80,8 @@ class World:
                 plan.name, binary, os.path.join(self.dir, plan.name),
                 plan.addr,
                 {p: e for p, e in endpoints.items() if e is not None},
-                fronted, self.pki.ca.cert, dns, plan.user)
+                fronted, self.pki.ca.cert, dns, plan.user,
+                [self.crl] if self.crl else [])
 
     @property
     def guard(self):
@@ -100,6 +107,8 @@ class World:
                 elif h.s2s_cert == topology.CERT_WRONG_NAME:
                     certs[d, h.s2s_cert] = p.leaf(d + "-wrong-name",
                                                   topology.WRONG_NAME)
+                elif h.s2s_cert == topology.CERT_REVOKED:
+                    certs[d, h.s2s_cert] = p.leaf(d + "-revoked", d)
         for d in self.stand_ins:
             certs[d, topology.CERT_GOOD] = p.leaf(d, d)
         return certs

@@ -163,8 +163,8 @@ h_connected(struct conn *c, int err)
 	if (err != 0)
 		return;
 	if (s->start_tls) {
-		assert_int_equal(conn_start_tls(c, s->ssl_ctx, 0, "a.example"),
-		    0);
+		assert_int_equal(conn_start_tls(c, s->ssl_ctx, 0, "a.example",
+		    &gen_policy.tls_policy), 0);
 		return;
 	}
 	if (s->hook != NULL)
@@ -225,8 +225,8 @@ on_accept(struct loop *l, int fd, unsigned events, void *arg)
 	srv.c = conn_new(l, s, 0, &handler, &srv, IN_MAX, OUT_MAX);
 	assert_non_null(srv.c);
 	if (srv.start_tls)
-		assert_int_equal(conn_start_tls(srv.c, srv.ssl_ctx, 1, NULL),
-		    0);
+		assert_int_equal(conn_start_tls(srv.c, srv.ssl_ctx, 1, NULL,
+		    &gen_policy.tls_policy), 0);
 	else if (srv.hook != NULL)
 		srv.hook(&srv);
 	else

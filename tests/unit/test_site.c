@@ -152,6 +152,8 @@ test_good_file(void **state)
 	    "peer partner 10.1.2.3 5269\n"
 	    "certificate a.example /etc/xedge/a.pem /etc/xedge/a.key\n"
 	    "ca /etc/xedge/ca.pem\n"
+	    "crl /etc/xedge/ca.crl\n"
+	    "crl /etc/xedge/partner.crl\n"
 	    "dns 127.0.0.53 5353\n"
 	    "log syslog\n"
 	    "log-level debug\n"
@@ -185,6 +187,10 @@ test_good_file(void **state)
 	/* Not named: the policy's value stays. */
 	assert_string_equal(s.certs[1].cert_file, "certs/w.pem");
 	assert_string_equal(s.ca_file, "/etc/xedge/ca.pem");
+	/* CRL files add up, in order. */
+	assert_int_equal(s.ncrl, 2);
+	assert_string_equal(s.crl_files[0], "/etc/xedge/ca.crl");
+	assert_string_equal(s.crl_files[1], "/etc/xedge/partner.crl");
 	assert_string_equal(s.dns_server, "127.0.0.53");
 	assert_int_equal(s.dns_port, 5353);
 	assert_true(s.use_syslog);
@@ -221,6 +227,7 @@ test_empty_file(void **state)
 	assert_int_equal(load(&s, "", 0, err, sizeof(err)), 0);
 	assert_int_equal(s.nlisten, 2);
 	assert_string_equal(s.listen[0].host, "127.0.0.1");
+	assert_int_equal(s.ncrl, 0);
 	site_free(&s);
 }
 
@@ -296,6 +303,10 @@ BAD(bad_ca_args, "ca a.pem b.pem\n",
     "1: error: ca: wrong number of arguments; usage: ca FILE");
 BAD(bad_ca_dup, "ca a.pem\nca b.pem\n",
     "2: error: ca: already set on line 1");
+BAD(bad_crl_args, "crl\n",
+    "1: error: crl: wrong number of arguments; usage: crl FILE");
+BAD(bad_crl_dup, "crl a.crl\ncrl b.crl\ncrl a.crl\n",
+    "3: error: crl: \"a.crl\" is already listed");
 BAD(bad_dns_name, "dns ns.example\n",
     "1: error: dns: \"ns.example\" is not a numeric IPv4 or IPv6 address");
 BAD(bad_dns_port, "dns 127.0.0.53 0\n",
@@ -462,6 +473,8 @@ main(void)
 		BAD_TEST(bad_cert_args),
 		BAD_TEST(bad_ca_args),
 		BAD_TEST(bad_ca_dup),
+		BAD_TEST(bad_crl_args),
+		BAD_TEST(bad_crl_dup),
 		BAD_TEST(bad_dns_name),
 		BAD_TEST(bad_dns_port),
 		BAD_TEST(bad_dns_v6),

@@ -4,8 +4,12 @@
  * loading errors, client context choice, and real handshakes through
  * conn.c over socketpairs: SNI picking the certificate, peer certificates
  * verified or not (serverAuth-only accepted, emailProtection-only, expired,
- * untrusted and missing ones not), STARTTLS with <proceed/> still queued,
- * and TLS below 1.2 refused.
+ * untrusted and missing ones not) and why not, STARTTLS with <proceed/>
+ * still queued, TLS below 1.2 refused; each session held to its policy
+ * (versions, suites, groups), both ways, and a refusal logged with its
+ * reason; CRLs: a revoked certificate ends the handshake, both ways, an
+ * expired CRL refuses or warns as the policy says, a missing one refuses,
+ * a CRL from outside the bundle is not taken, new CRLs take effect.
  */
 #include <sys/socket.h>
 
@@ -14,6 +18,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -176,6 +181,11 @@ struct end {
 	SSL_CTX *ctx;
 	const char *sni;
 	int idle_buffers_freed;
+	const struct gen_tls_policy *policy;	/* the session's */
+	enum tls_cert_error cert_error;	/* of the peer, for CHECK */
+	int version;			/* negotiated */
+	char cipher[64];
+	char group[32];
 };
 
 static struct loop *loop;
@@ -194,6 +204,11 @@ h_tls_ready(struct conn *c)
 	e->ready = 1;
 	e->verified = tls_peer_verified(c->ssl);
 	e->matched = e->check != NULL && tls_peer_matches(c->ssl, e->check);
+	e->cert_error = tls_peer_verify_error(c->ssl, e->check);
+	e->version = SSL_version(c->ssl);
+	snprintf(e->cipher, sizeof(e->cipher), "%s",
+	    SSL_get_cipher_name(c->ssl));
+	snprintf(e->group, sizeof(e->group), "%s", tls_group_name(c->ssl));
 	assert_int_equal(conn_write(c, hello, sizeof(hello) - 1), 0);
 }
 
@@ -209,7 +224,7 @@ h_readable(struct conn *c)
 		assert_memory_equal(buf_head(&c->in), "<proceed/>", 10);
 		buf_consume(&c->in, 10);
 		e->plain_proceed = 0;
-		e->start_rc = conn_start_tls(c, e->ctx, 0, e->sni);
+		e->start_rc = conn_start_tls(c, e->ctx, 0, e->sni, e->policy);
 		if (e->start_rc == -1)
 			loop_stop(loop);
 		return;
@@ -258,6 +273,7 @@ setup(void **state)
 	(void)state;
 	memset(&srv, 0, sizeof(srv));
 	memset(&cli, 0, sizeof(cli));
+	srv.policy = cli.policy = &gen_policy.tls_policy;
 	exchanged = 0;
 	watchdog_fired = 0;
 	loop = loop_new();
@@ -305,9 +321,11 @@ handshake(SSL_CTX *server_ctx, SSL_CTX *client_ctx, const char *sni,
 		assert_int_equal(conn_write(srv.c, "<proceed/>", 10), 0);
 		cli.plain_proceed = 1;
 	} else {
-		assert_int_equal(conn_start_tls(cli.c, client_ctx, 0, sni), 0);
+		assert_int_equal(conn_start_tls(cli.c, client_ctx, 0, sni,
+		    cli.policy), 0);
 	}
-	assert_int_equal(conn_start_tls(srv.c, server_ctx, 1, NULL), 0);
+	assert_int_equal(conn_start_tls(srv.c, server_ctx, 1, NULL,
+	    srv.policy), 0);
 	loop_timer_arm(loop, &watchdog, 5000, on_watchdog, NULL);
 	assert_int_equal(loop_run(loop), 0);
 	loop_timer_cancel(loop, &watchdog);
@@ -360,6 +378,8 @@ test_sni_exact(void **state)
 	assert_true(cli.matched);
 	assert_true(srv.verified);
 	assert_true(srv.matched);
+	assert_int_equal(srv.cert_error, TLS_CERT_OK);
+	assert_int_equal(cli.cert_error, TLS_CERT_OK);
 	/* Idle after the exchange: no buffer memory held. */
 	assert_true(srv.idle_buffers_freed);
 	assert_true(cli.idle_buffers_freed);
@@ -376,6 +396,9 @@ test_sni_not_other(void **state)
 	assert_false(cli.matched);
 	assert_false(srv.matched);
 	assert_true(srv.verified);
+	assert_int_equal(cli.cert_error, TLS_CERT_WRONG_NAME);
+	assert_int_equal(srv.cert_error, TLS_CERT_WRONG_NAME);
+	assert_string_equal(tls_cert_error_name(srv.cert_error), "wrong-name");
 }
 
 static void
@@ -422,6 +445,7 @@ test_client_email_only(void **state)
 	    "em.example");
 	assert_false(srv.verified);
 	assert_false(srv.matched);
+	assert_int_equal(srv.cert_error, TLS_CERT_BAD_PURPOSE);
 }
 
 static void
@@ -432,6 +456,7 @@ test_client_expired(void **state)
 	    "old.example");
 	assert_false(srv.verified);
 	assert_false(srv.matched);
+	assert_int_equal(srv.cert_error, TLS_CERT_EXPIRED);
 }
 
 static void
@@ -443,6 +468,7 @@ test_client_untrusted(void **state)
 	    "a.example");
 	assert_false(srv.verified);
 	assert_false(srv.matched);
+	assert_int_equal(srv.cert_error, TLS_CERT_UNKNOWN_CA);
 }
 
 static void
@@ -459,6 +485,7 @@ test_client_no_certificate(void **state)
 	assert_false(srv.verified);
 	assert_false(srv.matched);
 	assert_true(cli.verified);
+	assert_int_equal(srv.cert_error, TLS_CERT_MISSING);
 }
 
 static void
@@ -474,6 +501,7 @@ test_server_untrusted_for_client(void **state)
 	assert_int_equal(exchanged, 2);
 	assert_false(cli.verified);
 	assert_false(cli.matched);
+	assert_int_equal(cli.cert_error, TLS_CERT_UNKNOWN_CA);
 }
 
 static void
@@ -517,6 +545,455 @@ test_input_after_proceed(void **state)
 	assert_null(cli.c->ssl);
 }
 
+/* ---- the policy of a session ------------------------------------------- */
+
+/* Suites and groups as the default policy has them. */
+#define SUITES "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:" \
+	"TLS_AES_128_GCM_SHA256"
+#define CIPHERS "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256"
+#define GROUPS "X25519:P-256:P-384"
+
+/* A client of yesteryear: TLS 1.0 and 1.1 only, any cipher. */
+static const struct gen_tls_policy old_policy = {
+	TLS1_VERSION, TLS1_1_VERSION, SUITES, "DEFAULT:@SECLEVEL=0", GROUPS,
+	GEN_CRL_EXPIRED_REFUSE
+};
+static const struct gen_tls_policy tls12_policy = {
+	TLS1_2_VERSION, TLS1_2_VERSION, SUITES, CIPHERS, GROUPS,
+	GEN_CRL_EXPIRED_REFUSE
+};
+static const struct gen_tls_policy tls13_policy = {
+	TLS1_3_VERSION, TLS1_3_VERSION, SUITES, CIPHERS, GROUPS,
+	GEN_CRL_EXPIRED_REFUSE
+};
+/* TLS 1.2 with one cipher, and with another. */
+static const struct gen_tls_policy aes256_policy = {
+	TLS1_2_VERSION, TLS1_2_VERSION, SUITES,
+	"ECDHE-ECDSA-AES256-GCM-SHA384", GROUPS, GEN_CRL_EXPIRED_REFUSE
+};
+static const struct gen_tls_policy chacha_policy = {
+	TLS1_2_VERSION, TLS1_2_VERSION, SUITES,
+	"ECDHE-ECDSA-CHACHA20-POLY1305", GROUPS, GEN_CRL_EXPIRED_REFUSE
+};
+/* TLS 1.3 with one suite and one group, and with another group. */
+static const struct gen_tls_policy p384_policy = {
+	TLS1_3_VERSION, TLS1_3_VERSION, "TLS_CHACHA20_POLY1305_SHA256",
+	CIPHERS, "P-384", GEN_CRL_EXPIRED_REFUSE
+};
+static const struct gen_tls_policy x25519_policy = {
+	TLS1_3_VERSION, TLS1_3_VERSION, SUITES, CIPHERS, "X25519",
+	GEN_CRL_EXPIRED_REFUSE
+};
+
+/* The log, sent to a file of its own while a test looks at it. */
+static int log_saved = -1, log_file = -1;
+
+/* Starts capturing the log, at level info. */
+static void
+log_capture(void)
+{
+	char path[] = "/tmp/xedge-tls-log-XXXXXX";
+
+	log_file = mkstemp(path);
+	assert_int_not_equal(log_file, -1);
+	unlink(path);
+	log_saved = dup(STDERR_FILENO);
+	assert_int_not_equal(log_saved, -1);
+	assert_int_not_equal(dup2(log_file, STDERR_FILENO), -1);
+	log_set_level(LOG_LVL_INFO);
+}
+
+/* Ends the capture; returns what was logged (a static buffer). */
+static const char *
+log_captured(void)
+{
+	static char text[65536];
+	ssize_t n;
+
+	log_set_level(LOG_LVL_ERR + 1);
+	dup2(log_saved, STDERR_FILENO);
+	close(log_saved);
+	n = pread(log_file, text, sizeof(text) - 1, 0);
+	close(log_file);
+	text[n > 0 ? n : 0] = '\0';
+	return text;
+}
+
+/* Asserts that LOG has a line with every one of the texts given. */
+static void
+log_has(const char *log, const char *a, const char *b)
+{
+	const char *line = log, *end;
+	char one[2048];
+
+	for (; *line != '\0'; line = *end ? end + 1 : end) {
+		end = strchr(line, '\n');
+		if (end == NULL)
+			end = line + strlen(line);
+		snprintf(one, sizeof(one), "%.*s", (int)(end - line), line);
+		if (strstr(one, a) != NULL && (b == NULL ||
+		    strstr(one, b) != NULL))
+			return;
+	}
+	fail_msg("no log line has \"%s\" and \"%s\" in:\n%s", a,
+	    b != NULL ? b : "", log);
+}
+
+/* After a failed handshake, runs until both ends have seen it. */
+static void
+run_until_closed(void)
+{
+	loop_timer_arm(loop, &watchdog, 5000, on_watchdog, NULL);
+	while ((!srv.closed || !cli.closed) && !watchdog_fired)
+		assert_int_equal(loop_run(loop), 0);
+	loop_timer_cancel(loop, &watchdog);
+	assert_false(watchdog_fired);
+}
+
+/*
+ * A handshake between the guard's server context for SRV_POLICY and a
+ * client presenting leaf "a" under CLI_POLICY, which must fail; the log
+ * must say why, on a line of the server's or of the client's side.
+ */
+static void
+refused(const struct gen_tls_policy *srv_policy,
+    const struct gen_tls_policy *cli_policy, const char *srv_why,
+    const char *cli_why)
+{
+	struct tls_ctx *t = client_tls("a.example", "a", "ca");
+	const char *log;
+
+	srv.policy = srv_policy;
+	cli.policy = cli_policy;
+	log_capture();
+	handshake(tls_server_ctx(guard_tls, NULL), tls_client_ctx(t,
+	    "a.example"), "a.example", 0);
+	run_until_closed();
+	log = log_captured();
+	tls_ctx_free(t);
+	assert_int_equal(srv.ready, 0);
+	assert_int_equal(cli.ready, 0);
+	if (srv_why != NULL) {
+		assert_non_null(strstr(srv.reason, srv_why));
+		log_has(log, "event=conn-closed", srv_why);
+	}
+	if (cli_why != NULL) {
+		assert_non_null(strstr(cli.reason, cli_why));
+		log_has(log, "event=conn-closed", cli_why);
+	}
+}
+
+/* The guard requires TLS 1.3; a peer that speaks only 1.2 is refused. */
+static void
+test_policy_version_inbound(void **state)
+{
+	(void)state;
+	refused(&tls13_policy, &tls12_policy, "unsupported protocol",
+	    "protocol version");
+}
+
+/* The guard, dialling out, requires TLS 1.3 of a peer that speaks only
+ * 1.2 (the guard's server context here plays the peer). */
+static void
+test_policy_version_outbound(void **state)
+{
+	(void)state;
+	refused(&tls12_policy, &tls13_policy, "unsupported protocol",
+	    "protocol version");
+}
+
+/* No TLS 1.2 cipher in common, either way round. */
+static void
+test_policy_cipher(void **state)
+{
+	(void)state;
+	refused(&aes256_policy, &chacha_policy, "no shared cipher",
+	    "handshake failure");
+}
+
+static void
+test_policy_cipher_outbound(void **state)
+{
+	(void)state;
+	refused(&chacha_policy, &aes256_policy, "no shared cipher",
+	    "handshake failure");
+}
+
+/* No key exchange group in common. */
+static void
+test_policy_group(void **state)
+{
+	(void)state;
+	refused(&p384_policy, &x25519_policy, "no suitable key share",
+	    "handshake failure");
+}
+
+/* What is negotiated is what both policies allow: the version, the suite
+ * and the group they share, logged on tls-up. */
+static void
+test_policy_negotiated_tls13(void **state)
+{
+	struct tls_ctx *t = client_tls("a.example", "a", "ca");
+	const char *log;
+
+	(void)state;
+	srv.policy = &p384_policy;
+	log_capture();
+	handshake(tls_server_ctx(guard_tls, NULL), tls_client_ctx(t,
+	    "a.example"), "a.example", 0);
+	log = log_captured();
+	tls_ctx_free(t);
+	assert_int_equal(exchanged, 2);
+	assert_int_equal(srv.version, TLS1_3_VERSION);
+	assert_string_equal(srv.cipher, "TLS_CHACHA20_POLY1305_SHA256");
+	assert_string_equal(cli.cipher, "TLS_CHACHA20_POLY1305_SHA256");
+	assert_string_equal(srv.group, "secp384r1");
+	log_has(log, "event=tls-up", "version=TLSv1.3 "
+	    "cipher=TLS_CHACHA20_POLY1305_SHA256 group=secp384r1");
+}
+
+/* TLS 1.2 where the server allows no more, with its one cipher. */
+static void
+test_policy_negotiated_tls12(void **state)
+{
+	struct tls_ctx *t = client_tls("a.example", "a", "ca");
+
+	(void)state;
+	srv.policy = &chacha_policy;
+	handshake(tls_server_ctx(guard_tls, NULL), tls_client_ctx(t,
+	    "a.example"), "a.example", 0);
+	tls_ctx_free(t);
+	assert_int_equal(exchanged, 2);
+	assert_int_equal(cli.version, TLS1_2_VERSION);
+	assert_string_equal(cli.cipher, "ECDHE-ECDSA-CHACHA20-POLY1305");
+}
+
+/* ---- revocation ---------------------------------------------------------- */
+
+/* The default policy, but an expired CRL only warned about. */
+static const struct gen_tls_policy crl_warn_policy = {
+	TLS1_2_VERSION, TLS1_3_VERSION, SUITES, CIPHERS, GROUPS,
+	GEN_CRL_EXPIRED_WARN
+};
+
+/* Gives T the CRL of the fixture's file CRL; returns what
+ * tls_ctx_set_crls says. */
+static int
+set_crl(struct tls_ctx *t, const char *crl)
+{
+	STACK_OF(X509_CRL) *crls = fx_load_crl(crl);
+	int rc;
+
+	assert_non_null(crls);
+	rc = tls_ctx_set_crls(t, crls);
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
+	return rc;
+}
+
+/* A guard presenting leaf "a" for a.example, trusting bundle CA and the
+ * CRL CRL (names of the fixture's files). */
+static struct tls_ctx *
+trusting(const char *ca, const char *crl)
+{
+	struct tls_cert_spec spec = fx_spec("a.example", "a");
+	struct tls_ctx *t;
+
+	t = tls_ctx_new(&spec, 1, fx_path(ca, "pem"));
+	assert_non_null(t);
+	assert_int_equal(set_crl(t, crl), 0);
+	return t;
+}
+
+/*
+ * A handshake with guard G as the server and a client presenting LEAF
+ * for DOMAIN, which G checks as DOMAIN; the client trusts the CA and no
+ * CRL. Runs until both ends exchanged a message or both closed.
+ */
+static void
+inbound(struct tls_ctx *g, const char *leaf, const char *domain)
+{
+	struct tls_ctx *t = client_tls(domain, leaf, "ca");
+
+	srv.check = domain;
+	handshake(tls_server_ctx(g, NULL), tls_client_ctx(t, domain),
+	    "a.example", 0);
+	if (srv.closed || cli.closed)
+		run_until_closed();
+	tls_ctx_free(t);
+}
+
+/* Runs inbound() with a guard trusting CA and CRL, made and freed here;
+ * returns what was logged from the guard's start to the end. */
+static const char *
+inbound_logged(const char *ca, const char *crl, const char *leaf,
+    const char *domain)
+{
+	struct tls_ctx *g;
+	const char *log;
+
+	log_capture();
+	g = trusting(ca, crl);
+	inbound(g, leaf, domain);
+	log = log_captured();
+	tls_ctx_free(g);
+	return log;
+}
+
+/* A certificate of a leaf the CA has not revoked passes the CRL check,
+ * which covers the whole chain: the CRL is the bundle's only CA's. */
+static void
+test_crl_good(void **state)
+{
+	const char *log;
+
+	(void)state;
+	log = inbound_logged("ca", "ca-crl", "a", "a.example");
+	assert_int_equal(exchanged, 2);
+	assert_int_equal(srv.cert_error, TLS_CERT_OK);
+	assert_true(srv.matched);
+	log_has(log, "event=trust", "crls=1 crl-check=chain");
+}
+
+/* A revoked client certificate ends the handshake, logged with why,
+ * whatever else the policy allows. */
+static void
+test_crl_revoked_inbound(void **state)
+{
+	const char *log;
+
+	(void)state;
+	log = inbound_logged("ca", "ca-crl", "revoked", "r.example");
+	assert_int_equal(srv.ready, 0);
+	assert_int_equal(srv.closed, 1);
+	assert_non_null(strstr(srv.reason, "tls handshake failed"));
+	log_has(log, "event=tls-refused", "cert-error=revoked "
+	    "cert-detail=\"certificate revoked\" depth=0 "
+	    "subject=\"/CN=r.example\"");
+	/* The peer is told why too. */
+	assert_non_null(strstr(cli.reason, "certificate revoked"));
+}
+
+/* Dialling out, the guard refuses a server whose certificate is revoked. */
+static void
+test_crl_revoked_outbound(void **state)
+{
+	struct tls_ctx *g, *peer;
+	const char *log;
+
+	(void)state;
+	g = trusting("ca", "ca-crl");
+	peer = client_tls("r.example", "revoked", "ca");
+	cli.check = "r.example";
+	log_capture();
+	handshake(tls_server_ctx(peer, NULL), tls_client_ctx(g, "a.example"),
+	    "r.example", 0);
+	run_until_closed();
+	log = log_captured();
+	tls_ctx_free(peer);
+	tls_ctx_free(g);
+	assert_int_equal(cli.ready, 0);
+	assert_non_null(strstr(cli.reason, "tls handshake failed"));
+	log_has(log, "event=tls-refused", "cert-error=revoked");
+}
+
+/* Once CRLs are given, a certificate whose issuer has none is not valid;
+ * the CAs of the chain are then not checked (the files do not cover the
+ * bundle's second CA). */
+static void
+test_crl_missing(void **state)
+{
+	const char *log;
+
+	(void)state;
+	log = inbound_logged("both-ca", "ca-crl", "untrusted", "a.example");
+	assert_int_equal(exchanged, 2);
+	assert_false(srv.verified);
+	assert_int_equal(srv.cert_error, TLS_CERT_CRL_MISSING);
+	log_has(log, "event=trust", "crl-check=leaf");
+}
+
+/* An expired CRL: the certificate it covers is not valid (the default)... */
+static void
+test_crl_expired_refuse(void **state)
+{
+	const char *log;
+
+	(void)state;
+	log = inbound_logged("ca", "ca-crl-old", "a", "a.example");
+	assert_int_equal(exchanged, 2);
+	assert_false(srv.verified);
+	assert_int_equal(srv.cert_error, TLS_CERT_CRL_EXPIRED);
+	assert_string_equal(tls_cert_error_name(srv.cert_error),
+	    "crl-expired");
+	/* Loading it is worth a warning already. */
+	log_has(log, "event=crl-expired", "issuer=\"/CN=xedge test CA\"");
+}
+
+/* ... or, where the policy says warn, valid, with a warning. */
+static void
+test_crl_expired_warn(void **state)
+{
+	const char *log;
+
+	(void)state;
+	srv.policy = &crl_warn_policy;
+	log = inbound_logged("ca", "ca-crl-old", "a", "a.example");
+	assert_int_equal(exchanged, 2);
+	assert_true(srv.verified);
+	assert_true(srv.matched);
+	log_has(log, "event=crl-expired-accepted", "cert-error=crl-expired");
+}
+
+/* The waiver hides no other failure: the purpose, checked before the
+ * CRL, is still wrong. */
+static void
+test_crl_expired_warn_not_more(void **state)
+{
+	(void)state;
+	srv.policy = &crl_warn_policy;
+	(void)inbound_logged("ca", "ca-crl-old", "email", "em.example");
+	assert_int_equal(exchanged, 2);
+	assert_false(srv.verified);
+	assert_int_equal(srv.cert_error, TLS_CERT_BAD_PURPOSE);
+}
+
+/* A reload brings a new CRL into force for the handshakes after it. */
+static void
+test_crl_reload(void **state)
+{
+	struct tls_ctx *g;
+
+	g = trusting("ca", "ca-crl-empty");
+	inbound(g, "revoked", "r.example");
+	assert_int_equal(exchanged, 2);
+	assert_true(srv.verified);
+	teardown(state);
+	setup(state);
+	assert_int_equal(set_crl(g, "ca-crl"), 0);
+	inbound(g, "revoked", "r.example");
+	assert_int_equal(srv.ready, 0);
+	assert_int_equal(srv.closed, 1);
+	tls_ctx_free(g);
+}
+
+/* A CRL from a CA outside the bundle is refused, and what was trusted
+ * stays. */
+static void
+test_crl_not_from_bundle(void **state)
+{
+	struct tls_ctx *g;
+
+	g = trusting("ca", "ca-crl");
+	assert_int_equal(set_crl(g, "other-crl"), -1);
+	inbound(g, "revoked", "r.example");
+	assert_int_equal(srv.ready, 0);
+	teardown(state);
+	setup(state);
+	inbound(g, "a", "a.example");
+	assert_true(srv.verified);
+	tls_ctx_free(g);
+}
+
 /* A client offering at most TLS 1.1 is refused by the server. */
 static void
 test_old_tls_refused(void **state)
@@ -524,6 +1001,7 @@ test_old_tls_refused(void **state)
 	SSL_CTX *old;
 
 	(void)state;
+	cli.policy = &old_policy;
 	old = SSL_CTX_new(TLS_client_method());
 	assert_non_null(old);
 	SSL_CTX_set_security_level(old, 0);
@@ -575,6 +1053,38 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_input_after_proceed, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_policy_version_inbound,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_version_outbound,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_cipher, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_policy_cipher_outbound,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_group, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_policy_negotiated_tls13,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_negotiated_tls12,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crl_good, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_crl_revoked_inbound,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crl_revoked_outbound,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crl_missing, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_crl_expired_refuse, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_crl_expired_warn, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_crl_expired_warn_not_more,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crl_reload, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_crl_not_from_bundle,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_tls_refused, setup,
 		    teardown),
 	};

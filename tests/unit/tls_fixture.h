@@ -1,8 +1,8 @@
 /*
  * A test PKI made at test time with the OpenSSL API, for test_tls and
- * test_conn: a CA, a second CA nobody trusts, and leaf certificates with
- * the identities and flaws the tests need, written as PEM files into a
- * fresh temporary directory. Header-only: each test binary is one file.
+ * test_conn: a CA, a second CA nobody trusts, leaf certificates with the
+ * identities and flaws the tests need, and CRLs, written as PEM files into
+ * a fresh temporary directory. Header-only: each test binary is one file.
  */
 #ifndef XEDGE_TLS_FIXTURE_H
 #define XEDGE_TLS_FIXTURE_H
@@ -57,7 +57,26 @@ static const struct fx_leaf fx_leaves[] = {
 	    "DNS:m1.example,email:ops@m.example,"
 	    "otherName:1.3.6.1.5.5.7.8.5;UTF8:m3.example",
 	    "serverAuth,clientAuth", -1, 30, 0 },
+	{ "revoked", "r.example", "DNS:r.example", "serverAuth,clientAuth", -1,
+	    30, 0 },
 };
+
+/* The CRLs: files NAME.pem, issued by the CA (or the untrusted one),
+ * valid from and to days relative to now, revoking leaf REVOKED. */
+static const struct fx_crl {
+	const char *name;
+	int untrusted;
+	long from_days;
+	long to_days;
+	const char *revoked;	/* a leaf's name, or NULL */
+} fx_crls[] = {
+	{ "ca-crl", 0, -1, 7, "revoked" },	/* current, revokes one */
+	{ "ca-crl-empty", 0, -1, 7, NULL },	/* current, revokes none */
+	{ "ca-crl-old", 0, -8, -1, NULL },	/* past its nextUpdate */
+	{ "other-crl", 1, -1, 7, NULL },	/* from the untrusted CA */
+};
+
+#define FX_NCRLS (sizeof(fx_crls) / sizeof(fx_crls[0]))
 
 #define FX_NLEAVES (sizeof(fx_leaves) / sizeof(fx_leaves[0]))
 
@@ -173,9 +192,80 @@ fx_write(const char *name, X509 *cert, EVP_PKEY *key)
 	return 0;
 }
 
+/* The serial number of leaf NAME. */
+static inline long
+fx_serial(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < FX_NLEAVES; i++)
+		if (strcmp(fx_leaves[i].name, name) == 0)
+			break;
+	return (long)(100 + i);
+}
+
+/* Writes the CRL C, signed by ISSUER with KEY, as fx_dir/NAME.pem. */
+static inline int
+fx_write_crl(const struct fx_crl *c, X509 *issuer, EVP_PKEY *key)
+{
+	X509_CRL *crl = X509_CRL_new();
+	X509_REVOKED *rev = NULL;
+	ASN1_TIME *from = X509_gmtime_adj(NULL, c->from_days * 86400L);
+	ASN1_TIME *to = X509_gmtime_adj(NULL, c->to_days * 86400L);
+	ASN1_INTEGER *serial = ASN1_INTEGER_new();
+	FILE *f = NULL;
+	int rc = -1;
+
+	if (crl == NULL || from == NULL || to == NULL || serial == NULL ||
+	    X509_CRL_set_version(crl, 1) != 1 ||
+	    X509_CRL_set_issuer_name(crl, X509_get_subject_name(issuer)) != 1 ||
+	    X509_CRL_set1_lastUpdate(crl, from) != 1 ||
+	    X509_CRL_set1_nextUpdate(crl, to) != 1)
+		goto out;
+	if (c->revoked != NULL) {
+		if ((rev = X509_REVOKED_new()) == NULL ||
+		    ASN1_INTEGER_set(serial, fx_serial(c->revoked)) != 1 ||
+		    X509_REVOKED_set_serialNumber(rev, serial) != 1 ||
+		    X509_REVOKED_set_revocationDate(rev, from) != 1 ||
+		    X509_CRL_add0_revoked(crl, rev) != 1)
+			goto out;
+		rev = NULL;
+	}
+	if (X509_CRL_sort(crl) != 1 || X509_CRL_sign(crl, key,
+	    EVP_sha256()) == 0 || (f = fopen(fx_path(c->name, "pem"), "w")) ==
+	    NULL || PEM_write_X509_CRL(f, crl) != 1)
+		goto out;
+	rc = 0;
+out:
+	if (f != NULL && fclose(f) != 0)
+		rc = -1;
+	X509_REVOKED_free(rev);
+	ASN1_INTEGER_free(serial);
+	ASN1_TIME_free(from);
+	ASN1_TIME_free(to);
+	X509_CRL_free(crl);
+	return rc;
+}
+
+/* Writes both CAs into fx_dir/both-ca.pem, a bundle trusting each. */
+static inline int
+fx_write_both(X509 *ca, X509 *other)
+{
+	FILE *f = fopen(fx_path("both-ca", "pem"), "w");
+	int ok;
+
+	if (f == NULL)
+		return -1;
+	ok = PEM_write_X509(f, ca) == 1 && PEM_write_X509(f, other) == 1;
+	if (fclose(f) != 0 || !ok)
+		return -1;
+	return 0;
+}
+
 /*
- * Makes the PKI: fx_dir/ca.pem (trusted), fx_dir/other-ca.pem (not), and
- * NAME.pem / NAME.key for each leaf. Returns 0 or -1.
+ * Makes the PKI: fx_dir/ca.pem (trusted), fx_dir/other-ca.pem (not),
+ * both-ca.pem (both), NAME.pem / NAME.key for each leaf and NAME.pem for
+ * each CRL. Returns 0 or -1.
  */
 static inline int
 fx_make(void)
@@ -213,6 +303,12 @@ fx_make(void)
 		}
 		X509_free(cert);
 	}
+	for (i = 0; i < FX_NCRLS; i++)
+		if (fx_write_crl(&fx_crls[i], fx_crls[i].untrusted ? other : ca,
+		    fx_crls[i].untrusted ? other_key : ca_key) == -1)
+			goto out;
+	if (fx_write_both(ca, other) == -1)
+		goto out;
 	rc = 0;
 out:
 	X509_free(ca);
@@ -233,8 +329,11 @@ fx_remove(void)
 		unlink(fx_path(fx_leaves[i].name, "pem"));
 		unlink(fx_path(fx_leaves[i].name, "key"));
 	}
+	for (i = 0; i < FX_NCRLS; i++)
+		unlink(fx_path(fx_crls[i].name, "pem"));
 	unlink(fx_path("ca", "pem"));
 	unlink(fx_path("other-ca", "pem"));
+	unlink(fx_path("both-ca", "pem"));
 	rmdir(fx_dir);
 }
 
@@ -251,6 +350,28 @@ fx_load(const char *name)
 	cert = PEM_read_X509(f, NULL, NULL, NULL);
 	fclose(f);
 	return cert;
+}
+
+/* Loads CRL NAME into a new stack (the caller frees it with
+ * sk_X509_CRL_pop_free(s, X509_CRL_free)); NULL on failure. */
+static inline STACK_OF(X509_CRL) *
+fx_load_crl(const char *name)
+{
+	STACK_OF(X509_CRL) *crls = sk_X509_CRL_new_null();
+	X509_CRL *crl = NULL;
+	FILE *f;
+
+	f = fopen(fx_path(name, "pem"), "r");
+	if (f != NULL) {
+		crl = PEM_read_X509_CRL(f, NULL, NULL, NULL);
+		fclose(f);
+	}
+	if (crls == NULL || crl == NULL || sk_X509_CRL_push(crls, crl) == 0) {
+		X509_CRL_free(crl);
+		sk_X509_CRL_free(crls);
+		return NULL;
+	}
+	return crls;
 }
 
 /* A tls_cert_spec for leaf NAME claiming DOMAIN. */
