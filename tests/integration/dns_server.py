@@ -27,14 +27,31 @@ _NAME_PTR = b"\xc0\x0c"
 class Zone:
     """SRV records by owner name, each (priority, weight, port, target),
     and IPv4 addresses by name. Names are lower case, without the final
-    dot."""
+    dot. With ROTATE, the SRV records of a name come in turn order (see
+    srv_records)."""
 
-    def __init__(self, srv, a):
+    def __init__(self, srv, a, rotate=False):
         self.srv = srv
         self.a = a
+        self.rotate = rotate
+        self._turn = 0
 
     def has(self, name):
         return name in self.srv or name in self.a
+
+    def srv_records(self, name):
+        """The SRV records of NAME in the order of the next answer: as
+        given or, when the zone rotates and NAME has several, starting
+        one record further than the answer before (of any name), as a
+        name server's cyclic ordering does. A client that takes records
+        of equal priority in answer order (Prosody 0.12 ignores weights)
+        is thus spread over them."""
+        records = self.srv.get(name, [])
+        if not self.rotate or len(records) < 2:
+            return records
+        k = self._turn % len(records)
+        self._turn += 1
+        return records[k:] + records[:k]
 
 
 def _read_name(packet, offset):
@@ -78,7 +95,7 @@ def answer(zone, query):
     question = query[12:end + 4]
     records = []
     if qclass == CLASS_IN and qtype == TYPE_SRV:
-        for prio, weight, port, target in zone.srv.get(name, []):
+        for prio, weight, port, target in zone.srv_records(name):
             records.append(_record(TYPE_SRV, struct.pack(
                 "!HHH", prio, weight, port) + _encode_name(target)))
     elif qclass == CLASS_IN and qtype == TYPE_A and name in zone.a:

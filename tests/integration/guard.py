@@ -90,6 +90,8 @@ class Guard:
             f.write("\n".join(lines) + "\n")
 
     def start(self):
+        """Starts the guard, or a new instance of it once the one before
+        was stopped: its log goes on in the same file."""
         env = dict(os.environ)
         # A sanitizer build reports into the log and fails the run.
         env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
@@ -104,7 +106,12 @@ class Guard:
     def terminate(self):
         """Sends SIGTERM to the guard alone (stop() later collects its
         exit status)."""
-        self.child.proc.send_signal(signal.SIGTERM)
+        self.send_signal(signal.SIGTERM)
+
+    def send_signal(self, sig):
+        """Sends SIG to the guard alone: SIGKILL, SIGSTOP and SIGCONT
+        as well as its own SIGTERM."""
+        self.child.proc.send_signal(sig)
 
     def reload(self):
         """Sends SIGHUP: the guard reads its CA bundle and CRLs again."""

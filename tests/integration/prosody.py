@@ -14,6 +14,15 @@ naming 127.0.0.1 (where no name server runs), a hosts file giving the test
 domains their loopback addresses, and `local-zone: "example." static`, so
 that SRV, AAAA and unknown names under example. are answered locally
 (NXDOMAIN or no data) and no query ever leaves loopback.
+
+A server of a world that finds the guards by SRV (the scale world) asks
+the harness's name server instead: `forward` names it (libunbound's
+ub_ctx_set_fwd takes ADDRESS@PORT), `resolvconf = false` keeps
+resolv.conf's name server out, and with no local zone every question
+goes to that one forwarder, which answers NXDOMAIN for any name it does
+not hold. `rrset-roundrobin: no` keeps the records in the order the name
+server gave them: libunbound 1.17 otherwise reorders each answer by its
+query id, at random, and the world's streams would spread by chance.
 """
 
 import os
@@ -45,10 +54,13 @@ def _encode(s):
 class Prosody(daemon.Daemon):
     """SERVER (a topology.Server) run under DIRECTORY. CERTS maps
     (domain, kind) to a pki.Leaf, kind being "c2s" or a topology CERT_*
-    value; HOSTS maps names to the addresses this server resolves."""
+    value; HOSTS maps names to the addresses this server resolves. DNS,
+    if given, is the (address, port) of the name server it asks for
+    everything else."""
 
-    def __init__(self, server, directory, certs, cafile, hosts):
+    def __init__(self, server, directory, certs, cafile, hosts, dns=None):
         self.server = server
+        self.dns = dns
         self.dir = directory
         self.config = os.path.join(directory, "prosody.cfg.lua")
         self.log = os.path.join(directory, "prosody.log")
@@ -99,9 +111,7 @@ class Prosody(daemon.Daemon):
             "s2s_insecure_domains = %s" % _lua_list(s.insecure_domains),
             # Failures must show within the tests' timeouts.
             "s2s_timeout = 10",
-            "unbound = { resolvconf = %s, hoststxt = %s, "
-            "options = { [\"local-zone:\"] = \"example. static\" } }" %
-            (_lua_str(self.resolv_conf), _lua_str(self.hosts_file)),
+            self._unbound(),
             "ssl = { cafile = %s, capath = %s }" % (_lua_str(cafile),
                                                     _lua_str(self.empty)),
         ]
@@ -116,6 +126,18 @@ class Prosody(daemon.Daemon):
             ]
         with open(self.config, "w") as f:
             f.write("\n".join(lines) + "\n")
+
+    def _unbound(self):
+        """The `unbound` option: see the module's comment."""
+        if self.dns is None:
+            return ("unbound = { resolvconf = %s, hoststxt = %s, "
+                    "options = { [\"local-zone:\"] = \"example. static\" } }"
+                    % (_lua_str(self.resolv_conf),
+                       _lua_str(self.hosts_file)))
+        return ("unbound = { resolvconf = false, hoststxt = %s, "
+                "forward = %s, options = { [\"rrset-roundrobin:\"] = "
+                "\"no\" } }" % (_lua_str(self.hosts_file),
+                                _lua_str("%s@%d" % self.dns)))
 
     def start(self):
         self.child = procs.Child(

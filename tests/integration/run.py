@@ -3,17 +3,20 @@
 them (or, with --direct, nothing between them), slixmpp clients and a
 raw S2S client. Prints TAP; exits non-zero if anything failed.
 
-Three worlds run one after the other: "trunk" (one guard, built for
+Four worlds run one after the other: "trunk" (one guard, built for
 tests/integration/trunk.policy, between Prosody A and servers B and C),
 "two-guards" (Prosody A, a guard built for examples/two-guards-a.policy,
-one for two-guards-b.policy, Prosody B) and "ejabberd" (Prosody A, a
-guard built for tests/integration/ejabberd.policy, a real ejabberd).
+one for two-guards-b.policy, Prosody B), "ejabberd" (Prosody A, a
+guard built for tests/integration/ejabberd.policy, a real ejabberd) and
+"scale" (Prosody A and B finding two instances of the trunk guard by
+DNS SRV, one of which is stopped and one killed under traffic).
 
-  tests/integration/run.py                 build the guards, run all three
+  tests/integration/run.py                 build the guards, run all four
   tests/integration/run.py --only WORLD    run one world: trunk, two-guards,
-                                           ejabberd
+                                           ejabberd, scale
   tests/integration/run.py --guard BIN     use a trunk guard already built
                                            for tests/integration/trunk.policy
+                                           (in the trunk and scale worlds)
   tests/integration/run.py --direct        the trunk world's servers, Prosody
                                            to Prosody only
   tests/integration/run.py --capture       also prove (tcpdump, root) that
@@ -34,6 +37,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import capture  # noqa: E402
+import dns_server  # noqa: E402
 import guard  # noqa: E402
 import procs  # noqa: E402
 import scenarios  # noqa: E402
@@ -42,6 +46,7 @@ import scenarios_ejabberd  # noqa: E402,F401 -- registers its scenarios
 import scenarios_malformed  # noqa: E402,F401 -- registers its scenarios
 import scenarios_priv  # noqa: E402,F401 -- registers its scenarios
 import scenarios_reach  # noqa: E402,F401 -- registers its scenarios
+import scenarios_scale  # noqa: E402,F401 -- registers its scenarios
 import scenarios_tls  # noqa: E402,F401 -- registers its scenarios
 import scenarios_two_guards  # noqa: E402,F401 -- registers its scenarios
 import topology  # noqa: E402
@@ -51,10 +56,11 @@ from tap import Tap  # noqa: E402
 SANITIZER_REPORT = re.compile(
     r"ERROR: (Address|Leak|Memory|Thread)Sanitizer|runtime error:")
 
-# The two-guards and ejabberd worlds' scenarios run in a mode of the
-# same name.
+# The two-guards, ejabberd and scale worlds' scenarios run in a mode of
+# the same name.
 TRUNK, TWO_GUARDS, EJABBERD = "trunk", scenarios.TWO_GUARDS, scenarios.EJABBERD
-WORLDS = (TRUNK, TWO_GUARDS, EJABBERD)
+SCALE = scenarios.SCALE
+WORLDS = (TRUNK, TWO_GUARDS, EJABBERD, SCALE)
 
 
 def parse_args():
@@ -66,8 +72,9 @@ def parse_args():
                    help="no guard: the trunk world's Prosody servers talk "
                    "directly (the other worlds do not run)")
     p.add_argument("--guard", metavar="BIN",
-                   help="guard binary built for trunk.policy "
-                   "(default: build it into build/it)")
+                   help="guard binary built for trunk.policy, for the "
+                   "trunk and scale worlds (default: build it into "
+                   "build/it)")
     p.add_argument("--capture", action="store_true",
                    help="tcpdump the non-loopback interfaces (root)")
     p.add_argument("--capture-filter", default=capture.DEFAULT_FILTER,
@@ -130,8 +137,9 @@ def trunk_world(args, directory):
         binary = (os.path.abspath(args.guard) if args.guard
                   else guard.build_guard(plan))
         guards.append((plan, binary))
+    zone = dns_server.Zone(*topology.trunk_zone(servers))
     return (world.World(directory, servers, guards, topology.STAND_INS,
-                        topology.trunk_zone(servers)),
+                        zone),
             "direct" if args.direct else "guard")
 
 
@@ -153,8 +161,24 @@ def ejabberd_world(args, directory):
             scenarios.EJABBERD)
 
 
+def scale_world(args, directory):
+    """The scale world under DIRECTORY: two instances of the trunk guard
+    (--guard's binary, or build/it/xedge built), found by both servers
+    through the name server's rotating SRV answers. Returns (world,
+    mode)."""
+    binary = (os.path.abspath(args.guard) if args.guard
+              else guard.build_guard(topology.TRUNK_GUARD))
+    servers = topology.pair_servers()
+    zone = dns_server.Zone(*topology.scale_zone(servers), rotate=True)
+    return (world.World(directory, servers,
+                        [(plan, binary) for plan in topology.SCALE_GUARDS],
+                        topology.scale_stand_ins(), zone,
+                        servers_ask_dns=True),
+            SCALE)
+
+
 MAKERS = {TRUNK: trunk_world, TWO_GUARDS: two_guards_world,
-          EJABBERD: ejabberd_world}
+          EJABBERD: ejabberd_world, SCALE: scale_world}
 
 
 def run_world(tap, args, name, directory):
@@ -214,8 +238,10 @@ def main():
                        count and "%d packets matching %s:\n%s" % (
                            count, cap.expr, packets))
     tap.plan()
-    tap.comment("%d of %d failed, %.0fs" % (tap.failed, tap.count,
-                                            time.monotonic() - t0))
+    tap.comment("%d of %d failed%s, %.0fs" % (
+        tap.failed, tap.count,
+        " (and %d marked TODO)" % tap.todo if tap.todo else "",
+        time.monotonic() - t0))
     if tap.failed or args.keep:
         tap.comment("kept %s" % tmp)
     else:

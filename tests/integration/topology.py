@@ -42,6 +42,16 @@ two-guards world: Prosody A, the guard, and a real ejabberd outside.
   E  127.0.9.1  j.example  ejabberd 23.01; resolves a.example to the guard
                            (SRV at its own name server, 127.0.9.1:5353,
                            the address from its namespace's /etc/hosts)
+
+The scale world, run after the ejabberd world: two instances of the
+trunk world's guard (one binary, build/it/xedge) behind the SRV records
+of both domains, which both Prosody servers look up at the name server:
+
+  A  127.0.1.1  a.example  _xmpp-server._tcp.b.example: both guards
+  xedge-1  127.0.3.1:5269  tests/integration/trunk.policy
+  xedge-2  127.0.4.1:5269  the same binary, the same policy
+  B  127.0.2.1  b.example  _xmpp-server._tcp.a.example: both guards
+  127.0.8.1:5353   (udp)   the servers' name server
 """
 
 GUARD_ADDR = "127.0.3.1"
@@ -234,6 +244,37 @@ def ejabberd_servers():
 EJABBERD_GUARD = GuardPlan(
     "xedge", "tests/integration/ejabberd.policy", "build/it-ej", GUARD_ADDR,
     {"inside": "A", "ejabberd": "E"}, near=("A", "E"), user=STAY_ROOT)
+
+
+# The scale world: two instances of the trunk guard, found by both
+# servers through equal SRV records (scenarios_scale.py), with the trunk
+# guard's site file but for its listen line.
+SCALE_GUARDS = [
+    GuardPlan(name, TRUNK_GUARD.policy, TRUNK_GUARD.tree, addr,
+              {"inside": "A", "partner": "B"}, near=(),
+              user=TRUNK_GUARD.user)
+    for name, addr in (("xedge-1", GUARD_ADDR), ("xedge-2", GUARD_B_ADDR))]
+
+
+def scale_stand_ins():
+    """The trunk policy's domains that the scale world's servers do not
+    serve: the guards present a certificate for each, so the world
+    issues them for the guards alone."""
+    own = {d for s in pair_servers() for d in s.domains()}
+    return tuple(d for s in trunk_servers() for d in s.domains()
+                 if d not in own) + STAND_INS
+
+
+def scale_zone(servers):
+    """The scale world's records, as for trunk_zone: for each domain of
+    SERVERS, an SRV record per guard, all of equal priority and weight
+    (RFC 2782: a client spreads its choice over them), each naming the
+    target NAME.example, and each target's address."""
+    a = {g.name + ".example": g.addr for g in SCALE_GUARDS}
+    srv = {"_xmpp-server._tcp." + d: [(10, 50, S2S_PORT, target)
+                                      for target in sorted(a)]
+           for s in servers for d in s.domains()}
+    return srv, a
 
 
 def peer_endpoint(target, servers, guards):

@@ -20,12 +20,15 @@ class World:
     """SERVERS (topology.Server list) under DIRECTORY, with GUARDS between
     them: (topology.GuardPlan, binary) pairs, each guard run from its
     binary under DIRECTORY/NAME. The guards also stand in for STAND_INS,
-    domains no server serves, and ask a name server answering from ZONE
-    ((SRV, A) records, see topology.trunk_zone) if one is given. Without
-    GUARDS, the servers talk directly."""
+    domains no server serves. If ZONE (a dns_server.Zone) is given, a
+    name server answers from it: the guards ask it, or, with
+    SERVERS_ASK_DNS, the Prosody servers do, which then find each other
+    (or the guards) by its SRV records rather than by a hosts file.
+    Without GUARDS, the servers talk directly (and without
+    SERVERS_ASK_DNS, nobody needs a name server)."""
 
     def __init__(self, directory, servers, guards=(), stand_ins=(),
-                 zone=None):
+                 zone=None, servers_ask_dns=False):
         self.dir = directory
         self.servers = servers
         self.plans = [plan for plan, _ in guards]
@@ -39,21 +42,31 @@ class World:
                    if kind == topology.CERT_REVOKED]
         self.crl = (self.pki.crl(os.path.join(directory, "pki", "ca.crl"),
                                  revoked) if revoked else None)
+        dns = (topology.DNS_ADDR, topology.DNS_PORT)
+        self.dns = None
+        if zone is not None and (self.guarded or servers_ask_dns):
+            self.dns = dns_server.DnsServer(*dns, zone)
         self.daemons = {}
         for s in servers:
+            own = (s, os.path.join(directory, s.software + "-" + s.name),
+                   self.certs, self.pki.ca.cert)
+            if servers_ask_dns:
+                # Only a Prosody server can be pointed at the name server.
+                self.daemons[s.name] = prosody.Prosody(*own, {}, dns)
+                continue
             kind = (ejabberd.Ejabberd if s.software == topology.EJABBERD
                     else prosody.Prosody)
-            self.daemons[s.name] = kind(
-                s, os.path.join(directory, s.software + "-" + s.name),
-                self.certs, self.pki.ca.cert,
-                topology.host_map(s, servers, self.plans, self.stand_ins))
+            self.daemons[s.name] = kind(*own, topology.host_map(
+                s, servers, self.plans, self.stand_ins))
         self.guards = {}
-        self.silent = self.stuck = self.dns = None
+        self.silent = self.stuck = None
         if self.guarded:
-            self._plan_guards(guards, zone)
+            self._plan_guards(guards, dns if self.dns is not None and
+                              not servers_ask_dns else None)
 
-    def _plan_guards(self, guards, zone):
-        """Prepares the guards and the stand-ins their peers need."""
+    def _plan_guards(self, guards, dns):
+        """Prepares the guards, which ask the name server at DNS if it is
+        not None, and the stand-ins their peers need."""
         targets = {t for plan in self.plans for t in plan.peers.values()}
         if topology.SILENT in targets:
             self.silent = silent_server.SilentServer(topology.SILENT_ADDR,
@@ -63,10 +76,6 @@ class World:
                 topology.STUCK_ADDR, topology.S2S_PORT,
                 topology.STUCK_DOMAIN,
                 self.certs[topology.STUCK_DOMAIN, topology.CERT_GOOD])
-        dns = None
-        if zone is not None:
-            dns = (topology.DNS_ADDR, topology.DNS_PORT)
-            self.dns = dns_server.DnsServer(*dns, dns_server.Zone(*zone))
         # Every guard stands in for every domain of the world: each side
         # sees the nearest guard as the other side.
         domains = [d for s in self.servers for d in s.domains()]
