@@ -29,8 +29,10 @@
 #define XEDGE_VERSION "0.1.0"
 #endif
 
-/* How long a shutdown may take to flush and bounce before the exit. */
+/* How long a shutdown may take to flush and bounce before the exit, and
+ * how long of it peers have to close the streams they send on. */
 #define MAIN_SHUTDOWN_MS 3000
+#define MAIN_DRAIN_MS 1500
 /* How long a listener rests when the process or the system is out of file
  * descriptors or memory: its level-triggered event would otherwise fire
  * again at once, for as long as the shortage lasts. */
@@ -48,6 +50,7 @@ static struct main_listener *main_listeners;
 /* The site file's CRL files, read at start and on SIGHUP. */
 static struct crl_files main_crls;
 static struct loop_timer main_stop_timer;
+static uint64_t main_shutdown_at;	/* loop_now() when SIGTERM came */
 
 static void
 main_usage(FILE *f)
@@ -123,11 +126,14 @@ main_stop(struct loop *l, struct loop_timer *t, void *arg)
 }
 
 /* Polls until every stream has closed, so the exit waits for no timer when
- * peers are quick. */
+ * peers are quick; past MAIN_DRAIN_MS, inbound streams whose peers have
+ * not closed are closed, so that the outbound ones can still flush and
+ * bounce before MAIN_SHUTDOWN_MS. */
 static void
 main_wait_streams(struct loop *l, struct loop_timer *t, void *arg)
 {
-	if (guard.streams == NULL) {
+	if (s2s_shutdown_step(loop_now(l) - main_shutdown_at >=
+	    MAIN_DRAIN_MS) == 0) {
 		loop_stop(l);
 		return;
 	}
@@ -173,6 +179,7 @@ main_signal(struct loop *l, int fd, unsigned events, void *arg)
 		return;
 	log_event(LOG_LVL_INFO, 0, "shutdown", "signal=%u streams=%zu",
 	    si.ssi_signo, guard.nstreams);
+	main_shutdown_at = loop_now(l);
 	log_event(LOG_LVL_INFO, 0, "shutdown-streams", "closing=%zu",
 	    s2s_shutdown_all());
 	for (i = 0; i < guard.site.nlisten; i++) {

@@ -201,7 +201,8 @@ s2s_free(struct s2s *s)
 void
 s2s_write(struct s2s *s, const char *data, size_t len)
 {
-	if (s->conn == NULL || s->state == S2S_CLOSED)
+	/* A drained stream's side is closed: nothing more goes on it. */
+	if (s->conn == NULL || s->state == S2S_CLOSED || s->draining)
 		return;
 	if (conn_write(s->conn, data, len) == -1) {
 		/* Stanzas are sent with s2s_out_send, which respects the
@@ -339,7 +340,7 @@ s2s_close(struct s2s *s, enum stanza_cond cond, const char *reason)
 	s2s_egress_unlink(s);
 	if (s->dir == S2S_OUT)
 		s2s_egress_drop_queue(s, cond);
-	if (s->header_sent && s->conn != NULL)
+	if (s->header_sent && !s->draining && s->conn != NULL)
 		conn_write(s->conn, "</stream:stream>", 16);
 	if (s->verify_for != NULL) {
 		s2s_dialback_unverified(s->verify_for);
@@ -632,33 +633,67 @@ s2s_accept(int fd, int direct_tls)
 	}
 }
 
+/* Ends inbound stream S for a shutdown: an authenticated one is drained
+ * (read on until its peer closes), any other ends at once. */
+static void
+s2s_shutdown_in(struct s2s *s)
+{
+	if (s->state != S2S_READY || s->conn == NULL) {
+		s2s_stream_error(s, "system-shutdown", NULL);
+		return;
+	}
+	log_event(LOG_LVL_INFO, s->conn->id, "stream-error", "dir=in local=%s "
+	    "remote=%s condition=system-shutdown reason=\"reading on until "
+	    "the peer closes\"", s->local, s->remote);
+	S2S_WRITE_LIT(s, "<stream:error><system-shutdown xmlns='urn:ietf:"
+	    "params:xml:ns:xmpp-streams'/></stream:error></stream:stream>");
+	s->draining = 1;
+}
+
 size_t
 s2s_shutdown_all(void)
 {
 	struct s2s *s, *next;
-	size_t alive = 0;
 
 	guard.shutting_down = 1;
 	for (s = guard.streams; s != NULL; s = next) {
 		next = s->next;
 		if (s->dir == S2S_IN && s->state != S2S_CLOSED)
-			s2s_stream_error(s, "system-shutdown", NULL);
+			s2s_shutdown_in(s);
 	}
-	/* Outbound streams last, so that bounces of their queues can still
-	 * travel on ready streams towards the senders. */
+	/* Outbound streams not ready will not be: what waits on them is
+	 * bounced now, while ready streams can still carry the bounces. */
 	for (s = guard.streams; s != NULL; s = next) {
 		next = s->next;
 		if (s->dir == S2S_OUT && s->state != S2S_READY)
 			s2s_close(s, STANZA_COND_REMOTE_SERVER_TIMEOUT,
 			    "shutdown");
 	}
+	return s2s_shutdown_step(0);
+}
+
+size_t
+s2s_shutdown_step(int force)
+{
+	struct s2s *s, *next;
+	int inbound = 0;
+
 	for (s = guard.streams; s != NULL; s = next) {
 		next = s->next;
-		if (s->state != S2S_CLOSED)
+		if (s->dir != S2S_IN || s->state == S2S_CLOSED)
+			continue;
+		if (force)
 			s2s_close(s, STANZA_COND_REMOTE_SERVER_TIMEOUT,
-			    "shutdown");
+			    "shutdown: the peer did not close its stream");
+		else
+			inbound = 1;
 	}
-	for (s = guard.streams; s != NULL; s = s->next)
-		alive++;
-	return alive;
+	if (!inbound)
+		for (s = guard.streams; s != NULL; s = next) {
+			next = s->next;
+			if (s->state != S2S_CLOSED)
+				s2s_close(s, STANZA_COND_REMOTE_SERVER_TIMEOUT,
+				    "shutdown");
+		}
+	return guard.nstreams;
 }

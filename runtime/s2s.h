@@ -14,8 +14,20 @@
  * starts with the first byte. */
 void s2s_accept(int fd, int direct_tls);
 
-/* Starts a clean shutdown of every stream (SIGTERM); returns the number of
- * streams still alive. */
+/*
+ * Starts a clean shutdown (SIGTERM), as RFC 6120 section 4.4 has it: each
+ * authenticated inbound stream gets a system-shutdown stream error and the
+ * closing tag, and is read on until its peer closes its side, so that the
+ * stanzas the peer sent before it learnt of the shutdown are delivered or
+ * bounced, not dropped unread; other inbound streams end at once, and
+ * outbound streams not yet ready bounce what waited on them. Returns the
+ * number of streams still alive.
+ */
 size_t s2s_shutdown_all(void);
+
+/* The next step of a shutdown, called until no stream is left: once no
+ * inbound stream is open (or FORCE, which closes those still open), the
+ * outbound streams flush and close. Returns the streams still alive. */
+size_t s2s_shutdown_step(int force);
 
 #endif

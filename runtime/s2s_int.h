@@ -71,6 +71,8 @@ struct s2s {
 	char id[S2S_ID_MAX + 1];	/* ours (in) or the peer's (out) */
 	unsigned tls_up;	/* TLS is established */
 	unsigned header_sent;	/* our stream header went out */
+	unsigned draining;	/* in: shutdown closed our side; the peer's
+				 * stanzas are still taken until it closes */
 	unsigned sasl_done;	/* out: SASL succeeded, in: peer authenticated */
 	unsigned offered_external;	/* out: peer offers SASL EXTERNAL */
 	unsigned offered_dialback;	/* out: peer offers dialback */
