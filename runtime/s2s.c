@@ -14,7 +14,6 @@
 
 #include "guard.h"
 #include "log.h"
-#include "route.h"
 #include "s2s_int.h"
 #include "stanza.h"
 
@@ -205,7 +204,7 @@ s2s_write(struct s2s *s, const char *data, size_t len)
 	if (s->conn == NULL || s->state == S2S_CLOSED || s->draining)
 		return;
 	if (conn_write(s->conn, data, len) == -1) {
-		/* Stanzas are sent with s2s_out_send, which respects the
+		/* Stanzas go through the S2S egress, which respects the
 		 * bound; protocol elements are small. A full buffer here
 		 * means the peer stopped reading altogether. */
 		s2s_close(s, STANZA_COND_REMOTE_SERVER_TIMEOUT,
