@@ -3,7 +3,9 @@
  * newest first; an allocation that does not fit the newest chunk starts a
  * new one twice as large (or as large as the request), so a stanza of N
  * bytes costs O(log N) calls to malloc and none once the first chunk is
- * large enough for the stanzas a connection usually carries.
+ * large enough for the stanzas a connection usually carries. Between
+ * stanzas an arena keeps one chunk of the first size at most, so memory a
+ * large stanza took goes back when it has been handled.
  */
 #include <stdalign.h>
 #include <stddef.h>
@@ -44,6 +46,8 @@ arena_grow(struct arena *a, size_t need)
 		return NULL;
 	if ((c = malloc(sizeof(*c) + size)) == NULL)
 		return NULL;
+	if (a->held != NULL)
+		*a->held += sizeof(*c) + size;
 	c->next = a->head;
 	c->size = size;
 	c->off = 0;
@@ -75,7 +79,7 @@ arena_take(struct arena *a, size_t size, size_t align)
 	struct arena_chunk *c = a->head;
 	size_t off;
 
-	if (a->limit != 0 && (a->used > a->limit || size > a->limit - a->used))
+	if (!arena_fits(a, size))
 		return NULL;
 	if (c != NULL) {
 		off = (c->off + align - 1) & ~(align - 1);
@@ -108,10 +112,19 @@ arena_strndup(struct arena *a, const char *s, size_t len)
 	return d;
 }
 
+/* Frees chunk C of A, which no longer lists it. */
+static void
+arena_chunk_free(struct arena *a, struct arena_chunk *c)
+{
+	if (a->held != NULL)
+		*a->held -= sizeof(*c) + c->size;
+	free(c);
+}
+
 /*
- * Keeps the oldest chunk, which has the first chunk's size unless a single
- * large request made it: a long-lived connection thus holds one small chunk
- * between stanzas however large a past stanza was.
+ * Keeps the oldest chunk if it has the first chunk's size (a single large
+ * request may have made it larger): a long-lived connection thus holds one
+ * small chunk between stanzas however large a past stanza was.
  */
 void
 arena_reset(struct arena *a)
@@ -122,11 +135,16 @@ arena_reset(struct arena *a)
 		return;
 	for (c = a->head; c->next != NULL; c = next) {
 		next = c->next;
-		free(c);
+		arena_chunk_free(a, c);
+	}
+	a->used = 0;
+	if (c->size > ARENA_FIRST_CHUNK) {
+		arena_chunk_free(a, c);
+		a->head = NULL;
+		return;
 	}
 	c->off = 0;
 	a->head = c;
-	a->used = 0;
 }
 
 void
@@ -136,8 +154,23 @@ arena_free(struct arena *a)
 
 	for (c = a->head; c != NULL; c = next) {
 		next = c->next;
-		free(c);
+		arena_chunk_free(a, c);
 	}
 	a->head = NULL;
 	a->used = 0;
+}
+
+void
+arena_count_into(struct arena *a, size_t *held)
+{
+	const struct arena_chunk *c;
+	size_t n = 0;
+
+	for (c = a->head; c != NULL; c = c->next)
+		n += sizeof(*c) + c->size;
+	if (a->held != NULL)
+		*a->held -= n;
+	if (held != NULL)
+		*held += n;
+	a->held = held;
 }

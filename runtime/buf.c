@@ -57,6 +57,8 @@ buf_make_room(struct buf *b, size_t want)
 	p = realloc(b->data, cap);
 	if (p == NULL)
 		return (size_t)-1;
+	if (b->held != NULL)
+		*b->held += cap - b->cap;
 	b->data = p;
 	b->cap = cap;
 	return b->cap - b->end;
@@ -123,9 +125,21 @@ buf_consume(struct buf *b, size_t n)
 void
 buf_free(struct buf *b)
 {
+	if (b->held != NULL)
+		*b->held -= b->cap;
 	free(b->data);
 	b->data = NULL;
 	b->start = 0;
 	b->end = 0;
 	b->cap = 0;
+}
+
+void
+buf_count_into(struct buf *b, size_t *held)
+{
+	if (b->held != NULL)
+		*b->held -= b->cap;
+	if (held != NULL)
+		*held += b->cap;
+	b->held = held;
 }

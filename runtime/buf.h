@@ -15,6 +15,7 @@ struct buf {
 	size_t end;	/* one past the last byte */
 	size_t cap;	/* allocated */
 	size_t max;	/* the bound on end - start */
+	size_t *held;	/* NULL, or a counter of the bytes allocated */
 };
 
 static inline size_t buf_len(const struct buf *b) { return b->end - b->start; }
@@ -34,5 +35,9 @@ void buf_commit(struct buf *b, size_t n);
 void buf_consume(struct buf *b, size_t n);
 
 void buf_free(struct buf *b);
+
+/* Moves what B holds from the counter it had (if any) to HELD (may be
+ * NULL), which its memory is counted in from now on. */
+void buf_count_into(struct buf *b, size_t *held);
 
 #endif

@@ -145,6 +145,41 @@ test_reserve_commit(void **state)
 	assert_null(b.data);
 }
 
+/* A counter follows the buffer's allocation: growth, compaction, the free
+ * when it empties, and a move to another counter. */
+static void
+test_counted(void **state)
+{
+	struct buf b = { .max = 4096 };
+	size_t held = 0, other = 0;
+	char *p;
+	size_t room;
+
+	(void)state;
+	buf_count_into(&b, &held);
+	assert_int_equal(held, 0);
+	assert_int_equal(buf_append(&b, "x", 1), 0);
+	assert_int_equal(held, b.cap);
+	p = buf_reserve(&b, 3000, &room);
+	assert_non_null(p);
+	buf_commit(&b, room);
+	assert_int_equal(held, b.cap);
+	buf_count_into(&b, &other);
+	assert_int_equal(held, 0);
+	assert_int_equal(other, b.cap);
+	buf_consume(&b, buf_len(&b));
+	assert_int_equal(other, 0);
+	/* A reader that got nothing gives back what buf_reserve took. */
+	assert_non_null(buf_reserve(&b, 100, &room));
+	assert_true(other > 0);
+	buf_commit(&b, 0);
+	assert_int_equal(other, 0);
+	buf_count_into(&b, NULL);
+	assert_int_equal(buf_append(&b, "x", 1), 0);
+	assert_int_equal(other, 0);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -155,6 +190,7 @@ main(void)
 		cmocka_unit_test(test_compaction_before_growth),
 		cmocka_unit_test(test_growth_capped),
 		cmocka_unit_test(test_reserve_commit),
+		cmocka_unit_test(test_counted),
 	};
 
 	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
