@@ -270,6 +270,22 @@ fail:
 	return NULL;
 }
 
+void
+conn_count_into(struct conn *c, size_t *held)
+{
+	buf_count_into(&c->in, held);
+	buf_count_into(&c->out, held);
+}
+
+void
+conn_raise_outbuf(struct conn *c, size_t max)
+{
+	if (max <= c->out.max)
+		return;
+	c->out.max = max;
+	c->out_low = max / 4;
+}
+
 /*
  * Reads up to ROOM bytes into P from the socket or TLS. Returns 1 with *N
  * set, 0 if it would block, -1 at the end of the stream (*DETAIL NULL) or

@@ -78,6 +78,13 @@ struct conn {
 struct conn *conn_new(struct loop *l, int fd, int outbound,
     const struct conn_handler *h, void *owner, size_t inbuf, size_t outbuf);
 
+/* Counts the memory of C's buffers into HELD (NULL: nowhere) from now on. */
+void conn_count_into(struct conn *c, size_t *held);
+
+/* Raises the output bound to MAX bytes, and the low-water mark with it to
+ * a quarter; never lowers them. */
+void conn_raise_outbuf(struct conn *c, size_t max);
+
 /* Queues bytes for sending; -1 (nothing queued) if over the output bound. */
 int conn_write(struct conn *c, const void *data, size_t len);
 

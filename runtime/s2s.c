@@ -21,6 +21,21 @@
  * worth suffices; output holds what a slow peer has not taken yet. */
 #define S2S_INBUF (16 * 1024)
 #define S2S_OUTBUF_MIN (256 * 1024)
+/*
+ * Until a stream is ready it carries negotiation only: stream headers,
+ * features, STARTTLS, SASL and dialback. The largest of these elements, a
+ * header or a db:verify naming two domains of 1023 bytes with a stream id
+ * (and a key), takes under 3 KiB, and its tree as much again; servers'
+ * features take under 1 KiB in a few dozen nodes. The bounds below leave
+ * room for those and keep what a stream that never authenticates makes
+ * the guard hold small: the bytes of one element (and so its token
+ * buffer), the memory of its tree (each tokenizer arena), and the output,
+ * which holds only the guard's headers, features, errors and dialback
+ * answers. s2s_ready lifts them.
+ */
+#define S2S_NEGOTIATE_STANZA (16 * 1024)
+#define S2S_NEGOTIATE_MEMORY (16 * 1024)
+#define S2S_NEGOTIATE_OUTBUF (16 * 1024)
 #define S2S_XML_DEPTH 32
 #define S2S_XML_ATTRS 64
 
@@ -60,18 +75,23 @@ static void s2s_keepalive_fired(struct loop *l, struct loop_timer *t,
     void *arg);
 static uint64_t s2s_keepalive_ms(const struct s2s *s);
 
-/* The tokenizer's bound for an inbound stream until its header names the
- * peer: the largest stanza any peer may send. The header lowers it to the
- * peer's own. */
+/*
+ * The tokenizer's bound for stream S until it is ready: the negotiation
+ * bound, or the largest stanza its peer may send if that is smaller (any
+ * peer's, for an inbound stream whose header has not named its peer yet;
+ * the header lowers it to the peer's own). s2s_ready raises it to the
+ * peer's limit.
+ */
 static size_t
-s2s_max_stanza(void)
+s2s_negotiate_stanza(const struct s2s *s)
 {
-	size_t i, max = guard.policy->limits.stanza_size;
+	size_t i, max = s2s_limits(s)->stanza_size;
 
-	for (i = 0; i < guard.policy->npeers; i++)
-		if (guard.policy->peers[i].limits.stanza_size > max)
-			max = guard.policy->peers[i].limits.stanza_size;
-	return max;
+	if (s->dir == S2S_IN && s->peer < 0)
+		for (i = 0; i < guard.policy->npeers; i++)
+			if (guard.policy->peers[i].limits.stanza_size > max)
+				max = guard.policy->peers[i].limits.stanza_size;
+	return max < S2S_NEGOTIATE_STANZA ? max : S2S_NEGOTIATE_STANZA;
 }
 
 /* (Re)arms the stream's one timer: connect, negotiation or idle, by state. */
@@ -105,10 +125,10 @@ s2s_new(enum s2s_dir dir, int peer)
 	s->dir = dir;
 	s->peer = peer;
 	s->waiter.ops = &s2s_waiter_ops;
-	xl.max_stanza = dir == S2S_IN ? s2s_max_stanza() :
-	    s2s_limits(s)->stanza_size;
+	xl.max_stanza = s2s_negotiate_stanza(s);
 	xl.max_depth = S2S_XML_DEPTH;
 	xl.max_attrs = S2S_XML_ATTRS;
+	xl.max_memory = S2S_NEGOTIATE_MEMORY;
 	s->xml = xml_new(&xl);
 	if (s->xml == NULL) {
 		free(s);
@@ -134,10 +154,9 @@ s2s_conn_new(struct s2s *s, int fd, int outbound)
 	struct conn *c;
 
 	c = conn_new(guard.loop, fd, outbound, &s2s_handler, s, S2S_INBUF,
-	    s2s_outbuf(s));
+	    S2S_NEGOTIATE_OUTBUF);
 	if (c == NULL)
 		return NULL;
-	c->out_low = c->out.max / 4;
 	s->conn = c;
 	return c;
 }
@@ -402,7 +421,8 @@ s2s_is_authed(const struct s2s *s, const char *domain)
 	return jid_domain_in(domain, s->authed, s->nauthed);
 }
 
-/* A stream finished negotiating: the negotiation timer becomes the idle
+/* A stream finished negotiating: the negotiation bounds on its input and
+ * output become the peer's limits, the negotiation timer becomes the idle
  * timer, keepalives start, and an outbound stream sends its queue. */
 void
 s2s_ready(struct s2s *s)
@@ -410,6 +430,8 @@ s2s_ready(struct s2s *s)
 	const struct gen_limits *lim = s2s_limits(s);
 
 	s->state = S2S_READY;
+	xml_raise_max_stanza(s->xml, lim->stanza_size);
+	conn_raise_outbuf(s->conn, s2s_outbuf(s));
 	/* auth= is how the sending side proved itself: the peer on an
 	 * inbound stream, the guard on an outbound one, where the peer's
 	 * own certificate is reported apart. */

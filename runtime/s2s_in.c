@@ -135,7 +135,8 @@ s2s_in_header(struct s2s *s, const struct stanza_node *root)
 		return;
 	}
 	s->peer = peer;
-	/* XEP-0478: from now on, the bound this peer is told. */
+	/* XEP-0478: the bound this peer is told, once s2s_ready has lifted
+	 * the negotiation bound; a smaller one applies at once. */
 	xml_lower_max_stanza(s->xml, s2s_peer(s)->limits.stanza_size);
 	snprintf(s->remote, sizeof(s->remote), "%s", remote);
 	if (guard.policy->peers[peer].protocol != GEN_PROTO_S2S) {

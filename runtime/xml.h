@@ -10,9 +10,16 @@
  *
  * Notes for callers:
  *  - A 0 in struct xml_limits means a default (256 KiB, depth 64, 64
- *    attributes). The arena of one element is bounded by 40 bytes per byte
- *    of max_stanza (plus 64 KiB), which no element within max_stanza
- *    reaches.
+ *    attributes). The arena of one element (and that of the stream
+ *    header) is bounded by 40 bytes per byte of max_stanza (plus 64 KiB),
+ *    which no element within max_stanza reaches, and follows max_stanza
+ *    when it is lowered or raised. A max_memory below that bounds the
+ *    arenas tighter, for streams that carry only small elements of few
+ *    parts: an element past it is a policy-violation, as one past
+ *    max_stanza is.
+ *  - Memory is taken as an element needs it and given back after it:
+ *    between elements a parser holds the stream header, one small chunk
+ *    of the element arena and no token buffer larger than a few KiB.
  *  - The stream root keeps its namespace declarations as attributes in
  *    STANZA_NS_XMLNS (see stanza.h): the content namespace is
  *    stanza_attr(root, STANZA_NS_XMLNS, "xmlns"), a dialback prefix
@@ -35,6 +42,7 @@ struct xml_limits {
 	size_t max_stanza;	/* bytes of one top-level element, tags included */
 	unsigned max_depth;	/* element nesting below the stream root */
 	unsigned max_attrs;	/* attributes (and xmlns declarations) per tag */
+	size_t max_memory;	/* bytes of each arena (see below), 0: derived */
 };
 
 enum xml_event {
@@ -69,6 +77,16 @@ struct xml_parser *xml_new(const struct xml_limits *limits);
  * element still to come and of a restarted stream's header: as when a
  * stream's peer becomes known. */
 void xml_lower_max_stanza(struct xml_parser *p, size_t max);
+
+/* Raises to MAX, never lowering it, the same bound, which then holds for
+ * the element being read too, and lifts max_memory: the arenas' bound
+ * follows MAX from then on. As when a stream authenticates and its peer's
+ * own limit replaces the bounds for negotiation. */
+void xml_raise_max_stanza(struct xml_parser *p, size_t max);
+
+/* Counts the memory P takes for elements (arenas, the token buffer) into
+ * HELD (NULL: nowhere) from now on, moving there what it holds already. */
+void xml_count_into(struct xml_parser *p, size_t *held);
 
 /* Frees P and everything it allocated. */
 void xml_free(struct xml_parser *p);

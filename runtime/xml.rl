@@ -31,9 +31,10 @@
  *
  * Memory: the stream root lives in ROOT_ARENA until xml_reset; the element
  * being parsed lives in ELEM_ARENA, reset when xml_parse is next called
- * after it was returned. The element stack, the attribute table and the
- * scratch buffer are allocated once per parser and grow only up to the
- * limits.
+ * after it was returned. The element stack and the attribute table are
+ * allocated once per parser and grow only up to the limits; the scratch
+ * buffer grows up to the size limit and is freed after the element that
+ * grew it past XML_SCRATCH_KEEP.
  */
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -57,6 +58,8 @@ xml_scratch_add(struct xml_parser *x, const unsigned char *s, size_t n)
 			cap *= 2;
 		if ((b = realloc(x->scratch, cap)) == NULL)
 			return xml_fail(x, XML_ERR_INTERNAL, "out of memory");
+		if (x->held != NULL)
+			*x->held += cap - x->scratch_cap;
 		x->scratch = b;
 		x->scratch_cap = cap;
 	}
@@ -293,7 +296,7 @@ xml_text(struct xml_parser *x, const unsigned char *mark,
 	if (--n == 0)
 		return 0;
 	if ((t = arena_alloc(&x->elem_arena, sizeof(*t) + n + 1)) == NULL)
-		return xml_fail(x, XML_ERR_INTERNAL, "out of memory");
+		return xml_alloc_failed(x, &x->elem_arena, sizeof(*t) + n + 1);
 	m = (char *)(t + 1);
 	*t = (struct stanza_node){ .kind = STANZA_TEXT, .ns = "", .name = "",
 	    .text = m, .text_len = xml_put_token(m, s, n, XML_MODE_TEXT,
@@ -557,6 +560,8 @@ xml_parse(struct xml_parser *x, const char *data, size_t len,
 		return XML_ERROR;
 	if (x->elem_returned) {
 		arena_reset(&x->elem_arena);
+		if (x->scratch_cap > XML_SCRATCH_KEEP)
+			xml_scratch_free(x);
 		x->elem_returned = 0;
 	}
 	if (x->close_pending) {

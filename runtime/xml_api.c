@@ -4,6 +4,21 @@
  */
 #include "xml_int.h"
 
+/* Sets the bound on the bytes of an element to MAX (not 0), and the bound
+ * on its arenas with it: what MAX bytes may need, or max_memory if that is
+ * less. */
+static void
+xml_set_max_stanza(struct xml_parser *x, size_t max)
+{
+	size_t mem = max > (SIZE_MAX - XML_ARENA_SLACK) / XML_ARENA_PER_BYTE ?
+	    0 : max * XML_ARENA_PER_BYTE + XML_ARENA_SLACK;
+
+	if (x->lim.max_memory != 0 && (mem == 0 || x->lim.max_memory < mem))
+		mem = x->lim.max_memory;
+	x->lim.max_stanza = max;
+	x->root_arena.limit = x->elem_arena.limit = mem;
+}
+
 struct xml_parser *
 xml_new(const struct xml_limits *limits)
 {
@@ -12,16 +27,12 @@ xml_new(const struct xml_limits *limits)
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		return NULL;
 	x->lim = *limits;
-	if (x->lim.max_stanza == 0)
-		x->lim.max_stanza = XML_DEFAULT_MAX_STANZA;
+	xml_set_max_stanza(x, x->lim.max_stanza != 0 ? x->lim.max_stanza :
+	    XML_DEFAULT_MAX_STANZA);
 	if (x->lim.max_depth == 0)
 		x->lim.max_depth = XML_DEFAULT_MAX_DEPTH;
 	if (x->lim.max_attrs == 0)
 		x->lim.max_attrs = XML_DEFAULT_MAX_ATTRS;
-	x->root_arena.limit = x->elem_arena.limit =
-	    x->lim.max_stanza > (SIZE_MAX - XML_ARENA_SLACK) /
-	    XML_ARENA_PER_BYTE ? 0 :
-	    x->lim.max_stanza * XML_ARENA_PER_BYTE + XML_ARENA_SLACK;
 	xml_reset(x);
 	return x;
 }
@@ -30,7 +41,27 @@ void
 xml_lower_max_stanza(struct xml_parser *x, size_t max)
 {
 	if (max != 0 && max < x->lim.max_stanza)
-		x->lim.max_stanza = max;
+		xml_set_max_stanza(x, max);
+}
+
+void
+xml_raise_max_stanza(struct xml_parser *x, size_t max)
+{
+	x->lim.max_memory = 0;
+	xml_set_max_stanza(x, max > x->lim.max_stanza ? max :
+	    x->lim.max_stanza);
+}
+
+void
+xml_count_into(struct xml_parser *x, size_t *held)
+{
+	arena_count_into(&x->root_arena, held);
+	arena_count_into(&x->elem_arena, held);
+	if (x->held != NULL)
+		*x->held -= x->scratch_cap;
+	if (held != NULL)
+		*held += x->scratch_cap;
+	x->held = held;
 }
 
 void
@@ -40,7 +71,7 @@ xml_free(struct xml_parser *x)
 		return;
 	arena_free(&x->root_arena);
 	arena_free(&x->elem_arena);
-	free(x->scratch);
+	xml_scratch_free(x);
 	free(x->attrs);
 	free(x->stack);
 	free(x);
@@ -51,6 +82,7 @@ xml_reset(struct xml_parser *x)
 {
 	arena_reset(&x->root_arena);
 	arena_reset(&x->elem_arena);
+	xml_scratch_free(x);
 	xml_machine_start(x);
 	x->event = XML_NEED_MORE;
 	x->err = XML_ERR_NONE;
@@ -58,7 +90,6 @@ xml_reset(struct xml_parser *x)
 	x->elem_returned = 0;
 	x->close_pending = 0;
 	x->tok_open = 0;
-	x->scratch_len = 0;
 	x->tag_open = 0;
 	x->name_pending = 0;
 	x->in_elem = 0;

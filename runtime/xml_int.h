@@ -22,6 +22,9 @@
  * covers the worst case (a node for every few bytes), plus some slack. */
 #define XML_ARENA_PER_BYTE 40
 #define XML_ARENA_SLACK 65536
+/* A token buffer larger than this is freed after the element that grew it:
+ * one large text must not cost its size for the rest of the stream. */
+#define XML_SCRATCH_KEEP 4096
 
 /* Token flags: what a finished token needs besides a copy. */
 #define XML_TOK_REF 0x1		/* contains a reference */
@@ -129,6 +132,7 @@ struct xml_parser {
 	unsigned tok_flags;
 	char *scratch;
 	size_t scratch_len, scratch_cap;
+	size_t *held;			/* NULL, or where scratch_cap counts */
 
 	/* Bytes of the current top-level element (or stream header) read in
 	 * earlier calls; counted only while IN_ELEM. */
@@ -170,6 +174,17 @@ enum xml_next xml_start_tag(struct xml_parser *x, int empty);
 /* xml.rl */
 void xml_machine_start(struct xml_parser *x);
 
+/* Frees the token buffer, which must hold no open token's bytes. */
+static inline void
+xml_scratch_free(struct xml_parser *x)
+{
+	if (x->held != NULL)
+		*x->held -= x->scratch_cap;
+	free(x->scratch);
+	x->scratch = NULL;
+	x->scratch_len = x->scratch_cap = 0;
+}
+
 /* Records the error (the first one wins) and returns -1. */
 static inline int
 xml_fail(struct xml_parser *x, enum xml_error err, const char *text)
@@ -179,6 +194,21 @@ xml_fail(struct xml_parser *x, enum xml_error err, const char *text)
 		x->err_text = text;
 	}
 	return -1;
+}
+
+/*
+ * An allocation of SIZE bytes in A, one of the parser's arenas, failed:
+ * past the arena's bound (which an element within max_stanza reaches only
+ * under a max_memory of its own) it is a policy violation, else memory is
+ * exhausted. Returns -1.
+ */
+static inline int
+xml_alloc_failed(struct xml_parser *x, const struct arena *a, size_t size)
+{
+	if (!arena_fits(a, size))
+		return xml_fail(x, XML_ERR_POLICY_VIOLATION,
+		    "stanza takes too much memory");
+	return xml_fail(x, XML_ERR_INTERNAL, "out of memory");
 }
 
 /* The arena the tag being read is built in. */
@@ -323,7 +353,8 @@ xml_put_token(char *d, const char *s, size_t n, enum xml_mode mode,
 /*
  * Moves string *S of N bytes, a name or a raw value of the start tag being
  * read, out of the input or the scratch buffer into the arena, where it
- * waits for xml_tag_build. Returns -1 without memory.
+ * waits for xml_tag_build. Returns -1 past the memory bound or without
+ * memory.
  */
 static inline int
 xml_tag_save(struct xml_parser *x, const char **s, size_t n)
@@ -331,7 +362,7 @@ xml_tag_save(struct xml_parser *x, const char **s, size_t n)
 	char *d;
 
 	if ((d = arena_alloc(xml_arena(x), n == 0 ? 1 : n)) == NULL)
-		return xml_fail(x, XML_ERR_INTERNAL, "out of memory");
+		return xml_alloc_failed(x, xml_arena(x), n == 0 ? 1 : n);
 	memcpy(d, *s, n);
 	*s = d;
 	return 0;

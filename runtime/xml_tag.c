@@ -64,7 +64,7 @@ xml_tag_build(struct xml_parser *x)
 	}
 	size += sizeof(*e) + x->nattrs * sizeof(*at) + ndecl * sizeof(*b);
 	if ((e = arena_alloc(xml_arena(x), size)) == NULL) {
-		xml_fail(x, XML_ERR_INTERNAL, "out of memory");
+		xml_alloc_failed(x, xml_arena(x), size);
 		return NULL;
 	}
 	at = (struct stanza_attr *)(void *)(e + 1);

@@ -84,7 +84,7 @@ static long
 bench_run(const char *buf, size_t len, size_t read, int serialize,
     char *out, size_t outcap)
 {
-	struct xml_limits lim = { 262144, 64, 64 };
+	struct xml_limits lim = { 262144, 64, 64, 0 };
 	struct xml_parser *x = xml_new(&lim);
 	size_t off = 0, end, used;
 	enum xml_event ev;

@@ -20,10 +20,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const struct xml_limits fuzz_limits = { 4096, 16, 16 };
+static const struct xml_limits fuzz_limits = { 4096, 16, 16, 0 };
 /* Re-serialized elements may be longer (escapes) and carry more
  * declarations (prefixes declared where used) than the originals. */
-static const struct xml_limits fuzz_relimits = { 65536, 16, 64 };
+static const struct xml_limits fuzz_relimits = { 65536, 16, 64, 0 };
 
 static void
 fuzz_check(int ok, const char *what)

@@ -31,7 +31,7 @@ struct xml_case {
 	const char *expect;	/* the transcript, or "ERROR cond" at its end */
 };
 
-static const struct xml_limits lim_default = { 4096, 16, 16 };
+static const struct xml_limits lim_default = { 4096, 16, 16, 0 };
 
 /*
  * Runs case C every way it can be split and checks each transcript
@@ -478,7 +478,7 @@ test_limits(void **state)
 
 	(void)state;
 	/* Depth: the stanza is depth 1. */
-	lim = (struct xml_limits){ 4096, 3, 4 };
+	lim = (struct xml_limits){ 4096, 3, 4, 0 };
 	c.name = "depth at limit";
 	c.in = HDR "<a><b><c/></b></a>";
 	c.expect = OPEN "ELEM <{jabber:server}a><{jabber:server}b>"
@@ -518,7 +518,7 @@ test_limits(void **state)
 		}
 		*q = '\0';
 		c.in = deep;
-		check_case_limits(&c, &(struct xml_limits){ 65536, 64, 4 });
+		check_case_limits(&c, &(struct xml_limits){ 65536, 64, 4, 0 });
 	}
 	c.name = "root attributes past limit";
 	c.in = "<stream:stream xmlns='jabber:server' xmlns:stream='"
@@ -527,7 +527,7 @@ test_limits(void **state)
 
 	/* Size: every byte from '<' to '>' counts, white space between
 	 * stanzas does not. */
-	lim = (struct xml_limits){ 100, 8, 8 };
+	lim = (struct xml_limits){ 100, 8, 8, 0 };
 	memcpy(in, HDR, hdr);
 	p = in + hdr;
 	for (i = 0; i < 300; i++)
@@ -569,7 +569,7 @@ test_limits(void **state)
 static void
 test_cdata_sections(void **state)
 {
-	static const struct xml_limits lim = { 65536, 4, 4 };
+	static const struct xml_limits lim = { 65536, 4, 4, 0 };
 	struct xml_parser *x = xml_new(&lim);
 	char in[65536], *p = in;
 	struct stanza_node *e;
@@ -601,7 +601,7 @@ test_cdata_sections(void **state)
 static void
 test_lower_max_stanza(void **state)
 {
-	static const struct xml_limits lim = { 1000, 8, 8 };
+	static const struct xml_limits lim = { 1000, 8, 8, 0 };
 	static const char small[] = "<a>0123456789</a>";
 	/* The bound counts the stream header too: 100 bytes admit it. */
 	static const char big[] = "<a>0123456789012345678901234567890123456789"
@@ -629,6 +629,123 @@ test_lower_max_stanza(void **state)
 		    XML_ERR_POLICY_VIOLATION);
 	}
 	xml_free(x);
+}
+
+/* A bound raised (the stream authenticated) holds at once, for the element
+ * being read too, and is never lowered by a smaller raise. */
+static void
+test_raise_max_stanza(void **state)
+{
+	static const struct xml_limits lim = { 100, 8, 8, 0 };
+	char big[400];
+	struct xml_parser *x = xml_new(&lim);
+	size_t used;
+
+	(void)state;
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "<a>", 3);
+	memcpy(big + sizeof(big) - 4, "</a>", 4);
+	assert_int_equal(xml_parse(x, HDR, strlen(HDR), &used),
+	    XML_STREAM_OPEN);
+	assert_int_equal(xml_parse(x, big, 80, &used), XML_NEED_MORE);
+	xml_raise_max_stanza(x, 1000);
+	xml_raise_max_stanza(x, 50);
+	assert_int_equal(xml_parse(x, big + 80, sizeof(big) - 80, &used),
+	    XML_ELEMENT);
+	assert_int_equal(xml_element(x)->children->text_len, sizeof(big) - 7);
+	assert_int_equal(xml_parse(x, big, sizeof(big), &used), XML_ELEMENT);
+	xml_free(x);
+
+	/* Without the raise, the same element is too large. */
+	x = xml_new(&lim);
+	assert_int_equal(xml_parse(x, HDR, strlen(HDR), &used),
+	    XML_STREAM_OPEN);
+	assert_int_equal(xml_parse(x, big, sizeof(big), &used), XML_ERROR);
+	assert_int_equal(xml_error_condition(x), XML_ERR_POLICY_VIOLATION);
+	xml_free(x);
+}
+
+/* Writes into BUF (CAP bytes) an element of N empty children, the most
+ * tree for its bytes; returns its length. */
+static size_t
+many_children(char *buf, size_t cap, size_t n)
+{
+	size_t len = 0, i;
+
+	assert_true(cap >= 4 * n + 7);
+	memcpy(buf, "<m>", 3);
+	len = 3;
+	for (i = 0; i < n; i++, len += 4)
+		memcpy(buf + len, "<a/>", 4);
+	memcpy(buf + len, "</m>", 4);
+	return len + 4;
+}
+
+/* max_memory bounds the tree of an element within max_stanza: past it,
+ * policy-violation; the header's arena has the same bound; a raise lifts
+ * it. */
+static void
+test_max_memory(void **state)
+{
+	static const struct xml_limits lim = { 8192, 8, 8, 4096 };
+	static char buf[8192];
+	size_t len = many_children(buf, sizeof(buf), 1000), used;
+	struct xml_parser *x = xml_new(&lim);
+
+	(void)state;
+	assert_int_equal(xml_parse(x, HDR, strlen(HDR), &used),
+	    XML_STREAM_OPEN);
+	/* A few children fit. */
+	assert_int_equal(xml_parse(x, "<m><a/><a/></m>", 15, &used),
+	    XML_ELEMENT);
+	assert_int_equal(xml_parse(x, buf, len, &used), XML_ERROR);
+	assert_int_equal(xml_error_condition(x), XML_ERR_POLICY_VIOLATION);
+	assert_string_equal(xml_error_text(x), "stanza takes too much memory");
+	xml_free(x);
+
+	x = xml_new(&lim);
+	assert_int_equal(xml_parse(x, HDR, strlen(HDR), &used),
+	    XML_STREAM_OPEN);
+	xml_raise_max_stanza(x, 8192);
+	assert_int_equal(xml_parse(x, buf, len, &used), XML_ELEMENT);
+	xml_free(x);
+}
+
+/*
+ * A counter follows what the parser holds for elements: a token spanning
+ * reads grows it, the next element gives a large token buffer back, a
+ * reset leaves one small chunk per arena at most, and the free leaves
+ * nothing.
+ */
+static void
+test_memory_counted(void **state)
+{
+	static const struct xml_limits lim = { 200000, 8, 8, 0 };
+	static char text[100000];
+	struct xml_parser *x = xml_new(&lim);
+	size_t held = 0, used, small;
+
+	(void)state;
+	memset(text, 'x', sizeof(text));
+	xml_count_into(x, &held);
+	assert_int_equal(xml_parse(x, HDR, strlen(HDR), &used),
+	    XML_STREAM_OPEN);
+	small = held;
+	assert_true(small > 0 && small < 3 * 8192);
+	assert_int_equal(xml_parse(x, "<a>", 3, &used), XML_NEED_MORE);
+	assert_int_equal(xml_parse(x, text, sizeof(text), &used),
+	    XML_NEED_MORE);
+	assert_true(held >= small + sizeof(text));
+	assert_int_equal(xml_parse(x, "</a>", 4, &used), XML_ELEMENT);
+	assert_int_equal(xml_parse(x, " ", 1, &used), XML_NEED_MORE);
+	assert_true(held <= small + 8192 + 256);
+	xml_reset(x);
+	assert_true(held <= 2 * (8192 + 256));
+	xml_count_into(x, NULL);
+	assert_int_equal(held, 0);
+	xml_count_into(x, &held);
+	xml_free(x);
+	assert_int_equal(held, 0);
 }
 
 /* After an element the next call resets its arena; the stream root stays. */
@@ -776,6 +893,9 @@ main(void)
 		cmocka_unit_test(test_namespaces_encodings),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_lower_max_stanza),
+		cmocka_unit_test(test_raise_max_stanza),
+		cmocka_unit_test(test_max_memory),
+		cmocka_unit_test(test_memory_counted),
 		cmocka_unit_test(test_cdata_sections),
 		cmocka_unit_test(test_lifetimes),
 		cmocka_unit_test(test_error_names),

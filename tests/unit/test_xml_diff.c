@@ -37,7 +37,7 @@
 #define DIFF_MAX_FILE (1 << 20)
 #define DIFF_SPLIT_MAX 4096
 
-static const struct xml_limits diff_limits = { 65536, 64, 64 };
+static const struct xml_limits diff_limits = { 65536, 64, 64, 0 };
 
 struct diff_file {
 	char path[1024];
