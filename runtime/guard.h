@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "admit.h"
 #include "dialback.h"
 #include "loop.h"
 #include "policy_types.h"
@@ -30,6 +31,7 @@ struct guard {
 	size_t max_streams;		/* 0: no bound (tests) */
 	size_t nverify;			/* dialback verifications under way */
 	struct route_env route;		/* the stanza pipeline's state */
+	struct admit admit;		/* bounds on what is accepted */
 };
 
 extern struct guard guard;

@@ -319,6 +319,7 @@ main(int argc, char **argv)
 	main_limit_streams();
 	guard.loop = loop_new();
 	if (guard.loop == NULL || route_init(&guard.route, &gen_policy) == -1 ||
+	    admit_init(&guard.admit, &guard.site.admit) == -1 ||
 	    main_signals() == -1 ||
 	    resolve_init(guard.loop, guard.site.dns_server,
 	    guard.site.dns_port) == -1 || main_listen() == -1 ||
@@ -336,6 +337,7 @@ main(int argc, char **argv)
 	    guard.streams == NULL ? "closed" : "abandoned");
 	tls_ctx_free(guard.tls);
 	crl_files_close(&main_crls);
+	admit_free(&guard.admit);
 	site_free(&guard.site);
 	free(main_listeners);
 	route_free(&guard.route);

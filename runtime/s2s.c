@@ -134,6 +134,7 @@ s2s_new(enum s2s_dir dir, int peer)
 		free(s);
 		return NULL;
 	}
+	xml_count_into(s->xml, &guard.admit.held);
 	guard.nstreams++;
 	s->next = guard.streams;
 	if (guard.streams != NULL)
@@ -157,6 +158,7 @@ s2s_conn_new(struct s2s *s, int fd, int outbound)
 	    S2S_NEGOTIATE_OUTBUF);
 	if (c == NULL)
 		return NULL;
+	conn_count_into(c, &guard.admit.held);
 	s->conn = c;
 	return c;
 }
@@ -213,6 +215,7 @@ s2s_free(struct s2s *s)
 	for (i = 0; i < s->nauthed; i++)
 		free(s->authed[i]);
 	xml_free(s->xml);
+	admit_release(&guard.admit, &s->admit, loop_now(guard.loop));
 	free(s);
 }
 
@@ -422,14 +425,16 @@ s2s_is_authed(const struct s2s *s, const char *domain)
 }
 
 /* A stream finished negotiating: the negotiation bounds on its input and
- * output become the peer's limits, the negotiation timer becomes the idle
- * timer, keepalives start, and an outbound stream sends its queue. */
+ * output become the peer's limits, it no longer counts as unauthenticated,
+ * the negotiation timer becomes the idle timer, keepalives start, and an
+ * outbound stream sends its queue. */
 void
 s2s_ready(struct s2s *s)
 {
 	const struct gen_limits *lim = s2s_limits(s);
 
 	s->state = S2S_READY;
+	admit_authenticated(&guard.admit, &s->admit);
 	xml_raise_max_stanza(s->xml, lim->stanza_size);
 	conn_raise_outbuf(s->conn, s2s_outbuf(s));
 	/* auth= is how the sending side proved itself: the peer on an
@@ -572,6 +577,12 @@ s2s_conn_readable(struct conn *c)
 		buf_consume(&c->in, used);
 		switch (ev) {
 		case XML_NEED_MORE:
+			/* The budget is kept for authenticated streams: an
+			 * inbound one still negotiating that grew past it
+			 * ends. */
+			if (s->admit.unauth && admit_over_budget(&guard.admit))
+				s2s_stream_error(s, "resource-constraint",
+				    "memory budget reached");
 			return;
 		case XML_STREAM_OPEN:
 			if (s->dir == S2S_IN)
@@ -626,15 +637,22 @@ s2s_conn_closed(struct conn *c, const char *reason)
 void
 s2s_accept(int fd, int direct_tls)
 {
+	struct admit_ticket t = { 0 };
 	struct s2s *s;
 	struct conn *c;
 
-	s = s2s_new(S2S_IN, -1);
-	if (s == NULL) {
-		log_event(LOG_LVL_ERR, 0, "accept-failed", "reason=no-memory");
+	if (admit_accept(&guard.admit, fd, loop_now(guard.loop), &t) == -1) {
 		close(fd);
 		return;
 	}
+	s = s2s_new(S2S_IN, -1);
+	if (s == NULL) {
+		log_event(LOG_LVL_ERR, 0, "accept-failed", "reason=no-memory");
+		admit_release(&guard.admit, &t, loop_now(guard.loop));
+		close(fd);
+		return;
+	}
+	s->admit = t;
 	c = s2s_conn_new(s, fd, 0);
 	if (c == NULL) {
 		s->state = S2S_CLOSED;

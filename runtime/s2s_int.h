@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "admit.h"
 #include "conn.h"
 #include "dialback.h"
 #include "egress.h"
@@ -107,6 +108,7 @@ struct s2s {
 	struct resolve_req *resolving;	/* out: DNS SRV lookup under way */
 	struct s2s *hnext;	/* out: the from/to table's chain */
 	unsigned hashed;	/* out: in that table */
+	struct admit_ticket admit;	/* in: what admission counts */
 };
 
 /* s2s.c: life cycle, writing, stream errors, timers. */

@@ -40,6 +40,9 @@ struct site_parse {
 	unsigned user_line;
 	unsigned root_line;	/* run-as-root, yes or no */
 	unsigned chroot_line;
+	unsigned budget_line;
+	unsigned unauth_line;
+	unsigned per_source_line;
 };
 
 static void site_error(struct site_parse *sp, const char *fmt, ...)
@@ -93,6 +96,9 @@ site_init(struct site *s, const struct gen_policy *p)
 
 	memset(s, 0, sizeof(*s));
 	s->log_level = LOG_LVL_INFO;
+	s->admit.memory_budget = ADMIT_DEFAULT_BUDGET;
+	s->admit.max_unauth = ADMIT_DEFAULT_UNAUTH;
+	s->admit.max_unauth_per_source = ADMIT_DEFAULT_UNAUTH_PER_SOURCE;
 	if ((g->nlisten > 0 &&
 	    (s->listen = calloc(g->nlisten, sizeof(*s->listen))) == NULL) ||
 	    (p->npeers > 0 &&
@@ -509,6 +515,94 @@ site_chroot(struct site *s, const struct gen_policy *p,
 		site_error(sp, "out of memory");
 }
 
+/*
+ * Parses TEXT, decimal digits with an optional K, M or G suffix if SUFFIX
+ * (binary multiples), into *OUT: 0 if it is a number from 1 to MAX, else
+ * -1.
+ */
+static int
+site_count(const char *text, int suffix, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0, unit = 1;
+	const char *p;
+
+	for (p = text; *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (suffix && *p != '\0' && p[1] == '\0') {
+		unit = *p == 'K' ? 1024 : *p == 'M' ? 1024 * 1024 :
+		    *p == 'G' ? 1024 * 1024 * 1024 : 0;
+		if (unit != 0)
+			p++;
+	}
+	if (p == text || *p != '\0' || v == 0 || v > max / unit)
+		return -1;
+	*out = v * unit;
+	return 0;
+}
+
+/* "memory-budget SIZE": what the guard may hold before it refuses new
+ * connections and stops streams still negotiating from growing. */
+static void
+site_memory_budget(struct site *s, const struct gen_policy *p,
+    struct site_parse *sp, char **tok, int ntok)
+{
+	uint64_t v;
+
+	(void)p;
+	(void)ntok;
+	if (site_count(tok[1], 1, SIZE_MAX, &v) == -1) {
+		site_error(sp, "memory-budget: \"%s\" is not a size (bytes, or "
+		    "a number with a K, M or G suffix)", tok[1]);
+		return;
+	}
+	if (site_once(sp, &sp->budget_line, "memory-budget") == 0)
+		s->admit.memory_budget = (size_t)v;
+}
+
+/* The most unauthenticated connections a site may allow, which sizes the
+ * per-source table (admit.c). */
+#define SITE_UNAUTH_MAX (1024 * 1024)
+
+/* Parses the connection count of keyword TOK[0] into *OUT, noting the
+ * line in *SEEN; reports a mistake. */
+static void
+site_unauth(struct site_parse *sp, char **tok, unsigned *seen, size_t *out)
+{
+	uint64_t v;
+
+	if (site_count(tok[1], 0, SITE_UNAUTH_MAX, &v) == -1) {
+		site_error(sp, "%s: \"%s\" is not a number from 1 to %d",
+		    tok[0], tok[1], SITE_UNAUTH_MAX);
+		return;
+	}
+	if (site_once(sp, seen, tok[0]) == 0)
+		*out = (size_t)v;
+}
+
+/* "max-unauthenticated N". */
+static void
+site_max_unauth(struct site *s, const struct gen_policy *p,
+    struct site_parse *sp, char **tok, int ntok)
+{
+	(void)p;
+	(void)ntok;
+	site_unauth(sp, tok, &sp->unauth_line, &s->admit.max_unauth);
+}
+
+/* "max-unauthenticated-per-source N". */
+static void
+site_max_unauth_per_source(struct site *s, const struct gen_policy *p,
+    struct site_parse *sp, char **tok, int ntok)
+{
+	(void)p;
+	(void)ntok;
+	site_unauth(sp, tok, &sp->per_source_line,
+	    &s->admit.max_unauth_per_source);
+}
+
 /* Splits LINE at blanks, up to a '#'; returns the token count (at most
  * SITE_TOKENS_MAX + 1, meaning "too many"). */
 static int
@@ -559,6 +653,11 @@ static const struct site_keyword {
 	{ "user", 1, 1, "user NAME", site_user },
 	{ "run-as-root", 1, 1, "run-as-root yes|no", site_run_as_root },
 	{ "chroot", 1, 1, "chroot DIR", site_chroot },
+	{ "memory-budget", 1, 1, "memory-budget SIZE", site_memory_budget },
+	{ "max-unauthenticated", 1, 1, "max-unauthenticated N",
+	    site_max_unauth },
+	{ "max-unauthenticated-per-source", 1, 1,
+	    "max-unauthenticated-per-source N", site_max_unauth_per_source },
 };
 
 /* Applies one line, already split into NTOK tokens. */

@@ -16,6 +16,9 @@
  *   user NAME            who the guard becomes after a start as root
  *   run-as-root yes|no   stay root (warned in the log); excludes user
  *   chroot DIR           the (absolute) directory to chroot to
+ *   memory-budget SIZE               bytes, or with a K, M or G suffix
+ *   max-unauthenticated N            connections not yet authenticated
+ *   max-unauthenticated-per-source N the same, per IPv4 address or IPv6 /64
  */
 #ifndef XEDGE_SITE_H
 #define XEDGE_SITE_H
@@ -23,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "admit.h"
 #include "log.h"
 #include "policy_types.h"
 #include "tls.h"
@@ -56,6 +60,7 @@ struct site {
 	char *user;		/* NULL: priv.c's default */
 	int run_as_root;
 	char *chroot_dir;	/* NULL: priv.c decides */
+	struct admit_settings admit;	/* admission bounds (admit.h) */
 };
 
 /* Fills S with the policy's own values. Returns 0 or -1 (no memory). */

@@ -217,6 +217,46 @@ test_run_as_root(void **state)
 	site_free(&s);
 }
 
+/* The admission bounds: safe defaults, and a site's own values, sizes with
+ * or without a suffix. */
+static void
+test_admission(void **state)
+{
+	static const char file[] =
+	    "memory-budget 64M\n"
+	    "max-unauthenticated 500\n"
+	    "max-unauthenticated-per-source 10\n";
+	struct site s;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(site_init(&s, &test_policy), 0);
+	assert_int_equal(s.admit.memory_budget, ADMIT_DEFAULT_BUDGET);
+	assert_int_equal(s.admit.max_unauth, ADMIT_DEFAULT_UNAUTH);
+	assert_int_equal(s.admit.max_unauth_per_source,
+	    ADMIT_DEFAULT_UNAUTH_PER_SOURCE);
+	site_free(&s);
+	assert_int_equal(load(&s, file, sizeof(file) - 1, err, sizeof(err)),
+	    0);
+	assert_string_equal(err, "");
+	assert_int_equal(s.admit.memory_budget, 64 << 20);
+	assert_int_equal(s.admit.max_unauth, 500);
+	assert_int_equal(s.admit.max_unauth_per_source, 10);
+	site_free(&s);
+	assert_int_equal(load(&s, "memory-budget 1000000\n", 22, err,
+	    sizeof(err)), 0);
+	assert_int_equal(s.admit.memory_budget, 1000000);
+	site_free(&s);
+	assert_int_equal(load(&s, "memory-budget 3G\n", 17, err,
+	    sizeof(err)), 0);
+	assert_int_equal(s.admit.memory_budget, (size_t)3 << 30);
+	site_free(&s);
+	assert_int_equal(load(&s, "memory-budget 512K\n", 19, err,
+	    sizeof(err)), 0);
+	assert_int_equal(s.admit.memory_budget, 512 << 10);
+	site_free(&s);
+}
+
 static void
 test_empty_file(void **state)
 {
@@ -345,6 +385,42 @@ BAD(bad_chroot_relative, "chroot var/empty\n",
 BAD(bad_chroot_dup, "chroot /a\nchroot /b\n",
     "2: error: chroot: already set on line 1");
 
+BAD(bad_budget_zero, "memory-budget 0\n",
+    "1: error: memory-budget: \"0\" is not a size (bytes, or a number "
+    "with a K, M or G suffix)");
+BAD(bad_budget_unit, "memory-budget 12X\n",
+    "1: error: memory-budget: \"12X\" is not a size (bytes, or a number "
+    "with a K, M or G suffix)");
+BAD(bad_budget_fraction, "memory-budget 1.5G\n",
+    "1: error: memory-budget: \"1.5G\" is not a size (bytes, or a number "
+    "with a K, M or G suffix)");
+BAD(bad_budget_huge, "memory-budget 99999999999999999999G\n",
+    "1: error: memory-budget: \"99999999999999999999G\" is not a size "
+    "(bytes, or a number with a K, M or G suffix)");
+BAD(bad_budget_overflow, "memory-budget 17179869184G\n",
+    "1: error: memory-budget: \"17179869184G\" is not a size "
+    "(bytes, or a number with a K, M or G suffix)");
+BAD(bad_budget_dup, "memory-budget 1G\nmemory-budget 2G\n",
+    "2: error: memory-budget: already set on line 1");
+BAD(bad_unauth_zero, "max-unauthenticated 0\n",
+    "1: error: max-unauthenticated: \"0\" is not a number from 1 to "
+    "1048576");
+BAD(bad_unauth_big, "max-unauthenticated 1048577\n",
+    "1: error: max-unauthenticated: \"1048577\" is not a number from 1 "
+    "to 1048576");
+BAD(bad_unauth_suffix, "max-unauthenticated 1K\n",
+    "1: error: max-unauthenticated: \"1K\" is not a number from 1 to "
+    "1048576");
+BAD(bad_per_source_text, "max-unauthenticated-per-source many\n",
+    "1: error: max-unauthenticated-per-source: \"many\" is not a number "
+    "from 1 to 1048576");
+BAD(bad_per_source_dup,
+    "max-unauthenticated-per-source 5\nmax-unauthenticated-per-source 6\n",
+    "2: error: max-unauthenticated-per-source: already set on line 1");
+BAD(bad_per_source_args, "max-unauthenticated-per-source\n",
+    "1: error: max-unauthenticated-per-source: wrong number of arguments; "
+    "usage: max-unauthenticated-per-source N");
+
 /* Every mistake is reported, each with its line. */
 static void
 test_all_errors_reported(void **state)
@@ -447,6 +523,7 @@ main(void)
 		cmocka_unit_test(test_init_copies_policy),
 		cmocka_unit_test(test_good_file),
 		cmocka_unit_test(test_empty_file),
+		cmocka_unit_test(test_admission),
 		cmocka_unit_test(test_run_as_root),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_long_line),
@@ -492,6 +569,18 @@ main(void)
 		BAD_TEST(bad_user_after_root),
 		BAD_TEST(bad_chroot_relative),
 		BAD_TEST(bad_chroot_dup),
+		BAD_TEST(bad_budget_zero),
+		BAD_TEST(bad_budget_unit),
+		BAD_TEST(bad_budget_fraction),
+		BAD_TEST(bad_budget_huge),
+		BAD_TEST(bad_budget_overflow),
+		BAD_TEST(bad_budget_dup),
+		BAD_TEST(bad_unauth_zero),
+		BAD_TEST(bad_unauth_big),
+		BAD_TEST(bad_unauth_suffix),
+		BAD_TEST(bad_per_source_text),
+		BAD_TEST(bad_per_source_dup),
+		BAD_TEST(bad_per_source_args),
 	};
 
 	return cmocka_run_group_tests_name("site", tests, group_setup,
