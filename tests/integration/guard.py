@@ -50,10 +50,11 @@ class Guard:
     is the (address, port) of its name server; CRLS lists the CRL files
     it checks peer certificates against. Started as root, as the harness
     is, it runs as USER (see topology.GuardPlan) chrooted to JAIL, an
-    empty directory of its own (the system's /var/empty may not exist)."""
+    empty directory of its own (the system's /var/empty may not exist).
+    SITE holds extra lines for its site file."""
 
     def __init__(self, name, binary, directory, addr, peers, certs, cafile,
-                 dns=None, user=None, crls=()):
+                 dns=None, user=None, crls=(), site=()):
         self.name = name
         self.binary = binary
         self.dir = directory
@@ -86,6 +87,7 @@ class Guard:
                 lines.append("run-as-root yes")
             elif user is not None:
                 lines.append("user %s" % user)
+        lines += list(site)
         with open(self.site, "w") as f:
             f.write("\n".join(lines) + "\n")
 

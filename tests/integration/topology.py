@@ -187,9 +187,10 @@ class GuardPlan:
     server's name, another guard's name, or DEAD, SILENT, SRV. NEAR names
     the servers that reach the other side through this guard. USER is
     whom it runs as when started as root: a name, None for the guard's
-    default, or STAY_ROOT."""
+    default, or STAY_ROOT. SITE holds extra lines for its site file."""
 
-    def __init__(self, name, policy, tree, addr, peers, near, user=None):
+    def __init__(self, name, policy, tree, addr, peers, near, user=None,
+                 site=()):
         self.name = name
         self.policy = policy
         self.tree = tree
@@ -197,7 +198,12 @@ class GuardPlan:
         self.peers = dict(peers)
         self.near = tuple(near)
         self.user = user
+        self.site = tuple(site)
 
+
+# The trunk guard's memory budget (its site file's memory-budget), which
+# the flood of unauthenticated streams must not take it past.
+TRUNK_BUDGET_MB = 64
 
 # The guard of the trunk world, between every server.
 TRUNK_GUARD = GuardPlan(
@@ -205,7 +211,8 @@ TRUNK_GUARD = GuardPlan(
     {"inside": "A", "partner": "B", "legacy": "C", "strict": "C",
      "down": DEAD, "mute": SILENT, "stalled": SILENT, "jammed": STUCK,
      "found": SRV, "revoked": "C"},
-    near=("A", "B", "C"), user="nobody")
+    near=("A", "B", "C"), user="nobody",
+    site=("memory-budget %dM" % TRUNK_BUDGET_MB,))
 
 
 def pair_servers():

@@ -90,7 +90,7 @@ class World:
                 plan.addr,
                 {p: e for p, e in endpoints.items() if e is not None},
                 fronted, self.pki.ca.cert, dns, plan.user,
-                [self.crl] if self.crl else [])
+                [self.crl] if self.crl else [], plan.site)
 
     @property
     def guard(self):
