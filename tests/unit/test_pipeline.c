@@ -16,6 +16,7 @@
 
 #include "pipeline.h"
 #include "policy.h"
+#include "policy_fixture.h"
 #include "stanza_fixture.h"
 
 struct fixture {
@@ -49,18 +50,6 @@ teardown(void **state)
 	return 0;
 }
 
-static int
-peer(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < gen_policy.npeers; i++)
-		if (strcmp(gen_policy.peers[i].name, name) == 0)
-			return (int)i;
-	fail_msg("no peer %s", name);
-	return -1;
-}
-
 /* Runs TEXT through the pipeline as sent by the inside peer on a stream
  * opened to b.example, on which AUTHED is authenticated. */
 static enum pipe_end
@@ -68,7 +57,7 @@ run(struct fixture *f, const char *authed, const char *text)
 {
 	f->authed[0] = (char *)authed;
 	f->c = (struct pipe_ctx){ .policy = &gen_policy,
-	    .src = { .peer = peer("inside"), .local = "b.example",
+	    .src = { .peer = fixture_peer("inside"), .local = "b.example",
 	    .authed = f->authed, .nauthed = 1 },
 	    .stanza = fixture_stanza(&f->xml, text), .out = &f->out };
 	return pipeline_run(&f->c);
@@ -95,7 +84,7 @@ test_pass(void **state)
 	    "'jabber:server'>hi &amp; bye</body></message>"), PIPE_DELIVER);
 	assert_int_equal(f->c.decision.verdict, GEN_VERDICT_PASS);
 	assert_string_equal(rule_name(f), "route partner");
-	assert_int_equal(f->c.facts.dst_peer, peer("partner"));
+	assert_int_equal(f->c.facts.dst_peer, fixture_peer("partner"));
 	assert_int_equal(f->c.facts.kind, GEN_KIND_MESSAGE);
 	assert_int_equal(f->c.facts.nchildren, 1);
 	assert_int_equal(f->c.len, strlen(want));
@@ -176,7 +165,8 @@ test_size(void **state)
 	struct fixture *f = *state;
 	static const char head[] = "<message from='a@a.example' "
 	    "to='b@b.example'><body>", tail[] = "</body></message>";
-	size_t limit = gen_policy.peers[peer("partner")].limits.stanza_size;
+	int partner = fixture_peer("partner");
+	size_t limit = gen_policy.peers[partner].limits.stanza_size;
 	size_t fill = limit - (sizeof(head) - 1) - (sizeof(tail) - 1);
 	char *text = malloc(limit + 2);
 
@@ -223,7 +213,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stream_errors, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_structure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_structure, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_size, setup, teardown),
 		cmocka_unit_test(test_rules_table),
 	};

@@ -16,6 +16,7 @@
 
 #include "policy.h"
 #include "route.h"
+#include "policy_fixture.h"
 #include "stanza_fixture.h"
 
 #define MAX_STREAMS 8
@@ -118,18 +119,6 @@ struct fixture {
 };
 
 static int
-peer(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < gen_policy.npeers; i++)
-		if (strcmp(gen_policy.peers[i].name, name) == 0)
-			return (int)i;
-	fail_msg("no peer %s", name);
-	return -1;
-}
-
-static int
 setup(void **state)
 {
 	struct fixture *f;
@@ -145,7 +134,8 @@ setup(void **state)
 	/* The partner's stream, opened to a.example, authenticated as
 	 * b.example. */
 	f->authed[0] = "b.example";
-	f->src = (struct route_source){ .pipe = { .peer = peer("partner"),
+	f->src = (struct route_source){
+	    .pipe = { .peer = fixture_peer("partner"),
 	    .local = "a.example", .authed = f->authed, .nauthed = 1 },
 	    .conn_id = 7, .waiter = &f->waiter };
 	*state = f;
@@ -177,14 +167,14 @@ static void
 test_deliver_and_count(void **state)
 {
 	struct fixture *f = *state;
-	unsigned rule = gen_policy.peers[peer("inside")].rules.route;
+	unsigned rule = gen_policy.peers[fixture_peer("inside")].rules.route;
 
 	assert_int_equal(send_text(f, "<message from='bob@b.example' "
 	    "to='alice@a.example'><body>x</body></message>"), 0);
 	assert_int_equal(fake.ndst, 1);
 	assert_string_equal(fake.dst[0].local, "b.example");
 	assert_string_equal(fake.dst[0].remote, "a.example");
-	assert_int_equal(fake.dst[0].peer, peer("inside"));
+	assert_int_equal(fake.dst[0].peer, fixture_peer("inside"));
 	assert_string_equal(fake.dst[0].last, "<message from='bob@b.example' "
 	    "to='alice@a.example'><body>x</body></message>");
 	assert_int_equal(f->r.counters[rule][GEN_VERDICT_PASS], 1);
@@ -228,7 +218,7 @@ test_refused_by_egress(void **state)
 {
 	struct fixture *f = *state;
 	struct fake_dst *in;
-	unsigned queue = gen_policy.peers[peer("inside")].rules.queue;
+	unsigned queue = gen_policy.peers[fixture_peer("inside")].rules.queue;
 
 	assert_int_equal(send_text(f, "<message from='bob@b.example' "
 	    "to='alice@a.example'/>"), 0);
@@ -241,7 +231,8 @@ test_refused_by_egress(void **state)
 	assert_string_equal(fake.dst[1].local, "a.example");
 	assert_string_equal(fake.dst[1].last, "<iq from='alice@a.example/r' "
 	    "to='bob@b.example/r' type='error' id='q1'><error type='wait'>"
-	    "<resource-constraint xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+	    "<resource-constraint xmlns='urn:ietf:params:xml:ns:xmpp-"
+	    "stanzas'/>"
 	    "</error></iq>");
 	assert_int_equal(f->r.counters[queue][GEN_VERDICT_BOUNCE], 1);
 	assert_int_equal(send_text(f, "<message from='bob@b.example' "
@@ -349,13 +340,13 @@ test_undeliverable(void **state)
 	struct fixture *f = *state;
 	struct egress_meta m = { .kind = GEN_KIND_MESSAGE,
 	    .from = "alice@a.example/r", .to = "bob@b.example", .id = "u1",
-	    .rule = gen_policy.peers[peer("partner")].rules.route };
+	    .rule = gen_policy.peers[fixture_peer("partner")].rules.route };
 
 	route_undeliverable(&f->r, &m, STANZA_COND_REMOTE_SERVER_TIMEOUT);
 	assert_int_equal(fake.ndst, 1);
 	assert_string_equal(fake.dst[0].local, "b.example");
 	assert_string_equal(fake.dst[0].remote, "a.example");
-	assert_int_equal(fake.dst[0].peer, peer("inside"));
+	assert_int_equal(fake.dst[0].peer, fixture_peer("inside"));
 	assert_int_equal(f->r.counters[m.rule][GEN_VERDICT_BOUNCE], 1);
 	m.type = "result";
 	m.kind = GEN_KIND_IQ;
