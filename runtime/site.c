@@ -731,16 +731,27 @@ site_read(struct site *s, const struct gen_policy *p, struct site_parse *sp,
 int
 site_load(struct site *s, const struct gen_policy *p, const char *path)
 {
-	struct site_parse sp;
 	FILE *f;
+	int rc;
 
-	memset(&sp, 0, sizeof(sp));
-	sp.path = path;
 	f = fopen(path, "r");
 	if (f == NULL) {
 		fprintf(stderr, "%s: error: %s\n", path, strerror(errno));
 		return -1;
 	}
+	rc = site_load_file(s, p, f, path);
+	fclose(f);
+	return rc;
+}
+
+int
+site_load_file(struct site *s, const struct gen_policy *p, FILE *f,
+    const char *path)
+{
+	struct site_parse sp;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.path = path;
 	sp.peer_line = calloc(p->npeers + 1, sizeof(*sp.peer_line));
 	sp.cert_line = calloc(p->guard.ncerts + 1, sizeof(*sp.cert_line));
 	if (sp.peer_line == NULL || sp.cert_line == NULL) {
@@ -754,7 +765,6 @@ site_load(struct site *s, const struct gen_policy *p, const char *path)
 			sp.errors++;
 		}
 	}
-	fclose(f);
 	free(sp.peer_line);
 	free(sp.cert_line);
 	return sp.errors > 0 ? -1 : 0;

@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "admit.h"
 #include "log.h"
@@ -69,6 +70,11 @@ int site_init(struct site *s, const struct gen_policy *p);
 /* Applies the overrides in file PATH; on a mistake prints
  * "PATH:LINE: error: ..." to stderr and returns -1. */
 int site_load(struct site *s, const struct gen_policy *p, const char *path);
+
+/* Same, reading the lines of F, which is named PATH in messages; F stays
+ * open. */
+int site_load_file(struct site *s, const struct gen_policy *p, FILE *f,
+    const char *path);
 
 void site_free(struct site *s);
 

@@ -53,6 +53,38 @@ static const struct gen_policy test_policy = {
 static char dir[64];
 static char path[128];
 
+/* Sends stderr to a new file until stderr_end and returns the saved
+ * stderr; *FD is the file's descriptor. */
+static int
+stderr_begin(int *fd)
+{
+	char errpath[160];
+	int saved;
+
+	snprintf(errpath, sizeof(errpath), "%s/stderr", dir);
+	*fd = open(errpath, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_int_not_equal(*fd, -1);
+	unlink(errpath);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(*fd, 2);
+	return saved;
+}
+
+/* Puts stderr back to SAVED and reads what FD got into ERR. */
+static void
+stderr_end(int saved, int fd, char *err, size_t errlen)
+{
+	ssize_t n;
+
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, err, errlen - 1, 0);
+	err[n > 0 ? n : 0] = '\0';
+	close(fd);
+}
+
 /*
  * Writes CONTENT (LEN bytes) as the site file, loads it over the policy's
  * values into S, and returns site_load's result; what it printed on stderr
@@ -62,30 +94,17 @@ static int
 load(struct site *s, const char *content, size_t len, char *err,
     size_t errlen)
 {
-	char errpath[160];
 	FILE *f;
 	int saved, fd, rc;
-	ssize_t n;
 
 	f = fopen(path, "w");
 	assert_non_null(f);
 	assert_int_equal(fwrite(content, 1, len, f), len);
 	assert_int_equal(fclose(f), 0);
-	snprintf(errpath, sizeof(errpath), "%s/stderr", dir);
-	fd = open(errpath, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	assert_int_not_equal(fd, -1);
-	fflush(stderr);
-	saved = dup(2);
-	dup2(fd, 2);
+	saved = stderr_begin(&fd);
 	assert_int_equal(site_init(s, &test_policy), 0);
 	rc = site_load(s, &test_policy, path);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	n = pread(fd, err, errlen - 1, 0);
-	err[n > 0 ? n : 0] = '\0';
-	close(fd);
-	unlink(errpath);
+	stderr_end(saved, fd, err, errlen);
 	return rc;
 }
 
@@ -488,28 +507,42 @@ static void
 test_missing_file(void **state)
 {
 	struct site s;
-	char want[256];
 	char err[256];
 	int fd, saved;
-	ssize_t n;
 
 	(void)state;
 	assert_int_equal(site_init(&s, &test_policy), 0);
-	snprintf(want, sizeof(want), "%s/err", dir);
-	fd = open(want, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	assert_int_not_equal(fd, -1);
-	unlink(want);
-	saved = dup(2);
-	dup2(fd, 2);
+	saved = stderr_begin(&fd);
 	assert_int_equal(site_load(&s, &test_policy, "/nonexistent/site"),
 	    -1);
-	dup2(saved, 2);
-	close(saved);
-	n = pread(fd, err, sizeof(err) - 1, 0);
-	err[n > 0 ? n : 0] = '\0';
-	close(fd);
+	stderr_end(saved, fd, err, sizeof(err));
 	assert_string_equal(err,
 	    "/nonexistent/site: error: No such file or directory\n");
+	site_free(&s);
+}
+
+/* site_load_file reads a stream already open, names it as told in its
+ * messages, and leaves it open. */
+static void
+test_load_file(void **state)
+{
+	static char content[] = "log syslog\nbogus\n";
+	struct site s;
+	char err[256];
+	int fd, saved;
+	FILE *f;
+
+	(void)state;
+	f = fmemopen(content, sizeof(content) - 1, "r");
+	assert_non_null(f);
+	assert_int_equal(site_init(&s, &test_policy), 0);
+	saved = stderr_begin(&fd);
+	assert_int_equal(site_load_file(&s, &test_policy, f, "(stdin)"), -1);
+	stderr_end(saved, fd, err, sizeof(err));
+	assert_string_equal(err, "(stdin):2: error: unknown keyword \"bogus\"\n");
+	assert_true(s.use_syslog);
+	assert_int_equal(ftell(f), (long)sizeof(content) - 1);
+	assert_int_equal(fclose(f), 0);
 	site_free(&s);
 }
 
@@ -529,6 +562,7 @@ main(void)
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_load_file),
 		BAD_TEST(bad_keyword),
 		BAD_TEST(bad_listen_args),
 		BAD_TEST(bad_listen_many),
