@@ -4,7 +4,7 @@
 #   make check                  every test suite, ending "N passed, N failed"
 #   make demo                   a guard between two local Prosody servers
 #   make bench                  throughput, latency and memory figures
-#   make fuzz                   the tokenizer under libFuzzer
+#   make fuzz                   every parser of untrusted input under libFuzzer
 #   make install                PREFIX=/usr/local DESTDIR=
 #   SANITIZER=address|undefined instruments every binary.
 
@@ -180,29 +180,35 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(B)/bench/xml_bench
 	@CC='$(CC)' BENCH_LDLIBS='$(LDLIBS_ALL)' sh tests/bench/run.sh
 
-# ---- benchmark and fuzzing ------------------------------------------------
+# ---- benchmark ------------------------------------------------------------
 $(B)/bench/xml_bench: tests/bench/xml_bench.c $(B)/libxedge.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Iruntime -o $@ $< $(B)/libxedge.a $(LDFLAGS)
 
+# ---- fuzzing --------------------------------------------------------------
+# One libFuzzer target per parser that meets untrusted input, each
+# tests/fuzz/fuzz_NAME.c with its seeds and dictionary in tests/fuzz/NAME/
+# (tests/fuzz/README.md); tests/fuzz/run.sh runs them one after the other.
 # libFuzzer needs clang and its runtime, installed on demand like the rest.
 FUZZ_PACKAGES := clang libclang-rt-dev
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
-$(B)/fuzz/fuzz_xml: tests/fuzz/fuzz_xml.c tests/unit/test_xml_dump.h \
-	$(B)/runtime/xml.rl.c $(wildcard runtime/xml_*.c) \
-	runtime/stanza.c runtime/arena.c
+FUZZ_TARGETS := xml
+F := $(B)/fuzz
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+$(F)/fuzz_xml: tests/fuzz/fuzz_xml.c tests/fuzz/fuzz.h \
+	tests/unit/test_xml_dump.h $(B)/runtime/xml.rl.c \
+	$(wildcard runtime/xml_*.c) runtime/stanza.c runtime/arena.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-Iruntime -Itests/unit -o $@ $(filter %.c,$^)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iruntime -Itests/unit -o $@ \
+		$(filter %.c,$^)
+
 fuzz:
 	@sh tests/deps.sh $(FUZZ_PACKAGES)
-	@$(MAKE) --no-print-directory $(B)/fuzz/fuzz_xml
-	@mkdir -p $(B)/fuzz/corpus
-	$(B)/fuzz/fuzz_xml -max_len=4096 -dict=tests/fuzz/xml.dict \
-		-max_total_time=$(FUZZ_TIME) $(B)/fuzz/corpus \
-		tests/unit/xml-corpus/valid tests/unit/xml-corpus/invalid
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(F)/fuzz_%)
+	@sh tests/fuzz/run.sh $(F) $(FUZZ_TIME) $(FUZZ_TARGETS)
 
 # The systemd unit names the binary under PREFIX. /var/empty, the guard's
 # default chroot, lies outside PREFIX, as OpenSSH's does; Debian has none.

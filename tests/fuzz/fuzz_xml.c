@@ -16,23 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "test_xml_dump.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct xml_limits fuzz_limits = { 4096, 16, 16, 0 };
 /* Re-serialized elements may be longer (escapes) and carry more
  * declarations (prefixes declared where used) than the originals. */
 static const struct xml_limits fuzz_relimits = { 65536, 16, 64, 0 };
-
-static void
-fuzz_check(int ok, const char *what)
-{
-	if (!ok) {
-		fprintf(stderr, "fuzz_xml: %s\n", what);
-		abort();
-	}
-}
 
 /* Dumps a stream root without its namespace declarations, which the
  * serializer may choose differently, but with its content namespace. */
