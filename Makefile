@@ -94,14 +94,15 @@ FORCE:
 # and then read it again, so the rules below name the files of this
 # xedgec: a language feature that adds a .c or .rl file needs no edit
 # here. Goals that build no generated code do without it: clean compiles
-# nothing, xedgec and the fuzzer need no policy, and check, demo, bench
-# and fuzz install the packages before their nested make builds anything.
+# nothing, xedgec needs no policy, the fuzz targets build theirs in a tree
+# of their own, and check, demo, bench and fuzz install the packages
+# before their nested make builds anything.
 # The manifest's kinds, empty until it is read.
 GEN_H :=
 GEN_C :=
 GEN_RL :=
 GEN_DEP :=
-NO_POLICY_GOALS := clean deps check demo bench fuzz $(B)/xedgec $(B)/fuzz/fuzz_xml
+NO_POLICY_GOALS := clean deps check demo bench fuzz $(B)/xedgec $(B)/fuzz/fuzz_%
 ifneq ($(filter-out $(NO_POLICY_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(G)/manifest.mk
 endif
@@ -193,7 +194,7 @@ $(B)/bench/xml_bench: tests/bench/xml_bench.c $(B)/libxedge.a
 FUZZ_PACKAGES := clang libclang-rt-dev
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
-FUZZ_TARGETS := xml
+FUZZ_TARGETS := xml site
 F := $(B)/fuzz
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -204,6 +205,22 @@ $(F)/fuzz_xml: tests/fuzz/fuzz_xml.c tests/fuzz/fuzz.h \
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iruntime -Itests/unit -o $@ \
 		$(filter %.c,$^)
+
+# The other targets link the compiler's and the guard's objects as this
+# Makefile builds them, in a tree of their own (as for the integration
+# guard), with clang, the sanitizers and libFuzzer's coverage, for the
+# policy of tests/fuzz/fuzz.policy.
+FT := $(F)/tree
+$(FT)/xedge: FORCE
+	@$(MAKE) --no-print-directory B=$(FT) G=$(FT)/generated \
+	    POLICY=tests/fuzz/fuzz.policy CC=$(FUZZ_CC) OPT='-O1 -g' \
+	    SANITIZER=address,undefined CFLAGS=-fsanitize=fuzzer-no-link $@
+# Expanded when used, once the tree is built.
+FUZZ_GEN_OBJ = $(wildcard $(FT)/gen/*.o)
+
+$(F)/fuzz_site: tests/fuzz/fuzz_site.c tests/fuzz/fuzz.h $(FT)/xedge
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iruntime -I$(FT)/generated -o $@ $< \
+		$(FUZZ_GEN_OBJ) $(FT)/libxedge.a $(LDLIBS_ALL)
 
 fuzz:
 	@sh tests/deps.sh $(FUZZ_PACKAGES)
