@@ -194,7 +194,7 @@ $(B)/bench/xml_bench: tests/bench/xml_bench.c $(B)/libxedge.a
 FUZZ_PACKAGES := clang libclang-rt-dev
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
-FUZZ_TARGETS := xml site
+FUZZ_TARGETS := xml site xedgec
 F := $(B)/fuzz
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -221,6 +221,12 @@ FUZZ_GEN_OBJ = $(wildcard $(FT)/gen/*.o)
 $(F)/fuzz_site: tests/fuzz/fuzz_site.c tests/fuzz/fuzz.h $(FT)/xedge
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iruntime -I$(FT)/generated -o $@ $< \
 		$(FUZZ_GEN_OBJ) $(FT)/libxedge.a $(LDLIBS_ALL)
+
+# The compiler without its main, and with includes kept in a sandbox.
+$(F)/fuzz_xedgec: tests/fuzz/fuzz_xedgec.c tests/fuzz/fuzz.h $(FT)/xedge
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Icompiler -o $@ $< \
+		$(filter-out %/main.o,$(wildcard $(FT)/compiler/*.o)) \
+		-Wl,--wrap=src_load -lcrypto
 
 fuzz:
 	@sh tests/deps.sh $(FUZZ_PACKAGES)
