@@ -194,7 +194,7 @@ $(B)/bench/xml_bench: tests/bench/xml_bench.c $(B)/libxedge.a
 FUZZ_PACKAGES := clang libclang-rt-dev
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
-FUZZ_TARGETS := xml site xedgec
+FUZZ_TARGETS := xml site xedgec s2s
 F := $(B)/fuzz
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -227,6 +227,16 @@ $(F)/fuzz_xedgec: tests/fuzz/fuzz_xedgec.c tests/fuzz/fuzz.h $(FT)/xedge
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Icompiler -o $@ $< \
 		$(filter-out %/main.o,$(wildcard $(FT)/compiler/*.o)) \
 		-Wl,--wrap=src_load -lcrypto
+
+# The guard's runtime with its network, clock and randomness seams wrapped
+# (tests/fuzz/fuzz_s2s.c says why each).
+FUZZ_S2S_WRAP := conn_connect_fd resolve_start epoll_wait clock_gettime \
+	RAND_bytes
+$(F)/fuzz_s2s: tests/fuzz/fuzz_s2s.c tests/fuzz/fuzz.h \
+	tests/unit/tls_fixture.h $(FT)/xedge
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iruntime -I$(FT)/generated -Itests/unit \
+		-o $@ $< $(FUZZ_GEN_OBJ) $(FT)/libxedge.a \
+		$(FUZZ_S2S_WRAP:%=-Wl,--wrap=%) $(LDLIBS_ALL)
 
 fuzz:
 	@sh tests/deps.sh $(FUZZ_PACKAGES)
