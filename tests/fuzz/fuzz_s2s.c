@@ -23,8 +23,9 @@
  * guard has no stream left; one that outlives its peers is a finding, as
  * are admission counts (admit.h) left above zero once all are gone. So
  * is anything the guard wrote to a peer that the tokenizer, as the next
- * peer's parser, rejects: each stream the guard opened is parsed, up to
- * where TLS takes the connection over and again from TLS on.
+ * peer's parser, rejects: in clear text up to where TLS takes the
+ * connection over, then what came over TLS; each stream (restarted after
+ * TLS and SASL) must open with the guard's header.
  *
  * The binary is linked with -Wl,--wrap= seams so that nothing leaves the
  * process and runs are repeatable:
@@ -80,14 +81,21 @@ int __wrap_RAND_bytes(unsigned char *buf, int num);
 #define FUZZ_TLS_STEPS 8
 /* At most this many streams at once, as a guard short of descriptors. */
 #define FUZZ_MAX_STREAMS 6
-/* Clear text kept from the guard for a TLS start: a ClientHello fits. */
-#define FUZZ_HEARD 4096
-/* What the guard wrote to one peer that is checked for XML. */
-#define FUZZ_SAID 65536
+/* What the guard wrote to one peer that is kept, for TLS and the check. */
+#define FUZZ_LOG 65536
 /* How the guard starts each stream header it writes. */
 #define FUZZ_DECL "<?xml version='1.0'?>"
-/* The namespace of the elements after which TLS takes over. */
+/* The namespaces of the elements after which a stream restarts. */
 #define FUZZ_NS_TLS "urn:ietf:params:xml:ns:xmpp-tls"
+#define FUZZ_NS_SASL "urn:ietf:params:xml:ns:xmpp-sasl"
+
+/* Bytes the guard wrote to a peer. Once some did not fit, none more are
+ * kept, so that what is kept has no gap; a full log is not checked. */
+struct fuzz_log {
+	char text[FUZZ_LOG];
+	size_t len;
+	int full;
+};
 
 /*
  * One peer: the fuzzer's end of a socket pair, with TLS once started. TLS
@@ -99,13 +107,9 @@ struct fuzz_peer {
 	int fd;
 	SSL *ssl;		/* NULL: clear text */
 	BIO *rbio, *wbio;	/* owned by ssl */
-	/* What the guard sent in clear text since the peer last spoke. */
-	char heard[FUZZ_HEARD];
-	size_t nheard;
-	/* What the guard wrote, in clear text and then over TLS, until the
-	 * check; more is not kept. */
-	char said[FUZZ_SAID];
-	size_t nsaid;
+	struct fuzz_log heard;	/* clear text since the peer last spoke */
+	struct fuzz_log clear;	/* all clear text, for the check */
+	struct fuzz_log secure;	/* all that came over TLS, for the check */
 };
 
 static struct fuzz_peer fuzz_peers[FUZZ_PEERS];
@@ -208,14 +212,24 @@ fuzz_tls_flush(struct fuzz_peer *p)
 		(void)send(p->fd, buf, (size_t)n, MSG_NOSIGNAL);
 }
 
-/* Appends LEN bytes of TEXT to BUF (holding *N of CAP bytes) if they fit. */
+/* Appends LEN bytes of TEXT to LOG if they fit, else marks it full. */
 static void
-fuzz_keep(char *buf, size_t *n, size_t cap, const char *text, size_t len)
+fuzz_keep(struct fuzz_log *log, const char *text, size_t len)
 {
-	if (len <= cap - *n) {
-		memcpy(buf + *n, text, len);
-		*n += len;
+	if (log->full || len > sizeof(log->text) - log->len) {
+		log->full = 1;
+		return;
 	}
+	memcpy(log->text + log->len, text, len);
+	log->len += len;
+}
+
+/* Empties LOG. */
+static void
+fuzz_forget(struct fuzz_log *log)
+{
+	log->len = 0;
+	log->full = 0;
 }
 
 /* Reads what the guard sent to peer P, keeping the clear text since P last
@@ -232,22 +246,24 @@ fuzz_drain(struct fuzz_peer *p)
 			(void)BIO_write(p->rbio, buf, (int)n);
 			continue;
 		}
-		fuzz_keep(p->heard, &p->nheard, sizeof(p->heard), buf,
-		    (size_t)n);
-		fuzz_keep(p->said, &p->nsaid, sizeof(p->said), buf, (size_t)n);
+		fuzz_keep(&p->heard, buf, (size_t)n);
+		fuzz_keep(&p->clear, buf, (size_t)n);
 	}
 	if (p->ssl == NULL)
 		return;
 	while ((r = SSL_read(p->ssl, buf, sizeof(buf))) > 0)
-		fuzz_keep(p->said, &p->nsaid, sizeof(p->said), buf, (size_t)r);
+		fuzz_keep(&p->secure, buf, (size_t)r);
 	fuzz_tls_flush(p);
 }
 
 /*
- * Parses LEN bytes of TEXT, one stream the guard opened, as the next peer
- * would. Returns 1 if it ends in the element after which TLS takes the
- * connection over (<proceed/> to a peer that connected, <starttls/> to a
- * peer the guard connected to), else 0.
+ * Parses LEN bytes of TEXT, one stream the guard wrote, as the next peer
+ * would: it must open with the guard's header and parse. After the
+ * guard's <success/> the stream restarts, so nothing may follow it here
+ * (a header would have started the next stream). Returns 1 if the stream
+ * ends in the element after which TLS takes the connection over
+ * (<proceed/> to a peer that connected, <starttls/> to a peer the guard
+ * connected to), else 0.
  */
 static int
 fuzz_check_stream(const char *text, size_t len)
@@ -260,12 +276,19 @@ fuzz_check_stream(const char *text, size_t len)
 	int tls = 0;
 
 	fuzz_check(x != NULL, "out of memory");
+	fuzz_check(len >= strlen(FUZZ_DECL) &&
+	    memcmp(text, FUZZ_DECL, strlen(FUZZ_DECL)) == 0,
+	    "the guard wrote on a stream before its header");
 	while (!tls && (ev = xml_parse(x, text + off, len - off, &used)) !=
 	    XML_NEED_MORE && ev != XML_STREAM_CLOSE) {
 		off += used;
 		fuzz_check(ev != XML_ERROR, "the guard wrote XML that does "
 		    "not parse");
 		e = ev == XML_ELEMENT ? xml_element(x) : NULL;
+		if (e != NULL && strcmp(e->ns, FUZZ_NS_SASL) == 0 &&
+		    strcmp(e->name, "success") == 0)
+			fuzz_check(off == len, "the guard wrote on a restarted "
+			    "stream before its header");
 		tls = e != NULL && strcmp(e->ns, FUZZ_NS_TLS) == 0 &&
 		    (strcmp(e->name, "proceed") == 0 ||
 		    strcmp(e->name, "starttls") == 0);
@@ -275,15 +298,17 @@ fuzz_check_stream(const char *text, size_t len)
 }
 
 /*
- * Checks what the guard wrote to peer P since the last check: every stream
- * in it (each starts with the guard's XML declaration) up to where TLS
- * takes over. Then forgets it.
+ * Checks LOG, what the guard wrote to a peer in clear text or over TLS:
+ * one stream after the other, each starting where the guard's header
+ * does, up to where TLS takes the connection over.
  */
 static void
-fuzz_check_said(struct fuzz_peer *p)
+fuzz_check_log(const struct fuzz_log *log)
 {
-	const char *s = p->said, *end = p->said + p->nsaid, *next;
+	const char *s = log->text, *end = log->text + log->len, *next;
 
+	if (log->full)
+		return;
 	while (s < end) {
 		next = memmem(s + 1, (size_t)(end - s - 1), FUZZ_DECL,
 		    strlen(FUZZ_DECL));
@@ -293,7 +318,6 @@ fuzz_check_said(struct fuzz_peer *p)
 			break;
 		s = next;
 	}
-	p->nsaid = 0;
 }
 
 /* Runs the guard's loop until it is idle. */
@@ -331,7 +355,7 @@ fuzz_send(struct fuzz_peer *p, const uint8_t *data, size_t len)
 		fuzz_tls_flush(p);
 	} else {
 		(void)send(p->fd, data, len, MSG_NOSIGNAL);
-		p->nheard = 0;
+		fuzz_forget(&p->heard);
 	}
 }
 
@@ -348,7 +372,6 @@ fuzz_tls(struct fuzz_peer *p, int client, size_t leaf)
 
 	if (p->ssl != NULL)
 		return;
-	fuzz_check_said(p);
 	p->ssl = SSL_new(client ? fuzz_tls_client : fuzz_tls_server);
 	p->rbio = BIO_new(BIO_s_mem());
 	p->wbio = BIO_new(BIO_s_mem());
@@ -362,9 +385,9 @@ fuzz_tls(struct fuzz_peer *p, int client, size_t leaf)
 		SSL_set_connect_state(p->ssl);
 	} else {
 		SSL_set_accept_state(p->ssl);
-		(void)BIO_write(p->rbio, p->heard, (int)p->nheard);
+		(void)BIO_write(p->rbio, p->heard.text, (int)p->heard.len);
 	}
-	p->nheard = 0;
+	fuzz_forget(&p->heard);
 	for (i = 0; i < FUZZ_TLS_STEPS && r != 1; i++) {
 		r = SSL_do_handshake(p->ssl);
 		fuzz_tls_flush(p);
@@ -385,7 +408,8 @@ fuzz_hang_up(void)
 	size_t i;
 
 	for (i = 0; i < fuzz_npeers; i++) {
-		fuzz_check_said(&fuzz_peers[i]);
+		fuzz_check_log(&fuzz_peers[i].clear);
+		fuzz_check_log(&fuzz_peers[i].secure);
 		SSL_free(fuzz_peers[i].ssl);
 		close(fuzz_peers[i].fd);
 	}
