@@ -548,13 +548,21 @@ s2s_conn_connected(struct conn *c, int err)
 	s2s_out_connected(s);
 }
 
+void
+s2s_restart(struct s2s *s)
+{
+	xml_reset(s->xml);
+	s->header_sent = 0;
+	s->state = S2S_HEADER;
+}
+
 static void
 s2s_conn_tls_ready(struct conn *c)
 {
 	struct s2s *s = c->owner;
 
 	s->tls_up = 1;
-	xml_reset(s->xml);
+	s2s_restart(s);
 	if (s->dir == S2S_IN)
 		s2s_in_tls_ready(s);
 	else

@@ -164,7 +164,6 @@ s2s_in_tls_ready(struct s2s *s)
 	    "cert-error=%s cert-detail=\"%s\"", domain != NULL ? domain : "-",
 	    tls_cert_error_name(tls_peer_verify_error(s->conn->ssl, domain)),
 	    tls_peer_verify_text(s->conn->ssl, domain));
-	s->state = S2S_HEADER;
 }
 
 static void
@@ -247,8 +246,7 @@ s2s_in_sasl(struct s2s *s, const struct stanza_node *e)
 	    s2s_peer(s)->name);
 	s2s_printf(s, "<success xmlns='%s'/>", S2S_NS_SASL);
 	s->sasl_done = 1;
-	xml_reset(s->xml);
-	s->state = S2S_HEADER;
+	s2s_restart(s);
 }
 
 /* Called by dialback when a domain was verified on this stream. */

@@ -122,6 +122,11 @@ struct conn *s2s_conn_new(struct s2s *s, int fd, int outbound);
  * gone. */
 void s2s_free(struct s2s *s);
 void s2s_ready(struct s2s *s);
+/* A stream restart after TLS or SASL (RFC 6120 sections 4.3.3, 5.4.3.3,
+ * 6.4.6): a new stream on the same connection, whose headers (the peer's
+ * and the guard's) are still to come; a stream error before the guard's
+ * header goes out is preceded by one. */
+void s2s_restart(struct s2s *s);
 void s2s_arm_timer(struct s2s *s, uint32_t seconds);
 int s2s_is_authed(const struct s2s *s, const char *domain);
 /* Whether ROOT declares jabber:server as the content namespace; if not,

@@ -159,7 +159,6 @@ s2s_out_tls_ready(struct s2s *s)
 		return;
 	}
 	s2s_send_header(s);
-	s->state = S2S_HEADER;
 }
 
 void
@@ -378,9 +377,8 @@ s2s_out_element(struct s2s *s, struct stanza_node *e)
 	case S2S_SASL:
 		if (strcmp(e->ns, S2S_NS_SASL) == 0 && strcmp(e->name, "success") == 0) {
 			s->sasl_done = 1;
-			xml_reset(s->xml);
+			s2s_restart(s);
 			s2s_send_header(s);
-			s->state = S2S_HEADER;
 			return;
 		}
 		if (strcmp(e->ns, S2S_NS_SASL) == 0 && strcmp(e->name, "failure") == 0) {
