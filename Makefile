@@ -160,7 +160,8 @@ $(B)/tests/%.o: tests/unit/%.c | $(G)/manifest.mk
 $(B)/tests/test_%: $(B)/tests/test_%.o $(B)/libxedge.a $(GEN_OBJ)
 	$(CC) $(LDFLAGS) $(WRAP) -o $@ $< $(GEN_OBJ) $(B)/libxedge.a -lcmocka $(XML2_LIBS) $(LDLIBS_ALL)
 # Seams: the s2s handlers' tests write and dial through functions of their own.
-$(B)/tests/test_s2s: WRAP := -Wl,--wrap=conn_write -Wl,--wrap=conn_connect_fd
+$(B)/tests/test_s2s: WRAP := -Wl,--wrap=conn_write -Wl,--wrap=conn_connect_fd \
+	-Wl,--wrap=resolve_start -Wl,--wrap=resolve_cancel
 
 # The integration suite's guard, built for its own policy in a tree of its
 # own by a nested make (where this target's name does not arise: there,

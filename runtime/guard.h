@@ -16,6 +16,7 @@
 #include "tls.h"
 
 struct s2s;
+struct s2s_egress_state;
 struct stanza_node;
 
 struct guard {
@@ -31,6 +32,7 @@ struct guard {
 	size_t max_streams;		/* 0: no bound (tests) */
 	size_t nverify;			/* dialback verifications under way */
 	struct route_env route;		/* the stanza pipeline's state */
+	struct s2s_egress_state *egress;	/* s2s_init(), s2s_egress.c */
 	struct admit admit;		/* bounds on what is accepted */
 };
 

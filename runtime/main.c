@@ -319,6 +319,7 @@ main(int argc, char **argv)
 	main_limit_streams();
 	guard.loop = loop_new();
 	if (guard.loop == NULL || route_init(&guard.route, &gen_policy) == -1 ||
+	    s2s_init() == -1 ||
 	    admit_init(&guard.admit, &guard.site.admit) == -1 ||
 	    main_signals() == -1 ||
 	    resolve_init(guard.loop, guard.site.dns_server,
@@ -341,6 +342,7 @@ main(int argc, char **argv)
 	site_free(&guard.site);
 	free(main_listeners);
 	route_free(&guard.route);
+	s2s_fini();
 	loop_free(guard.loop);
 	return 0;
 }

@@ -10,6 +10,12 @@
 
 #include <stddef.h>
 
+/* Sets up the S2S layer's state for the guard (the outbound streams by
+ * their domains, the backoff of domains that could not be reached): 0, or
+ * -1 without memory. s2s_fini frees it, once no stream is left. */
+int s2s_init(void);
+void s2s_fini(void);
+
 /* Accepts the connected socket FD as a new inbound stream; DIRECT_TLS: TLS
  * starts with the first byte. */
 void s2s_accept(int fd, int direct_tls);

@@ -43,9 +43,7 @@ struct s2s_item {
 	char data[];
 };
 
-/* Stanza streams by their from and to domains, looked up per stanza. */
 #define S2S_OUT_BUCKETS 1024
-static struct s2s *s2s_out_table[S2S_OUT_BUCKETS];
 
 /* A domain that could not be reached: by the 64-bit hash of its name (a
  * collision only shares a backoff), failures in a row and when to try
@@ -55,8 +53,32 @@ struct s2s_backoff {
 	uint32_t failures;
 	uint64_t retry_at;
 };
-static struct s2s_backoff s2s_backoffs[S2S_BACKOFF_SLOTS];
-static uint64_t s2s_jitter_state = 0x9e3779b97f4a7c15u;
+
+/* The egress's state, one per guard (guard.egress). */
+struct s2s_egress_state {
+	/* Stanza streams by their from and to domains, looked up per
+	 * stanza. */
+	struct s2s *table[S2S_OUT_BUCKETS];
+	struct s2s_backoff backoffs[S2S_BACKOFF_SLOTS];
+	uint64_t jitter;	/* xorshift state */
+};
+
+int
+s2s_init(void)
+{
+	guard.egress = calloc(1, sizeof(*guard.egress));
+	if (guard.egress == NULL)
+		return -1;
+	guard.egress->jitter = 0x9e3779b97f4a7c15u;
+	return 0;
+}
+
+void
+s2s_fini(void)
+{
+	free(guard.egress);
+	guard.egress = NULL;
+}
 
 static uint64_t
 s2s_hash(const char *a, const char *b)
@@ -85,7 +107,7 @@ s2s_egress_unlink(struct s2s *s)
 
 	if (!s->hashed)
 		return;
-	for (pp = &s2s_out_table[s2s_bucket(s->local, s->remote)];
+	for (pp = &guard.egress->table[s2s_bucket(s->local, s->remote)];
 	    *pp != NULL; pp = &(*pp)->hnext)
 		if (*pp == s) {
 			*pp = s->hnext;
@@ -98,17 +120,19 @@ s2s_egress_unlink(struct s2s *s)
 static uint64_t
 s2s_jitter(uint64_t n)
 {
-	s2s_jitter_state ^= s2s_jitter_state << 13;
-	s2s_jitter_state ^= s2s_jitter_state >> 7;
-	s2s_jitter_state ^= s2s_jitter_state << 17;
-	return n != 0 ? s2s_jitter_state % n : 0;
+	uint64_t *x = &guard.egress->jitter;
+
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return n != 0 ? *x % n : 0;
 }
 
 void
 s2s_egress_attempt(const char *remote, int failed)
 {
 	uint64_t key = s2s_hash("", remote), wait;
-	struct s2s_backoff *b = &s2s_backoffs[key % S2S_BACKOFF_SLOTS];
+	struct s2s_backoff *b = &guard.egress->backoffs[key % S2S_BACKOFF_SLOTS];
 
 	if (!failed) {
 		if (b->key == key)
@@ -136,7 +160,8 @@ static int
 s2s_backing_off(const char *remote)
 {
 	uint64_t key = s2s_hash("", remote);
-	const struct s2s_backoff *b = &s2s_backoffs[key % S2S_BACKOFF_SLOTS];
+	const struct s2s_backoff *b =
+	    &guard.egress->backoffs[key % S2S_BACKOFF_SLOTS];
 
 	return b->key == key && b->failures > 0 &&
 	    loop_now(guard.loop) < b->retry_at;
@@ -149,7 +174,7 @@ s2s_egress_get(int peer, const char *local, const char *remote,
 	size_t b = s2s_bucket(local, remote);
 	struct s2s *s;
 
-	for (s = s2s_out_table[b]; s != NULL; s = s->hnext)
+	for (s = guard.egress->table[b]; s != NULL; s = s->hnext)
 		if (strcmp(s->local, local) == 0 &&
 		    strcmp(s->remote, remote) == 0)
 			return s;
@@ -171,8 +196,8 @@ s2s_egress_get(int peer, const char *local, const char *remote,
 		s2s_egress_attempt(remote, 1);
 		return NULL;
 	}
-	s->hnext = s2s_out_table[b];
-	s2s_out_table[b] = s;
+	s->hnext = guard.egress->table[b];
+	guard.egress->table[b] = s;
 	s->hashed = 1;
 	return s;
 }

@@ -488,7 +488,7 @@ fuzz_setup(void)
 	guard.loop = loop_new();
 	guard.max_streams = FUZZ_MAX_STREAMS;
 	fuzz_check(guard.tls != NULL && guard.loop != NULL &&
-	    route_init(&guard.route, &gen_policy) == 0 &&
+	    route_init(&guard.route, &gen_policy) == 0 && s2s_init() == 0 &&
 	    admit_init(&guard.admit, &guard.site.admit) == 0,
 	    "cannot start the guard");
 	fuzz_tls_client = SSL_CTX_new(TLS_client_method());

@@ -1,10 +1,12 @@
 /*
  * The s2s handlers (runtime/s2s_in.c, s2s_dialback.c, s2s_egress.c) driven
  * element by element, with seams instead of the network: -Wl,--wrap on
- * conn_write (what the guard writes is captured here) and on
- * conn_connect_fd (outbound dialling fails or is counted). Runs against
+ * conn_write (what the guard writes is captured here), conn_connect_fd
+ * (outbound dialling fails, and is counted) and resolve_start (DNS SRV
+ * lookups are answered by the test). Runs against
  * examples/single-edge.policy (inside: a.example, partner: b.example; both
- * 'certificate or dialback').
+ * 'certificate or dialback'), or a copy of it the test changes: the guard
+ * reads its policy through guard.policy.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,15 +22,28 @@
 
 #include "guard.h"
 #include "policy.h"
+#include "policy_fixture.h"
 #include "s2s_int.h"
 #include "stanza_fixture.h"
 
 static char written[16384];
 static size_t nwritten;
 static int dials;
+static char dialled[4][80];	/* the first dials, "host:port" */
+
+/* The lookup the guard started last, for the test to answer. */
+static struct {
+	char domain[64];
+	resolve_fn *fn;
+	void *arg;
+	int started;
+} lookup;
 
 int __wrap_conn_write(struct conn *c, const void *data, size_t len);
 int __wrap_conn_connect_fd(const char *host, uint16_t port);
+struct resolve_req *__wrap_resolve_start(const char *domain, int direct_tls,
+    resolve_fn *fn, void *arg);
+void __wrap_resolve_cancel(struct resolve_req *req);
 
 int
 __wrap_conn_write(struct conn *c, const void *data, size_t len)
@@ -46,10 +61,31 @@ __wrap_conn_write(struct conn *c, const void *data, size_t len)
 int
 __wrap_conn_connect_fd(const char *host, uint16_t port)
 {
-	(void)host;
-	(void)port;
+	if (dials < 4)
+		snprintf(dialled[dials], sizeof(dialled[dials]), "%s:%u", host,
+		    (unsigned)port);
 	dials++;
 	return -1;
+}
+
+struct resolve_req *
+__wrap_resolve_start(const char *domain, int direct_tls, resolve_fn *fn,
+    void *arg)
+{
+	(void)direct_tls;
+	snprintf(lookup.domain, sizeof(lookup.domain), "%s", domain);
+	lookup.fn = fn;
+	lookup.arg = arg;
+	lookup.started++;
+	/* Any non-NULL pointer: the guard only hands it back to cancel. */
+	return (struct resolve_req *)&lookup;
+}
+
+void
+__wrap_resolve_cancel(struct resolve_req *req)
+{
+	assert_ptr_equal(req, &lookup);
+	lookup.fn = NULL;
 }
 
 struct fixture {
@@ -72,6 +108,7 @@ setup(void **state)
 	guard.loop = loop_new();
 	assert_non_null(guard.loop);
 	assert_int_equal(route_init(&guard.route, &gen_policy), 0);
+	assert_int_equal(s2s_init(), 0);
 	assert_int_equal(site_init(&guard.site, &gen_policy), 0);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	s2s_accept(sv[0], 0);
@@ -94,6 +131,7 @@ teardown(void **state)
 	close(f->peer_fd);
 	xml_free(f->xml);
 	route_free(&guard.route);
+	s2s_fini();
 	site_free(&guard.site);
 	free(f);
 	return 0;
@@ -212,6 +250,53 @@ test_backoff(void **state)
 	    [GEN_VERDICT_BOUNCE], 20);
 }
 
+/*
+ * The partner found by DNS SRV (a copy of the policy, changed as a test
+ * may): a stanza for it waits on a stream whose lookup is under way; the
+ * answer is dialled; a failed lookup bounces what waited and starts the
+ * backoff, so the next stanza starts no lookup of its own.
+ */
+static void
+test_srv_lookup(void **state)
+{
+	struct fixture *f = *state;
+	struct gen_peer peers[GEN_NPEERS];
+	struct gen_policy pol = gen_policy;
+	struct resolve_answer a = { .ok = 1, .host = "127.0.0.9",
+	    .port = 5270 };
+	int partner = fixture_peer("partner");
+	unsigned route;
+
+	memcpy(peers, gen_policy.peers, sizeof(peers));
+	peers[partner].connect = GEN_CONNECT_SRV;
+	pol.peers = peers;
+	guard.policy = &pol;
+	free(guard.site.peers[partner].host);
+	guard.site.peers[partner].host = NULL;
+	route = peers[partner].rules.route;
+	memset(&lookup, 0, sizeof(lookup));
+	header(f, "a.example", "b.example");
+	f->s->tls_up = 1;
+	f->s->state = S2S_READY;
+	f->s->authed[f->s->nauthed++] = strdup("a.example");
+	element(f, "<message from='x@a.example' to='y@b.example' id='m1'/>");
+	assert_int_equal(lookup.started, 1);
+	assert_string_equal(lookup.domain, "b.example");
+	assert_int_equal(dials, 0);
+	lookup.fn(lookup.arg, &a);
+	/* The answer is dialled and fails; what waited bounces, towards
+	 * a.example (dialled too, at its static address). */
+	assert_int_equal(dials, 2);
+	assert_string_equal(dialled[0], "127.0.0.9:5270");
+	assert_string_equal(dialled[1], "127.0.1.1:5269");
+	assert_int_equal(guard.route.counters[route][GEN_VERDICT_BOUNCE], 1);
+	/* The backoff holds the next stanza without a lookup. */
+	element(f, "<message from='x@a.example' to='y@b.example' id='m2'/>");
+	assert_int_equal(lookup.started, 1);
+	assert_int_equal(guard.route.counters[route][GEN_VERDICT_BOUNCE], 2);
+	guard.policy = &gen_policy;
+}
+
 int
 main(void)
 {
@@ -225,6 +310,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stanza_before_auth, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_backoff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_srv_lookup, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests_name("s2s", tests, NULL, NULL);
