@@ -87,8 +87,8 @@ emit_rules(struct out *o, const struct model *m)
 	out_printf(o, "static const struct gen_rule gen_rules[GEN_NRULES] = "
 	    "{\n");
 	for (i = 0; i < EMIT_NBUILTIN; i++)
-		out_printf(o, "\t{ .name = \"%s\", .file = NULL, .line = 0 },\n",
-		    emit_builtin[i]);
+		out_printf(o, "\t{ .name = \"%s\", .file = NULL, "
+		    ".line = 0 },\n", emit_builtin[i]);
 	for (i = 0; i < m->npeers; i++) {
 		p = &m->peers[i];
 		/* Peer names are identifiers: no quoting needed. */

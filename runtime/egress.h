@@ -1,7 +1,7 @@
 /*
  * An egress: the way out towards a peer. Routing hands a checked,
  * serialized stanza to the egress of the destination peer's protocol; the
- * S2S layer is one (s2s_out.c), the guard exchange protocol will be
+ * S2S layer is one (s2s_egress.c), the guard exchange protocol will be
  * another. What an egress cannot deliver comes back through
  * route_undeliverable(), the one upward edge besides route_stanza().
  */
@@ -43,7 +43,7 @@ struct egress_waiter_ops {
 /* A source that may wait for a destination: embedded in the source. */
 struct egress_waiter {
 	const struct egress_waiter_ops *ops;
-	void *waiting_for;		/* the destination, NULL when not waiting */
+	void *waiting_for;	/* the destination; NULL when not waiting */
 	struct egress_waiter *next;	/* the destination's list */
 };
 
@@ -68,7 +68,7 @@ struct egress_ops {
 	void (*unwait)(struct egress_waiter *w);
 };
 
-/* The S2S egress (s2s_out.c). */
+/* The S2S egress (s2s_egress.c). */
 extern const struct egress_ops s2s_egress;
 
 #endif

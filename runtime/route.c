@@ -56,7 +56,8 @@ route_log(enum log_level lvl, uint64_t conn, const char *event,
 	char from[LOG_QUOTE_SIZE(128)], to[LOG_QUOTE_SIZE(128)];
 
 	log_event(lvl, conn, event, "kind=%s from=%s to=%s condition=%s%s%s%s"
-	    "%s%s%s", route_kinds[m->kind], log_quote(m->from, from, sizeof(from)),
+	    "%s%s%s", route_kinds[m->kind],
+	    log_quote(m->from, from, sizeof(from)),
 	    log_quote(m->to, to, sizeof(to)), cond, rule ? " rule=\"" : "",
 	    rule ? rule : "", rule ? "\"" : "", why ? " reason=\"" : "",
 	    why ? why : "", why ? "\"" : "");

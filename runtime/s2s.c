@@ -163,12 +163,19 @@ s2s_conn_new(struct s2s *s, int fd, int outbound)
 	return c;
 }
 
+/* The stream whose waiter W is. */
+static struct s2s *
+s2s_of_waiter(struct egress_waiter *w)
+{
+	return (struct s2s *)((char *)w - offsetof(struct s2s, waiter));
+}
+
 /* An inbound stream as a source that waits for a destination: its reads
  * stop, and what it buffered waits with them. */
 static void
 s2s_source_pause(struct egress_waiter *w)
 {
-	struct s2s *s = (struct s2s *)((char *)w - offsetof(struct s2s, waiter));
+	struct s2s *s = s2s_of_waiter(w);
 
 	if (s->conn != NULL)
 		conn_pause(s->conn);
@@ -177,7 +184,7 @@ s2s_source_pause(struct egress_waiter *w)
 static void
 s2s_source_resume(struct egress_waiter *w)
 {
-	struct s2s *s = (struct s2s *)((char *)w - offsetof(struct s2s, waiter));
+	struct s2s *s = s2s_of_waiter(w);
 
 	if (s->conn != NULL)
 		conn_resume(s->conn);

@@ -132,7 +132,8 @@ void
 s2s_egress_attempt(const char *remote, int failed)
 {
 	uint64_t key = s2s_hash("", remote), wait;
-	struct s2s_backoff *b = &guard.egress->backoffs[key % S2S_BACKOFF_SLOTS];
+	struct s2s_backoff *b =
+	    &guard.egress->backoffs[key % S2S_BACKOFF_SLOTS];
 
 	if (!failed) {
 		if (b->key == key)

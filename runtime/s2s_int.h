@@ -93,7 +93,7 @@ struct s2s {
 	struct egress_waiter *waiters;
 	struct loop_timer stall_timer;
 	uint64_t stall_mark;	/* conn->bytes_out when the timer was armed */
-	unsigned stalled;	/* no progress for S2S_STALL_MS: sources go on */
+	unsigned stalled;	/* idle for S2S_STALL_MS: sources go on */
 	/* Dialback: an outbound verify stream and the inbound stream it serves. */
 	struct s2s *verify;	/* in: pending verification of a db:result */
 	struct s2s *verify_for;	/* out (S2S_VERIFY): the inbound stream */

@@ -301,8 +301,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_header_for_unfronted_domain,
-		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_header_for_unfronted_domain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_verify_before_tls,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_verify_answers, setup,
