@@ -5,6 +5,8 @@
  * remembering it. The MAC is fed piece by piece: however long the fields a
  * peer sends, no buffer of ours bounds them.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -79,6 +81,36 @@ dialback_key_valid(const unsigned char secret[DIALBACK_SECRET_LEN],
 		return 0;
 	dialback_key(secret, receiving, originating, id, expect);
 	return CRYPTO_memcmp(expect, key, DIALBACK_KEY_LEN) == 0;
+}
+
+int
+dialback_secret_read(const char *path,
+    unsigned char secret[DIALBACK_SECRET_LEN], const char **why)
+{
+	unsigned char buf[DIALBACK_SECRET_FILE_MAX + 1];
+	FILE *f;
+	size_t n;
+	int err;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		*why = strerror(errno);
+		return -1;
+	}
+	n = fread(buf, 1, sizeof(buf), f);
+	err = ferror(f);
+	fclose(f);
+	if (err) {
+		*why = "read error";
+		return -1;
+	}
+	if (n < DIALBACK_SECRET_FILE_MIN || n > DIALBACK_SECRET_FILE_MAX) {
+		*why = "the file must hold 32 to 4096 bytes";
+		OPENSSL_cleanse(buf, sizeof(buf));
+		return -1;
+	}
+	SHA256(buf, n, secret);
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return 0;
 }
 
 /* The text content of E if it is a single text node, else "". */

@@ -67,6 +67,19 @@ void dialback_key(const unsigned char secret[DIALBACK_SECRET_LEN],
     const char *receiving, const char *originating, const char *id,
     char *out);
 
+/* The least a secret file holds: as much as the secret itself. */
+#define DIALBACK_SECRET_FILE_MIN 32
+#define DIALBACK_SECRET_FILE_MAX 4096
+
+/*
+ * Reads the secret the guards of one site share from the file at PATH
+ * (XEP-0185: a server farm's members must issue keys they can all check):
+ * the SHA-256 of its content, which must be DIALBACK_SECRET_FILE_MIN to
+ * DIALBACK_SECRET_FILE_MAX bytes. Returns 0, or -1 with *WHY set.
+ */
+int dialback_secret_read(const char *path,
+    unsigned char secret[DIALBACK_SECRET_LEN], const char **why);
+
 /* Whether KEY is the one dialback_key gives for these arguments, compared
  * in constant time. */
 int dialback_key_valid(const unsigned char secret[DIALBACK_SECRET_LEN],

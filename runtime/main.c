@@ -191,6 +191,31 @@ main_signal(struct loop *l, int fd, unsigned events, void *arg)
 	main_wait_streams(l, &poll_timer, NULL);
 }
 
+/*
+ * The dialback secret: the site's, read as root before the privileges go,
+ * so that several guards of one site check each other's keys; else a
+ * fresh one, for this process alone. Returns 0 or -1 (logged).
+ */
+static int
+main_dialback_secret(void)
+{
+	const char *path = guard.site.dialback_secret_file, *why;
+
+	if (path == NULL) {
+		if (RAND_bytes(guard.dialback_secret,
+		    sizeof(guard.dialback_secret)) == 1)
+			return 0;
+		log_event(LOG_LVL_ERR, 0, "start-failed",
+		    "reason=no-randomness");
+		return -1;
+	}
+	if (dialback_secret_read(path, guard.dialback_secret, &why) == 0)
+		return 0;
+	log_event(LOG_LVL_ERR, 0, "start-failed", "dialback-secret=%s "
+	    "reason=\"%s\"", path, why);
+	return -1;
+}
+
 static int
 main_listen(void)
 {
@@ -307,14 +332,11 @@ main(int argc, char **argv)
 	    guard.site.ca_file);
 	if (guard.tls == NULL || (main_crls.n > 0 && main_load_crls() == -1))
 		return 1;
+	if (main_dialback_secret() == -1)
+		return 1;
 	if (check_only) {
 		printf("site OK\n");
 		return 0;
-	}
-	if (RAND_bytes(guard.dialback_secret,
-	    sizeof(guard.dialback_secret)) != 1) {
-		log_event(LOG_LVL_ERR, 0, "start-failed", "reason=no-randomness");
-		return 1;
 	}
 	main_limit_streams();
 	guard.loop = loop_new();

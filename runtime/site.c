@@ -34,6 +34,7 @@ struct site_parse {
 	unsigned *peer_line;	/* per gen_policy.peers */
 	unsigned *cert_line;	/* per gen_policy.guard.certs */
 	unsigned ca_line;
+	unsigned secret_line;
 	unsigned dns_line;
 	unsigned log_line;
 	unsigned level_line;
@@ -155,6 +156,7 @@ site_free(struct site *s)
 	free(s->peers);
 	free(s->certs);
 	free(s->ca_file);
+	free(s->dialback_secret_file);
 	for (i = 0; i < s->ncrl; i++)
 		free(s->crl_files[i]);
 	free(s->crl_files);
@@ -338,6 +340,17 @@ site_once(struct site_parse *sp, unsigned *seen, const char *keyword)
 }
 
 /* "ca FILE": the CA bundle for peer certificates. */
+static void
+site_dialback_secret(struct site *s, const struct gen_policy *p,
+    struct site_parse *sp, char **tok, int ntok)
+{
+	(void)p;
+	(void)ntok;
+	if (site_once(sp, &sp->secret_line, "dialback-secret") == 0 &&
+	    site_set(&s->dialback_secret_file, tok[1]) == -1)
+		site_error(sp, "out of memory");
+}
+
 static void
 site_ca(struct site *s, const struct gen_policy *p, struct site_parse *sp,
     char **tok, int ntok)
@@ -645,6 +658,8 @@ static const struct site_keyword {
 	{ "certificate", 3, 3, "certificate DOMAIN CERT_FILE KEY_FILE",
 	    site_certificate },
 	{ "ca", 1, 1, "ca FILE", site_ca },
+	{ "dialback-secret", 1, 1, "dialback-secret FILE",
+	    site_dialback_secret },
 	{ "crl", 1, 1, "crl FILE", site_crl },
 	{ "dns", 1, 2, "dns ADDRESS [PORT]", site_dns },
 	{ "log", 1, 1, "log stderr|syslog", site_log },

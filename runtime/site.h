@@ -9,6 +9,8 @@
  *   peer NAME ADDRESS PORT
  *   certificate DOMAIN CERT_FILE KEY_FILE
  *   ca FILE
+ *   dialback-secret FILE  the XEP-0185 secret (SHA-256 of the file, at
+ *                        least 32 bytes), shared by the guards of one site
  *   crl FILE             a CRL file (PEM); repeatable
  *   dns ADDRESS [PORT]   the (IPv4) name server for peers found by DNS SRV
  *   log stderr|syslog
@@ -52,6 +54,7 @@ struct site {
 	struct tls_cert_spec *certs;	/* one per gen_policy.guard.certs */
 	size_t ncerts;
 	char *ca_file;
+	char *dialback_secret_file;	/* NULL: a random secret per start */
 	char **crl_files;	/* in the order given */
 	size_t ncrl;
 	char *dns_server;	/* NULL: the system's resolv.conf */

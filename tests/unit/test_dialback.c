@@ -7,7 +7,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -210,6 +213,64 @@ test_parse(void **state)
 	arena_free(&a);
 }
 
+/* sha256sum of the 32 bytes "0123456789abcdef0123456789abcdef". */
+#define SECRET_32_SHA256 "3eb1bd439947eb762998e566ccc2e099c791118b2f40579cc4f7da2b5061b7f9"
+
+/* Writes N bytes of TEXT (repeated) to a new temporary file; returns its
+ * path in PATH (at least 32 bytes). */
+static void
+secret_file(char *path, const char *text, size_t n)
+{
+	FILE *f;
+	size_t i;
+	int fd;
+
+	strcpy(path, "/tmp/xedge-secret.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd != -1);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	for (i = 0; i < n; i++)
+		fputc(text[i % strlen(text)], f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * The site's shared secret: the SHA-256 of the file (vector from
+ * sha256sum), so that two guards reading one file issue and check the
+ * same keys; a file too short or too long, or missing, is refused.
+ */
+static void
+test_secret_file(void **state)
+{
+	unsigned char a[DIALBACK_SECRET_LEN], b[DIALBACK_SECRET_LEN];
+	char path[32], hex[2 * DIALBACK_SECRET_LEN + 1];
+	char k1[DIALBACK_KEY_LEN + 1], k2[DIALBACK_KEY_LEN + 1];
+	const char *why = NULL;
+	size_t i;
+
+	(void)state;
+	secret_file(path, "0123456789abcdef", 32);
+	assert_int_equal(dialback_secret_read(path, a, &why), 0);
+	assert_int_equal(dialback_secret_read(path, b, &why), 0);
+	unlink(path);
+	for (i = 0; i < sizeof(a); i++)
+		snprintf(hex + 2 * i, 3, "%02x", a[i]);
+	assert_string_equal(hex, SECRET_32_SHA256);
+	dialback_key(a, "b.example", "a.example", "id", k1);
+	dialback_key(b, "b.example", "a.example", "id", k2);
+	assert_string_equal(k1, k2);
+	secret_file(path, "x", DIALBACK_SECRET_FILE_MIN - 1);
+	assert_int_equal(dialback_secret_read(path, a, &why), -1);
+	assert_non_null(why);
+	unlink(path);
+	secret_file(path, "x", DIALBACK_SECRET_FILE_MAX + 1);
+	assert_int_equal(dialback_secret_read(path, a, &why), -1);
+	unlink(path);
+	assert_int_equal(dialback_secret_read(path, a, &why), -1);
+	assert_string_equal(why, "No such file or directory");
+}
+
 int
 main(void)
 {
@@ -220,6 +281,7 @@ main(void)
 		cmocka_unit_test(test_maximal_fields),
 		cmocka_unit_test(test_valid_needs_exact_key),
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_secret_file),
 	};
 
 	return cmocka_run_group_tests_name("dialback", tests, setup, NULL);

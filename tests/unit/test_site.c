@@ -171,6 +171,7 @@ test_good_file(void **state)
 	    "peer partner 10.1.2.3 5269\n"
 	    "certificate a.example /etc/xedge/a.pem /etc/xedge/a.key\n"
 	    "ca /etc/xedge/ca.pem\n"
+	    "dialback-secret /etc/xedge/dialback.secret\n"
 	    "crl /etc/xedge/ca.crl\n"
 	    "crl /etc/xedge/partner.crl\n"
 	    "dns 127.0.0.53 5353\n"
@@ -206,6 +207,8 @@ test_good_file(void **state)
 	/* Not named: the policy's value stays. */
 	assert_string_equal(s.certs[1].cert_file, "certs/w.pem");
 	assert_string_equal(s.ca_file, "/etc/xedge/ca.pem");
+	assert_string_equal(s.dialback_secret_file,
+	    "/etc/xedge/dialback.secret");
 	/* CRL files add up, in order. */
 	assert_int_equal(s.ncrl, 2);
 	assert_string_equal(s.crl_files[0], "/etc/xedge/ca.crl");
@@ -362,6 +365,11 @@ BAD(bad_ca_args, "ca a.pem b.pem\n",
     "1: error: ca: wrong number of arguments; usage: ca FILE");
 BAD(bad_ca_dup, "ca a.pem\nca b.pem\n",
     "2: error: ca: already set on line 1");
+BAD(bad_secret_dup, "dialback-secret a\ndialback-secret b\n",
+    "2: error: dialback-secret: already set on line 1");
+BAD(bad_secret_args, "dialback-secret\n",
+    "1: error: dialback-secret: wrong number of arguments; usage: "
+    "dialback-secret FILE");
 BAD(bad_crl_args, "crl\n",
     "1: error: crl: wrong number of arguments; usage: crl FILE");
 BAD(bad_crl_dup, "crl a.crl\ncrl b.crl\ncrl a.crl\n",
@@ -584,6 +592,8 @@ main(void)
 		BAD_TEST(bad_cert_args),
 		BAD_TEST(bad_ca_args),
 		BAD_TEST(bad_ca_dup),
+		BAD_TEST(bad_secret_dup),
+		BAD_TEST(bad_secret_args),
 		BAD_TEST(bad_crl_args),
 		BAD_TEST(bad_crl_dup),
 		BAD_TEST(bad_dns_name),
