@@ -64,8 +64,6 @@ struct egress_ops {
 	enum egress_pressure (*pressure)(const void *dst);
 	/* Pauses W until DST has caught up, or gives up on it. */
 	void (*wait)(void *dst, struct egress_waiter *w);
-	/* Forgets W wherever it waits (its source is going away). */
-	void (*unwait)(struct egress_waiter *w);
 };
 
 /* The S2S egress (s2s_egress.c). */

@@ -353,6 +353,8 @@ s2s_egress_wait(void *dst, struct egress_waiter *w)
 	w->ops->pause(w);
 }
 
+/* Takes W off the list of the destination it waits for, if any: its
+ * source is going away. */
 static void
 s2s_egress_unwait(struct egress_waiter *w)
 {
@@ -424,5 +426,4 @@ const struct egress_ops s2s_egress = {
 	.send = s2s_egress_send,
 	.pressure = s2s_egress_pressure,
 	.wait = s2s_egress_wait,
-	.unwait = s2s_egress_unwait,
 };

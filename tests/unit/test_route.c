@@ -88,15 +88,9 @@ fake_wait(void *dst, struct egress_waiter *w)
 	w->ops->pause(w);
 }
 
-static void
-fake_unwait(struct egress_waiter *w)
-{
-	w->waiting_for = NULL;
-}
-
 static const struct egress_ops fake_egress = {
 	.get = fake_get, .send = fake_send, .pressure = fake_pressure,
-	.wait = fake_wait, .unwait = fake_unwait,
+	.wait = fake_wait,
 };
 
 static void
