@@ -1,8 +1,9 @@
 /*
- * A test PKI made at test time with the OpenSSL API, for test_tls and
- * test_conn: a CA, a second CA nobody trusts, leaf certificates with the
- * identities and flaws the tests need, and CRLs, written as PEM files into
- * a fresh temporary directory. Header-only: each test binary is one file.
+ * A test PKI made at test time with the OpenSSL API, for the TLS tests
+ * (test_tls, test_tls_policy, test_tls_verify), test_crl and test_conn: a
+ * CA, a second CA nobody trusts, leaf certificates with the identities and
+ * flaws the tests need, and CRLs, written as PEM files into a fresh
+ * temporary directory. Header-only: each test binary is one file.
  */
 #ifndef XEDGE_TLS_FIXTURE_H
 #define XEDGE_TLS_FIXTURE_H
