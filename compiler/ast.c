@@ -98,6 +98,8 @@ ast_free_items(struct ast_item *it)
 		ast_free_values(it->port);
 		ast_free_values(it->file);
 		ast_free_values(it->key);
+		ast_free_values(it->from);
+		ast_free_values(it->per);
 		ast_free_items(it->sub);
 		free(it);
 	}

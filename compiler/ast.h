@@ -78,9 +78,39 @@ enum ast_item_kind {
 	ITEM_LIMITS,		/* SUB limit items */
 	ITEM_LIMIT,		/* ARG enum ast_limit_key, VALS value */
 	ITEM_TLS_POLICY,	/* SUB tls-policy items */
-	ITEM_TLS_KEY		/* ARG enum ast_tls_key; VALS names, or
+	ITEM_TLS_KEY,		/* ARG enum ast_tls_key; VALS names, or
 				 * ARG2 enum ast_crl_expired */
+	ITEM_FILTER,		/* in a peer: VALS filter name, ARG enum
+				 * ast_direction */
+	ITEM_FOLD,		/* presence fold */
+	ITEM_STRIP,		/* VALS groups (names) and namespaces */
+	ITEM_BLOCK,		/* VALS groups and namespaces, VERDICT */
+	ITEM_ROOM,		/* block room: VALS JIDs, VERDICT */
+	ITEM_SIZE,		/* in a filter: VALS size, VERDICT */
+	ITEM_WORDS,		/* ARG enum ast_words, VALS strings, VERDICT */
+	ITEM_ALERT_LOG,		/* log */
+	ITEM_ALERT_FILE,	/* VALS path */
+	ITEM_ALERT_MESSAGE,	/* VALS operator JID, FROM sender JID */
+	ITEM_ALERT_RATE,	/* VALS count, PER window */
+	ITEM_ALERT_RECENT,	/* VALS count */
+	ITEM_TEST_FROM,		/* VALS peer name */
+	ITEM_TEST_STANZA,	/* VALS XML */
+	ITEM_TEST_EXPECT	/* VERDICT; VALS XML of modify, or COND */
 };
+
+/* Directions of a peer's filters: stanzas it sends us, or we send it. */
+enum ast_direction { DIR_INBOUND, DIR_OUTBOUND, DIR_COUNT };
+
+/* What a control does with a stanza it finds; DEFAULT: the control's own
+ * default. */
+enum ast_verdict { VERDICT_DEFAULT, VERDICT_PASS, VERDICT_MODIFY,
+    VERDICT_DROP, VERDICT_BOUNCE };
+
+/* The stanza error of a bounce; DEFAULT: the control's own. */
+enum ast_cond { COND_DEFAULT, COND_POLICY_VIOLATION, COND_NOT_ACCEPTABLE };
+
+/* The two forms of content patterns. */
+enum ast_words { WORDS_LITERAL, WORDS_PATTERN };
 
 enum ast_connect { CONNECT_NONE, CONNECT_STATIC, CONNECT_SRV };
 enum ast_protocol { PROTO_S2S, PROTO_GCXP };
@@ -98,6 +128,10 @@ struct ast_item {
 	struct ast_value *port;
 	struct ast_value *file;
 	struct ast_value *key;
+	struct ast_value *from;		/* ITEM_ALERT_MESSAGE */
+	struct ast_value *per;		/* ITEM_ALERT_RATE */
+	enum ast_verdict verdict;
+	enum ast_cond cond;
 	struct ast_item *sub;
 	struct ast_item *next;
 };
@@ -110,7 +144,10 @@ enum ast_stmt_kind {
 	STMT_LIMITS,	/* ITEMS */
 	STMT_TLS_POLICY,	/* ITEMS */
 	STMT_PEER,	/* NAME, ITEMS */
-	STMT_ROUTE	/* VALUE pattern (NULL: default) via NAME */
+	STMT_ROUTE,	/* VALUE pattern (NULL: default) via NAME */
+	STMT_FILTER,	/* NAME, ITEMS */
+	STMT_ALERT,	/* ITEMS */
+	STMT_TEST	/* NAME, ITEMS */
 };
 
 struct ast_stmt {

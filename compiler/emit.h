@@ -25,6 +25,21 @@ void emit_rules_peer(struct out *o, size_t peer);
  * (gen_peers) must precede them. */
 void emit_rules(struct out *o, const struct model *m);
 
+/* emit_filters.c: the number of rules the filters make (the last of the
+ * rules table); their entries of the rules table; the filter tables
+ * (before the peer table); a peer's .filters initializers; gen_policy's
+ * content members; content.rl, the namespace machine. */
+size_t emit_filter_rules_count(const struct model *m);
+void emit_filter_rules(struct out *o, const struct model *m);
+void emit_filters(struct out *o, const struct model *m);
+void emit_filters_peer(struct out *o, const struct model *m, size_t peer);
+void emit_filters_policy(struct out *o, const struct model *m);
+void emit_content_rl(struct out *o, const struct model *m);
+
+/* Writes S for a comment (C or ragel): control bytes, bytes above ASCII
+ * and the end of a C comment become '?'. */
+void emit_comment_text(struct out *o, const char *s);
+
 /* Writes the comment that opens every generated file. */
 void emit_header(struct out *o, const struct model *m);
 

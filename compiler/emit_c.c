@@ -29,6 +29,18 @@ emit_comment_safe(const char *s)
 }
 
 void
+emit_comment_text(struct out *o, const char *s)
+{
+	char *c = emit_comment_safe(s), *p;
+
+	for (p = c; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	out_printf(o, "%s", c);
+	free(c);
+}
+
+void
 emit_header(struct out *o, const struct model *m)
 {
 	char *source = emit_comment_safe(m->source);
@@ -240,6 +252,7 @@ emit_peer(struct out *o, const struct model *m, size_t index)
 	emit_limits(o, "\t\t", v);
 	out_printf(o, ",\n");
 	emit_rules_peer(o, index);
+	emit_filters_peer(o, m, index);
 	out_printf(o, "\t\t.tls_policy = ");
 	emit_tls(o, "\t\t", m, p);
 	out_printf(o, ",\n\t},\n");
@@ -255,6 +268,7 @@ emit_policy_c(struct out *o, const struct model *m)
 	out_printf(o, "\n#include \"policy_types.h\"\n#include \"policy.h\"\n\n");
 	emit_listens(o, m);
 	emit_certs(o, m);
+	emit_filters(o, m);
 	out_printf(o, "static const struct gen_peer gen_peers[GEN_NPEERS] = "
 	    "{\n");
 	for (i = 0; i < m->npeers; i++)
@@ -284,7 +298,9 @@ emit_policy_c(struct out *o, const struct model *m)
 	out_printf(o, "\t.nrules = GEN_NRULES,\n");
 	out_printf(o, "\t.tls_policy = ");
 	emit_tls(o, "\t", m, NULL);
-	out_printf(o, ",\n};\n");
+	out_printf(o, ",\n");
+	emit_filters_policy(o, m);
+	out_printf(o, "};\n");
 }
 
 void

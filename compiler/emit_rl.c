@@ -41,15 +41,6 @@ emit_rl_cmp(const void *a, const void *b)
 	return strcmp(x->pat->name, y->pat->name);
 }
 
-/* Writes S for a ragel '#' comment: one line, printable. */
-static void
-emit_rl_comment_text(struct out *o, const char *s)
-{
-	for (; *s != '\0'; s++)
-		out_printf(o, "%c", (unsigned char)*s < 0x20 ||
-		    (unsigned char)*s >= 0x7f ? '?' : *s);
-}
-
 /*
  * Writes the host code line that declares the result with its default:
  * the peer of DFLT, the default route, marked as its policy line (and the
@@ -99,7 +90,7 @@ emit_rl_machine(struct out *o, const char *func, struct emit_rl_entry *e,
 		const struct m_pattern *pat = e[i].pat;
 
 		out_printf(o, "\t# %s ", e[i].what);
-		emit_rl_comment_text(o, e[i].whose);
+		emit_comment_text(o, e[i].whose);
 		out_printf(o, "%s\"%s\"\n", e[i].whose[0] ? " " : "",
 		    pat->name);
 		out_printf(o, "\taction m%zu {\n", i);

@@ -9,6 +9,8 @@
  * in policy order. emit_rules_peer() gives a peer's indices to the peer
  * table; emit_rules() writes the table and gen_decide().
  */
+#include <string.h>
+
 #include "emit.h"
 #include "source.h"
 
@@ -22,8 +24,16 @@ enum emit_peer_rule {
 };
 
 /* The built-in rules of runtime/policy_types.h, in its order. */
-static const char *const emit_builtin[] = {
-	"address", "structure", "no-route", "loop", "resources",
+static const struct {
+	const char *name;
+	const char *verdict;
+	int alert;		/* a violation by the sender */
+} emit_builtin[] = {
+	{ "address", "GEN_VERDICT_BOUNCE", 1 },
+	{ "structure", "GEN_VERDICT_BOUNCE", 1 },
+	{ "no-route", "GEN_VERDICT_BOUNCE", 0 },
+	{ "loop", "GEN_VERDICT_BOUNCE", 0 },
+	{ "resources", "GEN_VERDICT_BOUNCE", 0 },
 };
 #define EMIT_NBUILTIN (sizeof(emit_builtin) / sizeof(emit_builtin[0]))
 
@@ -36,7 +46,8 @@ emit_rule_index(size_t peer, enum emit_peer_rule r)
 size_t
 emit_rules_count(const struct model *m)
 {
-	return EMIT_NBUILTIN + m->npeers * EMIT_RULES_PER_PEER;
+	return EMIT_NBUILTIN + m->npeers * EMIT_RULES_PER_PEER +
+	    emit_filter_rules_count(m);
 }
 
 void
@@ -51,18 +62,23 @@ emit_rules_peer(struct out *o, size_t peer)
 }
 
 /* Writes one gen_rule entry named "peer NAME WHAT" (WHAT NULL: "route
- * NAME") from the statement at LOC. */
+ * NAME") from the statement at LOC; a route passes, a limit bounces, and
+ * only a size limit is the sender's violation. */
 static void
 emit_rule(struct out *o, const struct m_peer *p, const char *what,
     const struct ast_loc *loc)
 {
+	int size = what != NULL && strcmp(what, "stanza-size") == 0;
+
 	out_line_policy(o, loc->file->path, loc->first_line);
 	/* One line, so that the #line above covers all of it; it holds a
 	 * line field, which comparisons of two builds leave out. */
 	out_printf(o, "\t{ .name = \"%s %s%s%s\", .file = ", what ? "peer" :
 	    "route", p->name, what ? " " : "", what ? what : "");
 	out_cstring(o, loc->file->path);
-	out_printf(o, ", .line = %d },\n", loc->first_line);
+	out_printf(o, ", .line = %d, .verdict = %s, .alert = %d },\n",
+	    loc->first_line, what == NULL ? "GEN_VERDICT_PASS" :
+	    "GEN_VERDICT_BOUNCE", size);
 }
 
 /* Where limit KEY of peer P was set: the peer's limits block, else the
@@ -88,7 +104,9 @@ emit_rules(struct out *o, const struct model *m)
 	    "{\n");
 	for (i = 0; i < EMIT_NBUILTIN; i++)
 		out_printf(o, "\t{ .name = \"%s\", .file = NULL, "
-		    ".line = 0 },\n", emit_builtin[i]);
+		    ".line = 0, .verdict = %s, .alert = %d },\n",
+		    emit_builtin[i].name, emit_builtin[i].verdict,
+		    emit_builtin[i].alert);
 	for (i = 0; i < m->npeers; i++) {
 		p = &m->peers[i];
 		/* Peer names are identifiers: no quoting needed. */
@@ -99,6 +117,7 @@ emit_rules(struct out *o, const struct model *m)
 		    emit_limit_loc(m, p, LIMIT_QUEUE_LENGTH));
 		emit_rule(o, p, "protocol", &p->protocol_loc);
 	}
+	emit_filter_rules(o, m);
 	out_line_self(o, "policy.c");
 	out_printf(o, "};\n\n");
 	/* No content rule exists yet: a routed stanza passes by the route

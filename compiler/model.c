@@ -118,6 +118,38 @@ model_free_patterns(struct m_pattern *pats, size_t n)
 	free(pats);
 }
 
+static void
+model_free_filter(struct m_filter *f)
+{
+	struct m_control *c;
+	size_t i, j;
+
+	for (i = 0; i < f->nctl; i++) {
+		c = &f->ctl[i];
+		for (j = 0; j < c->nns; j++) {
+			free(c->ns[j].ns);
+			free(c->ns[j].name);
+		}
+		free(c->ns);
+		for (j = 0; j < c->nitems; j++)
+			free(c->items[j]);
+		free(c->items);
+		free(c->item_loc);
+		free(c->what);
+	}
+	free(f->ctl);
+	free(f->name);
+}
+
+static void
+model_free_test(struct m_test *t)
+{
+	free(t->name);
+	free(t->stanza);
+	free(t->cond_name);
+	free(t->output);
+}
+
 void
 model_free(struct model *m)
 {
@@ -142,10 +174,21 @@ model_free(struct model *m)
 		free(m->peers[i].host);
 		model_free_patterns(m->peers[i].domains, m->peers[i].ndomains);
 		model_free_patterns(m->peers[i].origins, m->peers[i].norigins);
+		free(m->peers[i].filters[DIR_INBOUND]);
+		free(m->peers[i].filters[DIR_OUTBOUND]);
 	}
 	free(m->peers);
 	for (i = 0; i < m->nroutes; i++)
 		free(m->routes[i].pattern.name);
 	free(m->routes);
+	for (i = 0; i < m->nfilters; i++)
+		model_free_filter(&m->filters[i]);
+	free(m->filters);
+	free(m->alert.file);
+	free(m->alert.to);
+	free(m->alert.from);
+	for (i = 0; i < m->ntests; i++)
+		model_free_test(&m->tests[i]);
+	free(m->tests);
 	memset(m, 0, sizeof(*m));
 }

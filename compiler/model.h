@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "ast.h"
+#include "groups.h"
 
 /* Defaults of the language (see xedge.policy(5)). */
 #define MODEL_PORT_STARTTLS	5269
@@ -65,6 +66,82 @@ struct m_cert {
 	struct ast_loc loc;
 };
 
+/* A namespace a filter names: every element in NS, or only the one
+ * called NAME ("{ns}name"). */
+struct m_nsref {
+	char *ns;
+	char *name;			/* NULL: the whole namespace */
+	struct ast_loc loc;
+};
+
+enum m_control_kind {
+	CTL_FOLD,			/* presence fold */
+	CTL_STRIP,			/* strip groups and namespaces */
+	CTL_BLOCK,			/* block groups and namespaces */
+	CTL_ROOM,			/* block room JIDs */
+	CTL_SIZE,			/* stanza-size */
+	CTL_WORDS			/* words or pattern */
+};
+
+/* One statement of a filter: one rule of the generated policy. */
+struct m_control {
+	enum m_control_kind kind;
+	struct ast_loc loc;
+	enum ast_verdict verdict;	/* never VERDICT_DEFAULT */
+	enum ast_cond cond;		/* VERDICT_BOUNCE: never COND_DEFAULT */
+	unsigned groups;		/* bit (1 << enum group) per group */
+	struct ast_loc group_loc[GROUP_COUNT];
+	struct m_nsref *ns;		/* CTL_STRIP, CTL_BLOCK */
+	size_t nns;
+	char **items;			/* CTL_ROOM: JIDs; CTL_WORDS: texts */
+	struct ast_loc *item_loc;
+	size_t nitems;
+	enum ast_words words;		/* CTL_WORDS */
+	uint32_t size;			/* CTL_SIZE */
+	char *what;			/* the statement in words, for rules */
+};
+
+struct m_filter {
+	char *name;
+	struct ast_loc loc;		/* the name */
+	struct m_control *ctl;
+	size_t nctl;
+	int used;			/* named by a peer */
+};
+
+/* A filter a peer applies in one direction. */
+struct m_use {
+	size_t filter;			/* index into model.filters */
+	struct ast_loc loc;
+};
+
+struct m_alert {
+	int given;			/* an alert block was written */
+	struct ast_loc loc;
+	int log;
+	char *file;
+	char *to, *from;		/* an XMPP message to TO from FROM */
+	struct ast_loc to_loc, from_loc;
+	uint32_t rate;			/* alerts per rule per window */
+	uint32_t window;		/* seconds */
+	uint32_t recent;		/* alerts kept for the status page */
+};
+
+/* A test the policy carries. */
+struct m_test {
+	char *name;
+	struct ast_loc loc;		/* the name */
+	size_t peer;			/* the peer the stanza arrives from */
+	char *stanza;
+	struct ast_loc stanza_loc;
+	enum ast_verdict expect;	/* PASS, MODIFY, DROP or BOUNCE */
+	struct ast_loc expect_loc;
+	enum ast_cond cond;		/* a bounce's condition if named... */
+	char *cond_name;		/* ...or its RFC 6120 name; both unset:
+					 * any condition */
+	char *output;			/* MODIFY: the stanza expected */
+};
+
 struct m_peer {
 	char *name;
 	struct ast_loc loc;		/* the name */
@@ -88,6 +165,8 @@ struct m_peer {
 	struct ast_loc auth_loc;
 	struct m_limits limits;		/* only the keys the peer sets */
 	struct m_tls tls_policy;	/* only the keys the peer sets */
+	struct m_use *filters[DIR_COUNT];	/* in the order given */
+	size_t nfilters[DIR_COUNT];
 };
 
 struct m_route {
@@ -116,6 +195,11 @@ struct model {
 	size_t npeers;
 	struct m_route *routes;
 	size_t nroutes;
+	struct m_filter *filters;
+	size_t nfilters;
+	struct m_alert alert;
+	struct m_test *tests;
+	size_t ntests;
 	const char *source;		/* the path given to xedgec */
 	char sha256[65];		/* src_digest() */
 };
@@ -144,6 +228,11 @@ int model_pattern_eq(const struct m_pattern *a, const struct m_pattern *b);
  * by one. Returns 0, or -1 with *WHY set to a static explanation.
  */
 int model_domain_syntax(const char *name, int wildcard, const char **why);
+
+/* Defaults of the alert block (xedge.policy(5), ALERTS). */
+#define MODEL_ALERT_RATE	10
+#define MODEL_ALERT_WINDOW	60
+#define MODEL_ALERT_RECENT	100
 
 /* Frees everything M owns and zeroes it. */
 void model_free(struct model *m);

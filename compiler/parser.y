@@ -39,6 +39,7 @@ static struct ast_value *parse_value(enum ast_value_kind, const YYLTYPE *,
     char *, uint64_t);
 static struct ast_item *parse_item(enum ast_item_kind, const YYLTYPE *,
     int, struct ast_value *);
+static struct ast_item *parse_verdict(struct ast_item *, int, int);
 static void parse_reserved(char *, const YYLTYPE *);
 static void parse_skip_block(void *);
 
@@ -80,6 +81,7 @@ static void parse_skip_block(void *);
 	int flag;
 	struct ast_value *val;
 	struct ast_item *item;
+	struct { int verdict, cond; } verdict;
 }
 
 %token <str> STRING "string" IDENT "identifier" ADDRESS "address"
@@ -101,14 +103,25 @@ static void parse_skip_block(void *);
 %token TLS_POLICY "tls-policy" VERSIONS "versions"
 %token CIPHERSUITES "ciphersuites" CIPHERS "ciphers" GROUPS "groups"
 %token CRL_EXPIRED "crl-expired" WARN "warn" REFUSE "refuse"
+%token FILTER "filter" INBOUND "inbound" OUTBOUND "outbound"
+%token PRESENCE "presence" FOLD "fold" STRIP "strip" BLOCK "block"
+%token ROOM "room" WORDS "words" PATTERN "pattern" PASS "pass" DROP "drop"
+%token BOUNCE "bounce" MODIFY "modify"
+%token POLICY_VIOLATION "policy-violation" NOT_ACCEPTABLE "not-acceptable"
+%token ALERT "alert" LOG "log" MESSAGE "message" FROM "from" RATE "rate"
+%token PER "per" RECENT "recent" TEST "test" STANZA "stanza"
+%token EXPECT "expect"
 %token YYEOF 0 "end of file"
 
-%type <val> value values port_opt key_opt
+%type <val> value values port_opt key_opt strings
 %type <item> guard_items guard_item guard_block peer_items peer_item
 %type <item> peer_block limit_items limit_item limit_block
 %type <item> tls_items tls_item tls_block
+%type <item> filter_items filter_item filter_block alert_items alert_item
+%type <item> alert_block test_items test_item test_block
 %type <flag> listen_opt limit_key tls_mode auth_methods force_opt
-%type <flag> tls_list_key crl_action
+%type <flag> tls_list_key crl_action direction words_kind
+%type <verdict> verdict_opt
 
 %destructor { free($$); } <str>
 %destructor { ast_free_values($$); } <val>
@@ -184,6 +197,28 @@ stmt		: POLICY value ';' {
 			st->loc.last_column = @2.last_column;
 			st->name = $4;
 			st->name_loc = @4;
+			parse_add(ctx, st);
+		}
+		| FILTER IDENT filter_block {
+			struct ast_stmt *st = ast_stmt_new(STMT_FILTER, &@1);
+
+			st->name = $2;
+			st->name_loc = @2;
+			st->items = $3;
+			parse_add(ctx, st);
+		}
+		| ALERT alert_block {
+			struct ast_stmt *st = ast_stmt_new(STMT_ALERT, &@1);
+
+			st->items = $2;
+			parse_add(ctx, st);
+		}
+		| TEST IDENT test_block {
+			struct ast_stmt *st = ast_stmt_new(STMT_TEST, &@1);
+
+			st->name = $2;
+			st->name_loc = @2;
+			st->items = $3;
 			parse_add(ctx, st);
 		}
 		| RESERVED reserved_tail { parse_reserved($1, &@1); }
@@ -279,6 +314,9 @@ peer_item	: DOMAIN values ';' {
 			$$ = parse_item(ITEM_TLS_POLICY, &@1, 0, NULL);
 			$$->sub = $2;
 		}
+		| FILTER value direction ';' {
+			$$ = parse_item(ITEM_FILTER, &@$, $3, $2);
+		}
 		| RESERVED reserved_tail {
 			parse_reserved($1, &@1);
 			$$ = NULL;
@@ -359,6 +397,149 @@ values		: value
 		| values ',' value		{ $$ = ast_value_append($1, $3); }
 		;
 
+direction	: INBOUND			{ $$ = DIR_INBOUND; }
+		| OUTBOUND			{ $$ = DIR_OUTBOUND; }
+		;
+
+filter_block	: '{' filter_items '}'		{ $$ = $2; }
+		| '{' filter_items error '}'	{ $$ = $2; yyerrok; }
+		;
+
+filter_items	: %empty			{ $$ = NULL; }
+		| filter_items filter_item	{ $$ = ast_item_append($1, $2); }
+		| filter_items error ';'	{ $$ = $1; yyerrok; }
+		;
+
+filter_item	: PRESENCE FOLD ';' {
+			$$ = parse_item(ITEM_FOLD, &@$, 0, NULL);
+		}
+		| STRIP values ';' {
+			$$ = parse_item(ITEM_STRIP, &@$, 0, $2);
+		}
+		| BLOCK values verdict_opt ';' {
+			$$ = parse_verdict(parse_item(ITEM_BLOCK, &@$, 0, $2),
+			    $3.verdict, $3.cond);
+		}
+		| BLOCK ROOM values verdict_opt ';' {
+			$$ = parse_verdict(parse_item(ITEM_ROOM, &@$, 0, $3),
+			    $4.verdict, $4.cond);
+		}
+		| STANZA_SIZE value verdict_opt ';' {
+			$$ = parse_verdict(parse_item(ITEM_SIZE, &@$, 0, $2),
+			    $3.verdict, $3.cond);
+		}
+		| words_kind values verdict_opt ';' {
+			$$ = parse_verdict(parse_item(ITEM_WORDS, &@$, $1, $2),
+			    $3.verdict, $3.cond);
+		}
+		;
+
+words_kind	: WORDS				{ $$ = WORDS_LITERAL; }
+		| PATTERN			{ $$ = WORDS_PATTERN; }
+		;
+
+verdict_opt	: %empty	{ $$.verdict = VERDICT_DEFAULT; $$.cond = COND_DEFAULT; }
+		| PASS		{ $$.verdict = VERDICT_PASS; $$.cond = COND_DEFAULT; }
+		| DROP		{ $$.verdict = VERDICT_DROP; $$.cond = COND_DEFAULT; }
+		| BOUNCE	{ $$.verdict = VERDICT_BOUNCE; $$.cond = COND_DEFAULT; }
+		| BOUNCE POLICY_VIOLATION {
+			$$.verdict = VERDICT_BOUNCE;
+			$$.cond = COND_POLICY_VIOLATION;
+		}
+		| BOUNCE NOT_ACCEPTABLE {
+			$$.verdict = VERDICT_BOUNCE;
+			$$.cond = COND_NOT_ACCEPTABLE;
+		}
+		;
+
+alert_block	: '{' alert_items '}'		{ $$ = $2; }
+		| '{' alert_items error '}'	{ $$ = $2; yyerrok; }
+		;
+
+alert_items	: %empty			{ $$ = NULL; }
+		| alert_items alert_item	{ $$ = ast_item_append($1, $2); }
+		| alert_items error ';'		{ $$ = $1; yyerrok; }
+		;
+
+alert_item	: LOG ';' {
+			$$ = parse_item(ITEM_ALERT_LOG, &@$, 0, NULL);
+		}
+		| FILE_KW value ';' {
+			$$ = parse_item(ITEM_ALERT_FILE, &@$, 0, $2);
+		}
+		| MESSAGE value FROM value ';' {
+			$$ = parse_item(ITEM_ALERT_MESSAGE, &@$, 0, $2);
+			$$->from = $4;
+		}
+		| RATE value PER value ';' {
+			$$ = parse_item(ITEM_ALERT_RATE, &@$, 0, $2);
+			$$->per = $4;
+		}
+		| RECENT value ';' {
+			$$ = parse_item(ITEM_ALERT_RECENT, &@$, 0, $2);
+		}
+		;
+
+test_block	: '{' test_items '}'		{ $$ = $2; }
+		| '{' test_items error '}'	{ $$ = $2; yyerrok; }
+		;
+
+test_items	: %empty			{ $$ = NULL; }
+		| test_items test_item		{ $$ = ast_item_append($1, $2); }
+		| test_items error ';'		{ $$ = $1; yyerrok; }
+		;
+
+test_item	: FROM value ';' {
+			$$ = parse_item(ITEM_TEST_FROM, &@$, 0, $2);
+		}
+		| STANZA strings ';' {
+			$$ = parse_item(ITEM_TEST_STANZA, &@$, 0, $2);
+		}
+		| EXPECT PASS ';' {
+			$$ = parse_verdict(parse_item(ITEM_TEST_EXPECT, &@$, 0,
+			    NULL), VERDICT_PASS, COND_DEFAULT);
+		}
+		| EXPECT DROP ';' {
+			$$ = parse_verdict(parse_item(ITEM_TEST_EXPECT, &@$, 0,
+			    NULL), VERDICT_DROP, COND_DEFAULT);
+		}
+		| EXPECT BOUNCE ';' {
+			$$ = parse_verdict(parse_item(ITEM_TEST_EXPECT, &@$, 0,
+			    NULL), VERDICT_BOUNCE, COND_DEFAULT);
+		}
+		| EXPECT BOUNCE POLICY_VIOLATION ';' {
+			$$ = parse_verdict(parse_item(ITEM_TEST_EXPECT, &@$, 0,
+			    NULL), VERDICT_BOUNCE, COND_POLICY_VIOLATION);
+		}
+		| EXPECT BOUNCE NOT_ACCEPTABLE ';' {
+			$$ = parse_verdict(parse_item(ITEM_TEST_EXPECT, &@$, 0,
+			    NULL), VERDICT_BOUNCE, COND_NOT_ACCEPTABLE);
+		}
+		| EXPECT BOUNCE STRING ';' {
+			$$ = parse_verdict(parse_item(ITEM_TEST_EXPECT, &@$, 0,
+			    parse_value(AST_STRING, &@3, $3, 0)), VERDICT_BOUNCE,
+			    COND_DEFAULT);
+		}
+		| EXPECT MODIFY strings ';' {
+			$$ = parse_verdict(parse_item(ITEM_TEST_EXPECT, &@$, 0,
+			    $3), VERDICT_MODIFY, COND_DEFAULT);
+		}
+		;
+
+/* Adjacent strings are one, as in C: a stanza may span lines. */
+strings		: STRING	{ $$ = parse_value(AST_STRING, &@1, $1, 0); }
+		| strings STRING {
+			size_t n = strlen($1->str);
+
+			$1->str = xreallocarray($1->str, n + strlen($2) + 1, 1);
+			strcpy($1->str + n, $2);
+			free($2);
+			$1->loc.last_line = @2.last_line;
+			$1->loc.last_column = @2.last_column;
+			$$ = $1;
+		}
+		;
+
 value		: STRING	{ $$ = parse_value(AST_STRING, &@1, $1, 0); }
 		| ADDRESS	{ $$ = parse_value(AST_ADDRESS, &@1, $1, 0); }
 		| VERSION	{ $$ = parse_value(AST_VERSION, &@1, $1, 0); }
@@ -369,8 +550,7 @@ value		: STRING	{ $$ = parse_value(AST_STRING, &@1, $1, 0); }
 		;
 
 /*
- * The statements reserved for later (filter, label-policy, clearance,
- * alert, test) are read as any balanced run of tokens ending in ';' or a
+ * The statements reserved for later (label-policy, clearance) are read as any balanced run of tokens ending in ';' or a
  * '{ ... }' block, so that the rest of the file is still checked.
  */
 reserved_tail	: soup_words ';'
@@ -399,7 +579,11 @@ soup_word	: STRING { free($1); } | IDENT { free($1); }
 		| REQUIRED | OPTIONAL | STARTTLS | AUTH | DIALBACK | OR
 		| FORCE_INSECURE | ORIGINATES | ROUTE | DEFAULT | VIA
 		| TLS_POLICY | VERSIONS | CIPHERSUITES | CIPHERS | GROUPS
-		| CRL_EXPIRED | WARN | REFUSE
+		| CRL_EXPIRED | WARN | REFUSE | FILTER | INBOUND | OUTBOUND
+		| PRESENCE | FOLD | STRIP | BLOCK | ROOM | WORDS | PATTERN
+		| PASS | DROP | BOUNCE | MODIFY | POLICY_VIOLATION
+		| NOT_ACCEPTABLE | ALERT | LOG | MESSAGE | FROM | RATE | PER
+		| RECENT | TEST | STANZA | EXPECT
 		;
 
 %%
@@ -430,6 +614,15 @@ parse_item(enum ast_item_kind kind, const YYLTYPE *loc, int arg,
 
 	it->arg = arg;
 	it->vals = vals;
+	return it;
+}
+
+/* Sets the verdict and condition of control IT; returns IT. */
+static struct ast_item *
+parse_verdict(struct ast_item *it, int verdict, int cond)
+{
+	it->verdict = verdict;
+	it->cond = cond;
 	return it;
 }
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "diag.h"
-#include "resolve.h"
+#include "resolve_int.h"
 #include "source.h"
 #include "tlsname.h"
 #include "xmalloc.h"
@@ -21,29 +21,6 @@ static const uint32_t resolve_default_limits[LIMIT_COUNT] = {
 	[LIMIT_KEEPALIVE] = 60,
 };
 
-/* What a place in the grammar accepts. */
-enum resolve_want {
-	WANT_STRING,
-	WANT_HOST,
-	WANT_NUMBER,
-	WANT_SIZE,
-	WANT_DURATION,
-	WANT_VERSION
-};
-
-enum resolve_state { DEF_NEW, DEF_BUSY, DEF_DONE, DEF_BROKEN };
-
-struct resolve_def {
-	const struct ast_stmt *st;
-	enum resolve_state state;
-	int used;
-};
-
-struct resolver {
-	struct resolve_def *defs;
-	size_t ndefs;
-	struct model *m;
-};
 
 static struct resolve_def *
 resolve_find_def(struct resolver *r, const char *name)
@@ -117,11 +94,7 @@ resolve_kind_name(enum ast_value_kind kind)
 	}
 }
 
-/*
- * Returns the literal V stands for if it is of a kind WANT accepts, else
- * NULL after reporting the mismatch at V.
- */
-static const struct ast_value *
+const struct ast_value *
 resolve_as(struct resolver *r, const struct ast_value *v,
     enum resolve_want want)
 {
@@ -169,8 +142,7 @@ resolve_as(struct resolver *r, const struct ast_value *v,
 	return NULL;
 }
 
-/* Returns a copy of the string V stands for (caller frees), or NULL. */
-static char *
+char *
 resolve_string(struct resolver *r, const struct ast_value *v,
     enum resolve_want want)
 {
@@ -196,11 +168,7 @@ resolve_port(struct resolver *r, const struct ast_value *v, uint16_t *port)
 	return 0;
 }
 
-/*
- * Sets *PAT from the domain pattern V (lower-cased; "*.x" only if WILDCARD
- * allows). Returns 0, or -1 after an error.
- */
-static int
+int
 resolve_pattern(struct resolver *r, const struct ast_value *v,
     int wildcard, struct m_pattern *pat)
 {
@@ -251,12 +219,7 @@ resolve_patterns(struct resolver *r, const struct ast_value *v,
 	}
 }
 
-/*
- * Reports item IT as a repetition if *FIRST is already set (an item that
- * may appear only once in WHERE), else remembers it. Returns 0 for the
- * first, -1 for a repetition.
- */
-static int
+int
 resolve_once(const struct ast_item *it, const struct ast_item **first,
     const char *what, const char *where)
 {
@@ -479,6 +442,9 @@ resolve_peer_item(struct resolver *r, const struct ast_item *it,
 		    where) == 0)
 			resolve_tls(r, it->sub, &p->tls_policy, where);
 		break;
+	case ITEM_FILTER:
+		resolve_peer_filter(r, it, p);
+		break;
 	default:
 		break;
 	}
@@ -643,6 +609,7 @@ resolve_policy(const struct ast_stmt *st, struct model *m)
 {
 	struct resolver r = { NULL, 0, m };
 	const struct ast_stmt *s, *limits = NULL, *guard = NULL, *tls = NULL;
+	const struct ast_stmt *alert = NULL;
 	unsigned before = diag_errors();
 	struct ast_loc start = { src_main(), 1, 1, 1, 1 };
 	int policies = 0;
@@ -651,6 +618,8 @@ resolve_policy(const struct ast_stmt *st, struct model *m)
 	memcpy(m->limits.v, resolve_default_limits, sizeof(m->limits.v));
 	resolve_tls_defaults(&m->tls_policy);
 	resolve_defines(&r, st);
+	/* Peers name filters, which may be defined after them. */
+	resolve_filters(&r, st);
 	for (s = st; s != NULL; s = s->next) {
 		switch (s->kind) {
 		case STMT_POLICY:
@@ -674,6 +643,10 @@ resolve_policy(const struct ast_stmt *st, struct model *m)
 		case STMT_PEER:
 			resolve_peer(&r, s);
 			break;
+		case STMT_ALERT:
+			if (resolve_first_block(s, &alert, "alert") == 0)
+				resolve_alert(&r, s);
+			break;
 		default:
 			break;
 		}
@@ -682,6 +655,9 @@ resolve_policy(const struct ast_stmt *st, struct model *m)
 	for (s = st; s != NULL; s = s->next)
 		if (s->kind == STMT_ROUTE)
 			resolve_route(&r, s);
+	if (alert == NULL)
+		resolve_alert(&r, NULL);
+	resolve_tests(&r, st);
 	if (policies == 0)
 		diag_error(st != NULL ? &st->loc : &start,
 		    "missing 'policy' statement at the start of the file");

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline.h"
+#include "content.h"
+#include "pipeline_int.h"
 
-/* Ends the run with END, by RULE, for the reason WHY. */
-static int
-pipe_end(struct pipe_ctx *c, enum pipe_end end, unsigned rule,
+int
+pipeline_end(struct pipe_ctx *c, enum pipe_end end, unsigned rule,
     enum gen_verdict verdict, const char *why)
 {
 	c->end = end;
@@ -22,12 +22,29 @@ pipe_end(struct pipe_ctx *c, enum pipe_end end, unsigned rule,
 	return -1;
 }
 
-static int
-pipe_refuse(struct pipe_ctx *c, unsigned rule, enum stanza_cond cond,
+int
+pipeline_refuse(struct pipe_ctx *c, unsigned rule, enum stanza_cond cond,
     const char *why)
 {
 	c->cond = cond;
-	return pipe_end(c, PIPE_REFUSE, rule, GEN_VERDICT_BOUNCE, why);
+	return pipeline_end(c, PIPE_REFUSE, rule, GEN_VERDICT_BOUNCE, why);
+}
+
+void
+pipeline_hit(struct pipe_ctx *c, unsigned rule, enum gen_verdict verdict,
+    int peer, enum pipe_dir dir)
+{
+	unsigned i;
+
+	c->at_peer = peer;
+	c->at_dir = dir;
+	/* A rule counts once per stanza, however often it matched. */
+	for (i = 0; i < c->nhits; i++)
+		if (c->hits[i].rule == rule && c->hits[i].verdict == verdict)
+			return;
+	if (c->nhits < PIPE_MAX_HITS)
+		c->hits[c->nhits++] = (struct pipe_hit){ rule, verdict, peer,
+		    dir };
 }
 
 static int
@@ -35,7 +52,7 @@ pipe_stream_error(struct pipe_ctx *c, enum pipe_stream_error se,
     const char *why)
 {
 	c->stream_error = se;
-	return pipe_end(c, PIPE_STREAM_ERROR, GEN_RULE_ADDRESS,
+	return pipeline_end(c, PIPE_STREAM_ERROR, GEN_RULE_ADDRESS,
 	    GEN_VERDICT_DROP, why);
 }
 
@@ -64,7 +81,7 @@ pipe_address(struct pipe_ctx *c)
 		return pipe_stream_error(c, PIPE_SE_INVALID_FROM,
 		    "'from' malformed or not authenticated on this stream");
 	if (jid_domain(c->head.to, c->to_domain) < 0 || !jid_valid(c->head.to))
-		return pipe_refuse(c, GEN_RULE_ADDRESS,
+		return pipeline_refuse(c, GEN_RULE_ADDRESS,
 		    STANZA_COND_JID_MALFORMED, "bad 'to' address");
 	return 0;
 }
@@ -77,7 +94,7 @@ pipe_structure(struct pipe_ctx *c)
 	c->defect = stanza_check_stanza(c->stanza, &c->head);
 	if (c->defect == STANZA_CHECK_OK)
 		return 0;
-	return pipe_refuse(c, GEN_RULE_STRUCTURE, STANZA_COND_BAD_REQUEST,
+	return pipeline_refuse(c, GEN_RULE_STRUCTURE, STANZA_COND_BAD_REQUEST,
 	    stanza_check_defect_name(c->defect));
 }
 
@@ -90,17 +107,17 @@ pipe_route(struct pipe_ctx *c)
 
 	peer = gen_route(c->to_domain, strlen(c->to_domain));
 	if (peer < 0)
-		return pipe_refuse(c, GEN_RULE_NO_ROUTE,
+		return pipeline_refuse(c, GEN_RULE_NO_ROUTE,
 		    STANZA_COND_REMOTE_SERVER_NOT_FOUND, "no route");
 	/* A peer's stanza routed back to the peer would loop through it. */
 	if (peer == c->src.peer)
-		return pipe_refuse(c, GEN_RULE_LOOP,
+		return pipeline_refuse(c, GEN_RULE_LOOP,
 		    STANZA_COND_REMOTE_SERVER_NOT_FOUND,
 		    "destination is on the sender's own side");
 	c->facts.dst_peer = peer;
 	dst = &c->policy->peers[peer];
 	if (dst->protocol != GEN_PROTO_S2S)
-		return pipe_refuse(c, dst->rules.protocol,
+		return pipeline_refuse(c, dst->rules.protocol,
 		    STANZA_COND_SERVICE_UNAVAILABLE,
 		    "protocol of the destination peer not available");
 	return 0;
@@ -138,13 +155,13 @@ pipe_decide(struct pipe_ctx *c)
 	case GEN_VERDICT_MODIFY:
 		return 0;
 	case GEN_VERDICT_DROP:
-		return pipe_end(c, PIPE_DROP, c->decision.rule,
+		return pipeline_end(c, PIPE_DROP, c->decision.rule,
 		    GEN_VERDICT_DROP, "dropped by the policy");
 	case GEN_VERDICT_BOUNCE:
 	case GEN_VERDICT_COUNT:
 		break;
 	}
-	return pipe_refuse(c, c->decision.rule, STANZA_COND_POLICY_VIOLATION,
+	return pipeline_refuse(c, c->decision.rule, STANZA_COND_POLICY_VIOLATION,
 	    "refused by the policy");
 }
 
@@ -175,15 +192,18 @@ pipe_serialize(struct pipe_ctx *c)
 	long n = pipeline_serialize(c->out, c->stanza);
 
 	if (n < 0)
-		return pipe_refuse(c, GEN_RULE_RESOURCES,
+		return pipeline_refuse(c, GEN_RULE_RESOURCES,
 		    STANZA_COND_RESOURCE_CONSTRAINT, "no memory");
-	if ((size_t)n > dst->limits.stanza_size)
-		return pipe_refuse(c, dst->rules.stanza_size,
+	if ((size_t)n > dst->limits.stanza_size) {
+		c->at_peer = c->facts.dst_peer;
+		c->at_dir = PIPE_OUTBOUND;
+		return pipeline_refuse(c, dst->rules.stanza_size,
 		    STANZA_COND_POLICY_VIOLATION,
 		    "stanza larger than the destination allows");
+	}
 	c->bytes = c->out->data;
 	c->len = (size_t)n;
-	return 0;
+	return content_size(c);
 }
 
 enum pipe_end
@@ -191,11 +211,14 @@ pipeline_run(struct pipe_ctx *c)
 {
 	static int (*const stages[])(struct pipe_ctx *) = {
 		pipe_address, pipe_structure, pipe_route, pipe_classify,
-		pipe_decide, pipe_serialize,
+		pipe_decide, content_stage, pipe_serialize,
 	};
 	size_t i;
 
 	c->end = PIPE_DELIVER;
+	c->nhits = 0;
+	c->at_peer = c->src.peer;
+	c->at_dir = PIPE_INBOUND;
 	c->defect = STANZA_CHECK_OK;
 	c->bytes = NULL;
 	c->len = 0;

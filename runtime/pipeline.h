@@ -1,13 +1,14 @@
 /*
  * The one decision pipeline every stanza goes through, without sockets:
  *
- *   address -> structure -> route -> classify -> decide -> serialize -> size
+ *   address -> structure -> route -> classify -> decide -> content
+ *   -> serialize -> size
  *
  * Each stage may end the run with a verdict and the rule that gave it; the
  * caller (route.c on a running guard, a unit test or an offline replay)
- * then delivers the bytes, bounces or drops. Later controls add stages (a
- * transform between decide and serialize) or rules here, never another
- * path.
+ * then delivers the bytes, bounces or drops. Controls are rules of these
+ * stages, never another path. The content stage (content.h) changes the
+ * stanza in place.
  */
 #ifndef XEDGE_PIPELINE_H
 #define XEDGE_PIPELINE_H
@@ -50,16 +51,39 @@ enum pipe_stream_error {
 	PIPE_SE_INVALID_FROM	/* 'from' not authenticated on the stream */
 };
 
+/* Directions of a peer's filters (gen_peer.filters). */
+enum pipe_dir { PIPE_INBOUND = 0, PIPE_OUTBOUND };
+
+/* A rule that acted on the stanza, at a peer's filter in a direction:
+ * for counters and alerts. */
+struct pipe_hit {
+	unsigned rule;
+	enum gen_verdict verdict;
+	int peer;
+	enum pipe_dir dir;
+};
+
+/* Rules recorded per run; more act on no stanza of a sane policy, and
+ * the verdict does not depend on the record. */
+#define PIPE_MAX_HITS 8
+
+struct fold_memo;
+
 struct pipe_ctx {
 	/* Set by the caller. */
 	const struct gen_policy *policy;
 	struct pipe_source src;
-	const struct stanza_node *stanza;
+	struct stanza_node *stanza;	/* changed in place by the filters */
 	struct pipe_buf *out;
+	struct fold_memo *memo;		/* folded presence sent; NULL: none */
 	/* Set by the stages. */
 	enum pipe_end end;
 	struct gen_facts facts;
 	struct gen_decision decision;	/* verdict and rule, for counters */
+	int at_peer;			/* where the deciding rule stands */
+	enum pipe_dir at_dir;
+	struct pipe_hit hits[PIPE_MAX_HITS];	/* content rules that acted */
+	unsigned nhits;
 	enum stanza_cond cond;		/* PIPE_REFUSE */
 	enum stanza_check_defect defect;	/* what structure found */
 	enum pipe_stream_error stream_error;	/* PIPE_STREAM_ERROR */
@@ -73,8 +97,8 @@ struct pipe_ctx {
 
 /* Runs every stage over C->stanza and sets C->end and what goes with it;
  * only the fields under "Set by the caller" need be set before, the rest
- * (two domain buffers) is left to the stages rather than zeroed for every
- * stanza. Returns C->end. */
+ * (two domain buffers, the hits) is left to the stages rather than zeroed
+ * for every stanza. Returns C->end. */
 enum pipe_end pipeline_run(struct pipe_ctx *c);
 
 /* The name of stream error SE on the wire, e.g. "invalid-from". */

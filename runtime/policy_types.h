@@ -103,18 +103,10 @@ enum gen_rule_builtin {
 	GEN_RULE_BUILTIN
 };
 
-struct gen_rule {
-	const char *name;	/* e.g. "route partner", "peer partner stanza-size" */
-	const char *file;	/* policy file of the statement; NULL: built in */
-	unsigned line;		/* its line; 0: built in */
-};
-
-/* The rules a peer's own statements make. */
-struct gen_peer_rules {
-	unsigned route;		/* stanzas routed to the peer */
-	unsigned stanza_size;	/* its stanza-size limit, on the way out */
-	unsigned queue;		/* its queue-length limit */
-	unsigned protocol;	/* its protocol statement */
+/* The stanza error a rule's bounce carries. */
+enum gen_cond {
+	GEN_COND_POLICY_VIOLATION = 0,
+	GEN_COND_NOT_ACCEPTABLE
 };
 
 /* What the decision makes of a stanza; counters are kept per verdict. */
@@ -124,6 +116,24 @@ enum gen_verdict {
 	GEN_VERDICT_DROP,	/* silently discarded (an alert is raised) */
 	GEN_VERDICT_BOUNCE,	/* refused with a stanza error to its sender */
 	GEN_VERDICT_COUNT
+};
+
+struct gen_rule {
+	const char *name;	/* e.g. "route partner", "peer partner stanza-size" */
+	const char *file;	/* policy file of the statement; NULL: built in */
+	unsigned line;		/* its line; 0: built in */
+	enum gen_verdict verdict;	/* what a content rule does when it
+					 * fires (a pass raises an alert) */
+	enum gen_cond cond;	/* the error of its bounce */
+	unsigned alert;		/* its firing is a violation: alert */
+};
+
+/* The rules a peer's own statements make. */
+struct gen_peer_rules {
+	unsigned route;		/* stanzas routed to the peer */
+	unsigned stanza_size;	/* its stanza-size limit, on the way out */
+	unsigned queue;		/* its queue-length limit */
+	unsigned protocol;	/* its protocol statement */
 };
 
 /* The kind of a stanza: its element name in jabber:server. */
@@ -155,6 +165,76 @@ struct gen_decision {
 	unsigned rule;
 };
 
+/*
+ * Content filters (xedge.policy(5), FILTERS). Every namespace a policy's
+ * filters name is one entry of gen_policy.ns_entries, found by
+ * gen_ns_lookup(); an element matches the entry of its namespace with its
+ * name, else the entry of the whole namespace. A filter says per entry
+ * what it does, and with which rule.
+ */
+enum gen_ns_what {
+	GEN_NS_NONE = 0,	/* crosses */
+	GEN_NS_STRIP,		/* removed from the stanza */
+	GEN_NS_BLOCK		/* the stanza gets the rule's verdict */
+};
+
+struct gen_ns_action {
+	unsigned char what;	/* enum gen_ns_what */
+	unsigned short rule;
+};
+
+/* A namespace the policy names: its entries are first .. first + n - 1
+ * of gen_policy.ns_entries; entry first is the whole namespace when
+ * WHOLE is set. */
+struct gen_ns {
+	unsigned first;
+	unsigned n;
+	unsigned whole;
+};
+
+/* What the runtime detects besides namespaces, each a filter may block. */
+enum gen_detect {
+	GEN_DETECT_GROUPCHAT = 0,	/* messages of type groupchat */
+	GEN_DETECT_ONE_TO_ONE,		/* messages between users */
+	GEN_DETECT_OTR,			/* OTR markers in a body */
+	GEN_DETECT_LINKS,		/* aesgcm:// links in a body */
+	GEN_DETECT_COUNT
+};
+
+/* A room JID ("room@service") or a whole service ("service") a filter
+ * blocks traffic to and from. */
+struct gen_room {
+	const char *jid;
+	unsigned rule;
+};
+
+/* A filter; a rule index of 0 (a built-in rule) means "none". */
+struct gen_filter {
+	const char *name;
+	unsigned fold;			/* presence fold */
+	const struct gen_ns_action *ns;	/* one per gen_policy.ns_entries */
+	unsigned restricts;		/* the first rule that strips or blocks
+					 * a namespace: disco answers and caps
+					 * are cut down by it */
+	unsigned detect[GEN_DETECT_COUNT];
+	const struct gen_room *rooms;	/* sorted by JID */
+	size_t nrooms;
+	uint32_t size;			/* 0: no limit of its own */
+	unsigned size_rule;
+	uint64_t text;			/* bits of gen_text_match() lists */
+};
+
+/* Where alerts go and how many (xedge.policy(5), ALERTS). */
+struct gen_alert {
+	unsigned log;			/* a log line */
+	const char *file;		/* JSON lines, NULL: none */
+	const char *message_to;		/* an operator's JID, NULL: none */
+	const char *message_from;	/* the JID the guard sends it from */
+	unsigned rate;			/* alerts per rule per window */
+	unsigned window;		/* seconds */
+	unsigned recent;		/* alerts kept for the status page */
+};
+
 /* A peer: a set of domains reached by one protocol. */
 struct gen_peer {
 	const char *name;
@@ -170,6 +250,9 @@ struct gen_peer {
 	struct gen_limits limits;	/* global limits with this peer's overrides */
 	struct gen_peer_rules rules;
 	struct gen_tls_policy tls_policy;	/* global one, this peer's keys */
+	/* Filters of stanzas from the peer (inbound), to it (outbound). */
+	const struct gen_filter *const *filters[2];
+	size_t nfilters[2];
 };
 
 /* The guard itself. */
@@ -193,6 +276,13 @@ struct gen_policy {
 	const struct gen_rule *rules;	/* GEN_RULE_BUILTIN first */
 	size_t nrules;
 	struct gen_tls_policy tls_policy;	/* global: inbound direct TLS */
+	const struct gen_ns *ns;	/* by gen_ns_lookup() index */
+	size_t nns;
+	const char *const *ns_entries;	/* element name; NULL: namespace */
+	size_t nns_entries;
+	const unsigned *text_rules;	/* rule of each gen_text_match() list */
+	size_t ntext;
+	struct gen_alert alert;
 };
 
 extern const struct gen_policy gen_policy;
@@ -215,6 +305,13 @@ int gen_origin_peer(const char *domain, size_t len);
 /* Returns the index in gen_policy.guard.certs of the certificate for DOMAIN,
  * or -1 if the guard does not stand in for DOMAIN. */
 int gen_fronted_cert(const char *domain, size_t len);
+
+/* Returns the index in gen_policy.ns of namespace NS[0..len), or -1. */
+int gen_ns_lookup(const char *ns, size_t len);
+
+/* Returns bit I set for every list I of gen_policy.text_rules that
+ * matches TEXT[0..len), case-folded by text_fold(), as whole words. */
+uint64_t gen_text_match(const char *text, size_t len);
 
 /*
  * The policy's decision about a stanza described by F, which the pipeline

@@ -224,7 +224,7 @@ route_refuse(struct route_env *r, const struct route_source *src,
 
 int
 route_stanza(struct route_env *r, const struct route_source *src,
-    const struct stanza_node *e, enum pipe_stream_error *se,
+    struct stanza_node *e, enum pipe_stream_error *se,
     const char **why)
 {
 	struct pipe_ctx c;

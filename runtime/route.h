@@ -44,7 +44,7 @@ void route_free(struct route_env *r);
  * (*WHY is a short text for it).
  */
 int route_stanza(struct route_env *r, const struct route_source *src,
-    const struct stanza_node *e, enum pipe_stream_error *se,
+    struct stanza_node *e, enum pipe_stream_error *se,
     const char **why);
 
 /* An egress could not deliver the stanza M describes: it goes back to its

@@ -266,7 +266,7 @@ s2s_in_dialback_ok(struct s2s *s, const char *domain)
 /* Hands a stanza of authenticated stream S to routing, which may end the
  * stream when the stanza breaks the protocol. */
 static void
-s2s_in_stanza(struct s2s *s, const struct stanza_node *e)
+s2s_in_stanza(struct s2s *s, struct stanza_node *e)
 {
 	struct route_source src = {
 		.pipe = { .peer = s->peer, .local = s->local,

@@ -1,0 +1,510 @@
+/*
+ * The content tables of policy.c and the namespace machine of content.rl
+ * (see runtime/policy_types.h, "Content filters").
+ *
+ * Every namespace the filters name, directly or through a group, becomes
+ * one entry of a table; the machine gen_ns_lookup() finds a namespace in
+ * one pass over its bytes, however many the policy names, and each filter
+ * holds one action per entry. A filter's statements are its rules, after
+ * the peers' own in the rules table, in policy order.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit.h"
+#include "source.h"
+#include "xmalloc.h"
+
+/* One entry: a namespace, or one element of it. */
+struct emit_ns_entry {
+	const char *ns;
+	const char *name;		/* NULL: the whole namespace */
+};
+
+/* The entries of a model, sorted by namespace, the whole one first. */
+struct emit_ns_table {
+	struct emit_ns_entry *e;
+	size_t n;
+};
+
+static int
+emit_ns_cmp(const void *a, const void *b)
+{
+	const struct emit_ns_entry *x = a, *y = b;
+	int c = strcmp(x->ns, y->ns);
+
+	if (c != 0)
+		return c;
+	if (x->name == NULL || y->name == NULL)
+		return (x->name != NULL) - (y->name != NULL);
+	return strcmp(x->name, y->name);
+}
+
+static void
+emit_ns_add(struct emit_ns_table *t, const char *ns, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (emit_ns_cmp(&t->e[i], &(struct emit_ns_entry){ ns, name })
+		    == 0)
+			return;
+	t->e = xreallocarray(t->e, t->n + 1, sizeof(*t->e));
+	t->e[t->n++] = (struct emit_ns_entry){ ns, name };
+}
+
+/* Calls FN for every namespace entry of control C. */
+static void
+emit_ctl_entries(const struct m_control *c,
+    void (*fn)(void *, const char *, const char *), void *arg)
+{
+	const struct group_def *g;
+	size_t i, j;
+
+	if (c->kind != CTL_STRIP && c->kind != CTL_BLOCK)
+		return;
+	for (i = 0; i < GROUP_COUNT; i++) {
+		if (!(c->groups & (1u << i)))
+			continue;
+		g = group_get(i);
+		for (j = 0; g->ns[j] != NULL; j++)
+			fn(arg, g->ns[j], NULL);
+	}
+	for (i = 0; i < c->nns; i++)
+		fn(arg, c->ns[i].ns, c->ns[i].name);
+}
+
+static void
+emit_ns_collect(void *arg, const char *ns, const char *name)
+{
+	emit_ns_add(arg, ns, name);
+}
+
+static void
+emit_ns_table(const struct model *m, struct emit_ns_table *t)
+{
+	size_t i, j;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < m->nfilters; i++)
+		for (j = 0; j < m->filters[i].nctl; j++)
+			emit_ctl_entries(&m->filters[i].ctl[j],
+			    emit_ns_collect, t);
+	if (t->n > 0)
+		qsort(t->e, t->n, sizeof(*t->e), emit_ns_cmp);
+}
+
+/* The index of entry NS/NAME in T. */
+static size_t
+emit_ns_index(const struct emit_ns_table *t, const char *ns, const char *name)
+{
+	const struct emit_ns_entry key = { ns, name }, *e;
+
+	e = bsearch(&key, t->e, t->n, sizeof(*t->e), emit_ns_cmp);
+	return (size_t)(e - t->e);
+}
+
+/* The number of rules before filter F's first one. */
+static size_t
+emit_filter_first_rule(const struct model *m, size_t f)
+{
+	size_t i, n = emit_rules_count(m) - emit_filter_rules_count(m);
+
+	for (i = 0; i < f; i++)
+		n += m->filters[i].nctl;
+	return n;
+}
+
+size_t
+emit_filter_rules_count(const struct model *m)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->nfilters; i++)
+		n += m->filters[i].nctl;
+	return n;
+}
+
+static const char *const emit_verdicts[] = {
+	[VERDICT_PASS] = "GEN_VERDICT_PASS",
+	[VERDICT_MODIFY] = "GEN_VERDICT_MODIFY",
+	[VERDICT_DROP] = "GEN_VERDICT_DROP",
+	[VERDICT_BOUNCE] = "GEN_VERDICT_BOUNCE",
+};
+
+/* The statement's keyword, as a rule's name shows it. */
+static const char *
+emit_ctl_keyword(const struct m_control *c)
+{
+	switch (c->kind) {
+	case CTL_FOLD:
+		return "presence fold";
+	case CTL_STRIP:
+		return "strip";
+	case CTL_BLOCK:
+		return "block";
+	case CTL_ROOM:
+		return "block room";
+	case CTL_SIZE:
+		return "stanza-size";
+	default:
+		return c->words == WORDS_LITERAL ? "words" : "pattern";
+	}
+}
+
+void
+emit_filter_rules(struct out *o, const struct model *m)
+{
+	const struct m_filter *f;
+	const struct m_control *c;
+	size_t i, j;
+	char *name;
+
+	for (i = 0; i < m->nfilters; i++) {
+		f = &m->filters[i];
+		for (j = 0; j < f->nctl; j++) {
+			c = &f->ctl[j];
+			name = xmalloc(strlen(f->name) + 32 +
+			    (c->kind == CTL_STRIP || c->kind == CTL_BLOCK ?
+			    strlen(c->what) : 0));
+			strcpy(name, "filter ");
+			strcat(strcat(strcat(name, f->name), " "),
+			    emit_ctl_keyword(c));
+			if (c->kind == CTL_STRIP || c->kind == CTL_BLOCK)
+				strcat(strcat(name, " "), c->what);
+			out_line_policy(o, c->loc.file->path,
+			    c->loc.first_line);
+			out_printf(o, "\t{ .name = ");
+			out_cstring(o, name);
+			out_printf(o, ", .file = ");
+			out_cstring(o, c->loc.file->path);
+			out_printf(o, ", .line = %d, .verdict = %s, .cond = %s, "
+			    ".alert = %d },\n", c->loc.first_line,
+			    emit_verdicts[c->verdict], c->cond ==
+			    COND_NOT_ACCEPTABLE ? "GEN_COND_NOT_ACCEPTABLE" :
+			    "GEN_COND_POLICY_VIOLATION",
+			    c->kind != CTL_FOLD && c->kind != CTL_STRIP);
+			free(name);
+		}
+	}
+}
+
+static void emit_filter_rooms(struct out *, const struct model *, size_t,
+    size_t);
+
+/* What one filter's action table is built from. */
+struct emit_actions {
+	const struct emit_ns_table *t;
+	unsigned *what, *rule;
+	unsigned cur_what, cur_rule;
+};
+
+static void
+emit_action_set(void *arg, const char *ns, const char *name)
+{
+	struct emit_actions *a = arg;
+	size_t i = emit_ns_index(a->t, ns, name);
+
+	/* The first statement that names an entry decides it; the checks
+	 * warn about the later ones. */
+	if (a->what[i] != 0)
+		return;
+	a->what[i] = a->cur_what;
+	a->rule[i] = a->cur_rule;
+}
+
+/* Writes filter F's namespace actions, rooms and entry (number I). */
+static void
+emit_filter(struct out *o, const struct model *m,
+    const struct emit_ns_table *t, size_t fi, size_t *text)
+{
+	const struct m_filter *f = &m->filters[fi];
+	const struct m_control *c;
+	struct emit_actions a = { t, NULL, NULL, 0, 0 };
+	unsigned detect[DETECT_COUNT] = { 0 }, fold = 0, size_rule = 0;
+	unsigned restricts = 0, rule;
+	uint64_t bits = 0;
+	uint32_t size = 0;
+	size_t i, j, nrooms = 0;
+	const struct group_def *g;
+
+	a.what = xcalloc(t->n + 1, sizeof(*a.what));
+	a.rule = xcalloc(t->n + 1, sizeof(*a.rule));
+	for (i = 0; i < f->nctl; i++) {
+		c = &f->ctl[i];
+		rule = (unsigned)(emit_filter_first_rule(m, fi) + i);
+		switch (c->kind) {
+		case CTL_FOLD:
+			fold = rule;
+			break;
+		case CTL_STRIP:
+		case CTL_BLOCK:
+			a.cur_what = c->kind == CTL_STRIP ? 1 : 2;
+			a.cur_rule = rule;
+			emit_ctl_entries(c, emit_action_set, &a);
+			if (restricts == 0)
+				restricts = rule;
+			for (j = 0; j < GROUP_COUNT; j++) {
+				if (!(c->groups & (1u << j)))
+					continue;
+				g = group_get(j);
+				for (size_t k = 0; k < DETECT_COUNT; k++)
+					if ((g->detect & (1u << k)) &&
+					    detect[k] == 0)
+						detect[k] = rule;
+			}
+			break;
+		case CTL_ROOM:
+			nrooms += c->nitems;
+			break;
+		case CTL_SIZE:
+			if (size_rule == 0) {
+				size = c->size;
+				size_rule = rule;
+			}
+			break;
+		case CTL_WORDS:
+			bits |= (uint64_t)1 << (*text)++;
+			break;
+		}
+	}
+	if (t->n > 0) {
+		out_printf(o, "static const struct gen_ns_action "
+		    "gen_filter%zu_ns[%zu] = {\n", fi, t->n);
+		for (i = 0; i < t->n; i++)
+			out_printf(o, "\t{ %u, %u },\n", a.what[i], a.rule[i]);
+		out_printf(o, "};\n");
+	}
+	if (nrooms > 0)
+		emit_filter_rooms(o, m, fi, nrooms);
+	out_printf(o, "static const struct gen_filter gen_filter%zu = {\n"
+	    "\t.name = ", fi);
+	out_cstring(o, f->name);
+	out_printf(o, ",\n\t.fold = %u,\n", fold);
+	if (t->n > 0)
+		out_printf(o, "\t.ns = gen_filter%zu_ns,\n", fi);
+	out_printf(o, "\t.restricts = %u,\n\t.detect = {", restricts);
+	for (i = 0; i < DETECT_COUNT; i++)
+		out_printf(o, " [%s] = %u,", group_detect_name(i), detect[i]);
+	out_printf(o, " },\n");
+	if (nrooms > 0)
+		out_printf(o, "\t.rooms = gen_filter%zu_rooms,\n", fi);
+	out_printf(o, "\t.nrooms = %zu,\n\t.size = %u,\n\t.size_rule = %u,\n"
+	    "\t.text = UINT64_C(0x%llx),\n};\n\n", nrooms, size, size_rule,
+	    (unsigned long long)bits);
+	free(a.what);
+	free(a.rule);
+}
+
+/* A room of a filter, with the rule that blocks it. */
+struct emit_room {
+	const char *jid;
+	size_t rule;
+};
+
+static int
+emit_room_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct emit_room *)a)->jid,
+	    ((const struct emit_room *)b)->jid);
+}
+
+/* Writes the NROOMS rooms of filter FI, sorted for bsearch. */
+static void
+emit_filter_rooms(struct out *o, const struct model *m, size_t fi,
+    size_t nrooms)
+{
+	const struct m_filter *f = &m->filters[fi];
+	struct emit_room *r = xcalloc(nrooms, sizeof(*r));
+	size_t i, j, n = 0;
+
+	for (i = 0; i < f->nctl; i++)
+		if (f->ctl[i].kind == CTL_ROOM)
+			for (j = 0; j < f->ctl[i].nitems; j++)
+				r[n++] = (struct emit_room){ f->ctl[i].items[j],
+				    emit_filter_first_rule(m, fi) + i };
+	qsort(r, n, sizeof(*r), emit_room_cmp);
+	out_printf(o, "static const struct gen_room gen_filter%zu_rooms[%zu] "
+	    "= {\n", fi, n);
+	for (i = 0; i < n; i++) {
+		out_printf(o, "\t{ ");
+		out_cstring(o, r[i].jid);
+		out_printf(o, ", %zu },\n", r[i].rule);
+	}
+	out_printf(o, "};\n");
+	free(r);
+}
+
+/* Writes one peer's filter list for direction D. */
+static void
+emit_peer_filters(struct out *o, const struct model *m, size_t pi,
+    enum ast_direction d)
+{
+	const struct m_peer *p = &m->peers[pi];
+	size_t i;
+
+	if (p->nfilters[d] == 0)
+		return;
+	out_printf(o, "static const struct gen_filter *const "
+	    "gen_peer%zu_%s[%zu] = {\n", pi, d == DIR_INBOUND ? "in" : "out",
+	    p->nfilters[d]);
+	for (i = 0; i < p->nfilters[d]; i++)
+		out_printf(o, "\t&gen_filter%zu,\n", p->filters[d][i].filter);
+	out_printf(o, "};\n");
+}
+
+void
+emit_filters_peer(struct out *o, const struct model *m, size_t pi)
+{
+	const struct m_peer *p = &m->peers[pi];
+
+	out_printf(o, "\t\t.filters = { %s%.0zu%s, %s%.0zu%s },\n",
+	    p->nfilters[DIR_INBOUND] ? "gen_peer" : "NULL",
+	    p->nfilters[DIR_INBOUND] ? pi : 0,
+	    p->nfilters[DIR_INBOUND] ? "_in" : "",
+	    p->nfilters[DIR_OUTBOUND] ? "gen_peer" : "NULL",
+	    p->nfilters[DIR_OUTBOUND] ? pi : 0,
+	    p->nfilters[DIR_OUTBOUND] ? "_out" : "");
+	out_printf(o, "\t\t.nfilters = { %zu, %zu },\n",
+	    p->nfilters[DIR_INBOUND], p->nfilters[DIR_OUTBOUND]);
+}
+
+void
+emit_filters(struct out *o, const struct model *m)
+{
+	struct emit_ns_table t;
+	size_t i, j, first, text = 0;
+
+	emit_ns_table(m, &t);
+	for (i = 0; i < m->nfilters; i++)
+		emit_filter(o, m, &t, i, &text);
+	for (i = 0; i < m->npeers; i++) {
+		emit_peer_filters(o, m, i, DIR_INBOUND);
+		emit_peer_filters(o, m, i, DIR_OUTBOUND);
+	}
+	if (t.n > 0) {
+		out_printf(o, "\nstatic const struct gen_ns gen_ns[] = {\n");
+		for (i = 0; i < t.n; i = j) {
+			first = i;
+			for (j = i + 1; j < t.n &&
+			    strcmp(t.e[j].ns, t.e[i].ns) == 0; j++)
+				;
+			out_printf(o, "\t{ %zu, %zu, %d },\t/* ", first,
+			    j - first, t.e[i].name == NULL);
+			emit_comment_text(o, t.e[i].ns);
+			out_printf(o, " */\n");
+		}
+		out_printf(o, "};\n\nstatic const char *const "
+		    "gen_ns_entries[%zu] = {\n", t.n);
+		for (i = 0; i < t.n; i++) {
+			out_printf(o, "\t");
+			out_cstring(o, t.e[i].name);
+			out_printf(o, ",\n");
+		}
+		out_printf(o, "};\n");
+	}
+	if (text > 0) {
+		out_printf(o, "\nstatic const unsigned gen_text_rules[%zu] = {",
+		    text);
+		for (i = 0; i < m->nfilters; i++)
+			for (j = 0; j < m->filters[i].nctl; j++)
+				if (m->filters[i].ctl[j].kind == CTL_WORDS)
+					out_printf(o, " %zu,",
+					    emit_filter_first_rule(m, i) + j);
+		out_printf(o, " };\n");
+	}
+	out_printf(o, "\n");
+	free(t.e);
+}
+
+void
+emit_filters_policy(struct out *o, const struct model *m)
+{
+	struct emit_ns_table t;
+	size_t i, nns = 0, text = 0;
+	const struct m_alert *a = &m->alert;
+
+	emit_ns_table(m, &t);
+	for (i = 0; i < t.n; i++)
+		nns += i == 0 || strcmp(t.e[i].ns, t.e[i - 1].ns) != 0;
+	for (i = 0; i < m->nfilters; i++)
+		for (size_t j = 0; j < m->filters[i].nctl; j++)
+			text += m->filters[i].ctl[j].kind == CTL_WORDS;
+	out_printf(o, "\t.ns = %s,\n\t.nns = %zu,\n", nns ? "gen_ns" : "NULL",
+	    nns);
+	out_printf(o, "\t.ns_entries = %s,\n\t.nns_entries = %zu,\n",
+	    t.n ? "gen_ns_entries" : "NULL", t.n);
+	out_printf(o, "\t.text_rules = %s,\n\t.ntext = %zu,\n",
+	    text ? "gen_text_rules" : "NULL", text);
+	out_printf(o, "\t.alert = {\n\t\t.log = %d,\n\t\t.file = ", a->log);
+	out_cstring(o, a->file);
+	out_printf(o, ",\n\t\t.message_to = ");
+	out_cstring(o, a->to);
+	out_printf(o, ",\n\t\t.message_from = ");
+	out_cstring(o, a->from);
+	out_printf(o, ",\n\t\t.rate = %u,\n\t\t.window = %u,\n"
+	    "\t\t.recent = %u,\n\t},\n", a->rate, a->window, a->recent);
+	free(t.e);
+}
+
+/* Writes namespace S as a ragel literal: printable runs quoted, other
+ * bytes (and the quote and backslash) as hex. */
+static void
+emit_rl_literal(struct out *o, const char *s)
+{
+	int quoted = 0;
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		int plain = c > 0x20 && c < 0x7f && c != '"' && c != '\\';
+
+		if (plain != quoted)
+			out_printf(o, quoted ? "\" " : " \"");
+		quoted = plain;
+		if (plain)
+			out_printf(o, "%c", c);
+		else
+			out_printf(o, "0x%02x", c);
+	}
+	if (quoted)
+		out_printf(o, "\"");
+}
+
+void
+emit_content_rl(struct out *o, const struct model *m)
+{
+	struct emit_ns_table t;
+	size_t i, n = 0;
+
+	emit_ns_table(m, &t);
+	emit_header(o, m);
+	out_printf(o, "\n#include <stddef.h>\n#include <stdint.h>\n\n"
+	    "#include \"policy_types.h\"\n\n");
+	out_printf(o, "/* ragel -G2 falls from one state's code into the next "
+	    "on purpose. */\n#pragma GCC diagnostic ignored "
+	    "\"-Wimplicit-fallthrough\"\n\n");
+	/* The text machine of words and patterns comes with them. */
+	out_printf(o, "uint64_t\ngen_text_match(const char *text, size_t len)"
+	    "\n{\n\t(void)text;\n\t(void)len;\n\treturn 0;\n}\n\n");
+	out_printf(o, "int\ngen_ns_lookup(const char *ns, size_t len)\n{\n");
+	if (t.n == 0) {
+		out_printf(o, "\t(void)ns;\n\t(void)len;\n\treturn -1;\n}\n");
+		free(t.e);
+		return;
+	}
+	out_printf(o, "\tconst char *p = ns, *pe = ns + len, *eof = pe;\n"
+	    "\tint found = -1, cs;\n%%%%{\n\tmachine gen_ns_lookup;\n\n"
+	    "\tmain := (\n");
+	for (i = 0; i < t.n; i++) {
+		if (i > 0 && strcmp(t.e[i].ns, t.e[i - 1].ns) == 0)
+			continue;
+		out_printf(o, "\t\t%s(", n == 0 ? "  " : "| ");
+		emit_rl_literal(o, t.e[i].ns);
+		out_printf(o, " ) %%{ found = %zu; }\t# ", n++);
+		emit_comment_text(o, t.e[i].ns);
+		out_printf(o, "\n");
+	}
+	out_printf(o, "\t);\n\n\twrite data noerror nofinal noentry;\n"
+	    "\twrite init;\n\twrite exec;\n}%%%%\n\n\treturn found;\n}\n");
+	free(t.e);
+}

@@ -1,0 +1,516 @@
+/*
+ * The content stage (see content.h). One walk per filter over the stanza's
+ * elements: each element's namespace is looked up once by the generated
+ * machine (gen_ns_lookup), its entry says whether the filter strips it
+ * (unlinked, not descended into) or blocks the stanza (the rule's verdict
+ * ends the walk). Bodies met on the way are checked for what no namespace
+ * shows (OTR markers, encrypted links). The tree is changed in place: it is
+ * the caller's, made for this stanza, and what crosses is serialized from
+ * it afterwards.
+ */
+#include <string.h>
+
+#include "content.h"
+#include "fold_memo.h"
+#include "pipeline_int.h"
+
+#define NS_CLIENT "jabber:client"
+#define NS_MUC "http://jabber.org/protocol/muc"
+#define NS_MUC_USER "http://jabber.org/protocol/muc#user"
+#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
+#define NS_CAPS "http://jabber.org/protocol/caps"
+#define NS_CARBONS "urn:xmpp:carbons:2"
+#define NS_FORWARD "urn:xmpp:forward:0"
+
+/* One filter's pass over one stanza. */
+struct content_walk {
+	struct pipe_ctx *c;
+	const struct gen_filter *f;
+	int peer;
+	enum pipe_dir dir;
+	unsigned strip_rule;		/* the last strip that removed one */
+	const char *last_ns;		/* lookup cache: consecutive elements */
+	int last_index;			/* mostly share a namespace */
+};
+
+/* Applies RULE of walk W: records it, and ends the run unless it is a
+ * pass (an audit: the stanza crosses, an alert is raised). An IQ get or
+ * set is always answered, so it is never dropped silently. Returns 0 to
+ * go on, -1 when the run ended. */
+static int
+content_fire_at(struct pipe_ctx *c, unsigned rule, int peer,
+    enum pipe_dir dir, const char *why)
+{
+	const struct gen_rule *r = &c->policy->rules[rule];
+	enum gen_verdict v = r->verdict;
+	const char *t = c->head.type;
+
+	if (v == GEN_VERDICT_DROP && c->facts.kind == GEN_KIND_IQ &&
+	    t != NULL && (strcmp(t, "get") == 0 || strcmp(t, "set") == 0))
+		v = GEN_VERDICT_BOUNCE;
+	pipeline_hit(c, rule, v, peer, dir);
+	switch (v) {
+	case GEN_VERDICT_DROP:
+		return pipeline_end(c, PIPE_DROP, rule, v, why);
+	case GEN_VERDICT_BOUNCE:
+		return pipeline_refuse(c, rule, r->cond ==
+		    GEN_COND_NOT_ACCEPTABLE ? STANZA_COND_NOT_ACCEPTABLE :
+		    STANZA_COND_POLICY_VIOLATION, why);
+	default:
+		return 0;
+	}
+}
+
+static int
+content_fire(struct content_walk *w, unsigned rule, const char *why)
+{
+	return content_fire_at(w->c, rule, w->peer, w->dir, why);
+}
+
+/* Whether E is a jabber:server or jabber:client element NAME. */
+static int
+content_is(const struct stanza_node *e, const char *name)
+{
+	return strcmp(e->name, name) == 0 &&
+	    (strcmp(e->ns, STANZA_NS_SERVER) == 0 ||
+	    strcmp(e->ns, NS_CLIENT) == 0);
+}
+
+/* What filter W does with namespace NS[0..len) and element NAME (NULL:
+ * the namespace as a whole, as for a feature); sets *RULE. */
+static unsigned
+content_action(struct content_walk *w, const char *ns, size_t len,
+    const char *name, unsigned *rule)
+{
+	const struct gen_policy *p = w->c->policy;
+	const struct gen_ns *g;
+	const struct gen_ns_action *a;
+	unsigned k;
+	int i;
+
+	if (name != NULL && ns == w->last_ns)
+		i = w->last_index;
+	else
+		i = gen_ns_lookup(ns, len);
+	if (name != NULL) {
+		w->last_ns = ns;
+		w->last_index = i;
+	}
+	if (i < 0)
+		return GEN_NS_NONE;
+	g = &p->ns[i];
+	for (k = g->first + g->whole; name != NULL && k < g->first + g->n;
+	    k++) {
+		a = &w->f->ns[k];
+		if (a->what != GEN_NS_NONE &&
+		    strcmp(p->ns_entries[k], name) == 0) {
+			*rule = a->rule;
+			return a->what;
+		}
+	}
+	if (!g->whole)
+		return GEN_NS_NONE;
+	a = &w->f->ns[g->first];
+	*rule = a->rule;
+	return a->what;
+}
+
+/* Checks the text of body E for what filter W blocks that no namespace
+ * shows. Returns 0, or -1 when the run ended. */
+static int
+content_body(struct content_walk *w, const struct stanza_node *e)
+{
+	/* The OTR whitespace tag's opening (OTR protocol, "Tagged
+	 * plaintext messages"), and the marker every OTR message carries. */
+	static const char otr_tag[] = " \t  \t\t\t\t \t \t \t  ";
+	const unsigned *d = w->f->detect;
+	const struct stanza_node *t;
+
+	if (d[GEN_DETECT_OTR] == 0 && d[GEN_DETECT_LINKS] == 0)
+		return 0;
+	for (t = e->children; t != NULL; t = t->next) {
+		if (t->kind != STANZA_TEXT)
+			continue;
+		if (d[GEN_DETECT_OTR] != 0 &&
+		    (memmem(t->text, t->text_len, "?OTR", 4) != NULL ||
+		    memmem(t->text, t->text_len, otr_tag,
+		    sizeof(otr_tag) - 1) != NULL))
+			return content_fire(w, d[GEN_DETECT_OTR],
+			    "OTR-encrypted message");
+		if (d[GEN_DETECT_LINKS] != 0 &&
+		    memmem(t->text, t->text_len, "aesgcm://", 9) != NULL)
+			return content_fire(w, d[GEN_DETECT_LINKS],
+			    "encrypted file link");
+	}
+	return 0;
+}
+
+/*
+ * Walks the children of PARENT: strips what filter W strips, stops at
+ * what it blocks, checks bodies, and descends into the rest (wrappers
+ * included). Returns 0, or -1 when the run ended.
+ */
+static int
+content_walk(struct content_walk *w, struct stanza_node *parent)
+{
+	struct stanza_node **link = &parent->children, *ch, *last = NULL;
+	unsigned rule = 0;
+
+	while ((ch = *link) != NULL) {
+		if (ch->kind == STANZA_ELEMENT) {
+			switch (content_action(w, ch->ns, strlen(ch->ns),
+			    ch->name, &rule)) {
+			case GEN_NS_BLOCK:
+				return content_fire(w, rule,
+				    "blocked content");
+			case GEN_NS_STRIP:
+				*link = ch->next;
+				w->strip_rule = rule;
+				continue;
+			default:
+				break;
+			}
+			if (content_is(ch, "body") && content_body(w, ch) == -1)
+				return -1;
+			if (content_walk(w, ch) == -1)
+				return -1;
+		}
+		last = ch;
+		link = &ch->next;
+	}
+	parent->last_child = last;
+	return 0;
+}
+
+/* Whether message E carries something once stripped: an element other
+ * than a thread, hints, ids and delays, looking into carbons and
+ * forwards for the message inside. */
+static int
+content_payload(const struct stanza_node *e)
+{
+	static const char *const inert[] = {
+		"urn:xmpp:hints", "urn:xmpp:sid:0", "urn:xmpp:delay",
+	};
+	const struct stanza_node *ch, *in;
+	size_t i;
+
+	for (ch = e->children; ch != NULL; ch = ch->next) {
+		if (ch->kind != STANZA_ELEMENT || content_is(ch, "thread"))
+			continue;
+		for (i = 0; i < sizeof(inert) / sizeof(inert[0]); i++)
+			if (strcmp(ch->ns, inert[i]) == 0)
+				break;
+		if (i < sizeof(inert) / sizeof(inert[0]))
+			continue;
+		in = strcmp(ch->ns, NS_CARBONS) == 0 ?
+		    stanza_child(ch, NS_FORWARD, "forwarded") : ch;
+		if (in != NULL && strcmp(in->ns, NS_FORWARD) == 0 &&
+		    strcmp(in->name, "forwarded") == 0) {
+			for (in = in->children; in != NULL; in = in->next)
+				if (in->kind == STANZA_ELEMENT &&
+				    content_is(in, "message"))
+					break;
+			if (in == NULL || !content_payload(in))
+				continue;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether the bare JID of J, or its domain (canonical in DOMAIN), is one
+ * of filter W's rooms; sets *RULE. */
+static int
+content_room(const struct gen_filter *f, const char *j, const char *domain,
+    unsigned *rule)
+{
+	char bare[2048];
+	size_t n = strcspn(j, "/"), i, lo, hi, mid;
+	const char *key[2] = { bare, domain };
+	int cmp, k;
+
+	if (n >= sizeof(bare))
+		return 0;
+	for (i = 0; i < n; i++)
+		bare[i] = (char)(j[i] >= 'A' && j[i] <= 'Z' ? j[i] + 32 : j[i]);
+	bare[n] = '\0';
+	for (k = 0; k < 2; k++) {
+		for (lo = 0, hi = f->nrooms; lo < hi;) {
+			mid = lo + (hi - lo) / 2;
+			cmp = strcmp(key[k], f->rooms[mid].jid);
+			if (cmp == 0) {
+				*rule = f->rooms[mid].rule;
+				return 1;
+			}
+			if (cmp < 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+	}
+	return 0;
+}
+
+/* Rooms and the message detectors of filter W, before the walk. Returns
+ * 0, or -1 when the run ended. */
+static int
+content_traffic(struct content_walk *w)
+{
+	struct pipe_ctx *c = w->c;
+	const unsigned *d = w->f->detect;
+	const char *t = c->head.type;
+	unsigned rule;
+	int groupchat;
+
+	if (w->f->nrooms > 0 &&
+	    (content_room(w->f, c->head.to, c->to_domain, &rule) ||
+	    content_room(w->f, c->head.from, c->from_domain, &rule)))
+		return content_fire(w, rule, "room traffic");
+	if (c->facts.kind != GEN_KIND_MESSAGE)
+		return 0;
+	groupchat = t != NULL && strcmp(t, "groupchat") == 0;
+	if (groupchat && d[GEN_DETECT_GROUPCHAT] != 0)
+		return content_fire(w, d[GEN_DETECT_GROUPCHAT],
+		    "groupchat message");
+	if (!groupchat && d[GEN_DETECT_ONE_TO_ONE] != 0 &&
+	    stanza_child(c->stanza, NS_MUC_USER, "x") == NULL)
+		return content_fire(w, d[GEN_DETECT_ONE_TO_ONE],
+		    "one-to-one message");
+	return 0;
+}
+
+/* Keeps of E's attributes only those named in KEEP (no namespace);
+ * returns whether one went. */
+static int
+content_keep_attrs(struct stanza_node *e, const char *const *keep)
+{
+	struct stanza_attr **link = &e->attrs, *a;
+	int removed = 0;
+	size_t i;
+
+	while ((a = *link) != NULL) {
+		for (i = 0; keep[i] != NULL; i++)
+			if (a->ns[0] == '\0' && strcmp(a->name, keep[i]) == 0)
+				break;
+		if (keep[i] == NULL) {
+			*link = a->next;
+			removed = 1;
+			continue;
+		}
+		link = &a->next;
+	}
+	return removed;
+}
+
+/*
+ * Folds presence E: available (no show, or chat), away (away, xa, dnd) or
+ * unavailable, with nothing else but the room protocol's own element (a
+ * room join or leave needs it; whether rooms may be used at all is the
+ * muc group's business); subscriptions and probes lose every child.
+ * Errors are left as they are. Sets *STATE; returns whether E changed.
+ */
+static int
+content_fold(struct stanza_node *e, const char *type, enum fold_state *state)
+{
+	static const char *const attrs[] = { "from", "to", "id", "type", NULL };
+	struct stanza_node **link = &e->children, *ch, *text, *last = NULL;
+	int changed, keep, away;
+
+	*state = FOLD_UNAVAILABLE;
+	if (type != NULL && strcmp(type, "error") == 0)
+		return 0;
+	changed = content_keep_attrs(e, attrs);
+	if (type == NULL)
+		*state = FOLD_AVAILABLE;
+	while ((ch = *link) != NULL) {
+		keep = 0;
+		if (ch->kind == STANZA_ELEMENT && type == NULL &&
+		    content_is(ch, "show")) {
+			text = ch->children;
+			away = text != NULL && text->kind == STANZA_TEXT &&
+			    text->next == NULL &&
+			    (strcmp(text->text, "away") == 0 ||
+			    strcmp(text->text, "xa") == 0 ||
+			    strcmp(text->text, "dnd") == 0);
+			if (away && strcmp(text->text, "away") != 0) {
+				text->text = "away";
+				text->text_len = 4;
+				changed = 1;
+			}
+			keep = away && *state == FOLD_AVAILABLE;
+			if (keep)
+				*state = FOLD_AWAY;
+		} else if (ch->kind == STANZA_ELEMENT &&
+		    (type == NULL || strcmp(type, "unavailable") == 0))
+			keep = strcmp(ch->name, "x") == 0 &&
+			    (strcmp(ch->ns, NS_MUC) == 0 ||
+			    strcmp(ch->ns, NS_MUC_USER) == 0);
+		if (!keep) {
+			*link = ch->next;
+			changed = 1;
+			continue;
+		}
+		last = ch;
+		link = &ch->next;
+	}
+	e->last_child = last;
+	return changed;
+}
+
+/* Removes from disco#info result E the features filter W strips or
+ * blocks ("NS+notify" stands for NS, XEP-0163), and from presence E its
+ * entity caps, whose hash may name such features. Returns whether E
+ * changed. */
+static int
+content_features(struct content_walk *w, struct stanza_node *e)
+{
+	struct stanza_node *q, **link, *ch;
+	const char *var;
+	size_t len;
+	unsigned rule;
+	int changed = 0;
+
+	if (w->c->facts.kind == GEN_KIND_PRESENCE) {
+		for (link = &e->children; (ch = *link) != NULL;
+		    link = &ch->next) {
+			if (ch->kind == STANZA_ELEMENT &&
+			    strcmp(ch->ns, NS_CAPS) == 0) {
+				*link = ch->next;
+				changed = 1;
+				break;
+			}
+		}
+	} else if ((q = stanza_child(e, NS_DISCO_INFO, "query")) != NULL) {
+		for (link = &q->children; (ch = *link) != NULL;) {
+			var = ch->kind == STANZA_ELEMENT &&
+			    strcmp(ch->name, "feature") == 0 ?
+			    stanza_attr(ch, "", "var") : NULL;
+			len = var != NULL ? strlen(var) : 0;
+			if (len > 7 && strcmp(var + len - 7, "+notify") == 0)
+				len -= 7;
+			if (var != NULL && content_action(w, var, len, NULL,
+			    &rule) != GEN_NS_NONE) {
+				*link = ch->next;
+				changed = 1;
+				continue;
+			}
+			link = &ch->next;
+		}
+		q->last_child = NULL;
+		for (ch = q->children; ch != NULL; ch = ch->next)
+			q->last_child = ch;
+	}
+	for (ch = e->children, e->last_child = NULL; ch != NULL; ch = ch->next)
+		e->last_child = ch;
+	return changed;
+}
+
+/* Runs filter F of PEER in direction DIR over the stanza of C; sets
+ * *FOLDED to the fold rule when it folded presence. Returns 0, or -1 when
+ * the run ended. */
+static int
+content_filter(struct pipe_ctx *c, const struct gen_filter *f, int peer,
+    enum pipe_dir dir, unsigned *folded)
+{
+	struct content_walk w = { c, f, peer, dir, 0, NULL, -1 };
+	struct stanza_node *e = c->stanza;
+	enum fold_state state;
+	const char *t = c->head.type;
+
+	if (content_traffic(&w) == -1 || content_walk(&w, e) == -1)
+		return -1;
+	if (c->facts.kind == GEN_KIND_PRESENCE && f->fold != 0) {
+		if (content_fold(e, t, &state))
+			pipeline_hit(c, f->fold, GEN_VERDICT_MODIFY, peer, dir);
+		*folded = f->fold;
+	}
+	if (f->restricts != 0 && (c->facts.kind == GEN_KIND_PRESENCE ||
+	    (c->facts.kind == GEN_KIND_IQ && t != NULL &&
+	    strcmp(t, "result") == 0)) && content_features(&w, e))
+		pipeline_hit(c, f->restricts, GEN_VERDICT_MODIFY, peer, dir);
+	if (w.strip_rule == 0)
+		return 0;
+	/* A message left with nothing to say is not sent empty. */
+	if (c->facts.kind == GEN_KIND_MESSAGE &&
+	    (t == NULL || strcmp(t, "error") != 0) && !content_payload(e)) {
+		pipeline_hit(c, w.strip_rule, GEN_VERDICT_DROP, peer, dir);
+		return pipeline_end(c, PIPE_DROP, w.strip_rule,
+		    GEN_VERDICT_DROP, "nothing left once stripped");
+	}
+	pipeline_hit(c, w.strip_rule, GEN_VERDICT_MODIFY, peer, dir);
+	return 0;
+}
+
+/*
+ * Whether the folded presence of C repeats what was last sent (then it is
+ * dropped, by RULE, without an alert: nothing was refused). Subscription
+ * changes and probes make the next update go out whatever it says.
+ */
+static int
+content_memo(struct pipe_ctx *c, unsigned rule)
+{
+	const char *t = c->head.type;
+	enum fold_state state;
+
+	if (c->memo == NULL)
+		return 0;
+	if (t != NULL && strcmp(t, "unavailable") != 0) {
+		if (strcmp(t, "error") != 0)
+			fold_memo_forget(c->memo, c->head.from, c->head.to);
+		return 0;
+	}
+	state = t != NULL ? FOLD_UNAVAILABLE :
+	    stanza_child(c->stanza, NULL, "show") != NULL ? FOLD_AWAY :
+	    FOLD_AVAILABLE;
+	if (!fold_memo_repeat(c->memo, c->head.from, c->head.to, state))
+		return 0;
+	pipeline_hit(c, rule, GEN_VERDICT_DROP, c->at_peer, c->at_dir);
+	return pipeline_end(c, PIPE_DROP, rule, GEN_VERDICT_DROP,
+	    "folded presence unchanged");
+}
+
+int
+content_stage(struct pipe_ctx *c)
+{
+	const struct gen_peer *src = &c->policy->peers[c->src.peer];
+	const struct gen_peer *dst = &c->policy->peers[c->facts.dst_peer];
+	unsigned folded = 0;
+	size_t i;
+
+	for (i = 0; i < src->nfilters[PIPE_INBOUND]; i++)
+		if (content_filter(c, src->filters[PIPE_INBOUND][i],
+		    c->src.peer, PIPE_INBOUND, &folded) == -1)
+			return -1;
+	for (i = 0; i < dst->nfilters[PIPE_OUTBOUND]; i++)
+		if (content_filter(c, dst->filters[PIPE_OUTBOUND][i],
+		    c->facts.dst_peer, PIPE_OUTBOUND, &folded) == -1)
+			return -1;
+	if (c->nhits > 0) {
+		c->decision.verdict = GEN_VERDICT_MODIFY;
+		c->decision.rule = c->hits[c->nhits - 1].rule;
+	}
+	return folded != 0 ? content_memo(c, folded) : 0;
+}
+
+int
+content_size(struct pipe_ctx *c)
+{
+	const struct gen_peer *p;
+	const struct gen_filter *f;
+	int peer;
+	size_t i;
+	unsigned d;
+
+	for (d = PIPE_INBOUND; d <= PIPE_OUTBOUND; d++) {
+		peer = d == PIPE_INBOUND ? c->src.peer : c->facts.dst_peer;
+		p = &c->policy->peers[peer];
+		for (i = 0; i < p->nfilters[d]; i++) {
+			f = p->filters[d][i];
+			if (f->size != 0 && c->len > f->size &&
+			    content_fire_at(c, f->size_rule, peer, d,
+			    "stanza larger than the filter allows") == -1)
+				return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,23 @@
+/*
+ * What the stages of the pipeline share (pipeline.c, content.c): ending a
+ * run, and recording the rules that acted.
+ */
+#ifndef XEDGE_PIPELINE_INT_H
+#define XEDGE_PIPELINE_INT_H
+
+#include "pipeline.h"
+
+/* Ends the run of C with END by RULE and VERDICT, for the reason WHY (a
+ * static text). Returns -1, for a stage to return. */
+int pipeline_end(struct pipe_ctx *c, enum pipe_end end, unsigned rule,
+    enum gen_verdict verdict, const char *why);
+
+/* Ends the run with a refusal: stanza error COND by RULE. Returns -1. */
+int pipeline_refuse(struct pipe_ctx *c, unsigned rule, enum stanza_cond cond,
+    const char *why);
+
+/* Records that RULE acted with VERDICT at PEER's filter of direction DIR. */
+void pipeline_hit(struct pipe_ctx *c, unsigned rule, enum gen_verdict verdict,
+    int peer, enum pipe_dir dir);
+
+#endif
