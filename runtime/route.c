@@ -11,27 +11,63 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "fold_memo.h"
 #include "jid.h"
 #include "log.h"
 #include "route.h"
 
+static alert_send_fn route_alert_send;
+
 int
 route_init(struct route_env *r, const struct gen_policy *p)
 {
+	const struct gen_alert *a = &p->alert;
+
 	*r = (struct route_env){ .policy = p };
 	r->egress[GEN_PROTO_S2S] = &s2s_egress;
+	r->alert_cfg = (struct alert_config){ .log = a->log, .file = a->file,
+	    .message_to = a->message_to, .message_from = a->message_from,
+	    .rate = a->rate, .rate_window_ms = a->window * 1000,
+	    .recent = a->recent };
 	r->counters = calloc(p->nrules, sizeof(*r->counters));
-	return r->counters != NULL ? 0 : -1;
+	r->memo = fold_memo_new(ROUTE_FOLD_SLOTS);
+	if (r->counters == NULL || r->memo == NULL ||
+	    alert_init(&r->alerts, &r->alert_cfg, p, route_alert_send, r) ==
+	    -1) {
+		route_free(r);
+		return -1;
+	}
+	return 0;
 }
 
 void
 route_free(struct route_env *r)
 {
+	alert_fini(&r->alerts);
+	fold_memo_free(r->memo);
 	free(r->out.data);
 	free(r->bounce.data);
 	free(r->counters);
 	*r = (struct route_env){ 0 };
+}
+
+/* Milliseconds of clock ID. */
+static uint64_t
+route_ms(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void
+route_tick(struct route_env *r)
+{
+	alert_tick(&r->alerts, route_ms(CLOCK_MONOTONIC),
+	    route_ms(CLOCK_REALTIME));
 }
 
 /* The element name of each enum gen_kind. */
@@ -85,15 +121,17 @@ route_should_bounce(const struct egress_meta *m)
 	return 1;
 }
 
-/* Makes the error stanza for M with COND, from FROM to M's sender, in A.
- * An IQ's carries the request's id, empty if it had none (RFC 6120
- * section 8.2.3 rule 3). */
+/* Makes the error stanza for M with COND, from FROM to M's sender, in A,
+ * with a text naming RULE; nothing of the stanza refused goes back. An
+ * IQ's carries the request's id, empty if it had none (RFC 6120 section
+ * 8.2.3 rule 3). */
 static struct stanza_node *
 route_error_stanza(struct arena *a, const struct egress_meta *m,
-    const char *from, enum stanza_cond cond)
+    const char *from, enum stanza_cond cond, const struct gen_rule *rule)
 {
 	const char *id = m->id != NULL || m->kind != GEN_KIND_IQ ? m->id : "";
-	struct stanza_node *e, *err;
+	struct stanza_node *e, *err, *text;
+	char why[256];
 
 	e = stanza_element(a, STANZA_NS_SERVER, route_kinds[m->kind]);
 	if (e == NULL || stanza_set_attr(a, e, "", "from", from) == -1 ||
@@ -104,6 +142,16 @@ route_error_stanza(struct arena *a, const struct egress_meta *m,
 	    stanza_set_attr(a, err, "", "type", stanza_cond_type(cond)) == -1 ||
 	    stanza_add_child(a, err, STANZA_NS_STANZAS,
 	    stanza_cond_name(cond)) == NULL)
+		return NULL;
+	if (rule->file != NULL)
+		snprintf(why, sizeof(why), "Refused by the guard's policy: "
+		    "rule '%s' (%s:%u).", rule->name, rule->file, rule->line);
+	else
+		snprintf(why, sizeof(why), "Refused by the guard: %s.",
+		    rule->name);
+	if ((text = stanza_add_child(a, err, STANZA_NS_STANZAS, "text")) ==
+	    NULL || stanza_set_attr(a, text, STANZA_NS_XML, "lang", "en") ==
+	    -1 || stanza_append_text(a, text, why, strlen(why)) == -1)
 		return NULL;
 	return e;
 }
@@ -164,7 +212,8 @@ route_bounce(struct route_env *r, uint64_t conn, const struct egress_meta *m,
 		return NULL;
 	}
 	*eg = r->egress[r->policy->peers[peer].protocol];
-	e = route_error_stanza(&a, m, from_to ? m->to : local, cond);
+	e = route_error_stanza(&a, m, from_to ? m->to : local, cond,
+	    &r->policy->rules[m->rule]);
 	back.from = e != NULL ? stanza_attr(e, "", "from") : m->to;
 	/* A bounce may be made while the stanza it answers is still in
 	 * r->out: it has a buffer of its own. */
@@ -215,11 +264,56 @@ route_refuse(struct route_env *r, const struct route_source *src,
 	const struct egress_ops *eg = NULL;
 	void *dst;
 
-	route_count(r, rule, GEN_VERDICT_BOUNCE);
 	route_log(LOG_LVL_WARN, src->conn_id, "refuse", m,
 	    stanza_cond_name(cond), r->policy->rules[rule].name, why);
 	dst = route_bounce(r, src->conn_id, m, cond, c->src.local, &eg);
 	route_backpressure(src, eg, dst, EGRESS_BACKLOG);
+}
+
+/* Raises the alert for RULE, which acted with VERDICT at PEER's filters
+ * of direction DIR on the stanza M of run C. */
+static void
+route_alert(struct route_env *r, const struct route_source *src,
+    const struct pipe_ctx *c, const struct egress_meta *m, unsigned rule,
+    enum gen_verdict verdict, int peer, enum pipe_dir dir)
+{
+	struct alert a = { .when_ms = route_ms(CLOCK_REALTIME),
+	    .conn = src->conn_id, .rule = rule, .verdict = verdict,
+	    .peer = peer, .dir = dir == PIPE_INBOUND ? ALERT_INBOUND :
+	    ALERT_OUTBOUND, .kind = m->kind, .from = m->from, .to = m->to,
+	    .id = m->id, .why = c->why };
+
+	alert_raise(&r->alerts, &a, route_ms(CLOCK_MONOTONIC));
+}
+
+/*
+ * Counts the rules that acted on the stanza of run C, and raises an alert
+ * for each that found a violation: the content rules recorded as hits,
+ * and the rule that ended the run unless it is one of them. A stanza that
+ * crossed untouched counts as a pass of the rule that routed it.
+ */
+static void
+route_account(struct route_env *r, const struct route_source *src,
+    const struct pipe_ctx *c, const struct egress_meta *m)
+{
+	const struct pipe_hit *h;
+	unsigned i, rule = c->decision.rule;
+	int decided_by_hit = 0;
+
+	for (i = 0; i < c->nhits; i++) {
+		h = &c->hits[i];
+		route_count(r, h->rule, h->verdict);
+		if (r->policy->rules[h->rule].alert)
+			route_alert(r, src, c, m, h->rule, h->verdict, h->peer,
+			    h->dir);
+		decided_by_hit |= h->rule == rule;
+	}
+	if (c->end == PIPE_DELIVER ? c->nhits > 0 : decided_by_hit)
+		return;
+	route_count(r, rule, c->decision.verdict);
+	if (c->end != PIPE_DELIVER && r->policy->rules[rule].alert)
+		route_alert(r, src, c, m, rule, c->decision.verdict,
+		    c->at_peer, c->at_dir);
 }
 
 int
@@ -232,6 +326,7 @@ route_stanza(struct route_env *r, const struct route_source *src,
 	const struct egress_ops *eg = NULL;
 	struct egress_meta m;
 	enum stanza_cond cond;
+	unsigned rule;
 	void *dst;
 
 	/* Only what the caller sets: zeroing the whole context (two domain
@@ -240,19 +335,19 @@ route_stanza(struct route_env *r, const struct route_source *src,
 	c.src = src->pipe;
 	c.stanza = e;
 	c.out = &r->out;
+	c.memo = r->memo;
 	pipeline_run(&c);
 	m = (struct egress_meta){ .kind = c.facts.kind, .from = c.head.from,
 	    .to = c.head.to, .id = c.head.id, .type = c.head.type,
 	    .rule = c.decision.rule };
+	route_account(r, src, &c, &m);
 	switch (c.end) {
 	case PIPE_STREAM_ERROR:
-		route_count(r, c.decision.rule, GEN_VERDICT_DROP);
 		*se = c.stream_error;
 		*why = c.why;
 		return -1;
 	case PIPE_DROP:
-		route_count(r, c.decision.rule, GEN_VERDICT_DROP);
-		route_log(LOG_LVL_WARN, src->conn_id, "drop", &m, "-",
+		route_log(LOG_LVL_INFO, src->conn_id, "drop", &m, "-",
 		    r->policy->rules[c.decision.rule].name, c.why);
 		return 0;
 	case PIPE_REFUSE:
@@ -265,13 +360,55 @@ route_stanza(struct route_env *r, const struct route_source *src,
 	eg = r->egress[dst_peer->protocol];
 	dst = eg->get(c.facts.dst_peer, c.from_domain, c.to_domain, &cond);
 	if (dst == NULL || eg->send(dst, c.bytes, c.len, &m, &cond) == -1) {
-		route_refuse(r, src, &c, &m, cond,
-		    cond == STANZA_COND_RESOURCE_CONSTRAINT ?
-		    dst_peer->rules.queue : dst_peer->rules.route,
-		    "cannot send");
+		rule = cond == STANZA_COND_RESOURCE_CONSTRAINT ?
+		    dst_peer->rules.queue : dst_peer->rules.route;
+		route_count(r, rule, GEN_VERDICT_BOUNCE);
+		m.rule = rule;
+		route_refuse(r, src, &c, &m, cond, rule, "cannot send");
 		return 0;
 	}
-	route_count(r, c.decision.rule, c.decision.verdict);
 	route_backpressure(src, eg, dst, EGRESS_SLOW);
+	return 0;
+}
+
+/*
+ * Sends an alert to the operator as a message of the guard's own, from
+ * FROM to TO, by the guard's routes and egress like any stanza that
+ * crossed, but past the filters: an alert about an alert would loop.
+ */
+static int
+route_alert_send(void *arg, const char *from, const char *to, const char *body)
+{
+	struct route_env *r = arg;
+	char from_domain[JID_DOMAIN_MAX + 1], to_domain[JID_DOMAIN_MAX + 1];
+	struct egress_meta m = { .kind = GEN_KIND_MESSAGE, .from = from,
+	    .to = to, .type = "normal" };
+	const struct egress_ops *eg;
+	struct arena a = { 0 };
+	struct stanza_node *e, *b;
+	enum stanza_cond cond;
+	void *dst = NULL;
+	long len = -1;
+	int peer;
+
+	if (jid_domain(from, from_domain) < 0 || jid_domain(to, to_domain) < 0 ||
+	    (peer = gen_route(to_domain, strlen(to_domain))) < 0 ||
+	    (eg = r->egress[r->policy->peers[peer].protocol]) == NULL)
+		return -1;
+	m.rule = r->policy->peers[peer].rules.route;
+	e = stanza_element(&a, STANZA_NS_SERVER, "message");
+	if (e != NULL && stanza_set_attr(&a, e, "", "from", from) == 0 &&
+	    stanza_set_attr(&a, e, "", "to", to) == 0 &&
+	    stanza_set_attr(&a, e, "", "type", "normal") == 0 &&
+	    (b = stanza_add_child(&a, e, STANZA_NS_SERVER, "body")) != NULL &&
+	    stanza_append_text(&a, b, body, strlen(body)) == 0)
+		len = pipeline_serialize(&r->bounce, e);
+	if (len >= 0)
+		dst = eg->get(peer, from_domain, to_domain, &cond);
+	arena_free(&a);
+	if (dst == NULL ||
+	    eg->send(dst, r->bounce.data, (size_t)len, &m, &cond) == -1)
+		return -1;
+	route_count(r, m.rule, GEN_VERDICT_PASS);
 	return 0;
 }

@@ -11,8 +11,11 @@
 
 #include <stdint.h>
 
+#include "alert.h"
 #include "egress.h"
 #include "pipeline.h"
+
+struct fold_memo;
 
 /* The router's state; one per guard, or one per test. */
 struct route_env {
@@ -22,6 +25,9 @@ struct route_env {
 	struct pipe_buf out;		/* serialization buffer */
 	struct pipe_buf bounce;		/* a bounce's, apart: see route.c */
 	uint64_t (*counters)[GEN_VERDICT_COUNT];	/* per rule */
+	struct alert_config alert_cfg;	/* from the policy's alert block */
+	struct alert_state alerts;
+	struct fold_memo *memo;		/* folded presence already sent */
 };
 
 /* A stanza's source: the stream it came on, as the pipeline sees it, plus
@@ -32,8 +38,17 @@ struct route_source {
 	struct egress_waiter *waiter;	/* NULL: the source never waits */
 };
 
-/* Sets up R for policy P with the S2S egress; 0, or -1 (no memory). */
+/* Presence pairs the fold memo keeps (fold_memo.h): 32 bytes each. */
+#define ROUTE_FOLD_SLOTS 32768
+
+/* Sets up R for policy P with the S2S egress, its alerts (their file is
+ * opened here: call it before privileges drop) and the fold memo; 0, or
+ * -1 (reported). */
 int route_init(struct route_env *r, const struct gen_policy *p);
+
+/* Closes the rate windows of R's alerts that are over; called about
+ * once a second. */
+void route_tick(struct route_env *r);
 
 /* Frees what R holds; R is all-zero again. */
 void route_free(struct route_env *r);
