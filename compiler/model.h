@@ -88,6 +88,9 @@ struct m_peer {
 	struct ast_loc auth_loc;
 	struct m_limits limits;		/* only the keys the peer sets */
 	struct m_tls tls_policy;	/* only the keys the peer sets */
+	/* Part of its statement was lost to an error already reported:
+	 * what it seems to lack is not judged. */
+	int incomplete;
 };
 
 struct m_route {
@@ -104,6 +107,7 @@ struct model {
 	int has_guard;
 	char *guard_name;
 	struct ast_loc guard_loc;
+	int guard_incomplete;		/* as m_peer.incomplete */
 	struct m_listen *listen;
 	size_t nlisten;
 	struct m_cert *certs;
@@ -116,6 +120,10 @@ struct model {
 	size_t npeers;
 	struct m_route *routes;
 	size_t nroutes;
+	/* Statements were lost to errors reported before resolution (a
+	 * syntax error, an include that cannot be read): what the policy
+	 * seems to lack as a whole is not judged. */
+	int incomplete;
 	const char *source;		/* the path given to xedgec */
 	char sha256[65];		/* src_digest() */
 };
