@@ -231,7 +231,7 @@ check_guard(const struct model *m)
 
 	if (!m->has_guard)
 		return;
-	if (m->nlisten == 0)
+	if (m->nlisten == 0 && !m->guard_incomplete)
 		diag_error(&m->guard_loc, "the guard has no 'listen' address");
 	for (i = 0; i < m->nlisten; i++) {
 		const struct m_listen *l = &m->listen[i];
@@ -251,8 +251,10 @@ check_guard(const struct model *m)
 			}
 		}
 	}
-	for (i = 0; m->ca_file == NULL && i < m->npeers; i++) {
-		if (m->peers[i].auth & AUTH_CERTIFICATE) {
+	for (i = 0; m->ca_file == NULL && !m->guard_incomplete &&
+	    i < m->npeers; i++) {
+		if ((m->peers[i].auth & AUTH_CERTIFICATE) &&
+		    !m->peers[i].incomplete) {
 			diag_error(&m->guard_loc, "the guard has no "
 			    "'ca-bundle' to check peer certificates with");
 			diag_note(&m->peers[i].auth_loc, "peer '%s' "
@@ -283,7 +285,7 @@ check_peer(const struct model *m, const struct m_peer *p)
 {
 	const char *why;
 
-	if (p->ndomains == 0)
+	if (p->ndomains == 0 && !p->incomplete)
 		diag_error(&p->loc, "peer '%s' has no domain", p->name);
 	if (p->protocol == PROTO_GCXP)
 		diag_error(&p->protocol_loc, "protocol gcxp is not supported "
@@ -309,7 +311,7 @@ check_peer(const struct model *m, const struct m_peer *p)
 	else if (p->force_insecure && p->tls == TLS_REQUIRED)
 		diag_warning(&p->auth_loc, "'force-insecure' has no effect "
 		    "with 'tls required'");
-	if (p->connect == CONNECT_NONE && p->ndomains > 0)
+	if (p->connect == CONNECT_NONE && p->ndomains > 0 && !p->incomplete)
 		diag_warning(&p->loc, "peer '%s' is never dialled (no "
 		    "'connect'): stanzas to its domains cannot be delivered",
 		    p->name);
@@ -365,7 +367,7 @@ check_origins(const struct m_peer *p)
 {
 	size_t a, b;
 
-	if (!p->origins_given)
+	if (!p->origins_given || p->incomplete)
 		return;
 	for (a = 0; a < p->norigins; a++) {
 		const struct m_pattern *o = &p->origins[a];
@@ -395,7 +397,7 @@ check_routes(const struct model *m)
 		const struct m_route *r = &m->routes[i];
 		const struct m_peer *via = &m->peers[r->peer];
 
-		if (via->connect == CONNECT_NONE) {
+		if (via->connect == CONNECT_NONE && !via->incomplete) {
 			diag_error(&r->via_loc, "route to nothing: peer '%s' "
 			    "is never dialled", via->name);
 			diag_note(&via->loc, "'%s' has no 'connect'",
@@ -443,12 +445,15 @@ check_routes(const struct model *m)
 }
 
 /* Reports PAT, a domain the guard stands in for, if no certificate of the
- * guard covers it. */
+ * guard covers it. A guard block that lost a part to an error already
+ * reported may have lost the certificate: it is not judged. */
 static void
 check_fronted(const struct model *m, const struct m_pattern *pat)
 {
 	size_t i;
 
+	if (m->guard_incomplete)
+		return;
 	for (i = 0; i < m->ncerts; i++)
 		if (m->certs[i].domain.name != NULL &&
 		    check_cert_covers(&m->certs[i].domain, pat))
@@ -478,6 +483,19 @@ check_first(const struct m_pattern ***seen, size_t *n,
 	return 1;
 }
 
+/* Whether a domain the guard stands in for may have been lost to an error
+ * already reported: in a statement that was lost, or in a peer. */
+static int
+check_lost_domains(const struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->npeers; i++)
+		if (m->peers[i].incomplete)
+			return 1;
+	return m->incomplete;
+}
+
 /*
  * The guard stands in for every domain it routes to (each peer's domains
  * and each route's pattern: the other side connects to the guard by that
@@ -488,6 +506,7 @@ static void
 check_certificates(const struct model *m)
 {
 	const struct m_pattern **seen = NULL;
+	int lost = check_lost_domains(m);
 	size_t i, j, n = 0;
 
 	if (!m->has_guard)
@@ -506,11 +525,14 @@ check_certificates(const struct model *m)
 		if (!m->routes[i].is_default &&
 		    check_first(&seen, &n, &m->routes[i].pattern))
 			check_fronted(m, &m->routes[i].pattern);
-	for (i = 0; i < m->ncerts; i++) {
+	for (i = 0; i < m->ncerts && !lost; i++) {
+		/* A domain that did not resolve was reported already. */
+		if (m->certs[i].domain.name == NULL)
+			continue;
 		for (j = 0; j < n; j++)
 			if (check_cert_used_by(&m->certs[i].domain, seen[j]))
 				break;
-		if (m->certs[i].domain.name != NULL && j == n)
+		if (j == n)
 			diag_warning(&m->certs[i].domain.loc, "certificate "
 			    "for '%s' is not needed: the guard stands in for "
 			    "no such domain", m->certs[i].domain.name);
@@ -527,7 +549,7 @@ check_policy(const struct model *m)
 	check_guard(m);
 	check_limits(m, NULL);
 	check_tls(m, NULL);
-	if (m->npeers == 0)
+	if (m->npeers == 0 && !m->incomplete)
 		diag_error(&m->loc, "no peer is defined");
 	for (i = 0; i < m->npeers; i++) {
 		check_peer(m, &m->peers[i]);

@@ -115,10 +115,20 @@ compile_policy(const char *path, FILE *canon, const char *dir)
 {
 	struct ast_stmt *stmts = NULL;
 	struct model m = { 0 };
-	int rc = -1;
+	int rc = -1, read, resolved;
 
-	if (incl_read_policy(path, &stmts) == -1 ||
-	    resolve_policy(stmts, &m) == -1 || check_policy(&m) == -1)
+	/*
+	 * Every pass runs whatever the one before it reported, on what it
+	 * could make of the policy, so that one run shows every mistake; a
+	 * pass leaves out what it could not make, and the passes after it
+	 * are told (see diag.h) so as not to report the same mistake again.
+	 * Nothing is printed or written unless all of them succeed.
+	 */
+	read = incl_read_policy(path, &stmts);
+	diag_next_pass();
+	resolved = resolve_policy(stmts, &m);
+	diag_next_pass();
+	if (check_policy(&m) == -1 || resolved == -1 || read == -1)
 		goto done;
 	m.source = path;
 	if (src_digest(m.sha256) == -1) {
@@ -136,6 +146,7 @@ compile_policy(const char *path, FILE *canon, const char *dir)
 done:
 	model_free(&m);
 	ast_free_stmts(stmts);
+	diag_forget();
 	src_free_all();
 	return rc;
 }

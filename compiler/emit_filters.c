@@ -357,16 +357,14 @@ void
 emit_filters_peer(struct out *o, const struct model *m, size_t pi)
 {
 	const struct m_peer *p = &m->peers[pi];
+	enum ast_direction d;
 
-	out_printf(o, "\t\t.filters = { %s%.0zu%s, %s%.0zu%s },\n",
-	    p->nfilters[DIR_INBOUND] ? "gen_peer" : "NULL",
-	    p->nfilters[DIR_INBOUND] ? pi : 0,
-	    p->nfilters[DIR_INBOUND] ? "_in" : "",
-	    p->nfilters[DIR_OUTBOUND] ? "gen_peer" : "NULL",
-	    p->nfilters[DIR_OUTBOUND] ? pi : 0,
-	    p->nfilters[DIR_OUTBOUND] ? "_out" : "");
-	out_printf(o, "\t\t.nfilters = { %zu, %zu },\n",
-	    p->nfilters[DIR_INBOUND], p->nfilters[DIR_OUTBOUND]);
+	/* A peer without filters leaves them all-zero. */
+	for (d = DIR_INBOUND; d < DIR_COUNT; d++)
+		if (p->nfilters[d] > 0)
+			out_printf(o, "\t\t.filters[%d] = gen_peer%zu_%s,\n"
+			    "\t\t.nfilters[%d] = %zu,\n", d, pi,
+			    d == DIR_INBOUND ? "in" : "out", d, p->nfilters[d]);
 }
 
 void

@@ -167,6 +167,9 @@ struct m_peer {
 	struct m_tls tls_policy;	/* only the keys the peer sets */
 	struct m_use *filters[DIR_COUNT];	/* in the order given */
 	size_t nfilters[DIR_COUNT];
+	/* Part of its statement was lost to an error already reported:
+	 * what it seems to lack is not judged. */
+	int incomplete;
 };
 
 struct m_route {
@@ -183,6 +186,7 @@ struct model {
 	int has_guard;
 	char *guard_name;
 	struct ast_loc guard_loc;
+	int guard_incomplete;		/* as m_peer.incomplete */
 	struct m_listen *listen;
 	size_t nlisten;
 	struct m_cert *certs;
@@ -200,6 +204,10 @@ struct model {
 	struct m_alert alert;
 	struct m_test *tests;
 	size_t ntests;
+	/* Statements were lost to errors reported before resolution (a
+	 * syntax error, an include that cannot be read): what the policy
+	 * seems to lack as a whole is not judged. */
+	int incomplete;
 	const char *source;		/* the path given to xedgec */
 	char sha256[65];		/* src_digest() */
 };

@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "resolve_int.h"
 #include "source.h"
+#include "suggest.h"
 #include "tlsname.h"
 #include "xmalloc.h"
 
@@ -33,6 +34,36 @@ resolve_find_def(struct resolver *r, const char *name)
 	return NULL;
 }
 
+const char *
+resolve_suggest(const struct resolver *r, enum resolve_names kind,
+    const char *name)
+{
+	struct suggest s;
+	size_t i;
+
+	suggest_init(&s, name);
+	for (i = 0; kind == NAMES_CONSTANTS && i < r->ndefs; i++)
+		suggest_offer(&s, r->defs[i].st->name);
+	for (i = 0; kind == NAMES_PEERS && i < r->m->npeers; i++)
+		suggest_offer(&s, r->m->peers[i].name);
+	for (i = 0; kind == NAMES_FILTERS && i < r->m->nfilters; i++)
+		suggest_offer(&s, r->m->filters[i].name);
+	for (i = 0; kind == NAMES_GROUPS && i < GROUP_COUNT; i++)
+		suggest_offer(&s, group_get(i)->name);
+	return suggest_best(&s);
+}
+
+/*
+ * Whether an earlier pass reported an error within statement ST (up to the
+ * statement after it), which may then have lost parts.
+ */
+static int
+resolve_lost(const struct ast_stmt *st)
+{
+	return diag_reported_between(&st->loc,
+	    st->next != NULL ? &st->next->loc : NULL);
+}
+
 /*
  * Follows V through the constants it names to a literal. Returns the
  * literal, or NULL after reporting an undefined constant or a cycle. *DEF
@@ -49,7 +80,8 @@ resolve_follow(struct resolver *r, const struct ast_value *v,
 	if (v->kind != AST_NAME)
 		return v;
 	if ((d = resolve_find_def(r, v->str)) == NULL) {
-		diag_error(&v->loc, "undefined constant '%s'", v->str);
+		diag_error_hint(&v->loc, resolve_suggest(r, NAMES_CONSTANTS,
+		    v->str), "undefined constant '%s'", v->str);
 		return NULL;
 	}
 	d->used = 1;
@@ -459,6 +491,7 @@ resolve_peer(struct resolver *r, const struct ast_stmt *st)
 	struct resolve_peer_seen seen = { NULL, NULL, NULL, NULL, NULL, NULL };
 	const struct ast_item *it;
 	struct model *m = r->m;
+	unsigned before = diag_errors();
 	struct m_peer *p;
 	char *where;
 	size_t i;
@@ -487,6 +520,7 @@ resolve_peer(struct resolver *r, const struct ast_stmt *st)
 	for (it = st->items; it != NULL; it = it->next)
 		resolve_peer_item(r, it, p, &seen, where);
 	free(where);
+	p->incomplete = diag_errors() != before || resolve_lost(st);
 	if (p->tls_mode == TLS_MODE_DEFAULT)
 		p->tls_mode = TLS_MODE_STARTTLS;
 	if (p->connect == CONNECT_STATIC && p->port == 0)
@@ -514,7 +548,8 @@ resolve_route(struct resolver *r, const struct ast_stmt *st)
 		if (strcmp(m->peers[i].name, st->name) == 0)
 			break;
 	if (i == m->npeers) {
-		diag_error(&st->name_loc, "undefined peer '%s'", st->name);
+		diag_error_hint(&st->name_loc, resolve_suggest(r, NAMES_PEERS,
+		    st->name), "undefined peer '%s'", st->name);
 		return;
 	}
 	m->routes = xreallocarray(m->routes, m->nroutes + 1,
@@ -613,8 +648,10 @@ resolve_policy(const struct ast_stmt *st, struct model *m)
 	unsigned before = diag_errors();
 	struct ast_loc start = { src_main(), 1, 1, 1, 1 };
 	int policies = 0;
+	unsigned guard_errors;
 	size_t i;
 
+	m->incomplete = diag_reported_between(NULL, NULL);
 	memcpy(m->limits.v, resolve_default_limits, sizeof(m->limits.v));
 	resolve_tls_defaults(&m->tls_policy);
 	resolve_defines(&r, st);
@@ -627,8 +664,12 @@ resolve_policy(const struct ast_stmt *st, struct model *m)
 			policies++;
 			break;
 		case STMT_GUARD:
-			if (resolve_first_block(s, &guard, "guard") == 0)
-				resolve_guard(&r, s);
+			if (resolve_first_block(s, &guard, "guard") == -1)
+				break;
+			guard_errors = diag_errors();
+			resolve_guard(&r, s);
+			m->guard_incomplete = diag_errors() != guard_errors ||
+			    resolve_lost(s);
 			break;
 		case STMT_LIMITS:
 			if (resolve_first_block(s, &limits, "limits") == 0)
@@ -658,15 +699,16 @@ resolve_policy(const struct ast_stmt *st, struct model *m)
 	if (alert == NULL)
 		resolve_alert(&r, NULL);
 	resolve_tests(&r, st);
-	if (policies == 0)
+	/* What is missing may be in the statements that were lost. */
+	if (policies == 0 && !m->incomplete)
 		diag_error(st != NULL ? &st->loc : &start,
 		    "missing 'policy' statement at the start of the file");
 	if (m->name == NULL)
 		m->name = xstrdup("");
-	if (!m->has_guard)
+	if (!m->has_guard && !m->incomplete)
 		diag_error(m->loc.file != NULL ? &m->loc : &start,
 		    "missing 'guard' block");
-	for (i = 0; i < r.ndefs; i++)
+	for (i = 0; i < r.ndefs && !m->incomplete; i++)
 		if (!r.defs[i].used && r.defs[i].state != DEF_BROKEN)
 			diag_warning(&r.defs[i].st->name_loc,
 			    "constant '%s' is never used", r.defs[i].st->name);

@@ -100,8 +100,9 @@ resolve_contents(struct resolver *r, const struct ast_value *v,
 				if (strcmp(r->defs[i].st->name, v->str) == 0)
 					break;
 			if (i == r->ndefs) {
-				diag_error(&v->loc, "unknown content group "
-				    "'%s'", v->str);
+				diag_error_hint(&v->loc, resolve_suggest(r,
+				    NAMES_GROUPS, v->str), "unknown content "
+				    "group '%s'", v->str);
 				continue;
 			}
 		}
@@ -232,6 +233,7 @@ resolve_filter(struct resolver *r, const struct ast_stmt *st)
 	struct model *m = r->m;
 	struct m_filter *f;
 	struct m_control c;
+	unsigned errors = diag_errors();
 	size_t i;
 
 	for (i = 0; i < m->nfilters; i++) {
@@ -262,7 +264,7 @@ resolve_filter(struct resolver *r, const struct ast_stmt *st)
 		f->ctl = xreallocarray(f->ctl, f->nctl + 1, sizeof(*f->ctl));
 		f->ctl[f->nctl++] = c;
 	}
-	if (f->nctl == 0)
+	if (f->nctl == 0 && diag_errors() == errors)
 		diag_warning(&f->loc, "filter '%s' does nothing", f->name);
 }
 
@@ -291,7 +293,8 @@ resolve_peer_filter(struct resolver *r, const struct ast_item *it,
 		if (strcmp(m->filters[i].name, v->str) == 0)
 			break;
 	if (i == m->nfilters) {
-		diag_error(&v->loc, "undefined filter '%s'", v->str);
+		diag_error_hint(&v->loc, resolve_suggest(r, NAMES_FILTERS,
+		    v->str), "undefined filter '%s'", v->str);
 		return;
 	}
 	m->filters[i].used = 1;
@@ -393,8 +396,10 @@ resolve_test(struct resolver *r, const struct ast_stmt *st, struct m_test *t)
 				    it->vals->str) == 0)
 					t->peer = i;
 			if (t->peer == (size_t)-1)
-				diag_error(&it->vals->loc, "undefined peer "
-				    "'%s'", it->vals->str);
+				diag_error_hint(&it->vals->loc,
+				    resolve_suggest(r, NAMES_PEERS,
+				    it->vals->str), "undefined peer '%s'",
+				    it->vals->str);
 			break;
 		case ITEM_TEST_STANZA:
 			if (resolve_once(it, &stanza, "stanza", where) == 0) {

@@ -31,6 +31,15 @@ struct resolver {
 	struct model *m;
 };
 
+/* The kinds of name a policy defines, for suggestions. */
+enum resolve_names { NAMES_CONSTANTS, NAMES_PEERS, NAMES_FILTERS,
+    NAMES_GROUPS };
+
+/* The name of kind KIND nearest to the undefined NAME, or NULL if none is
+ * near enough (see suggest.h). */
+const char *resolve_suggest(const struct resolver *r,
+    enum resolve_names kind, const char *name);
+
 /* Returns the literal V stands for if it is of a kind WANT accepts, else
  * NULL after reporting the mismatch at V. */
 const struct ast_value *resolve_as(struct resolver *r,

@@ -86,6 +86,24 @@ src_load(const char *path)
 	return f;
 }
 
+const char *
+src_line(const struct src_file *f, int line, size_t *len)
+{
+	const char *p = f->text, *end = f->text + f->len, *nl;
+	int n;
+
+	if (line < 1)
+		return NULL;
+	for (n = 1; n < line; n++) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return NULL;
+		p = nl + 1;
+	}
+	nl = memchr(p, '\n', (size_t)(end - p));
+	*len = (size_t)((nl != NULL ? nl : end) - p);
+	return p;
+}
+
 const struct src_file *
 src_main(void)
 {

@@ -22,6 +22,11 @@ struct src_file {
  * with errno set. */
 struct src_file *src_load(const char *path);
 
+/* Line LINE (from 1) of F: returns where it starts and sets *LEN to its
+ * length without the newline, or returns NULL if F has no such line.
+ * Messages quote lines and name tokens by their place with it. */
+const char *src_line(const struct src_file *f, int line, size_t *len);
+
 /* The first file read (the main policy file), or NULL. */
 const struct src_file *src_main(void);
 
