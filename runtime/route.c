@@ -122,7 +122,8 @@ route_should_bounce(const struct egress_meta *m)
 }
 
 /* Makes the error stanza for M with COND, from FROM to M's sender, in A,
- * with a text naming RULE; nothing of the stanza refused goes back. An
+ * with a text naming RULE when one refused it; nothing of the stanza goes
+ * back. An
  * IQ's carries the request's id, empty if it had none (RFC 6120 section
  * 8.2.3 rule 3). */
 static struct stanza_node *
@@ -143,6 +144,9 @@ route_error_stanza(struct arena *a, const struct egress_meta *m,
 	    stanza_add_child(a, err, STANZA_NS_STANZAS,
 	    stanza_cond_name(cond)) == NULL)
 		return NULL;
+	/* A stanza that could not be delivered was refused by no rule. */
+	if (rule->verdict == GEN_VERDICT_PASS)
+		return e;
 	if (rule->file != NULL)
 		snprintf(why, sizeof(why), "Refused by the guard's policy: "
 		    "rule '%s' (%s:%u).", rule->name, rule->file, rule->line);

@@ -15,7 +15,7 @@
 /* Parses TEXT (one top-level element) with parser *P, made on first use;
  * the element lives until the next call. Fails the test if TEXT is not
  * exactly one element. */
-static inline const struct stanza_node *
+static inline struct stanza_node *
 fixture_stanza(struct xml_parser **p, const char *text)
 {
 	struct xml_limits lim = { .max_stanza = 1 << 20, .max_depth = 32,

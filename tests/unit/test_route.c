@@ -200,7 +200,9 @@ test_bounces_in_fronted_name(void **state)
 	assert_string_equal(fake.dst[0].last, "<message from='a.example' "
 	    "to='bob@b.example' type='error' id='m199'><error type='cancel'>"
 	    "<remote-server-not-found xmlns='urn:ietf:params:xml:ns:xmpp-"
-	    "stanzas'/></error></message>");
+	    "stanzas'/>"
+	    "<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>Refused by the guard: no-route.</text>"
+	    "</error></message>");
 	assert_int_equal(f->r.counters[GEN_RULE_NO_ROUTE][GEN_VERDICT_BOUNCE],
 	    200);
 }
@@ -213,6 +215,8 @@ test_refused_by_egress(void **state)
 	struct fixture *f = *state;
 	struct fake_dst *in;
 	unsigned queue = gen_policy.peers[fixture_peer("inside")].rules.queue;
+	const struct gen_rule *rule;
+	char want[512];
 
 	assert_int_equal(send_text(f, "<message from='bob@b.example' "
 	    "to='alice@a.example'/>"), 0);
@@ -223,11 +227,15 @@ test_refused_by_egress(void **state)
 	    "ping'/></iq>"), 0);
 	assert_int_equal(fake.ndst, 2);
 	assert_string_equal(fake.dst[1].local, "a.example");
-	assert_string_equal(fake.dst[1].last, "<iq from='alice@a.example/r' "
+	rule = &gen_policy.rules[queue];
+	snprintf(want, sizeof(want), "<iq from='alice@a.example/r' "
 	    "to='bob@b.example/r' type='error' id='q1'><error type='wait'>"
 	    "<resource-constraint xmlns='urn:ietf:params:xml:ns:xmpp-"
-	    "stanzas'/>"
-	    "</error></iq>");
+	    "stanzas'/><text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' "
+	    "xml:lang='en'>Refused by the guard's policy: rule '%s' "
+	    "(%s:%u).</text></error></iq>", rule->name, rule->file,
+	    rule->line);
+	assert_string_equal(fake.dst[1].last, want);
 	assert_int_equal(f->r.counters[queue][GEN_VERDICT_BOUNCE], 1);
 	assert_int_equal(send_text(f, "<message from='bob@b.example' "
 	    "to='alice@a.example' type='error'/>"), 0);
@@ -249,6 +257,7 @@ expect_bad_request(const char *id)
 	snprintf(want, sizeof(want), "<iq from='alice@a.example/r' "
 	    "to='bob@b.example/r' type='error' id='%s'><error type='modify'>"
 	    "<bad-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+	    "<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>Refused by the guard: structure.</text>"
 	    "</error></iq>", id);
 	assert_string_equal(fake.dst[0].local, "a.example");
 	assert_string_equal(fake.dst[0].remote, "b.example");
@@ -295,6 +304,7 @@ test_bad_to_answered_in_kind(void **state)
 	assert_string_equal(fake.dst[0].last, "<iq from='a.example' "
 	    "to='bob@b.example/r' type='error' id='q9'><error type='modify'>"
 	    "<jid-malformed xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+	    "<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>Refused by the guard: address.</text>"
 	    "</error></iq>");
 }
 
