@@ -11,15 +11,22 @@
 #include "print.h"
 #include "tlsname.h"
 
+/* The inside of a string literal: quotes and backslashes escaped. */
 static void
-print_string(FILE *fp, const char *s)
+print_string_body(FILE *fp, const char *s)
 {
-	fputc('"', fp);
 	for (; *s != '\0'; s++) {
 		if (*s == '"' || *s == '\\')
 			fputc('\\', fp);
 		fputc(*s, fp);
 	}
+}
+
+static void
+print_string(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	print_string_body(fp, s);
 	fputc('"', fp);
 }
 
@@ -163,8 +170,9 @@ print_guard(FILE *fp, const struct model *m)
 /* Prints a peer block with every item, originates only if given and
  * limits and tls-policy keys only where the peer overrides them. */
 static void
-print_peer(FILE *fp, const struct m_peer *p)
+print_peer(FILE *fp, const struct model *m, const struct m_peer *p)
 {
+	enum ast_direction d;
 	size_t i;
 
 	fprintf(fp, "\npeer %s {\n", p->name);
@@ -200,7 +208,144 @@ print_peer(FILE *fp, const struct m_peer *p)
 		print_limits(fp, "\t", &p->limits, p->limits.set);
 	if (p->tls_policy.set != 0)
 		print_tls(fp, "\t", &p->tls_policy, p->tls_policy.set);
+	for (d = DIR_INBOUND; d < DIR_COUNT; d++)
+		for (i = 0; i < p->nfilters[d]; i++)
+			fprintf(fp, "\tfilter %s %s;\n",
+			    m->filters[p->filters[d][i].filter].name,
+			    d == DIR_INBOUND ? "inbound" : "outbound");
 	fputs("}\n", fp);
+}
+
+/* Prints a control's verdict, written out in full. */
+static void
+print_verdict(FILE *fp, const struct m_control *c)
+{
+	static const char *const names[] = {
+		[VERDICT_PASS] = "pass", [VERDICT_DROP] = "drop",
+		[VERDICT_BOUNCE] = "bounce",
+	};
+
+	fprintf(fp, " %s", names[c->verdict]);
+	if (c->verdict == VERDICT_BOUNCE)
+		fputs(c->cond == COND_NOT_ACCEPTABLE ? " not-acceptable" :
+		    " policy-violation", fp);
+}
+
+/* Prints the strings ITEMS[0..n) as a list. */
+static void
+print_strings(FILE *fp, char *const *items, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		fputs(i == 0 ? " " : ", ", fp);
+		print_string(fp, items[i]);
+	}
+}
+
+/* Prints control C: groups in their order of the language, then the
+ * namespaces as given ("{ns}name" for an element). */
+static void
+print_control(FILE *fp, const struct m_control *c)
+{
+	const char *sep = " ";
+	size_t i;
+
+	switch (c->kind) {
+	case CTL_FOLD:
+		fputs("\tpresence fold;\n", fp);
+		return;
+	case CTL_STRIP:
+	case CTL_BLOCK:
+		fputs(c->kind == CTL_STRIP ? "\tstrip" : "\tblock", fp);
+		for (i = 0; i < GROUP_COUNT; i++)
+			if (c->groups & (1u << i)) {
+				fprintf(fp, "%s%s", sep, group_get(i)->name);
+				sep = ", ";
+			}
+		for (i = 0; i < c->nns; i++, sep = ", ") {
+			fputs(sep, fp);
+			if (c->ns[i].name == NULL) {
+				print_string(fp, c->ns[i].ns);
+				continue;
+			}
+			fprintf(fp, "\"{");
+			print_string_body(fp, c->ns[i].ns);
+			fputc('}', fp);
+			print_string_body(fp, c->ns[i].name);
+			fputc('"', fp);
+		}
+		break;
+	case CTL_ROOM:
+		fputs("\tblock room", fp);
+		print_strings(fp, c->items, c->nitems);
+		break;
+	case CTL_SIZE:
+		fputs("\tstanza-size ", fp);
+		print_size(fp, c->size);
+		break;
+	case CTL_WORDS:
+		fputs(c->words == WORDS_LITERAL ? "\twords" : "\tpattern", fp);
+		print_strings(fp, c->items, c->nitems);
+		break;
+	}
+	if (c->kind != CTL_STRIP)
+		print_verdict(fp, c);
+	fputs(";\n", fp);
+}
+
+/* Prints the filters, the alert block with every key, and the tests. */
+static void
+print_content(FILE *fp, const struct model *m)
+{
+	static const char *const expect[] = {
+		[VERDICT_PASS] = "pass", [VERDICT_MODIFY] = "modify",
+		[VERDICT_DROP] = "drop", [VERDICT_BOUNCE] = "bounce",
+	};
+	const struct m_alert *a = &m->alert;
+	const struct m_test *t;
+	size_t i, j;
+
+	for (i = 0; i < m->nfilters; i++) {
+		fprintf(fp, "\nfilter %s {\n", m->filters[i].name);
+		for (j = 0; j < m->filters[i].nctl; j++)
+			print_control(fp, &m->filters[i].ctl[j]);
+		fputs("}\n", fp);
+	}
+	fputs("\nalert {\n", fp);
+	if (a->log)
+		fputs("\tlog;\n", fp);
+	if (a->file != NULL) {
+		fputs("\tfile ", fp);
+		print_string(fp, a->file);
+		fputs(";\n", fp);
+	}
+	if (a->to != NULL && a->from != NULL) {
+		fputs("\tmessage ", fp);
+		print_string(fp, a->to);
+		fputs(" from ", fp);
+		print_string(fp, a->from);
+		fputs(";\n", fp);
+	}
+	fprintf(fp, "\trate %lu per ", (unsigned long)a->rate);
+	print_duration(fp, a->window);
+	fprintf(fp, ";\n\trecent %lu;\n}\n", (unsigned long)a->recent);
+	for (i = 0; i < m->ntests; i++) {
+		t = &m->tests[i];
+		fprintf(fp, "\ntest %s {\n\tfrom %s;\n\tstanza ", t->name,
+		    t->peer < m->npeers ? m->peers[t->peer].name : "?");
+		print_string(fp, t->stanza != NULL ? t->stanza : "");
+		fprintf(fp, ";\n\texpect %s", expect[t->expect]);
+		if (t->expect == VERDICT_BOUNCE && t->cond != COND_DEFAULT)
+			fputs(t->cond == COND_NOT_ACCEPTABLE ?
+			    " not-acceptable" : " policy-violation", fp);
+		else if (t->cond_name != NULL || t->output != NULL) {
+			fputc(' ', fp);
+			print_string(fp, t->cond_name != NULL ? t->cond_name :
+			    t->output);
+		}
+		fputs(";\n}\n", fp);
+	}
 }
 
 void
@@ -218,7 +363,7 @@ print_policy(FILE *fp, const struct model *m)
 	fputc('\n', fp);
 	print_tls(fp, "", &m->tls_policy, (1u << TLS_KEY_COUNT) - 1);
 	for (i = 0; i < m->npeers; i++)
-		print_peer(fp, &m->peers[i]);
+		print_peer(fp, m, &m->peers[i]);
 	for (i = 0; i < m->nroutes; i++) {
 		if (m->routes[i].is_default)
 			continue;
@@ -233,4 +378,5 @@ print_policy(FILE *fp, const struct model *m)
 		fprintf(fp, "%sroute default via %s;\n", nl ? "\n" : "",
 		    m->peers[m->routes[i].peer].name);
 	}
+	print_content(fp, m);
 }
