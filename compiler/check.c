@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "check_int.h"
 #include "diag.h"
 #include "tlsname.h"
 #include "xmalloc.h"
@@ -47,6 +47,45 @@ check_below(const char *name, const char *suffix, int one_label)
 	    strcmp(name + n - s, suffix) != 0)
 		return 0;
 	return !one_label || memchr(name, '.', n - s - 1) == NULL;
+}
+
+/* Offers PAT, which sends to PEER, for DOMAIN: an exact match ranks above
+ * every wildcard, a longer suffix above a shorter one. */
+static void
+check_route_offer(const struct m_pattern *pat, size_t peer,
+    const char *domain, int *best, size_t *rank)
+{
+	size_t r;
+
+	if (pat->name == NULL)
+		return;
+	if (!pat->wildcard)
+		r = strcmp(pat->name, domain) == 0 ? (size_t)-1 : 0;
+	else
+		r = check_below(domain, M_SUFFIX(pat), 0) ?
+		    strlen(M_SUFFIX(pat)) : 0;
+	if (r > *rank) {
+		*rank = r;
+		*best = (int)peer;
+	}
+}
+
+int
+check_route_of(const struct model *m, const char *domain)
+{
+	const struct m_route *dflt = model_default_route(m);
+	int best = dflt != NULL ? (int)dflt->peer : -1;
+	size_t i, j, rank = 0;
+
+	for (i = 0; i < m->npeers; i++)
+		for (j = 0; j < m->peers[i].ndomains; j++)
+			check_route_offer(&m->peers[i].domains[j], i, domain,
+			    &best, &rank);
+	for (i = 0; i < m->nroutes; i++)
+		if (!m->routes[i].is_default)
+			check_route_offer(&m->routes[i].pattern,
+			    m->routes[i].peer, domain, &best, &rank);
+	return best;
 }
 
 /* Whether certificate pattern CERT serves the domains of pattern PAT: an
@@ -559,5 +598,6 @@ check_policy(const struct model *m)
 	check_unique_across_peers(m, 1);
 	check_routes(m);
 	check_certificates(m);
+	check_content(m);
 	return diag_errors() == before ? 0 : -1;
 }

@@ -1,0 +1,18 @@
+/*
+ * What the files of the checks share (check.c, check_filter.c).
+ */
+#ifndef XEDGEC_CHECK_INT_H
+#define XEDGEC_CHECK_INT_H
+
+#include "check.h"
+
+/* The index of the peer a stanza to DOMAIN goes to, as the generated
+ * routing machine picks it (an exact pattern first, then the longest
+ * wildcard, then the default route), or -1. */
+int check_route_of(const struct model *m, const char *domain);
+
+/* check_filter.c: the filters, the peers' use of them and the alert
+ * block. */
+void check_content(const struct model *m);
+
+#endif
