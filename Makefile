@@ -37,8 +37,14 @@ DEBIAN_PACKAGES := gcc make flex bison ragel pkg-config libssl-dev openssl \
 RENAME_TMP = sed -i 's|^\(\#line [0-9]* \)"$@\.tmp"$$|\1"$@"|' $@.tmp && mv $@.tmp $@
 define RAGEL
 @mkdir -p $(@D)
-ragel -G2 -o $@.tmp $< && $(RENAME_TMP)
+ragel $(RAGEL_STYLE) -o $@.tmp $< && $(RENAME_TMP)
 endef
+# Goto code (-G2) is ragel's fastest, but the content patterns' machine
+# (compiler/emit_text.c) has thousands of states for a long word list,
+# and GCC -O2 takes a minute over goto code that size: a flat table
+# (-F1) compiles in a second and runs at half the speed.
+RAGEL_STYLE = -G2
+$(B)/gen/text.rl.c: RAGEL_STYLE = -F1
 
 # Keep intermediate objects (unit test .o files): rebuilding them each run
 # is wasted work. FORCE must be phony: .SECONDARY makes every other
@@ -53,7 +59,12 @@ deps:
 
 # ---- compiler -------------------------------------------------------------
 COMPILER_SRC := $(wildcard compiler/*.c)
-COMPILER_OBJ := $(COMPILER_SRC:%.c=$(B)/%.o) $(B)/compiler/lexer.o $(B)/compiler/parser.o
+# The compiler folds content patterns with the guard's own text_fold.c.
+COMPILER_OBJ := $(COMPILER_SRC:%.c=$(B)/%.o) $(B)/compiler/lexer.o $(B)/compiler/parser.o \
+	$(B)/compiler/text_fold.o
+$(B)/compiler/text_fold.o: runtime/text_fold.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iruntime -c -o $@ $<
 
 # One run of bison writes both files (a grouped target: under -j, two runs
 # would write the same files at once), into a directory of its own under
@@ -77,7 +88,7 @@ $(B)/compiler/%.o: $(B)/compiler/%.c
 $(COMPILER_SRC:%.c=$(B)/%.o): $(B)/compiler/parser.h
 $(B)/compiler/%.o: compiler/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Icompiler -I$(B)/compiler -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) -Icompiler -I$(B)/compiler -Iruntime -c -o $@ $<
 
 $(B)/xedgec: $(COMPILER_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcrypto

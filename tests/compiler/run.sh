@@ -11,6 +11,7 @@
 #                      once provenance is set aside (see normalize below)
 #   domains/           the generated lookups, run through ragel and cc,
 #                      must give domains/lookup.expect
+#   text/              the content pattern machine (text/run.sh)
 #   lines/NAME.policy  every line of generated code that comes from a
 #                      statement, with the policy line the C compiler
 #                      gives it (the machines through ragel), must be
@@ -324,6 +325,8 @@ EOF
 else
 	notok "include.policy compiles" "$tmp/d.stderr"
 fi
+
+. text/run.sh
 
 echo "1..$n"
 exit 0

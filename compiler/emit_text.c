@@ -1,0 +1,151 @@
+/*
+ * The content pattern emitter: one ragel machine over folded text for
+ * every list of words and patterns, gen_text_match() (see pattern.h).
+ *
+ * The machine is any* . sep . (l0 . sep @m0 | l1 . sep @m1 | ...): the
+ * leading any* keeps every position a start, so the DFA ragel builds is
+ * the Aho-Corasick automaton of the lists, one transition per byte
+ * whatever their number; each list's action runs when the list and the
+ * separator after it have been read. The text is run as if a separator
+ * stood before and after it (three calls of one exec, the state carried
+ * over): matches at the start and the end need no machine of their own,
+ * and no copy of the text is made.
+ */
+#include <assert.h>
+#include <string.h>
+
+#include "emit.h"
+#include "pattern_int.h"
+#include "xmalloc.h"
+
+/* Writes S for a ragel '#' comment: printable ASCII, '?' for the rest. */
+static void
+emit_text_comment(struct out *o, const char *s)
+{
+	for (; *s != '\0'; s++)
+		out_printf(o, "%c", *s >= 0x20 && *s < 0x7f ? *s : '?');
+}
+
+/*
+ * Writes the character machines the lists refer to (pattern_int.h): a
+ * UTF-8 character, a separator (ASCII but letters and digits, and the
+ * table text_separators), and a word character.
+ */
+static void
+emit_text_classes(struct out *o)
+{
+	static const struct text_range all = { 0, 0x10ffff };
+	struct text_range sep[128 + TEXT_NSEPARATORS];
+	size_t n = 0;
+	uint32_t c;
+
+	for (c = 0; c < 0x80; c++) {
+		if (text_is_word(c))
+			continue;
+		if (n > 0 && sep[n - 1].hi + 1 == c)
+			sep[n - 1].hi = c;
+		else
+			sep[n++] = (struct text_range){ c, c };
+	}
+	memcpy(sep + n, text_separators, sizeof(text_separators[0]) *
+	    TEXT_NSEPARATORS);
+	n += TEXT_NSEPARATORS;
+	out_printf(o, "\t# One character of valid UTF-8 (text_fold() makes "
+	    "the text so).\n\t%s = ", PATTERN_RL_CHAR);
+	pattern_write_ranges(o, &all, 1);
+	out_printf(o, ";\n\t# A character between words.\n\t%s = ",
+	    PATTERN_RL_SEP);
+	pattern_write_ranges(o, sep, n);
+	out_printf(o, ";\n\t%s = %s - %s;\n\n", PATTERN_RL_WORD,
+	    PATTERN_RL_CHAR, PATTERN_RL_SEP);
+}
+
+/* Writes list number I of L: its action and its machine l<I>. */
+static void
+emit_text_list(struct out *o, const char *self, size_t i,
+    const struct pattern_list *l)
+{
+	size_t j;
+
+	out_printf(o, "\t# list %zu, %s:\n", i, l->kind == PATTERN_WORDS ?
+	    "words" : "patterns");
+	for (j = 0; j < l->nitems; j++) {
+		out_printf(o, "\t#   \"");
+		emit_text_comment(o, l->items[j]);
+		out_printf(o, "\"\n");
+	}
+	out_printf(o, "\taction m%zu {\n", i);
+	if (l->file != NULL)
+		out_line_policy(o, l->file, l->line);
+	out_printf(o, "\t\t*found |= UINT64_C(1) << %zu;\n", i);
+	if (l->file != NULL)
+		out_line_self(o, self);
+	out_printf(o, "\t}\n\tl%zu = ", i);
+	for (j = 0; j < l->nitems; j++) {
+		out_printf(o, "%s", j > 0 ? "\n\t    | " : "");
+		pattern_write(o, l->kind, l->items[j]);
+	}
+	out_printf(o, ";\n\n");
+}
+
+/* Writes the machine of the NLISTS lists LISTS and the functions that run
+ * it (at least one list). */
+static void
+emit_text_machine(struct out *o, const char *self,
+    const struct pattern_list *lists, size_t nlists)
+{
+	size_t i;
+
+	out_printf(o, "/* ragel -G2 falls from one state's code into the next "
+	    "on purpose. */\n");
+	out_printf(o, "#pragma GCC diagnostic ignored "
+	    "\"-Wimplicit-fallthrough\"\n\n");
+	out_printf(o, "%%%%{\n\tmachine gen_text_match;\n"
+	    "\talphtype unsigned char;\n\n");
+	emit_text_classes(o);
+	for (i = 0; i < nlists; i++)
+		emit_text_list(o, self, i, &lists[i]);
+	out_printf(o, "\tmain := any* %s (\n", PATTERN_RL_SEP);
+	for (i = 0; i < nlists; i++)
+		out_printf(o, "\t\t%sl%zu %s @m%zu\n", i == 0 ? "  " : "| ", i,
+		    PATTERN_RL_SEP, i);
+	out_printf(o, "\t);\n\n\twrite data noerror nofinal noentry;\n}%%%%\n\n");
+	out_printf(o, "/* Runs the machine from state CS over [P, PE), adding "
+	    "the lists that match\n * to *FOUND; returns the state it ends "
+	    "in. */\nstatic int\n");
+	out_printf(o, "gen_text_run(int cs, const unsigned char *p, "
+	    "const unsigned char *pe,\n    uint64_t *found)\n{\n");
+	out_printf(o, "\t%%%% write exec;\n\treturn cs;\n}\n\n");
+	out_printf(o, "uint64_t\ngen_text_match(const char *folded, size_t len)"
+	    "\n{\n");
+	out_printf(o, "\t/* The separator the text is taken to have before "
+	    "and after it. */\n");
+	out_printf(o, "\tstatic const unsigned char sep[1] = { ' ' };\n");
+	out_printf(o, "\tconst unsigned char *text = "
+	    "(const unsigned char *)folded;\n");
+	out_printf(o, "\tuint64_t found = 0;\n\tint cs;\n\n");
+	out_printf(o, "\t%%%% write init;\n");
+	out_printf(o, "\tcs = gen_text_run(cs, sep, sep + 1, &found);\n");
+	out_printf(o, "\tcs = gen_text_run(cs, text, text + len, &found);\n");
+	out_printf(o, "\tgen_text_run(cs, sep, sep + 1, &found);\n");
+	out_printf(o, "\treturn found;\n}\n");
+}
+
+void
+emit_text(struct out *o, const struct model *m,
+    const struct pattern_list *lists, size_t nlists)
+{
+	const char *self = strrchr(o->path, '/');
+
+	assert(nlists <= PATTERN_MAX_LISTS);
+	self = self != NULL ? self + 1 : o->path;
+	emit_header(o, m);
+	out_printf(o, "\n#include <stddef.h>\n#include <stdint.h>\n\n"
+	    "#include \"text_fold.h\"\n\n");
+	if (nlists > 0) {
+		emit_text_machine(o, self, lists, nlists);
+		return;
+	}
+	out_printf(o, "uint64_t\ngen_text_match(const char *folded, size_t len)"
+	    "\n{\n\t(void)folded;\n\t(void)len;\n\treturn 0;\n}\n");
+}
