@@ -10,6 +10,7 @@
 #include "include.h"
 #include "out.h"
 #include "print.h"
+#include "report.h"
 #include "resolve.h"
 #include "source.h"
 
@@ -110,8 +111,19 @@ compile_emit(const struct model *m, const char *dir)
 	return ok ? 0 : -1;
 }
 
+/* Flushes FP, where WHAT was written. Returns 0, or -1 (reported). */
+static int
+compile_flush(FILE *fp, const char *what)
+{
+	if (fflush(fp) == EOF || ferror(fp)) {
+		diag_error(NULL, "cannot write the %s", what);
+		return -1;
+	}
+	return 0;
+}
+
 int
-compile_policy(const char *path, FILE *canon, const char *dir)
+compile_policy(const char *path, const struct compile_want *want)
 {
 	struct ast_stmt *stmts = NULL;
 	struct model m = { 0 };
@@ -135,14 +147,17 @@ compile_policy(const char *path, FILE *canon, const char *dir)
 		diag_error(NULL, "cannot compute the SHA-256 digest");
 		goto done;
 	}
-	if (canon != NULL) {
-		print_policy(canon, &m);
-		if (fflush(canon) == EOF || ferror(canon)) {
-			diag_error(NULL, "cannot write the canonical form");
+	if (want->canon != NULL) {
+		print_policy(want->canon, &m);
+		if (compile_flush(want->canon, "canonical form") == -1)
 			goto done;
-		}
 	}
-	rc = dir != NULL ? compile_emit(&m, dir) : 0;
+	if (want->report != NULL) {
+		report_policy(want->report, &m, want->format);
+		if (compile_flush(want->report, "report") == -1)
+			goto done;
+	}
+	rc = want->dir != NULL ? compile_emit(&m, want->dir) : 0;
 done:
 	model_free(&m);
 	ast_free_stmts(stmts);

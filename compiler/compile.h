@@ -7,14 +7,26 @@
 
 #include <stdio.h>
 
+#include "report.h"
+
+/* What compile_policy produces from a policy without errors; all-zero:
+ * nothing (a check only). */
+struct compile_want {
+	FILE *canon;			/* the canonical form, or NULL */
+	FILE *report;			/* the report (report.h), or NULL */
+	enum report_format format;	/* the report's */
+	const char *dir;		/* the generated files, or NULL */
+};
+
 /*
  * Reads the policy in PATH and the files it includes, resolves and checks
- * it; then, if CANON is not NULL, prints its canonical form to CANON, and,
- * if DIR is not NULL, writes the generated files into DIR, with
- * DIR/manifest.mk listing them by kind (see xedgec(1)). Each step runs
- * only if the ones before it succeeded. Returns 0, or -1 after reporting
- * errors. Everything it allocates is freed before it returns.
+ * it; then prints its canonical form to WANT->canon and its report to
+ * WANT->report where they are not NULL, and, if WANT->dir is not NULL,
+ * writes the generated files into it, with manifest.mk listing them by
+ * kind (see xedgec(1)). Each step runs only if the ones before it
+ * succeeded. Returns 0, or -1 after reporting errors. Everything it
+ * allocates is freed before it returns.
  */
-int compile_policy(const char *path, FILE *canon, const char *dir);
+int compile_policy(const char *path, const struct compile_want *want);
 
 #endif

@@ -81,19 +81,6 @@ emit_rule(struct out *o, const struct m_peer *p, const char *what,
 	    "GEN_VERDICT_BOUNCE", size);
 }
 
-/* Where limit KEY of peer P was set: the peer's limits block, else the
- * global one, else (a default of the language) the peer statement. */
-static const struct ast_loc *
-emit_limit_loc(const struct model *m, const struct m_peer *p,
-    enum ast_limit_key key)
-{
-	if (p->limits.set & (1u << key))
-		return &p->limits.loc[key];
-	if (m->limits.set & (1u << key))
-		return &m->limits.loc[key];
-	return &p->loc;
-}
-
 void
 emit_rules(struct out *o, const struct model *m)
 {
@@ -112,9 +99,9 @@ emit_rules(struct out *o, const struct model *m)
 		/* Peer names are identifiers: no quoting needed. */
 		emit_rule(o, p, NULL, &p->domains[0].loc);
 		emit_rule(o, p, "stanza-size",
-		    emit_limit_loc(m, p, LIMIT_STANZA_SIZE));
+		    model_peer_limit_loc(m, p, LIMIT_STANZA_SIZE));
 		emit_rule(o, p, "queue-length",
-		    emit_limit_loc(m, p, LIMIT_QUEUE_LENGTH));
+		    model_peer_limit_loc(m, p, LIMIT_QUEUE_LENGTH));
 		emit_rule(o, p, "protocol", &p->protocol_loc);
 	}
 	emit_filter_rules(o, m);

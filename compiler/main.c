@@ -2,17 +2,19 @@
  * xedgec, the xedge policy compiler:
  *
  *	xedgec [-n] [-v] [-o DIR] FILE
+ *	xedgec --report[=FORMAT] [--format FORMAT] FILE
  *
  * reads FILE and the files it includes, resolves and checks the policy,
  * and writes into DIR (default "generated") the code of compile_files (in
  * compile.c) and DIR/manifest.mk, which lists them by kind for the build.
  * With -n nothing is written and "policy OK" is printed; -v prints the
- * policy in canonical form instead. Exit status 0 on success, 1 on any
- * error.
+ * policy in canonical form instead. --report prints the report for
+ * accreditors (report.h), in text or Markdown, and writes nothing. Exit
+ * status 0 on success, 1 on any error.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "compile.h"
 #include "diag.h"
@@ -20,17 +22,34 @@
 static void
 usage(void)
 {
-	fputs("usage: xedgec [-n] [-v] [-o dir] file\n", stderr);
+	fputs("usage: xedgec [-n] [-v] [-o dir] file\n"
+	    "       xedgec --report[=text|markdown] file\n", stderr);
 	exit(1);
+}
+
+/* Sets *F to format NAME, or exits with a message. */
+static void
+main_format(const char *name, enum report_format *f)
+{
+	if (report_format_find(name, f) == -1) {
+		fprintf(stderr, "xedgec: unknown report format '%s' (text or "
+		    "markdown)\n", name);
+		usage();
+	}
 }
 
 int
 main(int argc, char **argv)
 {
-	const char *dir = "generated";
-	int ch, noaction = 0, verbose = 0;
+	static const struct option longopts[] = {
+		{ "report", optional_argument, NULL, 'R' },
+		{ "format", required_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct compile_want want = { .dir = "generated" };
+	int ch, noaction = 0, verbose = 0, report = 0, format = 0, dir = 0;
 
-	while ((ch = getopt(argc, argv, "nvo:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "nvo:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
 			noaction = 1;
@@ -39,18 +58,35 @@ main(int argc, char **argv)
 			verbose = 1;
 			break;
 		case 'o':
-			dir = optarg;
+			want.dir = optarg;
+			dir = 1;
+			break;
+		case 'R':
+			report = 1;
+			if (optarg != NULL)
+				main_format(optarg, &want.format);
+			break;
+		case 'F':
+			format = 1;
+			main_format(optarg, &want.format);
 			break;
 		default:
 			usage();
 		}
 	}
-	if (argc - optind != 1)
+	/* A report is its own mode: it writes nothing, and stdout is its. */
+	if (argc - optind != 1 || (report && (verbose || dir)) ||
+	    (format && !report))
 		usage();
-	if (compile_policy(argv[optind], verbose ? stdout : NULL,
-	    noaction ? NULL : dir) == -1)
+	if (report)
+		want.report = stdout;
+	if (verbose)
+		want.canon = stdout;
+	if (noaction || report)
+		want.dir = NULL;
+	if (compile_policy(argv[optind], &want) == -1)
 		return 1;
-	if (noaction && !verbose &&
+	if (noaction && !verbose && !report &&
 	    (puts("policy OK") == EOF || fflush(stdout) == EOF)) {
 		diag_error(NULL, "cannot write to standard output");
 		return 1;

@@ -15,6 +15,17 @@ model_peer_limit(const struct model *m, const struct m_peer *p,
 	return m->limits.v[key];
 }
 
+const struct ast_loc *
+model_peer_limit_loc(const struct model *m, const struct m_peer *p,
+    enum ast_limit_key key)
+{
+	if (p->limits.set & (1u << key))
+		return &p->limits.loc[key];
+	if (m->limits.set & (1u << key))
+		return &m->limits.loc[key];
+	return &p->loc;
+}
+
 const struct m_route *
 model_default_route(const struct model *m)
 {

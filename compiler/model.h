@@ -216,6 +216,11 @@ struct model {
 uint32_t model_peer_limit(const struct model *m, const struct m_peer *p,
     enum ast_limit_key key);
 
+/* Where limit KEY of peer P was set: the peer's limits block, else the
+ * global one, else (a default of the language) the peer statement. */
+const struct ast_loc *model_peer_limit_loc(const struct model *m,
+    const struct m_peer *p, enum ast_limit_key key);
+
 /* The default route of M, or NULL if it has none. */
 const struct m_route *model_default_route(const struct model *m);
 

@@ -42,32 +42,36 @@ print_host(FILE *fp, const char *host)
 		print_string(fp, host);
 }
 
-/* A duration in the largest unit that divides it. */
+/* Writes V into BUF in the first of the units (NAME, worth DIV, largest
+ * first, the last worth 1) that divides it. */
 static void
-print_duration(FILE *fp, uint32_t v)
+print_fmt_unit(char buf[PRINT_FMT_MAX], uint32_t v, const char *const *name,
+    const uint32_t *div)
 {
-	if (v != 0 && v % 86400 == 0)
-		fprintf(fp, "%lud", (unsigned long)(v / 86400));
-	else if (v != 0 && v % 3600 == 0)
-		fprintf(fp, "%luh", (unsigned long)(v / 3600));
-	else if (v != 0 && v % 60 == 0)
-		fprintf(fp, "%lum", (unsigned long)(v / 60));
-	else
-		fprintf(fp, "%lus", (unsigned long)v);
+	size_t i;
+
+	for (i = 0; div[i] != 1 && (v == 0 || v % div[i] != 0); i++)
+		;
+	snprintf(buf, PRINT_FMT_MAX, "%lu%s", (unsigned long)(v / div[i]),
+	    name[i]);
 }
 
-/* A size in the largest binary unit that divides it, else in bytes. */
-static void
-print_size(FILE *fp, uint32_t v)
+void
+print_fmt_duration(char buf[PRINT_FMT_MAX], uint32_t v)
 {
-	if (v != 0 && v % (1024u * 1024 * 1024) == 0)
-		fprintf(fp, "%luGiB", (unsigned long)(v >> 30));
-	else if (v != 0 && v % (1024u * 1024) == 0)
-		fprintf(fp, "%luMiB", (unsigned long)(v >> 20));
-	else if (v != 0 && v % 1024 == 0)
-		fprintf(fp, "%luKiB", (unsigned long)(v >> 10));
-	else
-		fprintf(fp, "%lu", (unsigned long)v);
+	static const char *const name[] = { "d", "h", "m", "s" };
+	static const uint32_t div[] = { 86400, 3600, 60, 1 };
+
+	print_fmt_unit(buf, v, name, div);
+}
+
+void
+print_fmt_size(char buf[PRINT_FMT_MAX], uint32_t v)
+{
+	static const char *const name[] = { "GiB", "MiB", "KiB", "" };
+	static const uint32_t div[] = { 1u << 30, 1u << 20, 1u << 10, 1 };
+
+	print_fmt_unit(buf, v, name, div);
 }
 
 /* Prints a limits block with the keys in MASK. */
@@ -75,6 +79,7 @@ static void
 print_limits(FILE *fp, const char *indent, const struct m_limits *l,
     unsigned mask)
 {
+	char buf[PRINT_FMT_MAX];
 	int k;
 
 	fprintf(fp, "%slimits {\n", indent);
@@ -83,12 +88,13 @@ print_limits(FILE *fp, const char *indent, const struct m_limits *l,
 			continue;
 		fprintf(fp, "%s\t%s ", indent, ast_limit_name(k));
 		if (k == LIMIT_STANZA_SIZE)
-			print_size(fp, l->v[k]);
+			print_fmt_size(buf, l->v[k]);
 		else if (k == LIMIT_QUEUE_LENGTH)
-			fprintf(fp, "%lu", (unsigned long)l->v[k]);
+			snprintf(buf, sizeof(buf), "%lu",
+			    (unsigned long)l->v[k]);
 		else
-			print_duration(fp, l->v[k]);
-		fprintf(fp, ";\n");
+			print_fmt_duration(buf, l->v[k]);
+		fprintf(fp, "%s;\n", buf);
 	}
 	fprintf(fp, "%s}\n", indent);
 }

@@ -13,4 +13,13 @@
 
 void print_policy(FILE *fp, const struct model *m);
 
+/* Room for a size or a duration as the canonical form writes them. */
+#define PRINT_FMT_MAX 32
+
+/* Writes into BUF a duration in the largest unit that divides it ("1m",
+ * "90s"), or a size in the largest binary unit that divides it ("64KiB"),
+ * else in bytes: as the canonical form and the report write them. */
+void print_fmt_duration(char buf[PRINT_FMT_MAX], uint32_t v);
+void print_fmt_size(char buf[PRINT_FMT_MAX], uint32_t v);
+
 #endif

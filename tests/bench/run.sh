@@ -39,6 +39,7 @@ PORT=$((20000 + $$ % 20000))
 SINK=127.0.77.1:$PORT
 RELAY_HOST=127.0.77.2
 GUARD_HOST=127.0.77.3
+CONTROLS_HOST=127.0.77.4
 
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 T=$(mktemp -d /tmp/xedge-bench.XXXXXX) || exit 1
@@ -145,9 +146,10 @@ rss() {
 	awk "/^$1:/ { print \$2 }" "/proc/$XEDGE/status"
 }
 
-# The guard's CPU time so far (user and system), in clock ticks.
+# The CPU time so far (user and system) of the guard, or of process $1,
+# in clock ticks.
 cpu_ticks() {
-	awk '{ print $14 + $15 }' "/proc/$XEDGE/stat"
+	awk '{ print $14 + $15 }' "/proc/${1:-$XEDGE}/stat"
 }
 
 # The guard's open descriptors.
@@ -189,24 +191,39 @@ sed -n 's/^result /relay throughput: /p' "$T/relay.out"
 RELAY_RATE=$(field "$T/relay.out" rate result)
 
 # ---- guard --------------------------------------------------------------
-# A guard for bench.policy, built beside the default one from the same
-# runtime objects and flags.
+# A guard for policy $1 as $T/$2/xedge, built beside the default one from
+# the same runtime objects and flags.
 build_guard() {
 	[ -x build/xedgec ] && [ -f build/libxedge.a ] || return 1
-	mkdir -p "$T/gen" &&
-	build/xedgec -o "$T/gen" tests/bench/bench.policy || return 1
-	for rl in "$T"/gen/*.rl; do
+	mkdir -p "$T/$2/gen" &&
+	build/xedgec -o "$T/$2/gen" "$1" || return 1
+	for rl in "$T/$2"/gen/*.rl; do
 		[ -f "$rl" ] || continue
 		ragel -G2 -o "${rl%.rl}.c" "$rl" || return 1
 	done
-	$CC $CFLAGS -Iruntime -I"$T/gen" -o "$T/xedge" runtime/main.c \
-	    "$T"/gen/*.c build/libxedge.a $LDLIBS
+	$CC $CFLAGS -Iruntime -I"$T/$2/gen" -o "$T/$2/xedge" runtime/main.c \
+	    "$T/$2"/gen/*.c build/libxedge.a $LDLIBS
+}
+
+# The site file of a guard listening on host $1.
+site() {
+	cat <<-EOF
+	$chroot_line
+	listen $1 $PORT
+	peer partner ${SINK%:*} ${SINK#*:}
+	certificate a.example $T/a.example.pem $T/a.example.key
+	certificate b.example $T/b.example.pem $T/b.example.key
+	ca $T/ca.pem
+	log stderr
+	log-level warn
+	EOF
 }
 
 GUARD_RATE=
 IDLE_KIB=
 HWM=
-if ! build_guard > "$T/guard.build" 2>&1; then
+if ! build_guard tests/bench/bench.policy plain > "$T/guard.build" 2>&1
+then
 	cat "$T/guard.build"
 	echo "== guard: could not be built for bench.policy, skipped"
 else
@@ -216,22 +233,13 @@ else
 	mkdir -m 755 "$T/empty"
 	chroot_line=
 	[ "$(id -u)" -ne 0 ] || chroot_line="chroot $T/empty"
-	cat > "$T/site" <<-EOF
-	$chroot_line
-	listen $GUARD_HOST $PORT
-	peer partner ${SINK%:*} ${SINK#*:}
-	certificate a.example $T/a.example.pem $T/a.example.key
-	certificate b.example $T/b.example.pem $T/b.example.key
-	ca $T/ca.pem
-	log stderr
-	log-level warn
-	EOF
+	site $GUARD_HOST > "$T/site"
 	echo "== guard: source -> xedge -> sink, TLS and SASL EXTERNAL both sides"
 	# One descriptor per idle stream, and a few to spare (dash and bash
 	# know ulimit -n and -H).
 	# shellcheck disable=SC3045
 	ulimit -n "$(ulimit -Hn)" 2>/dev/null
-	$PIN_SUT "$T/xedge" -s "$T/site" 2> "$T/xedge.log" &
+	$PIN_SUT "$T/plain/xedge" -s "$T/site" 2> "$T/xedge.log" &
 	XEDGE=$!
 	PIDS="$PIDS $XEDGE"
 	wait_listen $GUARD_HOST "$PORT" ||
@@ -308,6 +316,55 @@ while [ $round -le "$ROUNDS" ]; do
 	fi
 	round=$((round + 1))
 done
+# ---- content controls ---------------------------------------------------
+# The same guard with every content control on (bench-controls.policy),
+# against the plain one, in alternating rounds on the same core: what the
+# controls cost on traffic that mostly passes, as a trunk carries (chat
+# messages with a body, which every filter walks and every word list
+# reads). Stanzas per CPU-second of each, the best of its rounds.
+CONTROLS=
+if [ -n "$GUARD_RATE" ] &&
+    build_guard tests/bench/bench-controls.policy controls \
+    > "$T/controls.build" 2>&1; then
+	echo "== content controls: the same load, alternately plain and" \
+	    "with every control on"
+	site $CONTROLS_HOST > "$T/site-controls"
+	$PIN_SUT "$T/controls/xedge" -s "$T/site-controls" \
+	    2> "$T/xedge-controls.log" &
+	XEDGE_CONTROLS=$!
+	PIDS="$PIDS $XEDGE_CONTROLS"
+	wait_listen $CONTROLS_HOST "$PORT" ||
+	    { cat "$T/xedge-controls.log"; fail "xedge did not listen"; }
+	round=1
+	while [ $round -le 3 ]; do
+		for g in plain controls; do
+			host=$GUARD_HOST pid=$XEDGE
+			[ $g = plain ] ||
+			    host=$CONTROLS_HOST pid=$XEDGE_CONTROLS
+			ticks=$(cpu_ticks $pid)
+			load $g-$round --connect "$host:$PORT" ||
+			    fail "load through the $g guard"
+			ticks=$(($(cpu_ticks $pid) - ticks))
+			echo "$g round $round: $(field "$T/$g-$round.out" \
+			    rate result) stanzas/s, $(awk "BEGIN { printf \
+			    \"%d\", $(field "$T/$g-$round.out" sent result) \
+			    * $(getconf CLK_TCK) / ($ticks > 0 ? $ticks : 1) \
+			    }") per CPU-second" | tee -a "$T/rounds-$g"
+		done
+		round=$((round + 1))
+	done
+	kill "$XEDGE_CONTROLS"
+	wait "$XEDGE_CONTROLS" 2>/dev/null
+	CTRL_PLAIN=$(sed 's/.*, \([0-9]*\) per.*/\1/' "$T/rounds-plain" |
+	    sort -n | tail -n 1)
+	CTRL_ON=$(sed 's/.*, \([0-9]*\) per.*/\1/' "$T/rounds-controls" |
+	    sort -n | tail -n 1)
+	CONTROLS=$(awk "BEGIN { printf \"%.3f\", $CTRL_ON / $CTRL_PLAIN }")
+elif [ -n "$GUARD_RATE" ]; then
+	cat "$T/controls.build"
+	echo "== content controls: could not be built, skipped"
+fi
+
 if [ -n "$GUARD_RATE" ]; then
 	HWM=$(rss VmHWM)
 	kill "$XEDGE"
@@ -364,6 +421,14 @@ if [ -n "$GUARD_RATE" ]; then
 	row "memory per idle stream" "$IDLE_KIB KiB" "<= 64 KiB" \
 	    "$(verdict "$IDLE_KIB <= 64")"
 	row "xedge peak RSS (VmHWM)" "$HWM KiB" "" "-"
+	if [ -n "$CONTROLS" ]; then
+		row "controls on: stanzas/CPU-s" "$CTRL_ON /s" \
+		    "plain $CTRL_PLAIN /s" "-"
+		row "controls on / plain" "$CONTROLS" ">= 0.85" \
+		    "$(verdict "$CONTROLS >= 0.85")"
+	else
+		row "controls on / plain" "skipped" ">= 0.85" "-"
+	fi
 	LOST=0
 	for f in "$T"/guard*.out; do
 		LOST=$((LOST + $(field "$f" lost result)))

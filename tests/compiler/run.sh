@@ -12,6 +12,10 @@
 #   domains/           the generated lookups, run through ragel and cc,
 #                      must give domains/lookup.expect
 #   text/              the content pattern machine (text/run.sh)
+#   report/NAME.policy "xedgec --report" must print exactly
+#                      report/NAME.txt, and "--report=markdown" exactly
+#                      report/NAME.md; a policy with an error must print
+#                      no report and exit 1
 #   lines/NAME.policy  every line of generated code that comes from a
 #                      statement, with the policy line the C compiler
 #                      gives it (the machines through ragel), must be
@@ -148,6 +152,29 @@ for p in fail/*.policy; do
 	fi
 	check_same "$name fails with its message" "$name.err" "$tmp/err"
 done
+
+# The report for accreditors, in both formats, exactly.
+for p in report/*.policy; do
+	name=${p%.policy}
+	for f in txt md; do
+		fmt=text
+		[ $f = md ] && fmt=markdown
+		if "$xedgec" --report=$fmt "$p" > "$tmp/out" 2> "$tmp/err"; then
+			check_same "$name reports in $fmt" "$name.$f" "$tmp/out"
+		else
+			notok "$name reports in $fmt" "$tmp/err"
+		fi
+	done
+done
+"$xedgec" --report fail/route-undefined-peer.policy > "$tmp/out" 2> /dev/null
+status=$?
+if [ $status -eq 1 ] && [ ! -s "$tmp/out" ]; then
+	ok "a policy with an error gives no report"
+else
+	echo "exit status $status, stdout:" > "$tmp/diff"
+	cat "$tmp/out" >> "$tmp/diff"
+	notok "a policy with an error gives no report" "$tmp/diff"
+fi
 
 # Spellings of one policy.
 for first in same/*-1.policy; do

@@ -135,7 +135,7 @@ fuzz_compile(const char *path)
 
 	canon = open_memstream(&text, &len);
 	fuzz_check(canon != NULL, "open_memstream failed");
-	rc = compile_policy(path, canon, NULL);
+	rc = compile_policy(path, &(struct compile_want){ .canon = canon });
 	fuzz_check(fclose(canon) == 0, "cannot close the memory stream");
 	if (rc == 0)
 		return text;
