@@ -254,6 +254,7 @@ print_strings(FILE *fp, char *const *items, size_t n)
 static void
 print_control(FILE *fp, const struct m_control *c)
 {
+	char buf[PRINT_FMT_MAX];
 	const char *sep = " ";
 	size_t i;
 
@@ -287,8 +288,8 @@ print_control(FILE *fp, const struct m_control *c)
 		print_strings(fp, c->items, c->nitems);
 		break;
 	case CTL_SIZE:
-		fputs("\tstanza-size ", fp);
-		print_size(fp, c->size);
+		print_fmt_size(buf, c->size);
+		fprintf(fp, "\tstanza-size %s", buf);
 		break;
 	case CTL_WORDS:
 		fputs(c->words == WORDS_LITERAL ? "\twords" : "\tpattern", fp);
@@ -310,6 +311,7 @@ print_content(FILE *fp, const struct model *m)
 	};
 	const struct m_alert *a = &m->alert;
 	const struct m_test *t;
+	char buf[PRINT_FMT_MAX];
 	size_t i, j;
 
 	for (i = 0; i < m->nfilters; i++) {
@@ -333,9 +335,9 @@ print_content(FILE *fp, const struct model *m)
 		print_string(fp, a->from);
 		fputs(";\n", fp);
 	}
-	fprintf(fp, "\trate %lu per ", (unsigned long)a->rate);
-	print_duration(fp, a->window);
-	fprintf(fp, ";\n\trecent %lu;\n}\n", (unsigned long)a->recent);
+	print_fmt_duration(buf, a->window);
+	fprintf(fp, "\trate %lu per %s;\n\trecent %lu;\n}\n",
+	    (unsigned long)a->rate, buf, (unsigned long)a->recent);
 	for (i = 0; i < m->ntests; i++) {
 		t = &m->tests[i];
 		fprintf(fp, "\ntest %s {\n\tfrom %s;\n\tstanza ", t->name,
