@@ -6,10 +6,32 @@
 
 #include "check_int.h"
 #include "diag.h"
+#include "pattern.h"
 
-/* The most patterns of words a policy may give: one bit each in the
- * generated text machine's result. */
-#define CHECK_TEXT_LISTS 64
+/* Checks the words or patterns of control C, each at its string. */
+static void
+check_words(const struct m_control *c)
+{
+	struct ast_loc at;
+	const char *why;
+	size_t i, col;
+
+	for (i = 0; i < c->nitems; i++) {
+		if (pattern_check(c->words == WORDS_LITERAL ? PATTERN_WORDS :
+		    PATTERN_REGEX, c->items[i], &why, &col) == 0)
+			continue;
+		/* Past the opening quote, where the string is on one line
+		 * and written without escapes. */
+		at = c->item_loc[i];
+		if (at.first_line == at.last_line &&
+		    (size_t)(at.last_column - at.first_column) ==
+		    strlen(c->items[i]) + 1)
+			at.first_column = at.last_column =
+			    at.first_column + 1 + (int)col;
+		diag_error(&at, "%s %s", c->words == WORDS_LITERAL ? "word:" :
+		    "pattern:", why);
+	}
+}
 
 /* Reports a filter applied twice in one direction of peer P. */
 static void
@@ -171,10 +193,11 @@ check_content(const struct model *m)
 		for (j = 0; j < m->filters[i].nctl; j++) {
 			if (m->filters[i].ctl[j].kind != CTL_WORDS)
 				continue;
-			if (++text > CHECK_TEXT_LISTS)
+			check_words(&m->filters[i].ctl[j]);
+			if (++text > PATTERN_MAX_LISTS)
 				diag_error(&m->filters[i].ctl[j].loc, "more "
 				    "than %d 'words' and 'pattern' statements",
-				    CHECK_TEXT_LISTS);
+				    PATTERN_MAX_LISTS);
 		}
 	}
 	check_alert(m);

@@ -36,6 +36,9 @@ void emit_filters_peer(struct out *o, const struct model *m, size_t peer);
 void emit_filters_policy(struct out *o, const struct model *m);
 void emit_content_rl(struct out *o, const struct model *m);
 
+/* Writes text.rl, the machine of the words and patterns (pattern.h). */
+void emit_text_rl(struct out *o, const struct model *m);
+
 /* Writes S for a comment (C or ragel): control bytes, bytes above ASCII
  * and the end of a C comment become '?'. */
 void emit_comment_text(struct out *o, const char *s);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "pattern.h"
 #include "source.h"
 #include "xmalloc.h"
 
@@ -481,9 +482,6 @@ emit_content_rl(struct out *o, const struct model *m)
 	out_printf(o, "/* ragel -G2 falls from one state's code into the next "
 	    "on purpose. */\n#pragma GCC diagnostic ignored "
 	    "\"-Wimplicit-fallthrough\"\n\n");
-	/* The text machine of words and patterns comes with them. */
-	out_printf(o, "uint64_t\ngen_text_match(const char *text, size_t len)"
-	    "\n{\n\t(void)text;\n\t(void)len;\n\treturn 0;\n}\n\n");
 	out_printf(o, "int\ngen_ns_lookup(const char *ns, size_t len)\n{\n");
 	if (t.n == 0) {
 		out_printf(o, "\t(void)ns;\n\t(void)len;\n\treturn -1;\n}\n");
@@ -505,4 +503,28 @@ emit_content_rl(struct out *o, const struct model *m)
 	out_printf(o, "\t);\n\n\twrite data noerror nofinal noentry;\n"
 	    "\twrite init;\n\twrite exec;\n}%%%%\n\n\treturn found;\n}\n");
 	free(t.e);
+}
+
+void
+emit_text_rl(struct out *o, const struct model *m)
+{
+	struct pattern_list *lists;
+	const struct m_control *c;
+	size_t i, j, n = 0;
+
+	lists = xcalloc(emit_filter_rules_count(m) + 1, sizeof(*lists));
+	/* In the order emit_filter() gives the lists their bits. */
+	for (i = 0; i < m->nfilters; i++) {
+		for (j = 0; j < m->filters[i].nctl; j++) {
+			c = &m->filters[i].ctl[j];
+			if (c->kind != CTL_WORDS)
+				continue;
+			lists[n++] = (struct pattern_list){ c->words ==
+			    WORDS_LITERAL ? PATTERN_WORDS : PATTERN_REGEX,
+			    (const char *const *)c->items, c->nitems,
+			    c->loc.file->path, c->loc.first_line };
+		}
+	}
+	emit_text(o, m, lists, n);
+	free(lists);
 }

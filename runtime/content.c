@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "content.h"
+#include "content_text.h"
 #include "fold_memo.h"
 #include "pipeline_int.h"
 
@@ -115,33 +116,20 @@ content_action(struct content_walk *w, const char *ns, size_t len,
 	return a->what;
 }
 
-/* Checks the text of body E for what filter W blocks that no namespace
- * shows. Returns 0, or -1 when the run ended. */
+/* Checks the text of body or subject E (BODY set for a body) against
+ * filter W. Returns 0, or -1 when the run ended. */
 static int
-content_body(struct content_walk *w, const struct stanza_node *e)
+content_body(struct content_walk *w, const struct stanza_node *e, int body)
 {
-	/* The OTR whitespace tag's opening (OTR protocol, "Tagged
-	 * plaintext messages"), and the marker every OTR message carries. */
-	static const char otr_tag[] = " \t  \t\t\t\t \t \t \t  ";
-	const unsigned *d = w->f->detect;
-	const struct stanza_node *t;
+	const char *why;
+	unsigned rule;
 
-	if (d[GEN_DETECT_OTR] == 0 && d[GEN_DETECT_LINKS] == 0)
-		return 0;
-	for (t = e->children; t != NULL; t = t->next) {
-		if (t->kind != STANZA_TEXT)
-			continue;
-		if (d[GEN_DETECT_OTR] != 0 &&
-		    (memmem(t->text, t->text_len, "?OTR", 4) != NULL ||
-		    memmem(t->text, t->text_len, otr_tag,
-		    sizeof(otr_tag) - 1) != NULL))
-			return content_fire(w, d[GEN_DETECT_OTR],
-			    "OTR-encrypted message");
-		if (d[GEN_DETECT_LINKS] != 0 &&
-		    memmem(t->text, t->text_len, "aesgcm://", 9) != NULL)
-			return content_fire(w, d[GEN_DETECT_LINKS],
-			    "encrypted file link");
-	}
+	rule = content_text(w->c->policy, w->f, e, body, w->c->out, &why);
+	if (rule != 0)
+		return content_fire(w, rule, why);
+	if (why == NULL)
+		return pipeline_refuse(w->c, GEN_RULE_RESOURCES,
+		    STANZA_COND_RESOURCE_CONSTRAINT, "no memory for the text");
 	return 0;
 }
 
@@ -170,7 +158,9 @@ content_walk(struct content_walk *w, struct stanza_node *parent)
 			default:
 				break;
 			}
-			if (content_is(ch, "body") && content_body(w, ch) == -1)
+			if ((content_is(ch, "body") || content_is(ch,
+			    "subject")) && content_body(w, ch,
+			    ch->name[0] == 'b') == -1)
 				return -1;
 			if (content_walk(w, ch) == -1)
 				return -1;

@@ -157,8 +157,8 @@ test_structure(void **state)
 	assert_int_equal(f->c.defect, STANZA_CHECK_OK);
 }
 
-/* The partner takes at most 64 KiB: the bound applies to the bytes that
- * would cross, at and past it. */
+/* The filter to the partner takes at most 16 KiB: the bound applies to
+ * the bytes that would cross, at and past it. */
 static void
 test_size(void **state)
 {
@@ -166,7 +166,9 @@ test_size(void **state)
 	static const char head[] = "<message from='a@a.example' "
 	    "to='b@b.example'><body>", tail[] = "</body></message>";
 	int partner = fixture_peer("partner");
-	size_t limit = gen_policy.peers[partner].limits.stanza_size;
+	/* The filter to the partner bounds stanzas tighter than the peer. */
+	size_t limit = gen_policy.peers[partner].filters[PIPE_OUTBOUND][0]->
+	    size;
 	size_t fill = limit - (sizeof(head) - 1) - (sizeof(tail) - 1);
 	char *text = malloc(limit + 2);
 
@@ -180,7 +182,7 @@ test_size(void **state)
 	    fill + sizeof(tail));
 	assert_int_equal(run(f, "a.example", text), PIPE_REFUSE);
 	assert_int_equal(f->c.cond, STANZA_COND_POLICY_VIOLATION);
-	assert_string_equal(rule_name(f), "peer partner stanza-size");
+	assert_string_equal(rule_name(f), "filter to-partner stanza-size");
 	assert_string_equal(gen_policy.rules[f->c.decision.rule].file,
 	    gen_policy.source);
 	free(text);
