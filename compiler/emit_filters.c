@@ -289,7 +289,10 @@ emit_filter(struct out *o, const struct model *m,
 		out_printf(o, " [%s] = %u,", group_detect_name(i), detect[i]);
 	out_printf(o, " },\n");
 	if (nrooms > 0)
-		out_printf(o, "\t.rooms = gen_filter%zu_rooms,\n", fi);
+		out_printf(o, "\t.rooms = gen_filter%zu_rooms,\n"
+		    "\t.services = gen_filter%zu_services,\n"
+		    "\t.nservices = sizeof(gen_filter%zu_services) / "
+		    "sizeof(gen_filter%zu_services[0]),\n", fi, fi, fi, fi);
 	out_printf(o, "\t.nrooms = %zu,\n\t.size = %u,\n\t.size_rule = %u,\n"
 	    "\t.text = UINT64_C(0x%llx),\n};\n\n", nrooms, size, size_rule,
 	    (unsigned long long)bits);
@@ -310,14 +313,31 @@ emit_room_cmp(const void *a, const void *b)
 	    ((const struct emit_room *)b)->jid);
 }
 
-/* Writes the NROOMS rooms of filter FI, sorted for bsearch. */
+/* The domain of room JID J: after its '@', if any. */
+static const char *
+emit_room_domain(const char *j)
+{
+	const char *at = strchr(j, '@');
+
+	return at != NULL ? at + 1 : j;
+}
+
+static int
+emit_str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Writes the NROOMS rooms of filter FI, sorted for bsearch, and the
+ * distinct domains they are on. */
 static void
 emit_filter_rooms(struct out *o, const struct model *m, size_t fi,
     size_t nrooms)
 {
 	const struct m_filter *f = &m->filters[fi];
 	struct emit_room *r = xcalloc(nrooms, sizeof(*r));
-	size_t i, j, n = 0;
+	const char **dom = xcalloc(nrooms, sizeof(*dom));
+	size_t i, j, n = 0, nd = 0;
 
 	for (i = 0; i < f->nctl; i++)
 		if (f->ctl[i].kind == CTL_ROOM)
@@ -331,8 +351,20 @@ emit_filter_rooms(struct out *o, const struct model *m, size_t fi,
 		out_printf(o, "\t{ ");
 		out_cstring(o, r[i].jid);
 		out_printf(o, ", %zu },\n", r[i].rule);
+		dom[nd++] = emit_room_domain(r[i].jid);
+	}
+	qsort(dom, nd, sizeof(*dom), emit_str_cmp);
+	out_printf(o, "};\nstatic const char *const gen_filter%zu_services[] "
+	    "= {\n", fi);
+	for (i = 0; i < nd; i++) {
+		if (i > 0 && strcmp(dom[i], dom[i - 1]) == 0)
+			continue;
+		out_printf(o, "\t");
+		out_cstring(o, dom[i]);
+		out_printf(o, ",\n");
 	}
 	out_printf(o, "};\n");
+	free(dom);
 	free(r);
 }
 

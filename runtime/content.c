@@ -208,37 +208,58 @@ content_payload(const struct stanza_node *e)
 	return 0;
 }
 
+/* Whether KEY is among the N sorted strings of V (an array of structs of
+ * SIZE bytes whose first member is the string); sets *AT to its index. */
+static int
+content_find(const char *key, const void *v, size_t n, size_t size,
+    size_t *at)
+{
+	size_t lo = 0, hi = n, mid;
+	int cmp;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = strcmp(key, *(const char *const *)
+		    ((const char *)v + mid * size));
+		if (cmp == 0) {
+			*at = mid;
+			return 1;
+		}
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
 /* Whether the bare JID of J, or its domain (canonical in DOMAIN), is one
- * of filter W's rooms; sets *RULE. */
+ * of filter F's rooms; sets *RULE. Only a stanza on a domain that holds
+ * such a room is looked at further. */
 static int
 content_room(const struct gen_filter *f, const char *j, const char *domain,
     unsigned *rule)
 {
 	char bare[2048];
-	size_t n = strcspn(j, "/"), i, lo, hi, mid;
-	const char *key[2] = { bare, domain };
-	int cmp, k;
+	size_t n = strcspn(j, "/"), i, at;
 
+	if (!content_find(domain, f->services, f->nservices,
+	    sizeof(*f->services), &at))
+		return 0;
+	if (content_find(domain, f->rooms, f->nrooms, sizeof(*f->rooms),
+	    &at)) {
+		*rule = f->rooms[at].rule;
+		return 1;
+	}
 	if (n >= sizeof(bare))
 		return 0;
 	for (i = 0; i < n; i++)
 		bare[i] = (char)(j[i] >= 'A' && j[i] <= 'Z' ? j[i] + 32 : j[i]);
 	bare[n] = '\0';
-	for (k = 0; k < 2; k++) {
-		for (lo = 0, hi = f->nrooms; lo < hi;) {
-			mid = lo + (hi - lo) / 2;
-			cmp = strcmp(key[k], f->rooms[mid].jid);
-			if (cmp == 0) {
-				*rule = f->rooms[mid].rule;
-				return 1;
-			}
-			if (cmp < 0)
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
-	}
-	return 0;
+	if (!content_find(bare, f->rooms, f->nrooms, sizeof(*f->rooms), &at))
+		return 0;
+	*rule = f->rooms[at].rule;
+	return 1;
 }
 
 /* Rooms and the message detectors of filter W, before the walk. Returns

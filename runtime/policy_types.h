@@ -219,6 +219,9 @@ struct gen_filter {
 	unsigned detect[GEN_DETECT_COUNT];
 	const struct gen_room *rooms;	/* sorted by JID */
 	size_t nrooms;
+	const char *const *services;	/* the rooms' domains, sorted: most
+					 * stanzas are for none of them */
+	size_t nservices;
 	uint32_t size;			/* 0: no limit of its own */
 	unsigned size_rule;
 	uint64_t text;			/* bits of gen_text_match() lists */
