@@ -33,16 +33,15 @@ struct content_walk {
 	int last_index;			/* mostly share a namespace */
 };
 
-/* Applies RULE of walk W: records it, and ends the run unless it is a
- * pass (an audit: the stanza crosses, an alert is raised). An IQ get or
- * set is always answered, so it is never dropped silently. Returns 0 to
- * go on, -1 when the run ended. */
+/* Applies RULE with verdict V at PEER's filter of direction DIR: records
+ * it, and ends the run unless V is a pass (an audit: the stanza crosses,
+ * an alert is raised). An IQ get or set is always answered, so it is
+ * never dropped silently. Returns 0 to go on, -1 when the run ended. */
 static int
-content_fire_at(struct pipe_ctx *c, unsigned rule, int peer,
-    enum pipe_dir dir, const char *why)
+content_fire_at(struct pipe_ctx *c, unsigned rule, enum gen_verdict v,
+    int peer, enum pipe_dir dir, const char *why)
 {
 	const struct gen_rule *r = &c->policy->rules[rule];
-	enum gen_verdict v = r->verdict;
 	const char *t = c->head.type;
 
 	if (v == GEN_VERDICT_DROP && c->facts.kind == GEN_KIND_IQ &&
@@ -61,10 +60,12 @@ content_fire_at(struct pipe_ctx *c, unsigned rule, int peer,
 	}
 }
 
+/* Applies RULE, with its own verdict, in walk W. */
 static int
 content_fire(struct content_walk *w, unsigned rule, const char *why)
 {
-	return content_fire_at(w->c, rule, w->peer, w->dir, why);
+	return content_fire_at(w->c, rule, w->c->policy->rules[rule].verdict,
+	    w->peer, w->dir, why);
 }
 
 /* Whether E is a jabber:server or jabber:client element NAME. */
@@ -115,34 +116,125 @@ content_action(struct content_walk *w, const char *ns, size_t len,
 	return a->what;
 }
 
-/* Checks the text of body E for what filter W blocks that no namespace
- * shows. Returns 0, or -1 when the run ended. */
+/*
+ * What a body's text is searched for besides namespaces: the marker every
+ * OTR message carries, the OTR whitespace tag's opening (OTR protocol,
+ * "Tagged plaintext messages"), and encrypted file links (a URI scheme:
+ * any case).
+ */
+static const struct content_needle {
+	const char *s;
+	size_t len;
+	int nocase;
+	enum gen_detect detect;
+	const char *why;
+} content_needles[] = {
+	{ "?OTR", 4, 0, GEN_DETECT_OTR, "OTR-encrypted message" },
+	{ " \t  \t\t\t\t \t \t \t  ", 16, 0, GEN_DETECT_OTR,
+	    "OTR-encrypted message" },
+	{ "aesgcm://", 9, 1, GEN_DETECT_LINKS, "encrypted file link" },
+};
+
+/* The longest needle, less one: what a match may leave in one text node
+ * before it goes on in the next. */
+#define CONTENT_CARRY 15
+
+/* The text of a body, as its reader takes it: every text node below it
+ * in document order, which stripping may have made adjacent. */
+struct content_text {
+	char tail[CONTENT_CARRY];	/* the last bytes seen */
+	size_t n;
+};
+
+/* Whether S[0..len) holds needle K. */
+static int
+content_has(const char *s, size_t len, const struct content_needle *k)
+{
+	size_t i, j;
+
+	if (!k->nocase)
+		return memmem(s, len, k->s, k->len) != NULL;
+	for (i = 0; i + k->len <= len; i++) {
+		for (j = 0; j < k->len; j++) {
+			unsigned char ch = (unsigned char)s[i + j];
+
+			if ((ch >= 'A' && ch <= 'Z' ? ch + 32 : ch) !=
+			    (unsigned char)k->s[j])
+				break;
+		}
+		if (j == k->len)
+			return 1;
+	}
+	return 0;
+}
+
+/* Looks for what filter W detects in S[0..len), the next text of a body
+ * whose earlier text left X; returns the needle found, or NULL. */
+static const struct content_needle *
+content_scan(const struct content_walk *w, struct content_text *x,
+    const char *s, size_t len)
+{
+	const struct content_needle *k, *found = NULL;
+	char seam[2 * CONTENT_CARRY];
+	size_t head = len < CONTENT_CARRY ? len : CONTENT_CARRY, keep;
+	size_t i;
+
+	memcpy(seam, x->tail, x->n);
+	memcpy(seam + x->n, s, head);
+	for (i = 0; found == NULL && i < sizeof(content_needles) /
+	    sizeof(content_needles[0]); i++) {
+		k = &content_needles[i];
+		if (w->f->detect[k->detect] != 0 &&
+		    (content_has(seam, x->n + head, k) ||
+		    content_has(s, len, k)))
+			found = k;
+	}
+	/* The tail is the last bytes of the text so far. */
+	if (len >= CONTENT_CARRY) {
+		memcpy(x->tail, s + len - CONTENT_CARRY, CONTENT_CARRY);
+		x->n = CONTENT_CARRY;
+	} else {
+		keep = x->n + len > CONTENT_CARRY ? CONTENT_CARRY - len : x->n;
+		memmove(x->tail, x->tail + x->n - keep, keep);
+		memcpy(x->tail + keep, s, len);
+		x->n = keep + len;
+	}
+	return found;
+}
+
+/* Checks the text below element E for what filter W detects, X being
+ * what came before it. Returns 0, or -1 when the run ended. */
+static int
+content_text(struct content_walk *w, const struct stanza_node *e,
+    struct content_text *x)
+{
+	const struct content_needle *k;
+	const struct stanza_node *t;
+
+	for (t = e->children; t != NULL; t = t->next) {
+		if (t->kind == STANZA_ELEMENT) {
+			if (content_text(w, t, x) == -1)
+				return -1;
+			continue;
+		}
+		if ((k = content_scan(w, x, t->text, t->text_len)) != NULL)
+			return content_fire(w, w->f->detect[k->detect],
+			    k->why);
+	}
+	return 0;
+}
+
+/* Checks body E, once stripped, for what filter W blocks that no
+ * namespace shows. Returns 0, or -1 when the run ended. */
 static int
 content_body(struct content_walk *w, const struct stanza_node *e)
 {
-	/* The OTR whitespace tag's opening (OTR protocol, "Tagged
-	 * plaintext messages"), and the marker every OTR message carries. */
-	static const char otr_tag[] = " \t  \t\t\t\t \t \t \t  ";
+	struct content_text x = { .n = 0 };
 	const unsigned *d = w->f->detect;
-	const struct stanza_node *t;
 
 	if (d[GEN_DETECT_OTR] == 0 && d[GEN_DETECT_LINKS] == 0)
 		return 0;
-	for (t = e->children; t != NULL; t = t->next) {
-		if (t->kind != STANZA_TEXT)
-			continue;
-		if (d[GEN_DETECT_OTR] != 0 &&
-		    (memmem(t->text, t->text_len, "?OTR", 4) != NULL ||
-		    memmem(t->text, t->text_len, otr_tag,
-		    sizeof(otr_tag) - 1) != NULL))
-			return content_fire(w, d[GEN_DETECT_OTR],
-			    "OTR-encrypted message");
-		if (d[GEN_DETECT_LINKS] != 0 &&
-		    memmem(t->text, t->text_len, "aesgcm://", 9) != NULL)
-			return content_fire(w, d[GEN_DETECT_LINKS],
-			    "encrypted file link");
-	}
-	return 0;
+	return content_text(w, e, &x);
 }
 
 /*
@@ -170,9 +262,9 @@ content_walk(struct content_walk *w, struct stanza_node *parent)
 			default:
 				break;
 			}
-			if (content_is(ch, "body") && content_body(w, ch) == -1)
-				return -1;
 			if (content_walk(w, ch) == -1)
+				return -1;
+			if (content_is(ch, "body") && content_body(w, ch) == -1)
 				return -1;
 		}
 		last = ch;
@@ -183,8 +275,8 @@ content_walk(struct content_walk *w, struct stanza_node *parent)
 }
 
 /* Whether message E carries something once stripped: an element other
- * than a thread, hints, ids and delays, looking into carbons and
- * forwards for the message inside. */
+ * than a thread, hints (the carbons' <private/> included), ids and
+ * delays, looking into carbons and forwards for the message inside. */
 static int
 content_payload(const struct stanza_node *e)
 {
@@ -204,7 +296,9 @@ content_payload(const struct stanza_node *e)
 			continue;
 		in = strcmp(ch->ns, NS_CARBONS) == 0 ?
 		    stanza_child(ch, NS_FORWARD, "forwarded") : ch;
-		if (in != NULL && strcmp(in->ns, NS_FORWARD) == 0 &&
+		if (in == NULL)
+			continue;
+		if (strcmp(in->ns, NS_FORWARD) == 0 &&
 		    strcmp(in->name, "forwarded") == 0) {
 			for (in = in->children; in != NULL; in = in->next)
 				if (in->kind == STANZA_ELEMENT &&
@@ -218,37 +312,49 @@ content_payload(const struct stanza_node *e)
 	return 0;
 }
 
-/* Whether the bare JID of J, or its domain (canonical in DOMAIN), is one
- * of filter W's rooms; sets *RULE. */
+/* Whether KEY is one of filter F's rooms; sets *RULE. */
+static int
+content_room_is(const struct gen_filter *f, const char *key, unsigned *rule)
+{
+	size_t lo = 0, hi = f->nrooms, mid;
+	int cmp;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = strcmp(key, f->rooms[mid].jid);
+		if (cmp == 0) {
+			*rule = f->rooms[mid].rule;
+			return 1;
+		}
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
+/* Whether JID J, whose domain is DOMAIN (canonical), is at one of filter
+ * F's rooms or services: its domain, or its localpart (ASCII lower case)
+ * at that domain, is listed. Sets *RULE. */
 static int
 content_room(const struct gen_filter *f, const char *j, const char *domain,
     unsigned *rule)
 {
-	char bare[2048];
-	size_t n = strcspn(j, "/"), i, lo, hi, mid;
-	const char *key[2] = { bare, domain };
-	int cmp, k;
+	char bare[JID_PART_MAX + 1 + JID_DOMAIN_MAX + 1];
+	size_t n = strcspn(j, "/"), i;
+	const char *at = memchr(j, '@', n);
 
-	if (n >= sizeof(bare))
+	if (content_room_is(f, domain, rule))
+		return 1;
+	n = at != NULL ? (size_t)(at - j) : 0;
+	if (at == NULL || n > JID_PART_MAX)
 		return 0;
 	for (i = 0; i < n; i++)
 		bare[i] = (char)(j[i] >= 'A' && j[i] <= 'Z' ? j[i] + 32 : j[i]);
-	bare[n] = '\0';
-	for (k = 0; k < 2; k++) {
-		for (lo = 0, hi = f->nrooms; lo < hi;) {
-			mid = lo + (hi - lo) / 2;
-			cmp = strcmp(key[k], f->rooms[mid].jid);
-			if (cmp == 0) {
-				*rule = f->rooms[mid].rule;
-				return 1;
-			}
-			if (cmp < 0)
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
-	}
-	return 0;
+	bare[n] = '@';
+	memcpy(bare + n + 1, domain, strlen(domain) + 1);
+	return content_room_is(f, bare, rule);
 }
 
 /* Rooms and the message detectors of filter W, before the walk. Returns
@@ -359,8 +465,8 @@ content_fold(struct stanza_node *e, const char *type, enum fold_state *state)
 
 /* Removes from disco#info result E the features filter W strips or
  * blocks ("NS+notify" stands for NS, XEP-0163), and from presence E its
- * entity caps, whose hash may name such features. Returns whether E
- * changed. */
+ * entity caps (every <c/>: a second one is read as well as the first),
+ * whose hash may name such features. Returns whether E changed. */
 static int
 content_features(struct content_walk *w, struct stanza_node *e)
 {
@@ -371,14 +477,14 @@ content_features(struct content_walk *w, struct stanza_node *e)
 	int changed = 0;
 
 	if (w->c->facts.kind == GEN_KIND_PRESENCE) {
-		for (link = &e->children; (ch = *link) != NULL;
-		    link = &ch->next) {
+		for (link = &e->children; (ch = *link) != NULL;) {
 			if (ch->kind == STANZA_ELEMENT &&
 			    strcmp(ch->ns, NS_CAPS) == 0) {
 				*link = ch->next;
 				changed = 1;
-				break;
+				continue;
 			}
+			link = &ch->next;
 		}
 	} else if ((q = stanza_child(e, NS_DISCO_INFO, "query")) != NULL) {
 		for (link = &q->children; (ch = *link) != NULL;) {
@@ -403,6 +509,27 @@ content_features(struct content_walk *w, struct stanza_node *e)
 	for (ch = e->children, e->last_child = NULL; ch != NULL; ch = ch->next)
 		e->last_child = ch;
 	return changed;
+}
+
+/* Whether stanza E of C, stripped, has nothing left to cross with: a
+ * message (not an error) without payload, an IQ get or set without its
+ * child. */
+static int
+content_emptied(const struct pipe_ctx *c, const struct stanza_node *e)
+{
+	const struct stanza_node *ch;
+	const char *t = c->head.type;
+
+	if (c->facts.kind == GEN_KIND_MESSAGE)
+		return (t == NULL || strcmp(t, "error") != 0) &&
+		    !content_payload(e);
+	if (c->facts.kind != GEN_KIND_IQ || t == NULL ||
+	    (strcmp(t, "get") != 0 && strcmp(t, "set") != 0))
+		return 0;
+	for (ch = e->children; ch != NULL; ch = ch->next)
+		if (ch->kind == STANZA_ELEMENT)
+			return 0;
+	return 1;
 }
 
 /* Runs filter F of PEER in direction DIR over the stanza of C; sets
@@ -430,41 +557,55 @@ content_filter(struct pipe_ctx *c, const struct gen_filter *f, int peer,
 		pipeline_hit(c, f->restricts, GEN_VERDICT_MODIFY, peer, dir);
 	if (w.strip_rule == 0)
 		return 0;
-	/* A message left with nothing to say is not sent empty. */
-	if (c->facts.kind == GEN_KIND_MESSAGE &&
-	    (t == NULL || strcmp(t, "error") != 0) && !content_payload(e)) {
-		pipeline_hit(c, w.strip_rule, GEN_VERDICT_DROP, peer, dir);
-		return pipeline_end(c, PIPE_DROP, w.strip_rule,
-		    GEN_VERDICT_DROP, "nothing left once stripped");
-	}
+	/* A message left with nothing to say is not sent empty, and an IQ
+	 * request that lost its payload would break RFC 6120 section 8.2.3:
+	 * it is answered instead (content_fire_at). */
+	if (content_emptied(c, e))
+		return content_fire_at(c, w.strip_rule, GEN_VERDICT_DROP, peer,
+		    dir, "nothing left once stripped");
 	pipeline_hit(c, w.strip_rule, GEN_VERDICT_MODIFY, peer, dir);
 	return 0;
 }
 
 /*
- * Whether the folded presence of C repeats what was last sent (then it is
- * dropped, by RULE, without an alert: nothing was refused). Subscription
- * changes and probes make the next update go out whatever it says.
+ * The memo's part in presence C, which the fold rule RULE folded (0: no
+ * filter folded it). Subscription changes and probes, from either side
+ * and folded or not, make the next update go out whatever it says. A
+ * folded update that repeats what was last sent is dropped by RULE,
+ * without an alert: nothing was refused. Presence carrying the room
+ * protocol (joins, roles) is not a status update, and always crosses.
+ * Returns 0, or -1 when the run ended.
  */
 static int
 content_memo(struct pipe_ctx *c, unsigned rule)
 {
 	const char *t = c->head.type;
 	enum fold_state state;
+	unsigned i;
 
-	if (c->memo == NULL)
+	if (c->memo == NULL || c->facts.kind != GEN_KIND_PRESENCE)
 		return 0;
 	if (t != NULL && strcmp(t, "unavailable") != 0) {
 		if (strcmp(t, "error") != 0)
 			fold_memo_forget(c->memo, c->head.from, c->head.to);
 		return 0;
 	}
+	if (rule == 0 || stanza_child(c->stanza, NS_MUC, "x") != NULL ||
+	    stanza_child(c->stanza, NS_MUC_USER, "x") != NULL)
+		return 0;
 	state = t != NULL ? FOLD_UNAVAILABLE :
 	    stanza_child(c->stanza, NULL, "show") != NULL ? FOLD_AWAY :
 	    FOLD_AVAILABLE;
 	if (!fold_memo_repeat(c->memo, c->head.from, c->head.to, state))
 		return 0;
-	pipeline_hit(c, rule, GEN_VERDICT_DROP, c->at_peer, c->at_dir);
+	/* The rule counts once for the stanza, as what it did in the end:
+	 * not as a change as well as a drop. */
+	for (i = 0; i < c->nhits && c->hits[i].rule != rule; i++)
+		;
+	if (i < c->nhits)
+		c->hits[i].verdict = GEN_VERDICT_DROP;
+	else
+		pipeline_hit(c, rule, GEN_VERDICT_DROP, c->at_peer, c->at_dir);
 	return pipeline_end(c, PIPE_DROP, rule, GEN_VERDICT_DROP,
 	    "folded presence unchanged");
 }
@@ -474,8 +615,7 @@ content_stage(struct pipe_ctx *c)
 {
 	const struct gen_peer *src = &c->policy->peers[c->src.peer];
 	const struct gen_peer *dst = &c->policy->peers[c->facts.dst_peer];
-	unsigned folded = 0;
-	size_t i;
+	unsigned folded = 0, i;
 
 	for (i = 0; i < src->nfilters[PIPE_INBOUND]; i++)
 		if (content_filter(c, src->filters[PIPE_INBOUND][i],
@@ -485,11 +625,15 @@ content_stage(struct pipe_ctx *c)
 		if (content_filter(c, dst->filters[PIPE_OUTBOUND][i],
 		    c->facts.dst_peer, PIPE_OUTBOUND, &folded) == -1)
 			return -1;
-	if (c->nhits > 0) {
+	/* Modified by the last rule that changed it; an audit (a pass that
+	 * raises an alert) changes nothing. */
+	for (i = 0; i < c->nhits; i++) {
+		if (c->hits[i].verdict != GEN_VERDICT_MODIFY)
+			continue;
 		c->decision.verdict = GEN_VERDICT_MODIFY;
-		c->decision.rule = c->hits[c->nhits - 1].rule;
+		c->decision.rule = c->hits[i].rule;
 	}
-	return folded != 0 ? content_memo(c, folded) : 0;
+	return content_memo(c, folded);
 }
 
 int
@@ -507,7 +651,8 @@ content_size(struct pipe_ctx *c)
 		for (i = 0; i < p->nfilters[d]; i++) {
 			f = p->filters[d][i];
 			if (f->size != 0 && c->len > f->size &&
-			    content_fire_at(c, f->size_rule, peer, d,
+			    content_fire_at(c, f->size_rule,
+			    c->policy->rules[f->size_rule].verdict, peer, d,
 			    "stanza larger than the filter allows") == -1)
 				return -1;
 		}
