@@ -8,6 +8,7 @@
  * the caller's, made for this stanza, and what crosses is serialized from
  * it afterwards.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "content.h"
@@ -34,16 +35,15 @@ struct content_walk {
 	int last_index;			/* mostly share a namespace */
 };
 
-/* Applies RULE of walk W: records it, and ends the run unless it is a
- * pass (an audit: the stanza crosses, an alert is raised). An IQ get or
- * set is always answered, so it is never dropped silently. Returns 0 to
- * go on, -1 when the run ended. */
+/* Applies RULE with verdict V at PEER's filter of direction DIR: records
+ * it, and ends the run unless V is a pass (an audit: the stanza crosses,
+ * an alert is raised). An IQ get or set is always answered, so it is
+ * never dropped silently. Returns 0 to go on, -1 when the run ended. */
 static int
-content_fire_at(struct pipe_ctx *c, unsigned rule, int peer,
-    enum pipe_dir dir, const char *why)
+content_fire_at(struct pipe_ctx *c, unsigned rule, enum gen_verdict v,
+    int peer, enum pipe_dir dir, const char *why)
 {
 	const struct gen_rule *r = &c->policy->rules[rule];
-	enum gen_verdict v = r->verdict;
 	const char *t = c->head.type;
 
 	if (v == GEN_VERDICT_DROP && c->facts.kind == GEN_KIND_IQ &&
@@ -62,10 +62,12 @@ content_fire_at(struct pipe_ctx *c, unsigned rule, int peer,
 	}
 }
 
+/* Applies RULE, with its own verdict, in walk W. */
 static int
 content_fire(struct content_walk *w, unsigned rule, const char *why)
 {
-	return content_fire_at(w->c, rule, w->peer, w->dir, why);
+	return content_fire_at(w->c, rule, w->c->policy->rules[rule].verdict,
+	    w->peer, w->dir, why);
 }
 
 /* Whether E is a jabber:server or jabber:client element NAME. */
@@ -116,8 +118,8 @@ content_action(struct content_walk *w, const char *ns, size_t len,
 	return a->what;
 }
 
-/* Checks the text of body or subject E (BODY set for a body) against
- * filter W. Returns 0, or -1 when the run ended. */
+/* Checks the text of body or subject E (BODY set for a body), once
+ * stripped, against filter W. Returns 0, or -1 when the run ended. */
 static int
 content_body(struct content_walk *w, const struct stanza_node *e, int body)
 {
@@ -158,11 +160,11 @@ content_walk(struct content_walk *w, struct stanza_node *parent)
 			default:
 				break;
 			}
+			if (content_walk(w, ch) == -1)
+				return -1;
 			if ((content_is(ch, "body") || content_is(ch,
 			    "subject")) && content_body(w, ch,
 			    ch->name[0] == 'b') == -1)
-				return -1;
-			if (content_walk(w, ch) == -1)
 				return -1;
 		}
 		last = ch;
@@ -173,8 +175,8 @@ content_walk(struct content_walk *w, struct stanza_node *parent)
 }
 
 /* Whether message E carries something once stripped: an element other
- * than a thread, hints, ids and delays, looking into carbons and
- * forwards for the message inside. */
+ * than a thread, hints (the carbons' <private/> included), ids and
+ * delays, looking into carbons and forwards for the message inside. */
 static int
 content_payload(const struct stanza_node *e)
 {
@@ -194,7 +196,9 @@ content_payload(const struct stanza_node *e)
 			continue;
 		in = strcmp(ch->ns, NS_CARBONS) == 0 ?
 		    stanza_child(ch, NS_FORWARD, "forwarded") : ch;
-		if (in != NULL && strcmp(in->ns, NS_FORWARD) == 0 &&
+		if (in == NULL)
+			continue;
+		if (strcmp(in->ns, NS_FORWARD) == 0 &&
 		    strcmp(in->name, "forwarded") == 0) {
 			for (in = in->children; in != NULL; in = in->next)
 				if (in->kind == STANZA_ELEMENT &&
@@ -208,21 +212,24 @@ content_payload(const struct stanza_node *e)
 	return 0;
 }
 
-/* Whether KEY is among the N sorted strings of V (an array of structs of
- * SIZE bytes whose first member is the string); sets *AT to its index. */
 static int
-content_find(const char *key, const void *v, size_t n, size_t size,
-    size_t *at)
+content_str_cmp(const void *a, const void *b)
 {
-	size_t lo = 0, hi = n, mid;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether KEY is one of filter F's rooms; sets *RULE. */
+static int
+content_room_is(const struct gen_filter *f, const char *key, unsigned *rule)
+{
+	size_t lo = 0, hi = f->nrooms, mid;
 	int cmp;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		cmp = strcmp(key, *(const char *const *)
-		    ((const char *)v + mid * size));
+		cmp = strcmp(key, f->rooms[mid].jid);
 		if (cmp == 0) {
-			*at = mid;
+			*rule = f->rooms[mid].rule;
 			return 1;
 		}
 		if (cmp < 0)
@@ -233,33 +240,31 @@ content_find(const char *key, const void *v, size_t n, size_t size,
 	return 0;
 }
 
-/* Whether the bare JID of J, or its domain (canonical in DOMAIN), is one
- * of filter F's rooms; sets *RULE. Only a stanza on a domain that holds
- * such a room is looked at further. */
+/* Whether JID J, whose domain is DOMAIN (canonical), is at one of filter
+ * F's rooms or services: its domain, or its localpart (ASCII lower case)
+ * at that domain, is listed. Sets *RULE. */
 static int
 content_room(const struct gen_filter *f, const char *j, const char *domain,
     unsigned *rule)
 {
-	char bare[2048];
-	size_t n = strcspn(j, "/"), i, at;
+	char bare[JID_PART_MAX + 1 + JID_DOMAIN_MAX + 1];
+	size_t n = strcspn(j, "/"), i;
+	const char *at = memchr(j, '@', n);
 
-	if (!content_find(domain, f->services, f->nservices,
-	    sizeof(*f->services), &at))
+	/* Most stanzas are on no domain that holds a room. */
+	if (bsearch(&domain, f->services, f->nservices, sizeof(*f->services),
+	    content_str_cmp) == NULL)
 		return 0;
-	if (content_find(domain, f->rooms, f->nrooms, sizeof(*f->rooms),
-	    &at)) {
-		*rule = f->rooms[at].rule;
+	if (content_room_is(f, domain, rule))
 		return 1;
-	}
-	if (n >= sizeof(bare))
+	n = at != NULL ? (size_t)(at - j) : 0;
+	if (at == NULL || n > JID_PART_MAX)
 		return 0;
 	for (i = 0; i < n; i++)
 		bare[i] = (char)(j[i] >= 'A' && j[i] <= 'Z' ? j[i] + 32 : j[i]);
-	bare[n] = '\0';
-	if (!content_find(bare, f->rooms, f->nrooms, sizeof(*f->rooms), &at))
-		return 0;
-	*rule = f->rooms[at].rule;
-	return 1;
+	bare[n] = '@';
+	memcpy(bare + n + 1, domain, strlen(domain) + 1);
+	return content_room_is(f, bare, rule);
 }
 
 /* Rooms and the message detectors of filter W, before the walk. Returns
@@ -370,8 +375,8 @@ content_fold(struct stanza_node *e, const char *type, enum fold_state *state)
 
 /* Removes from disco#info result E the features filter W strips or
  * blocks ("NS+notify" stands for NS, XEP-0163), and from presence E its
- * entity caps, whose hash may name such features. Returns whether E
- * changed. */
+ * entity caps (every <c/>: a second one is read as well as the first),
+ * whose hash may name such features. Returns whether E changed. */
 static int
 content_features(struct content_walk *w, struct stanza_node *e)
 {
@@ -382,14 +387,14 @@ content_features(struct content_walk *w, struct stanza_node *e)
 	int changed = 0;
 
 	if (w->c->facts.kind == GEN_KIND_PRESENCE) {
-		for (link = &e->children; (ch = *link) != NULL;
-		    link = &ch->next) {
+		for (link = &e->children; (ch = *link) != NULL;) {
 			if (ch->kind == STANZA_ELEMENT &&
 			    strcmp(ch->ns, NS_CAPS) == 0) {
 				*link = ch->next;
 				changed = 1;
-				break;
+				continue;
 			}
+			link = &ch->next;
 		}
 	} else if ((q = stanza_child(e, NS_DISCO_INFO, "query")) != NULL) {
 		for (link = &q->children; (ch = *link) != NULL;) {
@@ -414,6 +419,27 @@ content_features(struct content_walk *w, struct stanza_node *e)
 	for (ch = e->children, e->last_child = NULL; ch != NULL; ch = ch->next)
 		e->last_child = ch;
 	return changed;
+}
+
+/* Whether stanza E of C, stripped, has nothing left to cross with: a
+ * message (not an error) without payload, an IQ get or set without its
+ * child. */
+static int
+content_emptied(const struct pipe_ctx *c, const struct stanza_node *e)
+{
+	const struct stanza_node *ch;
+	const char *t = c->head.type;
+
+	if (c->facts.kind == GEN_KIND_MESSAGE)
+		return (t == NULL || strcmp(t, "error") != 0) &&
+		    !content_payload(e);
+	if (c->facts.kind != GEN_KIND_IQ || t == NULL ||
+	    (strcmp(t, "get") != 0 && strcmp(t, "set") != 0))
+		return 0;
+	for (ch = e->children; ch != NULL; ch = ch->next)
+		if (ch->kind == STANZA_ELEMENT)
+			return 0;
+	return 1;
 }
 
 /* Runs filter F of PEER in direction DIR over the stanza of C; sets
@@ -441,41 +467,55 @@ content_filter(struct pipe_ctx *c, const struct gen_filter *f, int peer,
 		pipeline_hit(c, f->restricts, GEN_VERDICT_MODIFY, peer, dir);
 	if (w.strip_rule == 0)
 		return 0;
-	/* A message left with nothing to say is not sent empty. */
-	if (c->facts.kind == GEN_KIND_MESSAGE &&
-	    (t == NULL || strcmp(t, "error") != 0) && !content_payload(e)) {
-		pipeline_hit(c, w.strip_rule, GEN_VERDICT_DROP, peer, dir);
-		return pipeline_end(c, PIPE_DROP, w.strip_rule,
-		    GEN_VERDICT_DROP, "nothing left once stripped");
-	}
+	/* A message left with nothing to say is not sent empty, and an IQ
+	 * request that lost its payload would break RFC 6120 section 8.2.3:
+	 * it is answered instead (content_fire_at). */
+	if (content_emptied(c, e))
+		return content_fire_at(c, w.strip_rule, GEN_VERDICT_DROP, peer,
+		    dir, "nothing left once stripped");
 	pipeline_hit(c, w.strip_rule, GEN_VERDICT_MODIFY, peer, dir);
 	return 0;
 }
 
 /*
- * Whether the folded presence of C repeats what was last sent (then it is
- * dropped, by RULE, without an alert: nothing was refused). Subscription
- * changes and probes make the next update go out whatever it says.
+ * The memo's part in presence C, which the fold rule RULE folded (0: no
+ * filter folded it). Subscription changes and probes, from either side
+ * and folded or not, make the next update go out whatever it says. A
+ * folded update that repeats what was last sent is dropped by RULE,
+ * without an alert: nothing was refused. Presence carrying the room
+ * protocol (joins, roles) is not a status update, and always crosses.
+ * Returns 0, or -1 when the run ended.
  */
 static int
 content_memo(struct pipe_ctx *c, unsigned rule)
 {
 	const char *t = c->head.type;
 	enum fold_state state;
+	unsigned i;
 
-	if (c->memo == NULL)
+	if (c->memo == NULL || c->facts.kind != GEN_KIND_PRESENCE)
 		return 0;
 	if (t != NULL && strcmp(t, "unavailable") != 0) {
 		if (strcmp(t, "error") != 0)
 			fold_memo_forget(c->memo, c->head.from, c->head.to);
 		return 0;
 	}
+	if (rule == 0 || stanza_child(c->stanza, NS_MUC, "x") != NULL ||
+	    stanza_child(c->stanza, NS_MUC_USER, "x") != NULL)
+		return 0;
 	state = t != NULL ? FOLD_UNAVAILABLE :
 	    stanza_child(c->stanza, NULL, "show") != NULL ? FOLD_AWAY :
 	    FOLD_AVAILABLE;
 	if (!fold_memo_repeat(c->memo, c->head.from, c->head.to, state))
 		return 0;
-	pipeline_hit(c, rule, GEN_VERDICT_DROP, c->at_peer, c->at_dir);
+	/* The rule counts once for the stanza, as what it did in the end:
+	 * not as a change as well as a drop. */
+	for (i = 0; i < c->nhits && c->hits[i].rule != rule; i++)
+		;
+	if (i < c->nhits)
+		c->hits[i].verdict = GEN_VERDICT_DROP;
+	else
+		pipeline_hit(c, rule, GEN_VERDICT_DROP, c->at_peer, c->at_dir);
 	return pipeline_end(c, PIPE_DROP, rule, GEN_VERDICT_DROP,
 	    "folded presence unchanged");
 }
@@ -485,8 +525,7 @@ content_stage(struct pipe_ctx *c)
 {
 	const struct gen_peer *src = &c->policy->peers[c->src.peer];
 	const struct gen_peer *dst = &c->policy->peers[c->facts.dst_peer];
-	unsigned folded = 0;
-	size_t i;
+	unsigned folded = 0, i;
 
 	for (i = 0; i < src->nfilters[PIPE_INBOUND]; i++)
 		if (content_filter(c, src->filters[PIPE_INBOUND][i],
@@ -496,11 +535,15 @@ content_stage(struct pipe_ctx *c)
 		if (content_filter(c, dst->filters[PIPE_OUTBOUND][i],
 		    c->facts.dst_peer, PIPE_OUTBOUND, &folded) == -1)
 			return -1;
-	if (c->nhits > 0) {
+	/* Modified by the last rule that changed it; an audit (a pass that
+	 * raises an alert) changes nothing. */
+	for (i = 0; i < c->nhits; i++) {
+		if (c->hits[i].verdict != GEN_VERDICT_MODIFY)
+			continue;
 		c->decision.verdict = GEN_VERDICT_MODIFY;
-		c->decision.rule = c->hits[c->nhits - 1].rule;
+		c->decision.rule = c->hits[i].rule;
 	}
-	return folded != 0 ? content_memo(c, folded) : 0;
+	return content_memo(c, folded);
 }
 
 int
@@ -518,7 +561,8 @@ content_size(struct pipe_ctx *c)
 		for (i = 0; i < p->nfilters[d]; i++) {
 			f = p->filters[d][i];
 			if (f->size != 0 && c->len > f->size &&
-			    content_fire_at(c, f->size_rule, peer, d,
+			    content_fire_at(c, f->size_rule,
+			    c->policy->rules[f->size_rule].verdict, peer, d,
 			    "stanza larger than the filter allows") == -1)
 				return -1;
 		}

@@ -50,29 +50,57 @@ content_text_link(const char *t, size_t n)
 	return content_text_has(t, n, ':', "aesgcm://", 9, 6, 1);
 }
 
-/* Folds the text nodes of E into SCRATCH; returns the length, or -1. */
-static long
-content_text_fold(const struct stanza_node *e, struct pipe_buf *scratch)
+/* The length of the text below E, every text node in document order
+ * (stripping may have made nodes adjacent); counts its nodes into *NODES
+ * and leaves the last in *LAST. */
+static size_t
+content_text_len(const struct stanza_node *e, size_t *nodes,
+    const struct stanza_node **last)
 {
 	const struct stanza_node *t;
-	size_t len = 0, n = 0;
+	size_t n = 0;
+
+	for (t = e->children; t != NULL; t = t->next) {
+		if (t->kind == STANZA_TEXT) {
+			++*nodes;
+			*last = t;
+			n += t->text_len;
+		} else
+			n += content_text_len(t, nodes, last);
+	}
+	return n;
+}
+
+/* Copies the text below E to OUT; returns the length copied. */
+static size_t
+content_text_copy(const struct stanza_node *e, char *out)
+{
+	const struct stanza_node *t;
+	size_t n = 0;
+
+	for (t = e->children; t != NULL; t = t->next) {
+		if (t->kind == STANZA_TEXT) {
+			memcpy(out + n, t->text, t->text_len);
+			n += t->text_len;
+		} else
+			n += content_text_copy(t, out + n);
+	}
+	return n;
+}
+
+/* Makes SCRATCH hold at least N bytes; 0, or -1. */
+static int
+content_text_room(struct pipe_buf *scratch, size_t n)
+{
 	char *grown;
 
-	for (t = e->children; t != NULL; t = t->next)
-		if (t->kind == STANZA_TEXT)
-			len += t->text_len;
-	/* Folding never lengthens text (text_fold.h). */
-	if (len > scratch->cap) {
-		if ((grown = realloc(scratch->data, len)) == NULL)
-			return -1;
-		scratch->data = grown;
-		scratch->cap = len;
-	}
-	for (t = e->children; t != NULL; t = t->next)
-		if (t->kind == STANZA_TEXT)
-			n += text_fold(t->text, t->text_len, scratch->data + n,
-			    len - n);
-	return (long)n;
+	if (n <= scratch->cap)
+		return 0;
+	if ((grown = realloc(scratch->data, n)) == NULL)
+		return -1;
+	scratch->data = grown;
+	scratch->cap = n;
+	return 0;
 }
 
 unsigned
@@ -80,32 +108,41 @@ content_text(const struct gen_policy *p, const struct gen_filter *f,
     const struct stanza_node *e, int body, struct pipe_buf *scratch,
     const char **why)
 {
-	const struct stanza_node *t;
+	const struct stanza_node *one = NULL;
+	const char *text;
+	size_t nodes = 0, len = content_text_len(e, &nodes, &one), n;
 	uint64_t hit;
-	long n;
 
 	*why = "";
-	for (t = e->children; body && t != NULL; t = t->next) {
-		if (t->kind != STANZA_TEXT)
-			continue;
-		if (f->detect[GEN_DETECT_OTR] != 0 &&
-		    content_text_otr(t->text, t->text_len)) {
-			*why = "OTR-encrypted message";
-			return f->detect[GEN_DETECT_OTR];
-		}
-		if (f->detect[GEN_DETECT_LINKS] != 0 &&
-		    content_text_link(t->text, t->text_len)) {
-			*why = "encrypted file link";
-			return f->detect[GEN_DETECT_LINKS];
-		}
-	}
-	if (f->text == 0)
+	if (nodes > 1)
+		one = NULL;
+	if (len == 0)
 		return 0;
-	if ((n = content_text_fold(e, scratch)) < 0) {
+	/* The text in one piece: the node itself, or a copy at the start
+	 * of SCRATCH; the folded text goes after it. */
+	if (content_text_room(scratch, one != NULL ? len : 2 * len) == -1) {
 		*why = NULL;
 		return 0;
 	}
-	hit = gen_text_match(scratch->data, (size_t)n) & f->text;
+	text = one != NULL ? one->text : scratch->data;
+	if (one == NULL)
+		content_text_copy(e, scratch->data);
+	if (body && f->detect[GEN_DETECT_OTR] != 0 &&
+	    content_text_otr(text, len)) {
+		*why = "OTR-encrypted message";
+		return f->detect[GEN_DETECT_OTR];
+	}
+	if (body && f->detect[GEN_DETECT_LINKS] != 0 &&
+	    content_text_link(text, len)) {
+		*why = "encrypted file link";
+		return f->detect[GEN_DETECT_LINKS];
+	}
+	if (f->text == 0)
+		return 0;
+	/* Folding never lengthens text (text_fold.h). */
+	n = text_fold(text, len, scratch->data + (one != NULL ? 0 : len), len);
+	hit = gen_text_match(scratch->data + (one != NULL ? 0 : len), n) &
+	    f->text;
 	if (hit == 0)
 		return 0;
 	*why = body ? "words in the body" : "words in the subject";

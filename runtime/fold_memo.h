@@ -4,7 +4,9 @@
  * (xedge.policy(5), "presence fold").
  *
  * Bounded: a fixed table of pairs (bare sender, bare recipient), each with
- * the states of a few of the sender's resources; a pair that finds no room
+ * the state last sent from a few of the sender's resources to the
+ * recipient's bare JID or to one of its resources (directed presence, as
+ * to a room occupant, counts apart); a pair that finds no room
  * is simply not remembered, which costs a repeated update, never a lost
  * one. Nothing is kept for a resource that went unavailable. Keys are
  * hashed with a secret drawn at start, so that a peer cannot aim its
@@ -24,14 +26,15 @@ enum fold_state {
 
 struct fold_memo;
 
-/* Returns a memo of NSLOTS pairs (a power of two), or NULL; free with
- * fold_memo_free. */
+/* Returns a memo of NSLOTS pairs, or NULL (also when NSLOTS is not a
+ * power of two); free with fold_memo_free. */
 struct fold_memo *fold_memo_new(size_t nslots);
 void fold_memo_free(struct fold_memo *m);
 
-/* Whether presence from full JID FROM to TO in STATE repeats what was
- * last sent for that resource (returns 1: do not send); else remembers
- * STATE (or forgets the resource for FOLD_UNAVAILABLE) and returns 0. */
+/* Whether presence from full JID FROM to TO (bare or full) in STATE
+ * repeats what that resource last sent to TO (returns 1: do not send);
+ * else remembers STATE and returns 0. FOLD_UNAVAILABLE forgets what the
+ * resource sent to any JID of TO's user. */
 int fold_memo_repeat(struct fold_memo *m, const char *from, const char *to,
     enum fold_state state);
 
