@@ -26,13 +26,21 @@ b=$tmp/b
 . "$root/tests/tap.sh"
 
 # same NAME EXPECTED ACTUAL: a result, with the difference on failure.
+# Lines of examples/ policies are left out: editing the example's
+# filters moves them, and the rule's name says what matters.
 same() {
-	if diff -u "$2" "$3" > "$tmp/diff" 2>&1; then
+	unlines "$2" > "$tmp/want.cmp"
+	unlines "$3" > "$tmp/got.cmp"
+	if diff -u "$tmp/want.cmp" "$tmp/got.cmp" > "$tmp/diff" 2>&1; then
 		result 0 "$1"
 	else
 		result 1 "$1"
 		sed 's/^/# /' "$tmp/diff"
 	fi
+}
+
+unlines() {
+	sed 's|\(examples/[a-z-]*\.policy\):[0-9]*|\1:N|g' "$1"
 }
 
 # A guard an earlier build left, older than everything it is made of.
