@@ -154,8 +154,13 @@ $(B)/libxedge.a: $(RUNTIME_LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# The policy's own tests run on the guard just linked, through its own
+# pipeline (xedge --test): a policy whose tests fail yields no guard, not
+# even the one an earlier build left.
 $(B)/xedge: $(B)/runtime/main.o $(B)/libxedge.a $(GEN_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $(B)/runtime/main.o $(GEN_OBJ) $(B)/libxedge.a $(LDLIBS_ALL)
+	$(CC) $(LDFLAGS) -o $@.tmp $(B)/runtime/main.o $(GEN_OBJ) $(B)/libxedge.a $(LDLIBS_ALL)
+	@$@.tmp --test || { rm -f $@ $@.tmp; exit 1; }
+	mv $@.tmp $@
 
 # ---- tests ----------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

@@ -21,6 +21,7 @@ enum compile_file {
 	COMPILE_DOMAINS_RL,
 	COMPILE_CONTENT_RL,
 	COMPILE_TEXT_RL,
+	COMPILE_TESTS_C,
 	COMPILE_POLICY_D,
 	COMPILE_MANIFEST,		/* last: complete only when the rest are */
 	COMPILE_NFILES
@@ -41,6 +42,7 @@ static const struct compile_file_name {
 	[COMPILE_DOMAINS_RL] = { "domains.rl", "GEN_RL" },
 	[COMPILE_CONTENT_RL] = { "content.rl", "GEN_RL" },
 	[COMPILE_TEXT_RL] = { "text.rl", "GEN_RL" },
+	[COMPILE_TESTS_C] = { "policy_tests.c", "GEN_C" },
 	[COMPILE_POLICY_D] = { "policy.d", "GEN_DEP" },
 	[COMPILE_MANIFEST] = { "manifest.mk", NULL },
 };
@@ -102,6 +104,7 @@ compile_emit(const struct model *m, const char *dir)
 		emit_rl(m, &o[COMPILE_DOMAINS_RL]);
 		emit_content_rl(&o[COMPILE_CONTENT_RL], m);
 		emit_text_rl(&o[COMPILE_TEXT_RL], m);
+		emit_tests(&o[COMPILE_TESTS_C], m);
 		compile_emit_deps(&o[COMPILE_POLICY_D], dir);
 		compile_emit_manifest(&o[COMPILE_MANIFEST]);
 	}

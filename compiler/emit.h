@@ -39,6 +39,9 @@ void emit_content_rl(struct out *o, const struct model *m);
 /* Writes text.rl, the machine of the words and patterns (pattern.h). */
 void emit_text_rl(struct out *o, const struct model *m);
 
+/* emit_tests.c: policy_tests.c, the table of the policy's tests. */
+void emit_tests(struct out *o, const struct model *m);
+
 /* Writes S for a comment (C or ragel): control bytes, bytes above ASCII
  * and the end of a C comment become '?'. */
 void emit_comment_text(struct out *o, const char *s);

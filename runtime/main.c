@@ -22,6 +22,7 @@
 #include "guard.h"
 #include "log.h"
 #include "priv.h"
+#include "replay.h"
 #include "resolve.h"
 #include "s2s.h"
 
@@ -57,9 +58,12 @@ static void
 main_usage(FILE *f)
 {
 	fprintf(f, "usage: xedge [-t] [-s SITE_FILE]\n"
-	    "       xedge --version\n"
+	    "       xedge --version | --test\n"
+	    "       xedge --replay FILE [--from PEER]\n"
 	    "  -s FILE  site file: listen addresses, peer addresses, certificates\n"
-	    "  -t       check the site file and certificates, then exit\n");
+	    "  -t       check the site file and certificates, then exit\n"
+	    "  --test   run the policy's tests\n"
+	    "  --replay run FILE's stanzas through the policy, offline\n");
 }
 
 static void
@@ -305,6 +309,14 @@ main(int argc, char **argv)
 		main_version();
 		return 0;
 	}
+	/* Offline: no site file, no network, no privilege. */
+	if (argc == 2 && strcmp(argv[1], "--test") == 0)
+		return replay_tests(&gen_policy, &gen_tests, stdout, stderr) ==
+		    0 ? 0 : 1;
+	if ((argc == 3 || (argc == 5 && strcmp(argv[3], "--from") == 0)) &&
+	    strcmp(argv[1], "--replay") == 0)
+		return replay_file(&gen_policy, argv[2], argc == 5 ? argv[4] :
+		    NULL, stdout, stderr) == 0 ? 0 : 1;
 	while ((opt = getopt(argc, argv, "hs:t")) != -1) {
 		switch (opt) {
 		case 's':

@@ -6,7 +6,9 @@
 #   sh tests/run-all.sh UNIT_BIN...     (the Makefile's `make check`)
 #
 # Suites: each cmocka binary given (with CMOCKA_MESSAGE_OUTPUT=TAP), the
-# compiler's (tests/compiler/run.sh build/xedgec), the build's
+# compiler's (tests/compiler/run.sh build/xedgec), the policy tests' and
+# xedge --replay's (tests/policy/run.sh: a policy whose tests fail yields
+# no guard), the build's
 # (tests/build.sh: a parallel build from clean), the reproducible build's
 # (tests/repro.sh), the install's (tests/install.sh: `make install` and
 # its systemd unit) and the integration suite (tests/integration/run.py,
@@ -91,6 +93,7 @@ else
 	suite_failure "compiler: build/xedgec is missing"
 fi
 
+run_suite policy-tests 300 sh tests/policy/run.sh .
 run_suite build 300 sh tests/build.sh .
 
 run_suite reproducible-build 600 sh tests/repro.sh .
