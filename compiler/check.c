@@ -88,6 +88,19 @@ check_route_of(const struct model *m, const char *domain)
 	return best;
 }
 
+int
+check_origin_of(const struct model *m, const char *domain)
+{
+	int best = -1;
+	size_t i, j, rank = 0;
+
+	for (i = 0; i < m->npeers; i++)
+		for (j = 0; j < m->peers[i].norigins; j++)
+			check_route_offer(&m->peers[i].origins[j], i, domain,
+			    &best, &rank);
+	return best;
+}
+
 /* Whether certificate pattern CERT serves the domains of pattern PAT: an
  * exact one by name or by a one-label wildcard, a wildcard only by the
  * same wildcard. */

@@ -143,6 +143,25 @@ check_filter_size(const struct model *m, const struct m_peer *p,
 		    (unsigned long)limit);
 }
 
+/* Reports the rooms of control C that no stanza can reach: on a domain
+ * the policy neither routes nor lets a peer originate. */
+static void
+check_rooms(const struct model *m, const struct m_control *c)
+{
+	const char *domain, *at;
+	size_t i;
+
+	for (i = 0; i < c->nitems; i++) {
+		at = strchr(c->items[i], '@');
+		domain = at != NULL ? at + 1 : c->items[i];
+		if (check_route_of(m, domain) < 0 &&
+		    check_origin_of(m, domain) < 0)
+			diag_warning(&c->item_loc[i], "no stanza reaches room "
+			    "'%s': the policy neither routes '%s' nor lets a "
+			    "peer send from it", c->items[i], domain);
+	}
+}
+
 /* Checks the alert block's message: its recipient routed by the policy,
  * its sender a domain the guard stands in for. */
 static void
@@ -191,6 +210,8 @@ check_content(const struct model *m)
 			    "applied by no peer", m->filters[i].name);
 		check_filter_dead(&m->filters[i]);
 		for (j = 0; j < m->filters[i].nctl; j++) {
+			if (m->filters[i].ctl[j].kind == CTL_ROOM)
+				check_rooms(m, &m->filters[i].ctl[j]);
 			if (m->filters[i].ctl[j].kind != CTL_WORDS)
 				continue;
 			check_words(&m->filters[i].ctl[j]);

@@ -11,6 +11,9 @@
  * wildcard, then the default route), or -1. */
 int check_route_of(const struct model *m, const char *domain);
 
+/* The index of the peer that may send stanzas from DOMAIN, or -1. */
+int check_origin_of(const struct model *m, const char *domain);
+
 /* check_filter.c: the filters, the peers' use of them and the alert
  * block. */
 void check_content(const struct model *m);

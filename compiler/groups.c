@@ -63,6 +63,12 @@ static const char *const group_encrypted[] = {
 	"jabber:x:encrypted",				/* XEP-0027 */
 	"urn:xmpp:openpgp:0",				/* XEP-0373 */
 	"urn:xmpp:eme:0",				/* XEP-0380 */
+	/* OMEMO's and OpenPGP's PEP nodes, as disco features name them
+	 * ("NODE+notify"). */
+	"eu.siacs.conversations.axolotl.devicelist",
+	"urn:xmpp:omemo:2:devices",
+	"urn:xmpp:omemo:2:bundles",
+	"urn:xmpp:openpgp:0:public-keys",
 	NULL
 };
 static const char *const group_voip[] = {

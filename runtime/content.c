@@ -44,11 +44,14 @@ content_fire_at(struct pipe_ctx *c, unsigned rule, enum gen_verdict v,
     int peer, enum pipe_dir dir, const char *why)
 {
 	const struct gen_rule *r = &c->policy->rules[rule];
-	const char *t = c->head.type;
+	int answer = pipeline_answerable(c->facts.kind, c->head.type);
 
-	if (v == GEN_VERDICT_DROP && c->facts.kind == GEN_KIND_IQ &&
-	    t != NULL && (strcmp(t, "get") == 0 || strcmp(t, "set") == 0))
+	/* What must be answered is never dropped silently; what may not be
+	 * answered is dropped, and counted so. */
+	if (v == GEN_VERDICT_DROP && c->facts.kind == GEN_KIND_IQ && answer)
 		v = GEN_VERDICT_BOUNCE;
+	else if (v == GEN_VERDICT_BOUNCE && !answer)
+		v = GEN_VERDICT_DROP;
 	pipeline_hit(c, rule, v, peer, dir);
 	switch (v) {
 	case GEN_VERDICT_DROP:

@@ -127,12 +127,12 @@ content_text(const struct gen_policy *p, const struct gen_filter *f,
 	text = one != NULL ? one->text : scratch->data;
 	if (one == NULL)
 		content_text_copy(e, scratch->data);
-	if (body && f->detect[GEN_DETECT_OTR] != 0 &&
+	if (f->detect[GEN_DETECT_OTR] != 0 &&
 	    content_text_otr(text, len)) {
 		*why = "OTR-encrypted message";
 		return f->detect[GEN_DETECT_OTR];
 	}
-	if (body && f->detect[GEN_DETECT_LINKS] != 0 &&
+	if (f->detect[GEN_DETECT_LINKS] != 0 &&
 	    content_text_link(text, len)) {
 		*why = "encrypted file link";
 		return f->detect[GEN_DETECT_LINKS];

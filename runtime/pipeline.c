@@ -229,6 +229,18 @@ pipeline_run(struct pipe_ctx *c)
 	return c->end;
 }
 
+int
+pipeline_answerable(enum gen_kind kind, const char *type)
+{
+	if (type != NULL && strcmp(type, "error") == 0)
+		return 0;
+	if (kind == GEN_KIND_IQ)
+		return type == NULL || strcmp(type, "result") != 0;
+	if (kind == GEN_KIND_PRESENCE)
+		return type != NULL && strcmp(type, "subscribe") == 0;
+	return 1;
+}
+
 const char *
 pipeline_stream_error_name(enum pipe_stream_error se)
 {

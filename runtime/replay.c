@@ -99,7 +99,8 @@ replay_run_free(struct replay_run *r)
 struct xml_parser *
 replay_parser(const struct gen_policy *p)
 {
-	struct xml_limits lim = { .max_stanza = p->limits.stanza_size };
+	struct xml_limits lim = { .max_stanza = p->limits.stanza_size,
+	    .max_depth = XML_STREAM_DEPTH, .max_attrs = XML_STREAM_ATTRS };
 	struct xml_parser *x = xml_new(&lim);
 	size_t used;
 

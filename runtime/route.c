@@ -99,28 +99,6 @@ route_log(enum log_level lvl, uint64_t conn, const char *event,
 	    why ? why : "", why ? "\"" : "");
 }
 
-/*
- * Whether a stanza deserves an error in return: never an error to an error
- * (RFC 6120 section 8.3.1), nor to an IQ result; IQ get and set always get
- * an answer, and so does an IQ of no known type (section 8.2.3 rule 2:
- * bad-request, from the recipient or an intermediate router); presence
- * only for subscription requests, so that a flood of availability
- * broadcasts to an unreachable domain does not come back.
- */
-static int
-route_should_bounce(const struct egress_meta *m)
-{
-	const char *t = m->type;
-
-	if (t != NULL && strcmp(t, "error") == 0)
-		return 0;
-	if (m->kind == GEN_KIND_IQ)
-		return t == NULL || strcmp(t, "result") != 0;
-	if (m->kind == GEN_KIND_PRESENCE)
-		return t != NULL && strcmp(t, "subscribe") == 0;
-	return 1;
-}
-
 /* Makes the error stanza for M with COND, from FROM to M's sender, in A,
  * with a text naming RULE when one refused it; nothing of the stanza goes
  * back. An
@@ -200,7 +178,7 @@ route_bounce(struct route_env *r, uint64_t conn, const struct egress_meta *m,
 	long len;
 	int peer, from_to;
 
-	if (!route_should_bounce(m)) {
+	if (!pipeline_answerable(m->kind, m->type)) {
 		route_log(LOG_LVL_INFO, conn, "drop", m, stanza_cond_name(cond),
 		    NULL, "no error is due for this stanza");
 		return NULL;
@@ -366,6 +344,9 @@ route_stanza(struct route_env *r, const struct route_source *src,
 	if (dst == NULL || eg->send(dst, c.bytes, c.len, &m, &cond) == -1) {
 		rule = cond == STANZA_COND_RESOURCE_CONSTRAINT ?
 		    dst_peer->rules.queue : dst_peer->rules.route;
+		/* Folded presence that did not leave was not sent. */
+		if (c.facts.kind == GEN_KIND_PRESENCE)
+			fold_memo_forget(r->memo, c.head.from, c.head.to);
 		route_count(r, rule, GEN_VERDICT_BOUNCE);
 		m.rule = rule;
 		route_refuse(r, src, &c, &m, cond, rule, "cannot send");

@@ -36,8 +36,6 @@
 #define S2S_NEGOTIATE_STANZA (16 * 1024)
 #define S2S_NEGOTIATE_MEMORY (16 * 1024)
 #define S2S_NEGOTIATE_OUTBUF (16 * 1024)
-#define S2S_XML_DEPTH 32
-#define S2S_XML_ATTRS 64
 
 static void s2s_conn_connected(struct conn *c, int err);
 static void s2s_conn_readable(struct conn *c);
@@ -126,8 +124,8 @@ s2s_new(enum s2s_dir dir, int peer)
 	s->peer = peer;
 	s->waiter.ops = &s2s_waiter_ops;
 	xl.max_stanza = s2s_negotiate_stanza(s);
-	xl.max_depth = S2S_XML_DEPTH;
-	xl.max_attrs = S2S_XML_ATTRS;
+	xl.max_depth = XML_STREAM_DEPTH;
+	xl.max_attrs = XML_STREAM_ATTRS;
 	xl.max_memory = S2S_NEGOTIATE_MEMORY;
 	s->xml = xml_new(&xl);
 	if (s->xml == NULL) {

@@ -38,6 +38,11 @@
 #include "arena.h"
 #include "stanza.h"
 
+/* The nesting and attribute bounds of the guard's streams, which an
+ * offline replay of stanzas applies too. */
+#define XML_STREAM_DEPTH 32
+#define XML_STREAM_ATTRS 64
+
 struct xml_limits {
 	size_t max_stanza;	/* bytes of one top-level element, tags included */
 	unsigned max_depth;	/* element nesting below the stream root */

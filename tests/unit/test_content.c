@@ -548,7 +548,7 @@ test_near_misses(void **state)
 	struct fixture *f = *state;
 	static const char *const ns[] = {
 		"urn:xmpp:omemo:22", "urn:xmpp:omemo", "urn:xmpp:omemo:",
-		"urn:xmpp:omemo:2:devices", "eu.siacs.conversations.axolotlx",
+		"urn:xmpp:omemo:2:device", "eu.siacs.conversations.axolotlx",
 		"eu.siacs.conversations.axolot", "jabber:x:encrypted2",
 		"URN:XMPP:OMEMO:2", "urn:xmpp:jingle:1",
 	};

@@ -85,9 +85,11 @@ test_otr(void **state)
 	    "'jabber:client'><body>?OTRv3?</body></message></forwarded>"
 	    "</message>"), PIPE_REFUSE);
 	ended(f, PIPE_REFUSE, R_IN_ENC);
-	/* Not OTR: the words alone, a subject, another case. */
+	/* Not OTR: the words alone, another case; in a subject, it is. */
 	assert_int_equal(out(f, MSG "<body>OTR? ?otr: what is OTR</body>"
-	    "<subject>?OTR</subject></message>"), PIPE_DELIVER);
+	    "<subject>OTR</subject></message>"), PIPE_DELIVER);
+	assert_int_equal(out(f, MSG "<body>hi</body><subject>?OTR:AAMG"
+	    "</subject></message>"), PIPE_REFUSE);
 }
 
 /* Encrypted file links are file transfer, in any case of the scheme. */
@@ -281,10 +283,12 @@ test_rooms(void **state)
 		assert_int_equal(out(f, text), PIPE_REFUSE);
 		ended(f, PIPE_REFUSE, R_IN_ROOM);
 	}
+	/* Presence other than a subscription request gets no error: the
+	 * bounce is a drop. */
 	assert_int_equal(out(f, "<presence from='alice@a.example/r' to='room@"
 	    "b.example/al'><x xmlns='http://jabber.org/protocol/muc'/>"
-	    "</presence>"), PIPE_REFUSE);
-	ended(f, PIPE_REFUSE, R_IN_ROOM);
+	    "</presence>"), PIPE_DROP);
+	ended(f, PIPE_DROP, R_IN_ROOM);
 	assert_int_equal(in(f, "<message from='Room@B.EXAMPLE/x' to='alice@"
 	    "a.example'><body>hi</body></message>"), PIPE_REFUSE);
 	ended(f, PIPE_REFUSE, R_IN_ROOM);
