@@ -150,7 +150,8 @@ XHTML = """
 <html xmlns='http://jabber.org/protocol/xhtml-im'>
   <body xmlns='http://www.w3.org/1999/xhtml'>
     <p style='font-weight:bold'>hi!</p>
-    <p>Art thou not <em>Romeo</em>, and a <span style='color:red'>Montague</span>?</p>
+    <p>Art thou not <em>Romeo</em>, and a <span
+        style='color:red'>Montague</span>?</p>
   </body>
 </html>"""
 
@@ -232,10 +233,12 @@ JINGLE_FT = """
         <name>test.txt</name>
         <date>2015-07-26T21:46:00+01:00</date>
         <size>6144</size>
-        <hash xmlns='urn:xmpp:hashes:2' algo='sha-1'>w0mcJylzCn+AfvuGdqkty2+KP48=</hash>
+        <hash xmlns='urn:xmpp:hashes:2'
+              algo='sha-1'>w0mcJylzCn+AfvuGdqkty2+KP48=</hash>
       </file>
     </description>
-    <transport xmlns='urn:xmpp:jingle:transports:s5b:1' mode='tcp' sid='vj3hs98y'>
+    <transport xmlns='urn:xmpp:jingle:transports:s5b:1' mode='tcp'
+               sid='vj3hs98y'>
       <candidate cid='hft54dqy' host='192.0.2.1' jid='%(from)s' port='5086'
                  priority='8257636' type='direct'/>
     </transport>
