@@ -24,13 +24,22 @@ class NoDnsError(Exception):
     pass
 
 
+# The plugins a client answers with: disco#info and ping.
+DEFAULT_PLUGINS = ("xep_0030", "xep_0199")
+
+
 class Client(slixmpp.ClientXMPP):
     """A logged-in user. Every message, presence and IQ error received
     is kept in order, so tests wait for what they expect instead of
-    sleeping."""
+    sleeping. PLUGINS are the slixmpp plugins it registers (a client
+    that answers IQs itself takes none); PRIORITY, if given, is the
+    priority of its initial presence (a negative one keeps messages to
+    the bare JID away from it, RFC 6121 8.5.2.1.1)."""
 
-    def __init__(self, jid, password, addr, port, cafile):
+    def __init__(self, jid, password, addr, port, cafile,
+                 plugins=DEFAULT_PLUGINS, priority=None):
         super().__init__(jid, password)
+        self.priority = priority
         self.c2s_addr = (addr, port)
         self.ca_certs = pathlib.Path(cafile)
         self.use_aiodns = False
@@ -39,8 +48,8 @@ class Client(slixmpp.ClientXMPP):
         # subscribed to in return: tests ask for each direction.
         self.auto_authorize = True
         self.auto_subscribe = False
-        self.register_plugin("xep_0030")
-        self.register_plugin("xep_0199")
+        for plugin in plugins:
+            self.register_plugin(plugin)
         self.received = []
         self.errors = []
         self._cond = asyncio.Condition()
@@ -77,7 +86,7 @@ class Client(slixmpp.ClientXMPP):
         self.errors.append(str(err))
 
     async def _session_start(self, event):
-        self.send_presence()
+        self.send_presence(ppriority=self.priority)
         try:
             await self.get_roster(timeout=10)
         except Exception as e:  # noqa: BLE001 -- reported to the waiter
