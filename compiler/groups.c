@@ -96,7 +96,9 @@ static const struct group_def groups[GROUP_COUNT] = {
 	[GROUP_MUC] = { "muc", group_muc, DETECT_GROUPCHAT, 1 },
 	[GROUP_ONE_TO_ONE] = { "one-to-one", group_none, DETECT_ONE_TO_ONE,
 	    1 },
-	[GROUP_ENCRYPTED] = { "encrypted", group_encrypted, DETECT_OTR, 1 },
+	/* An aesgcm:// link is a file and encrypted: either group finds it. */
+	[GROUP_ENCRYPTED] = { "encrypted", group_encrypted,
+	    DETECT_OTR | DETECT_LINKS, 1 },
 	[GROUP_VOIP] = { "voip", group_voip, 0, 1 },
 };
 

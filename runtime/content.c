@@ -17,7 +17,6 @@
 #include "pipeline_int.h"
 
 #define NS_CLIENT "jabber:client"
-#define NS_MUC "http://jabber.org/protocol/muc"
 #define NS_MUC_USER "http://jabber.org/protocol/muc#user"
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 #define NS_CAPS "http://jabber.org/protocol/caps"
@@ -44,7 +43,8 @@ content_fire_at(struct pipe_ctx *c, unsigned rule, enum gen_verdict v,
     int peer, enum pipe_dir dir, const char *why)
 {
 	const struct gen_rule *r = &c->policy->rules[rule];
-	int answer = pipeline_answerable(c->facts.kind, c->head.type);
+	int answer = pipeline_answerable(c->facts.kind, c->head.type,
+	    c->facts.room_join);
 
 	/* What must be answered is never dropped silently; what may not be
 	 * answered is dropped, and counted so. */
@@ -362,7 +362,7 @@ content_fold(struct stanza_node *e, const char *type, enum fold_state *state)
 		} else if (ch->kind == STANZA_ELEMENT &&
 		    (type == NULL || strcmp(type, "unavailable") == 0))
 			keep = strcmp(ch->name, "x") == 0 &&
-			    (strcmp(ch->ns, NS_MUC) == 0 ||
+			    (strcmp(ch->ns, PIPE_NS_MUC) == 0 ||
 			    strcmp(ch->ns, NS_MUC_USER) == 0);
 		if (!keep) {
 			*link = ch->next;
@@ -418,6 +418,10 @@ content_features(struct content_walk *w, struct stanza_node *e)
 		q->last_child = NULL;
 		for (ch = q->children; ch != NULL; ch = ch->next)
 			q->last_child = ch;
+		/* A caps node#ver names the features as they were: an
+		 * answer that lost some does not carry it (XEP-0115). */
+		if (changed)
+			stanza_remove_attr(q, "", "node");
 	}
 	for (ch = e->children, e->last_child = NULL; ch != NULL; ch = ch->next)
 		e->last_child = ch;
@@ -503,7 +507,7 @@ content_memo(struct pipe_ctx *c, unsigned rule)
 			fold_memo_forget(c->memo, c->head.from, c->head.to);
 		return 0;
 	}
-	if (rule == 0 || stanza_child(c->stanza, NS_MUC, "x") != NULL ||
+	if (rule == 0 || stanza_child(c->stanza, PIPE_NS_MUC, "x") != NULL ||
 	    stanza_child(c->stanza, NS_MUC_USER, "x") != NULL)
 		return 0;
 	state = t != NULL ? FOLD_UNAVAILABLE :

@@ -19,6 +19,7 @@ struct egress_meta {
 	enum gen_kind kind;
 	const char *from, *to, *id, *type;
 	unsigned rule;		/* the rule that let it cross */
+	unsigned room_join;	/* presence joining a room: answered */
 };
 
 struct egress_waiter;

@@ -72,6 +72,7 @@ pipe_address(struct pipe_ctx *c)
 	    e->name[0] == 'p' ? GEN_KIND_PRESENCE : GEN_KIND_IQ;
 	stanza_head(e, &c->head);
 	c->facts.type = c->head.type;
+	c->facts.room_join = 0;		/* known once classified */
 	if (c->head.from == NULL || c->head.to == NULL)
 		return pipe_stream_error(c, PIPE_SE_IMPROPER_ADDRESSING,
 		    "stanza without 'from' or 'to'");
@@ -141,6 +142,10 @@ pipe_classify(struct pipe_ctx *c)
 			continue;
 		if (f->nchildren++ == 0)
 			f->child_ns = ch->ns;
+		if (f->kind == GEN_KIND_PRESENCE && f->type == NULL &&
+		    strcmp(ch->name, "x") == 0 &&
+		    strcmp(ch->ns, PIPE_NS_MUC) == 0)
+			f->room_join = 1;
 	}
 	return 0;
 }
@@ -230,14 +235,15 @@ pipeline_run(struct pipe_ctx *c)
 }
 
 int
-pipeline_answerable(enum gen_kind kind, const char *type)
+pipeline_answerable(enum gen_kind kind, const char *type, int room_join)
 {
 	if (type != NULL && strcmp(type, "error") == 0)
 		return 0;
 	if (kind == GEN_KIND_IQ)
 		return type == NULL || strcmp(type, "result") != 0;
 	if (kind == GEN_KIND_PRESENCE)
-		return type != NULL && strcmp(type, "subscribe") == 0;
+		return room_join ||
+		    (type != NULL && strcmp(type, "subscribe") == 0);
 	return 1;
 }
 

@@ -101,14 +101,18 @@ struct pipe_ctx {
  * for every stanza. Returns C->end. */
 enum pipe_end pipeline_run(struct pipe_ctx *c);
 
+/* The namespace of a room join (XEP-0045). */
+#define PIPE_NS_MUC "http://jabber.org/protocol/muc"
+
 /*
  * Whether a stanza of KIND and TYPE (NULL: none) deserves an error in
  * return: never an error (RFC 6120 section 8.3.1), nor an IQ result; IQ
  * get and set always, and an IQ of no known type (section 8.2.3); presence
- * only a subscription request, so that a flood of availability broadcasts
- * that cannot cross does not come back.
+ * only a subscription request or a room join (ROOM_JOIN, XEP-0045 answers
+ * a refused join with an error), so that a flood of availability
+ * broadcasts that cannot cross does not come back.
  */
-int pipeline_answerable(enum gen_kind kind, const char *type);
+int pipeline_answerable(enum gen_kind kind, const char *type, int room_join);
 
 /* The name of stream error SE on the wire, e.g. "invalid-from". */
 const char *pipeline_stream_error_name(enum pipe_stream_error se);

@@ -157,6 +157,8 @@ struct gen_facts {
 	const char *to_domain;		/* canonical */
 	const char *child_ns;	/* namespace of the first child element */
 	unsigned nchildren;	/* child elements */
+	unsigned room_join;	/* available presence with a room join's
+				 * <x xmlns='http://jabber.org/protocol/muc'/> */
 };
 
 /* The decision about one stanza: the verdict and the rule that gave it. */

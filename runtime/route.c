@@ -178,7 +178,7 @@ route_bounce(struct route_env *r, uint64_t conn, const struct egress_meta *m,
 	long len;
 	int peer, from_to;
 
-	if (!pipeline_answerable(m->kind, m->type)) {
+	if (!pipeline_answerable(m->kind, m->type, m->room_join)) {
 		route_log(LOG_LVL_INFO, conn, "drop", m, stanza_cond_name(cond),
 		    NULL, "no error is due for this stanza");
 		return NULL;
@@ -321,7 +321,7 @@ route_stanza(struct route_env *r, const struct route_source *src,
 	pipeline_run(&c);
 	m = (struct egress_meta){ .kind = c.facts.kind, .from = c.head.from,
 	    .to = c.head.to, .id = c.head.id, .type = c.head.type,
-	    .rule = c.decision.rule };
+	    .rule = c.decision.rule, .room_join = c.facts.room_join };
 	route_account(r, src, &c, &m);
 	switch (c.end) {
 	case PIPE_STREAM_ERROR:

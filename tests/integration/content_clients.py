@@ -198,8 +198,13 @@ async def send_and_sync(sender, recipient, xml, sync_id, timeout=15.0):
     arrived = [a for a in recipient.arrivals[a0:]
                if a.from_ in (me.full, me.bare) and
                not (a.id or "").startswith(SYNC_PREFIX)]
+    # Presence the recipient's server broadcasts meanwhile (the users are
+    # subscribed to each other) is no answer; a bounced presence is an
+    # error.
     back = [a for a in sender.arrivals[s0:]
-            if not (a.id or "").startswith(SYNC_PREFIX)]
+            if not (a.id or "").startswith(SYNC_PREFIX) and
+            not (a.element.tag == "{%s}presence" % NS_CLIENT and
+                 a.type != "error")]
     return Outcome(arrived, back)
 
 

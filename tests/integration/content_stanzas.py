@@ -80,8 +80,10 @@ GROUP_FEATURES = {
     "muc": [NS_MUC, NS_CONFERENCE],
     "encrypted": [NS_OMEMO_LEGACY + ".devicelist+notify",
                   NS_OMEMO + ":devices+notify", NS_OX, NS_EME],
+    # XEP-0167 section 11: the media features drop the ":1".
     "voip": [NS_JINGLE_RTP, NS_JINGLE_ICE, NS_JINGLE_MSG,
-             NS_JINGLE_RTP + ":audio", NS_JINGLE_RTP + ":video"],
+             "urn:xmpp:jingle:apps:rtp:audio",
+             "urn:xmpp:jingle:apps:rtp:video"],
 }
 
 

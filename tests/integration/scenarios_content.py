@@ -36,11 +36,11 @@ name, order or verdict works, since they are read from the file):
         stanza-size 16KiB;
         words "kraken";
     }
-    filter found-content { block one-to-one; }
+    filter rooms-only { block one-to-one; }
     peer partner { ... filter partner-content inbound;
                    filter partner-content outbound; }
-    peer found { ... filter found-content inbound;
-                 filter found-content outbound; }
+    peer rooms-only { ... filter rooms-only inbound;
+                      filter rooms-only outbound; }
 
 What the scenarios take the brief to mean, where it leaves a choice:
 a folded presence keeps to, from, id and type and carries <show>away
@@ -349,6 +349,29 @@ def alerts_of(ctx):
     return cc.Alerts(os.path.join(ctx.world.guard.dir, m.group(1)))
 
 
+def effective(st, case, xml):
+    """The verdict the guard gives CASE (sent as XML) under statement ST:
+    an IQ request is always answered, so its drop is a bounce; a stanza
+    that must not be answered (an error, an IQ result, presence other
+    than a subscription request or a room join) is dropped rather than
+    bounced. Returns (verdict, condition)."""
+    e = cc.parse_stanza(xml)
+    t = e.get("type")
+    if st.verdict not in ("drop", "bounce"):
+        return st.verdict, None
+    if case.kind == "iq" and t in ("get", "set"):
+        return "bounce", st.condition or "policy-violation"
+    answerable = t != "error" and (
+        case.kind == "message" or
+        (case.kind == "iq" and t != "result") or
+        (case.kind == "presence" and (
+            t == "subscribe" or (t is None and e.find(
+                "{http://jabber.org/protocol/muc}x") is not None))))
+    if st.verdict == "bounce" and not answerable:
+        return "drop", None
+    return st.verdict, st.condition
+
+
 def check_refused(stmts, case, xml, sid, out, alerts, mark, sender, to):
     """Checks that CASE (sent as XML with id SID from SENDER to the JID
     TO) was refused by one of
@@ -358,8 +381,9 @@ def check_refused(stmts, case, xml, sid, out, alerts, mark, sender, to):
     if out.arrived:
         raise AssertionError("not refused: %s" % out.describe())
     peer, direction, st = stmts[0]
+    verdict, condition = effective(st, case, xml)
     alert = cc.check_alert(alerts, mark, {
-        "peer": peer, "dir": direction, "verdict": st.verdict,
+        "peer": peer, "dir": direction, "verdict": verdict,
         "kind": case.kind, "from": sender.boundjid.full,
         "to": to, "id": sid}, secrets=_secrets(xml))
     if alert["line"] not in [s.line for _, _, s in stmts] or \
@@ -367,8 +391,7 @@ def check_refused(stmts, case, xml, sid, out, alerts, mark, sender, to):
         raise AssertionError("alert names %s:%s, expected one of %s" % (
             alert["file"], alert["line"], stmts))
     replies = out.replies(sid)
-    request = case.kind == "iq"
-    if st.verdict == "drop" and not request:
+    if verdict == "drop":
         if out.back:
             raise AssertionError("dropped, yet came back: %s" %
                                  out.describe())
@@ -376,10 +399,10 @@ def check_refused(stmts, case, xml, sid, out, alerts, mark, sender, to):
     if len(replies) != 1 or len(out.back) != 1:
         raise AssertionError("expected one error back: %s" % out.describe())
     cond, text, _, _ = replies[0].error() or (None,) * 4
-    if st.verdict == "bounce" and cond != st.condition:
+    if cond != condition:
         raise AssertionError("bounced <%s/>, the policy says <%s/>" % (
-            cond, st.condition))
-    if st.verdict == "bounce" and alert["rule"] not in (text or ""):
+            cond, condition))
+    if alert["rule"] not in (text or ""):
         raise AssertionError("the error's text %r does not name the rule "
                              "%r" % (text, alert["rule"]))
     if [c.tag for c in replies[0].element] != ["{%s}error" % cc.NS_CLIENT]:
@@ -408,10 +431,16 @@ async def refuse_cases(ctx, peer, pattern, cases):
         sender = await content_client(ctx, s_user)
         recipient = await content_client(ctx, r_user)
         for case in cases:
+            # A case in several groups is refused by whichever of their
+            # statements comes first.
+            mine = sorted(stmts + [x for g in case.groups for x in
+                                   POLICY_NOW.find(src, dst, group_pattern(
+                                       "block", g)) if x not in stmts],
+                          key=lambda x: x[2].line)
             mark = alerts.mark()
             xml, sid, out = await exchange(ctx, case, sender, recipient)
             try:
-                a = check_refused(stmts, case, xml, sid, out, alerts,
+                a = check_refused(mine, case, xml, sid, out, alerts,
                                   mark, sender, recipient.boundjid.full)
             except AssertionError as e:
                 raise AssertionError("%s -> %s, %s: %s" % (
@@ -645,9 +674,11 @@ BLOCK_ANY = r"^block\s+(?!room\b)"
        "groups, and its stale caps node", BLOCK_ANY, "block GROUP")
 async def disco_features(ctx, peer):
     for s_user, r_user, src, dst in directions(ctx, peer):
-        # The result travels from the recipient back to the sender.
+        # The result travels from the recipient back to the sender; what
+        # a filter on its way strips or blocks is not advertised.
         blocked = {g for g in corpus.GROUP_FEATURES
-                   if POLICY_NOW.find(dst, src, group_pattern("block", g))}
+                   if POLICY_NOW.find(dst, src, group_pattern("block", g))
+                   or POLICY_NOW.find(dst, src, group_pattern("strip", g))}
         if not blocked:
             continue
         sender = await content_client(ctx, s_user)

@@ -101,6 +101,9 @@ STUCK_QUEUE_LENGTH = 4
 
 # The domain whose server presents a revoked certificate.
 REVOKED_DOMAIN = "r.example"
+# A peer with whose users no conversation crosses, rooms only (the
+# content scenarios' "block one-to-one").
+ROOMS_ONLY_DOMAIN = "m.example"
 
 # A domain nobody serves: stanzas to it must bounce.
 UNKNOWN_DOMAIN = "z.example"
@@ -170,6 +173,7 @@ def trunk_servers():
             Host("e.example", "erin", CERT_UNTRUSTED),
             Host(SRV_DOMAIN, "heidi"),
             Host(REVOKED_DOMAIN, "rita", CERT_REVOKED),
+            Host(ROOMS_ONLY_DOMAIN, "mallory"),
         ], secure_auth=False, extra_s2s_ports=[SRV_S2S_PORT]),
     ]
 
@@ -210,7 +214,7 @@ TRUNK_GUARD = GuardPlan(
     "xedge", "tests/integration/trunk.policy", "build/it", GUARD_ADDR,
     {"inside": "A", "partner": "B", "legacy": "C", "strict": "C",
      "down": DEAD, "mute": SILENT, "stalled": SILENT, "jammed": STUCK,
-     "found": SRV, "revoked": "C"},
+     "found": SRV, "revoked": "C", "rooms-only": "C"},
     near=("A", "B", "C"), user="nobody",
     site=("memory-budget %dM" % TRUNK_BUDGET_MB,))
 
