@@ -2,6 +2,7 @@
  * Checks of the content statements (see check.h): filters applied where
  * they can act, rules that can never fire, the alert block's addresses.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "check_int.h"
@@ -162,20 +163,29 @@ check_rooms(const struct model *m, const struct m_control *c)
 	}
 }
 
+/* Writes into OUT (CAP bytes) the domain of JID J: between its '@', if
+ * any, and its '/', if any. */
+static void
+check_jid_domain(const char *j, char *out, size_t cap)
+{
+	const char *at = strchr(j, '@'), *d = at != NULL ? at + 1 : j;
+
+	snprintf(out, cap, "%.*s", (int)strcspn(d, "/"), d);
+}
+
 /* Checks the alert block's message: its recipient routed by the policy,
  * its sender a domain the guard stands in for. */
 static void
 check_alert(const struct model *m)
 {
 	const struct m_alert *a = &m->alert;
-	const char *to, *from;
+	char to[256], from[256];
 	int to_peer, from_peer;
 
 	if (a->to == NULL || a->from == NULL)
 		return;
-	to = strchr(a->to, '@') != NULL ? strchr(a->to, '@') + 1 : a->to;
-	from = strchr(a->from, '@') != NULL ? strchr(a->from, '@') + 1 :
-	    a->from;
+	check_jid_domain(a->to, to, sizeof(to));
+	check_jid_domain(a->from, from, sizeof(from));
 	to_peer = check_route_of(m, to);
 	from_peer = check_route_of(m, from);
 	if (to_peer < 0)

@@ -50,6 +50,7 @@ whose text contains the alert's rule name; a dropped IQ get or set is
 still answered with an error; stripping and folding raise no alert
 that the scenarios check (they list what they saw)."""
 
+import asyncio
 import os
 import re
 
@@ -703,3 +704,53 @@ async def disco_features(ctx, peer):
                                  "longer matches" % q.get("node"))
         if q.find("{%s}identity" % corpus.NS_DISCO_INFO) is None:
             raise AssertionError("the identity was lost")
+
+
+ALERT_MESSAGE = r'\balert\s*\{[^}]*\bmessage\s+"([^"]+)"\s+from\s+"([^"]+)"'
+
+
+@scenario("content: an alert reaches the operator as a message through "
+          "the guard's own routes, naming the rule and not the stanza's "
+          "content", GUARD_ONLY, timeout=60)
+async def alert_message(ctx):
+    m = re.search(ALERT_MESSAGE, re.sub(r"#[^\n]*", "", open(POLICY).read()))
+    if not m:
+        raise AssertionError("trunk.policy's alert block sends no message")
+    operator, guard_jid = m.groups()
+    words = POLICY_NOW.find(INSIDE, PARTNER, WORDS)
+    word = re.search(WORDS, words[0][2].text).group(1)
+    rule = "filter %s words" % words[0][2].filter
+    user, _, resource = operator.partition("/")
+    s, h = next((s, h) for s in ctx.world.servers for h in s.hosts
+                if h.jid == user)
+    ops = cc.ContentClient(operator, h.password, s.addr, topology.C2S_PORT,
+                           ctx.world.pki.ca.cert)
+    ctx.clients[operator] = ops
+    await ops.login()
+    sender = await content_client(ctx, "alice")
+    recipient = await content_client(ctx, "bob")
+    # The message sink sends at most five in ten seconds: the scenarios
+    # before this one may have used them up.
+    await asyncio.sleep(11)
+    start = ops.arrival_mark()
+    secret = "%s of %s" % (word, ctx.unique("secret"))
+    case = corpus.Case("a body with the word", "message",
+                       "<message to='%%(to)s' id='%%(id)s' type='chat'>"
+                       "<body>%s</body></message>" % secret)
+    _, sid, out = await exchange(ctx, case, sender, recipient)
+    if out.arrived:
+        raise AssertionError("not refused: %s" % out.describe())
+    got = await ops.wait_arrival(
+        "alert message from %s" % guard_jid,
+        lambda a: a.kind == "message" and a.from_ == guard_jid and
+        sid in "".join(a.element.itertext()), start, timeout=15)
+    body = "".join(got.element.itertext())
+    for want in (rule, "trunk.policy:%d" % words[0][2].line,
+                 sender.boundjid.full):
+        if want not in body:
+            raise AssertionError("the alert message lacks %r: %r" % (
+                want, body))
+    if secret in body:
+        raise AssertionError("the alert message carries the stanza's "
+                             "content: %r" % body)
+    return "%d bytes from %s" % (len(body), guard_jid)
