@@ -129,7 +129,7 @@ content_body(struct content_walk *w, const struct stanza_node *e, int body)
 	const char *why;
 	unsigned rule;
 
-	rule = content_text(w->c->policy, w->f, e, body, w->c->out, &why);
+	rule = content_text(w->c, w->f, e, body, &why);
 	if (rule != 0)
 		return content_fire(w, rule, why);
 	if (why == NULL)
@@ -158,6 +158,7 @@ content_walk(struct content_walk *w, struct stanza_node *parent)
 				    "blocked content");
 			case GEN_NS_STRIP:
 				*link = ch->next;
+				w->c->nstrips++;
 				w->strip_rule = rule;
 				continue;
 			default:

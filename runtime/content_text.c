@@ -104,10 +104,10 @@ content_text_room(struct pipe_buf *scratch, size_t n)
 }
 
 unsigned
-content_text(const struct gen_policy *p, const struct gen_filter *f,
-    const struct stanza_node *e, int body, struct pipe_buf *scratch,
-    const char **why)
+content_text(struct pipe_ctx *c, const struct gen_filter *f,
+    const struct stanza_node *e, int body, const char **why)
 {
+	struct pipe_buf *scratch = c->out;
 	const struct stanza_node *one = NULL;
 	const char *text;
 	size_t nodes = 0, len = content_text_len(e, &nodes, &one), n;
@@ -139,12 +139,18 @@ content_text(const struct gen_policy *p, const struct gen_filter *f,
 	}
 	if (f->text == 0)
 		return 0;
-	/* Folding never lengthens text (text_fold.h). */
-	n = text_fold(text, len, scratch->data + (one != NULL ? 0 : len), len);
-	hit = gen_text_match(scratch->data + (one != NULL ? 0 : len), n) &
-	    f->text;
+	if (c->text_of != e || c->text_strips != c->nstrips) {
+		/* Folding never lengthens text (text_fold.h). */
+		n = text_fold(text, len, scratch->data + (one != NULL ? 0 :
+		    len), len);
+		c->text_hits = gen_text_match(scratch->data + (one != NULL ?
+		    0 : len), n);
+		c->text_of = e;
+		c->text_strips = c->nstrips;
+	}
+	hit = c->text_hits & f->text;
 	if (hit == 0)
 		return 0;
 	*why = body ? "words in the body" : "words in the subject";
-	return p->text_rules[__builtin_ctzll(hit)];
+	return c->policy->text_rules[__builtin_ctzll(hit)];
 }

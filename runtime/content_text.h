@@ -9,13 +9,14 @@
 #include "pipeline.h"
 
 /*
- * Checks the text of E, a body (BODY set) or a subject, against filter F.
- * Returns the rule that fires, or 0, with *WHY a static text for it.
- * SCRATCH holds the folded text (grown as needed); returns 0 as well when
- * it cannot grow, having set *WHY to NULL: the caller fails closed.
+ * Checks the text of E, a body (BODY set) or a subject, against filter F
+ * in run C. Returns the rule that fires, or 0, with *WHY a static text for
+ * it. C->out holds the folded text (grown as needed); when it cannot grow,
+ * returns 0 with *WHY NULL: the caller fails closed. The words found are
+ * kept in C for the next filter that reads E, if nothing was stripped
+ * meanwhile: a body is read once however many filters look at it.
  */
-unsigned content_text(const struct gen_policy *p, const struct gen_filter *f,
-    const struct stanza_node *e, int body, struct pipe_buf *scratch,
-    const char **why);
+unsigned content_text(struct pipe_ctx *c, const struct gen_filter *f,
+    const struct stanza_node *e, int body, const char **why);
 
 #endif

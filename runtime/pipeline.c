@@ -222,6 +222,8 @@ pipeline_run(struct pipe_ctx *c)
 
 	c->end = PIPE_DELIVER;
 	c->nhits = 0;
+	c->nstrips = 0;
+	c->text_of = NULL;
 	c->at_peer = c->src.peer;
 	c->at_dir = PIPE_INBOUND;
 	c->defect = STANZA_CHECK_OK;

@@ -1,6 +1,8 @@
 /*
  * Case folding of UTF-8 text for content patterns (see text_fold.h).
  */
+#include <string.h>
+
 #include "text_fold.h"
 
 /*
@@ -230,7 +232,26 @@ text_fold(const char *text, size_t len, char *out, size_t cap)
 	uint32_t c;
 
 	while (i < len) {
-		/* Most text is ASCII: a byte in, a byte out. */
+		/* Most text is ASCII: eight bytes at a time while no byte has
+		 * its top bit, 'A' to 'Z' gaining 0x20 by carry-free
+		 * arithmetic on each byte's low seven bits. */
+		while (len - i >= 8 && cap - n >= 8) {
+			uint64_t v, low, upper;
+
+			memcpy(&v, s + i, 8);
+			if (v & UINT64_C(0x8080808080808080))
+				break;
+			low = v & UINT64_C(0x7f7f7f7f7f7f7f7f);
+			upper = (low + UINT64_C(0x3f3f3f3f3f3f3f3f)) ^
+			    (low + UINT64_C(0x2525252525252525));
+			v |= (upper & UINT64_C(0x8080808080808080)) >> 2;
+			memcpy(o + n, &v, 8);
+			i += 8;
+			n += 8;
+		}
+		if (i == len)
+			break;
+		/* A byte in, a byte out. */
 		if (s[i] < 0x80) {
 			if (n == cap)
 				break;

@@ -212,9 +212,9 @@ test_iq_emptied(void **state)
 	delivered(f, IQ "type='result'/>");
 }
 
-/* The example's room block names conference.a.example, to which no
- * route leads (peer inside is a.example alone): the route refuses first,
- * and the block never acts in this policy. */
+/* A room to which no route leads (peer inside is a.example alone): the
+ * route refuses first. The example's own room, lobby@b.example, is
+ * blocked from the partner's side. */
 static void
 test_rooms_unrouted(void **state)
 {
@@ -225,6 +225,10 @@ test_rooms_unrouted(void **state)
 	    "</message>"), PIPE_REFUSE);
 	assert_string_equal(gen_policy.rules[f->c.decision.rule].name,
 	    "no-route");
+	assert_int_equal(in(f, "<message from='lobby@b.example/nick' to='"
+	    "alice@a.example' type='groupchat'><body>hi</body></message>"),
+	    PIPE_REFUSE);
+	ended(f, PIPE_REFUSE, R_IN_ROOM);
 }
 
 /* The example's policy with a room filter of ROOMS (sorted) on both
@@ -283,11 +287,14 @@ test_rooms(void **state)
 		assert_int_equal(out(f, text), PIPE_REFUSE);
 		ended(f, PIPE_REFUSE, R_IN_ROOM);
 	}
-	/* Presence other than a subscription request gets no error: the
-	 * bounce is a drop. */
+	/* A room join is answered with an error (XEP-0045); other
+	 * presence gets none: the bounce is a drop. */
 	assert_int_equal(out(f, "<presence from='alice@a.example/r' to='room@"
 	    "b.example/al'><x xmlns='http://jabber.org/protocol/muc'/>"
-	    "</presence>"), PIPE_DROP);
+	    "</presence>"), PIPE_REFUSE);
+	ended(f, PIPE_REFUSE, R_IN_ROOM);
+	assert_int_equal(out(f, "<presence from='alice@a.example/r' to='room@"
+	    "b.example/al' type='unavailable'/>"), PIPE_DROP);
 	ended(f, PIPE_DROP, R_IN_ROOM);
 	assert_int_equal(in(f, "<message from='Room@B.EXAMPLE/x' to='alice@"
 	    "a.example'><body>hi</body></message>"), PIPE_REFUSE);
