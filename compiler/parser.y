@@ -122,7 +122,7 @@ static void parse_skip_block(void *);
 %type <item> filter_items filter_item filter_block alert_items alert_item
 %type <item> alert_block test_items test_item test_block
 %type <flag> listen_opt limit_key tls_mode auth_methods force_opt
-%type <flag> tls_list_key crl_action direction words_kind
+%type <flag> tls_list_key crl_action direction words_kind cond_opt
 %type <verdict> verdict_opt
 
 %destructor { free($$); } <str>
@@ -443,15 +443,12 @@ words_kind	: WORDS				{ $$ = WORDS_LITERAL; }
 verdict_opt	: %empty	{ $$.verdict = VERDICT_DEFAULT; $$.cond = COND_DEFAULT; }
 		| PASS		{ $$.verdict = VERDICT_PASS; $$.cond = COND_DEFAULT; }
 		| DROP		{ $$.verdict = VERDICT_DROP; $$.cond = COND_DEFAULT; }
-		| BOUNCE	{ $$.verdict = VERDICT_BOUNCE; $$.cond = COND_DEFAULT; }
-		| BOUNCE POLICY_VIOLATION {
-			$$.verdict = VERDICT_BOUNCE;
-			$$.cond = COND_POLICY_VIOLATION;
-		}
-		| BOUNCE NOT_ACCEPTABLE {
-			$$.verdict = VERDICT_BOUNCE;
-			$$.cond = COND_NOT_ACCEPTABLE;
-		}
+		| BOUNCE cond_opt { $$.verdict = VERDICT_BOUNCE; $$.cond = $2; }
+		;
+
+cond_opt	: %empty			{ $$ = COND_DEFAULT; }
+		| POLICY_VIOLATION		{ $$ = COND_POLICY_VIOLATION; }
+		| NOT_ACCEPTABLE		{ $$ = COND_NOT_ACCEPTABLE; }
 		;
 
 alert_block	: '{' alert_items '}'		{ $$ = $2; }
@@ -505,17 +502,9 @@ test_item	: FROM value ';' {
 			$$ = parse_verdict(parse_item(ITEM_TEST_EXPECT, &@$, 0,
 			    NULL), VERDICT_DROP, COND_DEFAULT);
 		}
-		| EXPECT BOUNCE ';' {
+		| EXPECT BOUNCE cond_opt ';' {
 			$$ = parse_verdict(parse_item(ITEM_TEST_EXPECT, &@$, 0,
-			    NULL), VERDICT_BOUNCE, COND_DEFAULT);
-		}
-		| EXPECT BOUNCE POLICY_VIOLATION ';' {
-			$$ = parse_verdict(parse_item(ITEM_TEST_EXPECT, &@$, 0,
-			    NULL), VERDICT_BOUNCE, COND_POLICY_VIOLATION);
-		}
-		| EXPECT BOUNCE NOT_ACCEPTABLE ';' {
-			$$ = parse_verdict(parse_item(ITEM_TEST_EXPECT, &@$, 0,
-			    NULL), VERDICT_BOUNCE, COND_NOT_ACCEPTABLE);
+			    NULL), VERDICT_BOUNCE, $3);
 		}
 		| EXPECT BOUNCE STRING ';' {
 			$$ = parse_verdict(parse_item(ITEM_TEST_EXPECT, &@$, 0,
