@@ -103,50 +103,80 @@ content_text_room(struct pipe_buf *scratch, size_t n)
 	return 0;
 }
 
-unsigned
-content_text(struct pipe_ctx *c, const struct gen_filter *f,
-    const struct stanza_node *e, int body, const char **why)
+/* What content_text() knows of the text it read last (pipe_ctx.
+ * text_known and text_marks). */
+enum {
+	CONTENT_TEXT_MARKS = 1,		/* text_marks holds the markers */
+	CONTENT_TEXT_WORDS = 2,		/* text_hits holds the words */
+	CONTENT_TEXT_OTR = 1,		/* text_marks: an OTR marker */
+	CONTENT_TEXT_LINK = 2		/* text_marks: an encrypted link */
+};
+
+/* Reads the text below E into C: its markers if MARKS, its words if
+ * WORDS, each unless known already. Returns 0, or -1 without memory. */
+static int
+content_text_read(struct pipe_ctx *c, const struct stanza_node *e,
+    int marks, int words)
 {
 	struct pipe_buf *scratch = c->out;
 	const struct stanza_node *one = NULL;
 	const char *text;
 	size_t nodes = 0, len = content_text_len(e, &nodes, &one), n;
-	uint64_t hit;
 
-	*why = "";
 	if (nodes > 1)
 		one = NULL;
-	if (len == 0)
-		return 0;
 	/* The text in one piece: the node itself, or a copy at the start
 	 * of SCRATCH; the folded text goes after it. */
-	if (content_text_room(scratch, one != NULL ? len : 2 * len) == -1) {
-		*why = NULL;
-		return 0;
-	}
+	if (content_text_room(scratch, one != NULL ? len : 2 * len) == -1)
+		return -1;
 	text = one != NULL ? one->text : scratch->data;
 	if (one == NULL)
 		content_text_copy(e, scratch->data);
-	if (f->detect[GEN_DETECT_OTR] != 0 &&
-	    content_text_otr(text, len)) {
-		*why = "OTR-encrypted message";
-		return f->detect[GEN_DETECT_OTR];
+	if (marks) {
+		c->text_marks = (content_text_otr(text, len) ?
+		    CONTENT_TEXT_OTR : 0) | (content_text_link(text, len) ?
+		    CONTENT_TEXT_LINK : 0);
+		c->text_known |= CONTENT_TEXT_MARKS;
 	}
-	if (f->detect[GEN_DETECT_LINKS] != 0 &&
-	    content_text_link(text, len)) {
-		*why = "encrypted file link";
-		return f->detect[GEN_DETECT_LINKS];
-	}
-	if (f->text == 0)
-		return 0;
-	if (c->text_of != e || c->text_strips != c->nstrips) {
+	if (words) {
 		/* Folding never lengthens text (text_fold.h). */
 		n = text_fold(text, len, scratch->data + (one != NULL ? 0 :
 		    len), len);
 		c->text_hits = gen_text_match(scratch->data + (one != NULL ?
 		    0 : len), n);
+		c->text_known |= CONTENT_TEXT_WORDS;
+	}
+	return 0;
+}
+
+unsigned
+content_text(struct pipe_ctx *c, const struct gen_filter *f,
+    const struct stanza_node *e, int body, const char **why)
+{
+	const unsigned *d = f->detect;
+	int marks, words;
+	uint64_t hit;
+
+	*why = "";
+	if (c->text_of != e || c->text_strips != c->nstrips) {
 		c->text_of = e;
 		c->text_strips = c->nstrips;
+		c->text_known = 0;
+	}
+	marks = (d[GEN_DETECT_OTR] != 0 || d[GEN_DETECT_LINKS] != 0) &&
+	    !(c->text_known & CONTENT_TEXT_MARKS);
+	words = f->text != 0 && !(c->text_known & CONTENT_TEXT_WORDS);
+	if ((marks || words) && content_text_read(c, e, marks, words) == -1) {
+		*why = NULL;
+		return 0;
+	}
+	if (d[GEN_DETECT_OTR] != 0 && (c->text_marks & CONTENT_TEXT_OTR)) {
+		*why = "OTR-encrypted message";
+		return d[GEN_DETECT_OTR];
+	}
+	if (d[GEN_DETECT_LINKS] != 0 && (c->text_marks & CONTENT_TEXT_LINK)) {
+		*why = "encrypted file link";
+		return d[GEN_DETECT_LINKS];
 	}
 	hit = c->text_hits & f->text;
 	if (hit == 0)

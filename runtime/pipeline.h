@@ -85,11 +85,13 @@ struct pipe_ctx {
 	struct pipe_hit hits[PIPE_MAX_HITS];	/* content rules that acted */
 	unsigned nhits;
 	unsigned nstrips;		/* elements the filters removed */
-	/* The words and patterns found in one body or subject, for the
-	 * next filter that reads it unchanged (content_text.c). */
+	/* What was found in one body or subject, for the next filter that
+	 * reads it unchanged (content_text.c). */
 	const struct stanza_node *text_of;
 	unsigned text_strips;		/* nstrips when it was read */
-	uint64_t text_hits;
+	unsigned text_known;		/* which of the two below hold */
+	unsigned text_marks;		/* OTR markers, encrypted links */
+	uint64_t text_hits;		/* the words and patterns */
 	enum stanza_cond cond;		/* PIPE_REFUSE */
 	enum stanza_check_defect defect;	/* what structure found */
 	enum pipe_stream_error stream_error;	/* PIPE_STREAM_ERROR */

@@ -201,8 +201,12 @@ build_guard() {
 		[ -f "$rl" ] || continue
 		ragel -G2 -o "${rl%.rl}.c" "$rl" || return 1
 	done
+	# As the Makefile does: the words' machine at -O1.
+	$CC $CFLAGS -O1 -Iruntime -c -o "$T/$2/gen/text.o" \
+	    "$T/$2/gen/text.c" || return 1
+	rm "$T/$2/gen/text.c"
 	$CC $CFLAGS -Iruntime -I"$T/$2/gen" -o "$T/$2/xedge" runtime/main.c \
-	    "$T/$2"/gen/*.c build/libxedge.a $LDLIBS
+	    "$T/$2"/gen/*.c "$T/$2/gen/text.o" build/libxedge.a $LDLIBS
 }
 
 # The site file of a guard listening on host $1.
