@@ -533,16 +533,25 @@ content_stage(struct pipe_ctx *c)
 {
 	const struct gen_peer *src = &c->policy->peers[c->src.peer];
 	const struct gen_peer *dst = &c->policy->peers[c->facts.dst_peer];
-	unsigned folded = 0, i;
+	const struct gen_filter *f;
+	unsigned folded = 0, i, j;
 
 	for (i = 0; i < src->nfilters[PIPE_INBOUND]; i++)
 		if (content_filter(c, src->filters[PIPE_INBOUND][i],
 		    c->src.peer, PIPE_INBOUND, &folded) == -1)
 			return -1;
-	for (i = 0; i < dst->nfilters[PIPE_OUTBOUND]; i++)
-		if (content_filter(c, dst->filters[PIPE_OUTBOUND][i],
+	for (i = 0; i < dst->nfilters[PIPE_OUTBOUND]; i++) {
+		f = dst->filters[PIPE_OUTBOUND][i];
+		/* A filter that already ran on the way in would find nothing
+		 * more: what it strips, folds and cuts down is gone, and what
+		 * it blocks would have ended the run. */
+		for (j = 0; j < src->nfilters[PIPE_INBOUND] &&
+		    src->filters[PIPE_INBOUND][j] != f; j++)
+			;
+		if (j == src->nfilters[PIPE_INBOUND] && content_filter(c, f,
 		    c->facts.dst_peer, PIPE_OUTBOUND, &folded) == -1)
 			return -1;
+	}
 	/* Modified by the last rule that changed it; an audit (a pass that
 	 * raises an alert) changes nothing. */
 	for (i = 0; i < c->nhits; i++) {
