@@ -63,12 +63,14 @@ struct check_entry {
 	const struct ast_loc *loc;
 };
 
-/* Reports entry E of control C at LOC when an earlier control of the
- * same filter already named it: the later one never acts on it. */
-static void
+/* Reports entry NS/NAME of control C at LOC when an earlier control of
+ * the same filter already named it: the later one never acts on it. A
+ * group's entries are reported as the GROUP, once. Returns -1 when
+ * reported. */
+static int
 check_entry_once(struct check_entry *seen, size_t *n, size_t cap,
     const struct m_control *c, const char *ns, const char *name,
-    const struct ast_loc *loc)
+    const struct ast_loc *loc, const char *group)
 {
 	size_t i;
 
@@ -78,29 +80,45 @@ check_entry_once(struct check_entry *seen, size_t *n, size_t cap,
 		    strcmp(seen[i].name, name) != 0))
 			continue;
 		if (seen[i].by == c)
-			return;
-		diag_warning(loc, "'%s%s%s' is already %s by line %d of this "
-		    "filter: this never acts on it", name ? "{" : "", ns,
-		    name ? "}" : "", seen[i].by->kind == CTL_STRIP ?
-		    "stripped" : "blocked", seen[i].by->loc.first_line);
-		return;
+			return 0;
+		diag_warning(loc, "'%s%s%s%s' is already %s by line %d of this "
+		    "filter: this never acts on it", group ? group : "",
+		    name ? "{" : "", group ? "" : ns, name ? "}" : "",
+		    seen[i].by->kind == CTL_STRIP ? "stripped" : "blocked",
+		    seen[i].by->loc.first_line);
+		return -1;
 	}
 	if (*n < cap)
 		seen[(*n)++] = (struct check_entry){ ns, name, c, loc };
+	return 0;
 }
 
 /* Reports, in filter F, what a control names that an earlier one
- * already strips or blocks, and a second size limit. */
+ * already strips or blocks, a second size limit, and blocks of rooms and
+ * of one-to-one chat that together leave no message. */
 static void
 check_filter_dead(const struct m_filter *f)
 {
 	struct check_entry seen[256];
-	const struct m_control *c, *size = NULL;
+	const struct m_control *c, *size = NULL, *muc = NULL, *chat = NULL;
+	const struct m_control *by[GROUP_COUNT] = { NULL };
 	const struct group_def *g;
 	size_t i, j, k, n = 0;
+	int warned = 0;
 
 	for (i = 0; i < f->nctl; i++) {
 		c = &f->ctl[i];
+		if (c->kind == CTL_BLOCK && (c->groups & (1u << GROUP_MUC)))
+			muc = muc != NULL ? muc : c;
+		if (c->kind == CTL_BLOCK &&
+		    (c->groups & (1u << GROUP_ONE_TO_ONE)))
+			chat = chat != NULL ? chat : c;
+		if (muc != NULL && chat != NULL && !warned) {
+			diag_warning(&c->loc, "with line %d, this blocks every "
+			    "message between users, in rooms and out",
+			    (c == muc ? chat : muc)->loc.first_line);
+			warned = 1;
+		}
 		if (c->kind == CTL_SIZE) {
 			if (size != NULL) {
 				diag_error(&c->loc, "duplicate 'stanza-size' "
@@ -115,13 +133,23 @@ check_filter_dead(const struct m_filter *f)
 			if (!(c->groups & (1u << j)))
 				continue;
 			g = group_get(j);
+			if (by[j] != NULL) {
+				diag_warning(&c->group_loc[j], "'%s' is already "
+				    "%s by line %d of this filter: this never "
+				    "acts on it", g->name, by[j]->kind ==
+				    CTL_STRIP ? "stripped" : "blocked",
+				    by[j]->loc.first_line);
+				continue;
+			}
+			by[j] = c;
 			for (k = 0; g->ns[k] != NULL; k++)
-				check_entry_once(seen, &n, 256, c, g->ns[k],
-				    NULL, &c->group_loc[j]);
+				if (check_entry_once(seen, &n, 256, c, g->ns[k],
+				    NULL, &c->group_loc[j], g->name) == -1)
+					break;
 		}
 		for (j = 0; j < c->nns; j++)
 			check_entry_once(seen, &n, 256, c, c->ns[j].ns,
-			    c->ns[j].name, &c->ns[j].loc);
+			    c->ns[j].name, &c->ns[j].loc, NULL);
 	}
 }
 

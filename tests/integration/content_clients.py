@@ -195,8 +195,13 @@ async def send_and_sync(sender, recipient, xml, sync_id, timeout=15.0):
     sender.send_xml(xml)
     await sync(sender, recipient, sync_id, timeout)
     me = sender.boundjid
+    # Only stanzas of the kind sent: the servers' own presence traffic
+    # between the two users (a subscription answered, a login seen) may
+    # cross meanwhile, and is no arrival of this stanza.
+    kind = parse_stanza(xml).tag
     arrived = [a for a in recipient.arrivals[a0:]
                if a.from_ in (me.full, me.bare) and
+               a.element.tag == kind and
                not (a.id or "").startswith(SYNC_PREFIX)]
     # Presence the recipient's server broadcasts meanwhile (the users are
     # subscribed to each other) is no answer; a bounced presence is an
