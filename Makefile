@@ -232,8 +232,10 @@ $(FT)/xedge: FORCE
 	@$(MAKE) --no-print-directory B=$(FT) G=$(FT)/generated \
 	    POLICY=tests/fuzz/fuzz.policy CC=$(FUZZ_CC) OPT='-O1 -g' \
 	    SANITIZER=address,undefined CFLAGS=-fsanitize=fuzzer-no-link $@
-# Expanded when used, once the tree is built.
-FUZZ_GEN_OBJ = $(wildcard $(FT)/gen/*.o)
+# Globs for the shell, once the tree is built: make's own $(wildcard)
+# would answer from what it saw of the directory before the nested make
+# that fills it.
+FUZZ_GEN_OBJ = $(FT)/gen/*.o
 
 $(F)/fuzz_site: tests/fuzz/fuzz_site.c tests/fuzz/fuzz.h $(FT)/xedge
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iruntime -I$(FT)/generated -o $@ $< \
@@ -242,7 +244,7 @@ $(F)/fuzz_site: tests/fuzz/fuzz_site.c tests/fuzz/fuzz.h $(FT)/xedge
 # The compiler without its main, and with includes kept in a sandbox.
 $(F)/fuzz_xedgec: tests/fuzz/fuzz_xedgec.c tests/fuzz/fuzz.h $(FT)/xedge
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Icompiler -o $@ $< \
-		$(filter-out %/main.o,$(wildcard $(FT)/compiler/*.o)) \
+		$$(ls $(FT)/compiler/*.o | grep -v '/main\.o$$') \
 		-Wl,--wrap=src_load -lcrypto
 
 # The guard's runtime with its network, clock and randomness seams wrapped
