@@ -125,6 +125,24 @@ async def buried(ctx):
                              (cond or "no error"))
 
 
+class _Memory:
+    """The guard's RSS sampled while a scenario attacks it."""
+
+    def __init__(self, ctx):
+        self.watch = RssWatch(ctx.world.guard.child.proc.pid)
+        self.before = self.watch.sample()
+        self.watch.start()
+
+    async def grew(self, limit_kib=8 * 1024):
+        """Stops sampling; returns how many KiB the RSS grew at most,
+        AssertionError past LIMIT_KIB."""
+        await self.watch.stop()
+        grew = self.watch.peak - self.before
+        if grew > limit_kib:
+            raise AssertionError("the guard's RSS grew by %d KiB" % grew)
+        return grew
+
+
 def _alerts(ctx):
     path = os.path.join(ctx.world.guard.dir, "alerts.jsonl")
     with open(path) as f:
@@ -137,10 +155,7 @@ def _alerts(ctx):
           modes=GUARD_ONLY, timeout=90)
 async def refusal_flood(ctx):
     alice, bob = ctx.user("alice"), ctx.user("bob")
-    g = ctx.world.guard
-    watch = RssWatch(g.child.proc.pid)
-    before = watch.sample()
-    watch.start()
+    memory = _Memory(ctx)
     seen = len(_alerts(ctx))
     raw = raw_from(ctx, "b.example")
     n = 3000
@@ -170,7 +185,7 @@ async def refusal_flood(ctx):
         took = asyncio.get_event_loop().time() - sent_at
     finally:
         raw.close()
-        await watch.stop()
+    grew = await memory.grew()
     log = ctx.guard_log()[offset:]
     refused = log.count('event=refuse kind=message from="%s" to="%s" '
                         'condition=policy-violation rule="filter '
@@ -190,9 +205,6 @@ async def refusal_flood(ctx):
                              "is %d a minute" % (len(new), n, rate))
     if any("fallback" in json.dumps(a) for a in new):
         raise AssertionError("an alert carries the message's body")
-    grew = watch.peak - before
-    if grew > 8 * 1024:
-        raise AssertionError("the guard's RSS grew by %d KiB" % grew)
     return "%d alerts, next message in %.2fs, RSS +%d KiB" % (
         len(new), took, grew)
 
@@ -203,10 +215,7 @@ async def refusal_flood(ctx):
           "on the stream still crosses", modes=GUARD_ONLY, timeout=90)
 async def presence_flood(ctx):
     alice, bob = ctx.user("alice"), ctx.user("bob")
-    g = ctx.world.guard
-    watch = RssWatch(g.child.proc.pid)
-    before = watch.sample()
-    watch.start()
+    memory = _Memory(ctx)
     raw = raw_from(ctx, "b.example")
     try:
         await raw.authenticate()
@@ -225,9 +234,5 @@ async def presence_flood(ctx):
                            clients.is_message(sentinel), 60, a0)
     finally:
         raw.close()
-        await watch.stop()
-    grew = watch.peak - before
     # The memo is allocated at start (ROUTE_FOLD_SLOTS): nothing grows.
-    if grew > 8 * 1024:
-        raise AssertionError("the guard's RSS grew by %d KiB" % grew)
-    return "RSS +%d KiB" % grew
+    return "RSS +%d KiB" % await memory.grew()

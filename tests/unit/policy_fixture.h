@@ -21,4 +21,17 @@ fixture_peer(const char *name)
 	return -1;
 }
 
+/* The index of the rule called NAME; fails the test if none. */
+static inline unsigned
+fixture_rule(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < gen_policy.nrules; i++)
+		if (strcmp(gen_policy.rules[i].name, name) == 0)
+			return (unsigned)i;
+	fail_msg("no rule %s", name);
+	return 0;
+}
+
 #endif

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "admit.h"
+#include "log_fixture.h"
 #include "log.h"
 
 /* More than any test opens at once. */
@@ -36,8 +37,7 @@ struct fixture {
 	int client[TEST_CONNS];
 	int server[TEST_CONNS];
 	size_t n;
-	int pipe[2];		/* standard error, to read the log */
-	int saved_stderr;
+	struct log_capture log;		/* standard error, read back */
 };
 
 static int
@@ -57,11 +57,8 @@ setup(void **state)
 	    listen(f->listen_fd, TEST_CONNS) == -1 ||
 	    getsockname(f->listen_fd, (struct sockaddr *)&f->addr, &len) == -1)
 		return -1;
-	if (pipe2(f->pipe, O_NONBLOCK) == -1 ||
-	    (f->saved_stderr = dup(STDERR_FILENO)) == -1 ||
-	    dup2(f->pipe[1], STDERR_FILENO) == -1)
+	if (log_capture_start(&f->log) == -1)
 		return -1;
-	log_set_level(LOG_LVL_INFO);
 	*state = f;
 	return 0;
 }
@@ -77,10 +74,7 @@ teardown(void **state)
 		close(f->server[i]);
 	}
 	close(f->listen_fd);
-	dup2(f->saved_stderr, STDERR_FILENO);
-	close(f->saved_stderr);
-	close(f->pipe[0]);
-	close(f->pipe[1]);
+	log_capture_stop(&f->log);
 	free(f);
 	return 0;
 }
@@ -119,23 +113,8 @@ connect_from(struct fixture *f, unsigned last)
 static const char *
 logged(struct fixture *f, char *out, size_t cap)
 {
-	ssize_t n = read(f->pipe[0], out, cap - 1);
-
-	out[n > 0 ? n : 0] = '\0';
+	log_captured(&f->log, out, cap);
 	return out;
-}
-
-/* The count of occurrences of NEEDLE in HAY. */
-static int
-count_of(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	while ((hay = strstr(hay, needle)) != NULL) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
 }
 
 static void
@@ -348,14 +327,14 @@ test_log_rate(void **state)
 	for (i = 0; i < 50; i++)
 		assert_int_equal(admit_accept(&a, connect_from(f, 3), 1000 + i,
 		    &no), -1);
-	assert_int_equal(count_of(logged(f, log, sizeof(log)),
+	assert_int_equal((int)log_count(logged(f, log, sizeof(log)),
 	    "event=refuse-connection"), 1);
 	assert_non_null(strstr(log, "refused=1 "));
 	admit_release(&a, &t, 5000);
-	assert_int_equal(count_of(logged(f, log, sizeof(log)),
+	assert_int_equal((int)log_count(logged(f, log, sizeof(log)),
 	    "event=refuse-connection"), 0);
 	admit_release(&a, &t, 20000);
-	assert_int_equal(count_of(logged(f, log, sizeof(log)),
+	assert_int_equal((int)log_count(logged(f, log, sizeof(log)),
 	    "event=refuse-connection"), 1);
 	assert_non_null(strstr(log, "refused=49 "));
 	/* After a quiet interval the next refusal is logged at once. */

@@ -21,6 +21,7 @@
 
 #include "alert_int.h"
 #include "log.h"
+#include "log_fixture.h"
 
 /* The rules the tests raise alerts for, after the built-in ones. */
 enum { RULE_WORDS = GEN_RULE_BUILTIN, RULE_SIZE, NRULES };
@@ -54,7 +55,7 @@ static const struct gen_policy test_policy = {
 
 struct fixture {
 	char dir[64], path[96];
-	int pipe[2], saved_stderr;
+	struct log_capture log;		/* standard error, read back */
 	struct alert_config cfg;
 	struct alert_state s;
 	/* The send callback's record. */
@@ -83,13 +84,9 @@ setup(void **state)
 	if (f == NULL)
 		return -1;
 	snprintf(f->dir, sizeof(f->dir), "/tmp/test_alert.XXXXXX");
-	if (mkdtemp(f->dir) == NULL || pipe2(f->pipe, O_NONBLOCK) == -1)
+	if (mkdtemp(f->dir) == NULL || log_capture_start(&f->log) == -1)
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/alerts.jsonl", f->dir);
-	f->saved_stderr = dup(STDERR_FILENO);
-	if (f->saved_stderr == -1 || dup2(f->pipe[1], STDERR_FILENO) == -1)
-		return -1;
-	log_set_level(LOG_LVL_INFO);
 	f->cfg = (struct alert_config){ .log = 1, .file = f->path,
 	    .message_to = "ops@a.example", .message_from = "xedge@a.example" };
 	*state = f;
@@ -102,10 +99,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 
 	alert_fini(&f->s);
-	dup2(f->saved_stderr, STDERR_FILENO);
-	close(f->saved_stderr);
-	close(f->pipe[0]);
-	close(f->pipe[1]);
+	log_capture_stop(&f->log);
 	unlink(f->path);
 	rmdir(f->dir);
 	free(f);
@@ -124,26 +118,7 @@ start(struct fixture *f)
 static void
 logged(struct fixture *f, char *out, size_t cap)
 {
-	ssize_t n = read(f->pipe[0], out, cap - 1);
-
-	if (n == -1) {
-		assert_int_equal(errno, EAGAIN);
-		n = 0;
-	}
-	out[n] = '\0';
-}
-
-/* How many times NEEDLE occurs in HAYSTACK. */
-static size_t
-occurrences(const char *haystack, const char *needle)
-{
-	size_t n = 0;
-
-	while ((haystack = strstr(haystack, needle)) != NULL) {
-		n++;
-		haystack += strlen(needle);
-	}
-	return n;
+	log_captured(&f->log, out, cap);
 }
 
 /* The alerts file's content in OUT (CAP bytes); returns its lines. */
@@ -158,7 +133,7 @@ file_lines(struct fixture *f, char *out, size_t cap)
 	assert_true(n >= 0);
 	out[n] = '\0';
 	close(fd);
-	return occurrences(out, "\n");
+	return log_count(out, "\n");
 }
 
 /* Line I (from 0) of TEXT, without its newline, in OUT. */
@@ -335,7 +310,7 @@ test_hostile_fields(void **state)
 	assert_non_null(strstr(got, ",\"from\":\"x\\\"}\\u000a{\\\"forged\\\":1\""
 	    ",\"to\":\"a\\u2028b\",\"id\":\"\\ufffd\\ufffd\","));
 	logged(f, got, sizeof(got));
-	assert_int_equal(occurrences(got, "\n"), 1);
+	assert_int_equal(log_count(got, "\n"), 1);
 	assert_non_null(strstr(got,
 	    " from=\"x\\\"}\\x0a{\\\"forged\\\":1\" "));
 	assert_non_null(strstr(f->body,
@@ -367,7 +342,7 @@ test_rate(void **state)
 	    7);
 	assert_int_equal(alert_rule_counters(&f->s, RULE_SIZE)->raised, 0);
 	logged(f, got, sizeof(got));
-	assert_int_equal(occurrences(got, "event=alert "), 3);
+	assert_int_equal(log_count(got, "event=alert "), 3);
 
 	alert_tick(&f->s, 1099, WALL + 999);
 	assert_int_equal(file_lines(f, got, sizeof(got)), 3);
@@ -560,8 +535,8 @@ raise_with_failing_sink(struct fixture *f, const char *want)
 	for (i = 0; i < 3; i++)
 		alert_raise(&f->s, &a, 0);
 	logged(f, got, sizeof(got));
-	assert_int_equal(occurrences(got, "event=alert "), 3);
-	assert_int_equal(occurrences(got, "event=alert-sink-failed"), 1);
+	assert_int_equal(log_count(got, "event=alert "), 3);
+	assert_int_equal(log_count(got, "event=alert-sink-failed"), 1);
 	assert_non_null(strstr(got, want));
 }
 

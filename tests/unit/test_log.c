@@ -18,27 +18,18 @@
 #include <cmocka.h>
 
 #include "log.h"
+#include "log_fixture.h"
 
 /* The log module's line bound, which the truncation test runs into. */
 #define TEST_LINE_MAX 2048
 
-struct capture {
-	int pipe[2];
-	int saved_stderr;
-};
-
 static int
 setup(void **state)
 {
-	struct capture *cap = calloc(1, sizeof(*cap));
+	struct log_capture *cap = calloc(1, sizeof(*cap));
 
-	if (cap == NULL || pipe2(cap->pipe, O_NONBLOCK) == -1)
+	if (cap == NULL || log_capture_start(cap) == -1)
 		return -1;
-	cap->saved_stderr = dup(STDERR_FILENO);
-	if (cap->saved_stderr == -1 ||
-	    dup2(cap->pipe[1], STDERR_FILENO) == -1)
-		return -1;
-	log_set_level(LOG_LVL_INFO);
 	*state = cap;
 	return 0;
 }
@@ -46,37 +37,20 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct capture *cap = *state;
+	struct log_capture *cap = *state;
 
-	dup2(cap->saved_stderr, STDERR_FILENO);
-	close(cap->saved_stderr);
-	close(cap->pipe[0]);
-	close(cap->pipe[1]);
+	log_capture_stop(cap);
 	free(cap);
 	return 0;
 }
 
-/* Everything logged since the last call, as a string in OUT (CAP bytes). */
-static size_t
-captured(struct capture *cap, char *out, size_t cap_out)
-{
-	ssize_t n = read(cap->pipe[0], out, cap_out - 1);
-
-	if (n == -1) {
-		assert_int_equal(errno, EAGAIN);
-		n = 0;
-	}
-	out[n] = '\0';
-	return (size_t)n;
-}
-
 /* Asserts that the one line captured is exactly WANT. */
 static void
-expect_line(struct capture *cap, const char *want)
+expect_line(struct log_capture *cap, const char *want)
 {
 	char got[4 * TEST_LINE_MAX];
 
-	captured(cap, got, sizeof(got));
+	log_captured(cap, got, sizeof(got));
 	assert_string_equal(got, want);
 }
 
@@ -179,7 +153,7 @@ test_line_bound(void **state)
 	memset(value, '\n', sizeof(value) - 1);
 	value[sizeof(value) - 1] = '\0';
 	log_event(LOG_LVL_INFO, 0, "long", "v=%s", value);
-	n = captured(*state, got, sizeof(got));
+	n = log_captured(*state, got, sizeof(got));
 	assert_true(n <= TEST_LINE_MAX);
 	assert_int_equal(strncmp(got, prefix, strlen(prefix)), 0);
 	assert_int_equal(got[n - 1], '\n');

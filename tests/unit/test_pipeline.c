@@ -14,53 +14,14 @@
 
 #include <cmocka.h>
 
-#include "pipeline.h"
-#include "policy.h"
-#include "policy_fixture.h"
-#include "stanza_fixture.h"
-
-struct fixture {
-	struct xml_parser *xml;
-	struct pipe_buf out;
-	struct pipe_ctx c;
-	char *authed[1];
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f;
-
-	if (strcmp(GEN_POLICY_NAME, "single-edge") != 0)
-		skip();
-	f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	xml_free(f->xml);
-	free(f->out.data);
-	free(f);
-	return 0;
-}
+#include "pipeline_fixture.h"
 
 /* Runs TEXT through the pipeline as sent by the inside peer on a stream
- * opened to b.example, on which AUTHED is authenticated. */
+ * on which AUTHED is authenticated. */
 static enum pipe_end
 run(struct fixture *f, const char *authed, const char *text)
 {
-	f->authed[0] = (char *)authed;
-	f->c = (struct pipe_ctx){ .policy = &gen_policy,
-	    .src = { .peer = fixture_peer("inside"), .local = "b.example",
-	    .authed = f->authed, .nauthed = 1 },
-	    .stanza = fixture_stanza(&f->xml, text), .out = &f->out };
-	return pipeline_run(&f->c);
+	return run_as(f, "inside", authed, NULL, text);
 }
 
 static const char *
