@@ -31,10 +31,14 @@ import world  # noqa: E402
 GUARD = os.path.join(TOP, topology.DEMO_GUARD.tree, "xedge")
 POLICY_NAME = "single-edge"
 
+# (sender, recipient, body, whether the policy lets it cross): the last
+# names a code word of filter to-partner (examples/single-edge.policy),
+# which refuses it with not-acceptable and an alert.
 EXCHANGE = [
-    ("alice", "bob", "Hello Bob, this crossed the guard."),
-    ("bob", "alice", "Hello Alice, and so did this."),
-    ("alice", "bob", "Third message: a.example -> b.example again."),
+    ("alice", "bob", "Hello Bob, this crossed the guard.", True),
+    ("bob", "alice", "Hello Alice, and so did this.", True),
+    ("alice", "bob", "Third message: a.example -> b.example again.", True),
+    ("alice", "bob", "The codeword is swordfish.", False),
 ]
 
 
@@ -53,7 +57,8 @@ def check_guard():
 
 async def exchange(w):
     """Logs alice and bob in, sends EXCHANGE, prints each message as it
-    arrives (or not). Returns the number that did not arrive."""
+    arrives or is refused. Returns the number that did otherwise than the
+    policy says."""
     users = {}
     for s in w.servers:
         for h in s.hosts:
@@ -61,23 +66,34 @@ async def exchange(w):
                                            topology.C2S_PORT, w.pki.ca.cert)
     await asyncio.gather(*(c.login() for c in users.values()))
     lost = 0
-    for frm, to, body in EXCHANGE:
+    for frm, to, body, crosses in EXCHANGE:
         sender, recipient = users[frm], users[to]
-        start = recipient.mark()
+        start, back = recipient.mark(), sender.mark()
         t0 = time.monotonic()
-        sender.send_message(mto=recipient.boundjid.bare, mbody=body,
-                            mtype="chat")
+        stanza = sender.make_message(mto=recipient.boundjid.bare,
+                                     mbody=body, mtype="chat")
+        stanza.send()
         try:
-            got = await recipient.expect("message", clients.is_message(body),
-                                         15, start)
+            if crosses:
+                got = await recipient.expect(
+                    "message", clients.is_message(body), 15, start)
+            else:
+                got = await sender.expect(
+                    "the refusal", clients.is_error_reply(stanza["id"]), 15,
+                    back)
         except AssertionError as e:
-            print("  %-16s -> %-16s LOST: %s" % (sender.boundjid.bare,
-                                                  recipient.boundjid.bare, e))
+            print("  %-16s -> %-16s NOT AS THE POLICY SAYS: %s" % (
+                sender.boundjid.bare, recipient.boundjid.bare, e))
             lost += 1
             continue
-        print("  %-16s -> %-16s %4.0f ms  %r" % (
-            got["from"].bare, recipient.boundjid.bare,
-            (time.monotonic() - t0) * 1000, got["body"]))
+        ms = (time.monotonic() - t0) * 1000
+        if crosses:
+            print("  %-16s -> %-16s %4.0f ms  %r" % (
+                got["from"].bare, recipient.boundjid.bare, ms, got["body"]))
+        else:
+            print("  %-16s -> %-16s %4.0f ms  %r refused: %s" % (
+                sender.boundjid.bare, recipient.boundjid.bare, ms, body,
+                got["error"]["text"]))
     await asyncio.gather(*(c.logout() for c in users.values()))
     return lost
 
@@ -85,7 +101,8 @@ async def exchange(w):
 def print_guard_events(w):
     """What the guard runs as, and its view of the streams it carried."""
     wanted = ("event=privileges", "event=authenticated", "event=stream-ready",
-              "event=refuse", "event=bounce", "event=stream-error")
+              "event=refuse", "event=bounce", "event=stream-error",
+              "event=alert")
     for line in w.guard.read_log().splitlines():
         if any(k in line for k in wanted):
             print("  " + line)
