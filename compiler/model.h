@@ -98,7 +98,8 @@ struct m_control {
 	size_t nitems;
 	enum ast_words words;		/* CTL_WORDS */
 	uint32_t size;			/* CTL_SIZE */
-	char *what;			/* the statement in words, for rules */
+	char *what;			/* CTL_STRIP, CTL_BLOCK: what it names,
+					 * as written, for the rule's name */
 };
 
 struct m_filter {

@@ -216,8 +216,6 @@ resolve_control(struct resolver *r, const struct ast_item *it,
 		c->words = it->arg;
 		if (it->cond == COND_DEFAULT)
 			c->cond = COND_NOT_ACCEPTABLE;
-		resolve_what(&c->what, it->arg == WORDS_LITERAL ? "words" :
-		    "pattern");
 		resolve_items(r, it->vals, c);
 		return c->nitems == 0 ? -1 : 0;
 	default:
