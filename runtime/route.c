@@ -1,7 +1,9 @@
 /*
  * Routing on a running guard: runs the pipeline, hands what passes to the
  * destination's egress, and turns every refusal into a bounce to the sender
- * (or a logged drop where RFC 6120 forbids an answer).
+ * (or a logged drop where RFC 6120 forbids an answer). Every rule that
+ * acted is counted, and each violation raises an alert (alert.h), whose
+ * messages to an operator leave by the same routes.
  *
  * Bounces come from a domain the guard stands in for, over a stream it may
  * use: the stanza's 'to' domain when the guard fronts it towards the

@@ -4,7 +4,7 @@
  * to the egress of its destination peer; what is refused, or what an
  * egress cannot deliver, goes back to its sender as a stanza error from a
  * domain the guard stands in for. Every outcome is counted against the rule
- * that decided it.
+ * that decided it, and every violation raises an alert.
  */
 #ifndef XEDGE_ROUTE_H
 #define XEDGE_ROUTE_H
