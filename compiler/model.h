@@ -247,6 +247,11 @@ int model_domain_syntax(const char *name, int wildcard, const char **why);
 #define MODEL_ALERT_RATE	10
 #define MODEL_ALERT_WINDOW	60
 #define MODEL_ALERT_RECENT	100
+/* Their bounds: the runtime keeps at most 10000 recent alerts
+ * (ALERT_RECENT_MAX), and a window is counted in 32-bit milliseconds. */
+#define MODEL_ALERT_MAX_RATE	1000000
+#define MODEL_ALERT_MAX_WINDOW	(24 * 3600)
+#define MODEL_ALERT_MAX_RECENT	10000
 
 /* Frees everything M owns and zeroes it. */
 void model_free(struct model *m);

@@ -301,18 +301,18 @@ resolve_peer_filter(struct resolver *r, const struct ast_item *it,
 	p->filters[d][p->nfilters[d]++] = (struct m_use){ i, it->loc };
 }
 
-/* Sets the alert block's count item IT into *V (at least MIN). */
+/* Sets *OUT from the alert block's value V, MIN to MAX. */
 static void
 resolve_alert_count(struct resolver *r, const struct ast_value *v,
-    enum resolve_want want, uint64_t min, uint32_t *out)
+    enum resolve_want want, uint64_t min, uint64_t max, uint32_t *out)
 {
 	const struct ast_value *lit = resolve_as(r, v, want);
 
 	if (lit == NULL)
 		return;
-	if (lit->num < min || lit->num > 1000000) {
-		diag_error(&v->loc, "value out of range (%llu to 1000000)",
-		    (unsigned long long)min);
+	if (lit->num < min || lit->num > max) {
+		diag_error(&v->loc, "value out of range (%llu to %llu)",
+		    (unsigned long long)min, (unsigned long long)max);
 		return;
 	}
 	*out = (uint32_t)lit->num;
@@ -355,13 +355,13 @@ resolve_alert(struct resolver *r, const struct ast_stmt *st)
 			break;
 		case ITEM_ALERT_RATE:
 			resolve_alert_count(r, it->vals, WANT_NUMBER, 1,
-			    &a->rate);
+			    MODEL_ALERT_MAX_RATE, &a->rate);
 			resolve_alert_count(r, it->per, WANT_DURATION, 1,
-			    &a->window);
+			    MODEL_ALERT_MAX_WINDOW, &a->window);
 			break;
 		default:
 			resolve_alert_count(r, it->vals, WANT_NUMBER, 0,
-			    &a->recent);
+			    MODEL_ALERT_MAX_RECENT, &a->recent);
 			break;
 		}
 	}
