@@ -110,25 +110,12 @@ emit_text_machine(struct out *o, const char *self,
 		out_printf(o, "\t\t%sl%zu %s @m%zu\n", i == 0 ? "  " : "| ", i,
 		    PATTERN_RL_SEP, i);
 	out_printf(o, "\t);\n\n\twrite data noerror nofinal noentry;\n}%%%%\n\n");
-	out_printf(o, "/* Runs the machine from state CS over [P, PE), adding "
-	    "the lists that match\n * to *FOUND; returns the state it ends "
-	    "in. */\nstatic int\n");
-	out_printf(o, "gen_text_run(int cs, const unsigned char *p, "
+	out_printf(o, "const int gen_text_lists = %zu;\n\n", nlists);
+	out_printf(o, "int\ngen_text_start(void)\n{\n\tint cs;\n\n"
+	    "\t%%%% write init;\n\treturn cs;\n}\n\n");
+	out_printf(o, "int\ngen_text_run(int cs, const unsigned char *p, "
 	    "const unsigned char *pe,\n    uint64_t *found)\n{\n");
-	out_printf(o, "\t%%%% write exec;\n\treturn cs;\n}\n\n");
-	out_printf(o, "uint64_t\ngen_text_match(const char *folded, size_t len)"
-	    "\n{\n");
-	out_printf(o, "\t/* The separator the text is taken to have before "
-	    "and after it. */\n");
-	out_printf(o, "\tstatic const unsigned char sep[1] = { ' ' };\n");
-	out_printf(o, "\tconst unsigned char *text = "
-	    "(const unsigned char *)folded;\n");
-	out_printf(o, "\tuint64_t found = 0;\n\tint cs;\n\n");
-	out_printf(o, "\t%%%% write init;\n");
-	out_printf(o, "\tcs = gen_text_run(cs, sep, sep + 1, &found);\n");
-	out_printf(o, "\tcs = gen_text_run(cs, text, text + len, &found);\n");
-	out_printf(o, "\tgen_text_run(cs, sep, sep + 1, &found);\n");
-	out_printf(o, "\treturn found;\n}\n");
+	out_printf(o, "\t%%%% write exec;\n\treturn cs;\n}\n");
 }
 
 void
@@ -146,6 +133,9 @@ emit_text(struct out *o, const struct model *m,
 		emit_text_machine(o, self, lists, nlists);
 		return;
 	}
-	out_printf(o, "uint64_t\ngen_text_match(const char *folded, size_t len)"
-	    "\n{\n\t(void)folded;\n\t(void)len;\n\treturn 0;\n}\n");
+	out_printf(o, "const int gen_text_lists = 0;\n\nint\n"
+	    "gen_text_start(void)\n{\n\treturn 0;\n}\n\nint\n"
+	    "gen_text_run(int cs, const unsigned char *p, "
+	    "const unsigned char *pe,\n    uint64_t *found)\n{\n"
+	    "\t(void)p;\n\t(void)pe;\n\t(void)found;\n\treturn cs;\n}\n");
 }

@@ -142,7 +142,7 @@ content_text_read(struct pipe_ctx *c, const struct stanza_node *e,
 		/* Folding never lengthens text (text_fold.h). */
 		n = text_fold(text, len, scratch->data + (one != NULL ? 0 :
 		    len), len);
-		c->text_hits = gen_text_match(scratch->data + (one != NULL ?
+		c->text_hits = text_match(scratch->data + (one != NULL ?
 		    0 : len), n);
 		c->text_known |= CONTENT_TEXT_WORDS;
 	}

@@ -1,7 +1,7 @@
 /*
  * The text of a message's body and subject as the filters see it: what no
  * namespace shows (OTR markers and encrypted file links in a body) and the
- * policy's words and patterns (text_fold.h, gen_text_match()).
+ * policy's words and patterns (text_fold.h, text_match()).
  */
 #ifndef XEDGE_CONTENT_TEXT_H
 #define XEDGE_CONTENT_TEXT_H

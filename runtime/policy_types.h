@@ -226,7 +226,7 @@ struct gen_filter {
 	size_t nservices;
 	uint32_t size;			/* 0: no limit of its own */
 	unsigned size_rule;
-	uint64_t text;			/* bits of gen_text_match() lists */
+	uint64_t text;			/* bits of text_match() lists */
 };
 
 /* Where alerts go and how many (xedge.policy(5), ALERTS). */
@@ -285,7 +285,7 @@ struct gen_policy {
 	size_t nns;
 	const char *const *ns_entries;	/* element name; NULL: namespace */
 	size_t nns_entries;
-	const unsigned *text_rules;	/* rule of each gen_text_match() list */
+	const unsigned *text_rules;	/* rule of each text_match() list */
 	size_t ntext;
 	struct gen_alert alert;
 };
@@ -313,10 +313,6 @@ int gen_fronted_cert(const char *domain, size_t len);
 
 /* Returns the index in gen_policy.ns of namespace NS[0..len), or -1. */
 int gen_ns_lookup(const char *ns, size_t len);
-
-/* Returns bit I set for every list I of gen_policy.text_rules that
- * matches TEXT[0..len), case-folded by text_fold(), as whole words. */
-uint64_t gen_text_match(const char *text, size_t len);
 
 /*
  * The policy's decision about a stanza described by F, which the pipeline
