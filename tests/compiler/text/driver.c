@@ -75,6 +75,25 @@ driver_match(const char *text, size_t len)
 	free(folded);
 }
 
+/* The words of list file PATH (at most 256, each under 64 bytes) into
+ * WORDS; returns how many. */
+static size_t
+driver_words(const char *path, char words[256][64])
+{
+	char line[256];
+	size_t n = 0;
+	FILE *fp = fopen(path, "r");
+
+	if (fp == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), fp) != NULL && n < 256)
+		if (line[0] == '\t' && strlen(line) < 60)
+			snprintf(words[n++], 64, "%.*s",
+			    (int)strcspn(line + 1, "\n"), line + 1);
+	fclose(fp);
+	return n;
+}
+
 /* Fills a megabyte with ordinary words and, every 50 of them, one of the
  * words of list file PATH; times folding and matching it. */
 static int
@@ -83,29 +102,26 @@ driver_bench(const char *path)
 	static const char *filler[] = { "the ", "report ", "Über ",
 	    "meeting, ", "at ", "noon.\n", "Привет ", "status " };
 	char *text = malloc(DRIVER_BENCH_SIZE + 64), *out =
-	    malloc(DRIVER_BENCH_SIZE + 64), line[256], words[256][64];
-	size_t n = 0, nwords = 0, k = 0, len;
+	    malloc(DRIVER_BENCH_SIZE + 64), words[256][64];
+	size_t n = 0, nwords = driver_words(path, words), k = 0, len;
 	struct timespec t0, t1;
 	uint64_t found = 0;
 	volatile size_t folded = 0;
 	double s;
 	int rounds = 20, i;
-	FILE *fp = fopen(path, "r");
 
-	if (fp == NULL || text == NULL || out == NULL)
+	if (text == NULL || out == NULL)
 		return 1;
-	while (fgets(line, sizeof(line), fp) != NULL && nwords < 256)
-		if (line[0] == '\t' && strlen(line) < 60)
-			snprintf(words[nwords++], 64, "%.*s ",
-			    (int)strcspn(line + 1, "\n"), line + 1);
-	fclose(fp);
 	while (n < DRIVER_BENCH_SIZE) {
-		const char *w = k % 50 == 49 && nwords > 0 ?
-		    words[k / 50 % nwords] : filler[k % 8];
+		int listed = k % 50 == 49 && nwords > 0;
+		const char *w = listed ? words[k / 50 % nwords] : filler[k % 8];
 
 		len = strlen(w);
 		memcpy(text + n, w, len);
 		n += len;
+		/* A listed word ends with a separator too. */
+		if (listed)
+			text[n++] = ' ';
 		k++;
 	}
 	found = driver_checked(out, text_fold(text, n, out, n));
@@ -126,25 +142,6 @@ driver_bench(const char *path)
 	free(text);
 	free(out);
 	return 0;
-}
-
-/* The words of list file PATH (at most 256, each under 64 bytes) into
- * WORDS; returns how many. */
-static size_t
-driver_words(const char *path, char words[256][64])
-{
-	char line[256];
-	size_t n = 0;
-	FILE *fp = fopen(path, "r");
-
-	if (fp == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), fp) != NULL && n < 256)
-		if (line[0] == '\t' && strlen(line) < 60)
-			snprintf(words[n++], 64, "%.*s",
-			    (int)strcspn(line + 1, "\n"), line + 1);
-	fclose(fp);
-	return n;
 }
 
 /* Random texts from pieces of the words of list file PATH (whole, cut,
