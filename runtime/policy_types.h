@@ -182,7 +182,7 @@ enum gen_ns_what {
 
 struct gen_ns_action {
 	unsigned char what;	/* enum gen_ns_what */
-	unsigned short rule;
+	unsigned rule;
 };
 
 /* A namespace the policy names: its entries are first .. first + n - 1
