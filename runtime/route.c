@@ -19,6 +19,7 @@
 #include "jid.h"
 #include "log.h"
 #include "route.h"
+#include "text_fold.h"
 
 static alert_send_fn route_alert_send;
 
@@ -35,6 +36,7 @@ route_init(struct route_env *r, const struct gen_policy *p)
 	    .recent = a->recent };
 	r->counters = calloc(p->nrules, sizeof(*r->counters));
 	r->memo = fold_memo_new(ROUTE_FOLD_SLOTS);
+	text_match_prepare();
 	if (r->counters == NULL || r->memo == NULL ||
 	    alert_init(&r->alerts, &r->alert_cfg, p, route_alert_send, r) ==
 	    -1) {

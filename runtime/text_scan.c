@@ -130,6 +130,13 @@ text_scan_learn(void)
 	text_scan.ready = 1;
 }
 
+void
+text_match_prepare(void)
+{
+	if (gen_text_lists > 0 && !text_scan.ready)
+		text_scan_learn();
+}
+
 uint64_t
 text_match(const char *folded, size_t len)
 {
@@ -141,8 +148,7 @@ text_match(const char *folded, size_t len)
 
 	if (gen_text_lists == 0)
 		return 0;
-	if (!text_scan.ready)
-		text_scan_learn();
+	text_match_prepare();
 	/* The text is taken to have a separator before and after it. */
 	cs = text_scan.sep;
 	if (!text_scan.skipping)
