@@ -147,3 +147,21 @@ ast_tls_key_name(enum ast_tls_key key)
 
 	return names[key];
 }
+
+const char *
+ast_verdict_name(enum ast_verdict v)
+{
+	static const char *const names[] = {
+		[VERDICT_PASS] = "pass", [VERDICT_MODIFY] = "modify",
+		[VERDICT_DROP] = "drop", [VERDICT_BOUNCE] = "bounce",
+	};
+
+	return names[v];
+}
+
+const char *
+ast_cond_name(enum ast_cond c)
+{
+	return c == COND_POLICY_VIOLATION ? "policy-violation" :
+	    c == COND_NOT_ACCEPTABLE ? "not-acceptable" : NULL;
+}

@@ -184,4 +184,10 @@ const char *ast_limit_name(enum ast_limit_key key);
 /* The keyword that spells a tls-policy key. */
 const char *ast_tls_key_name(enum ast_tls_key key);
 
+/* The keyword that spells verdict V (not VERDICT_DEFAULT). */
+const char *ast_verdict_name(enum ast_verdict v);
+
+/* The RFC 6120 name of condition C, NULL for COND_DEFAULT. */
+const char *ast_cond_name(enum ast_cond c);
+
 #endif

@@ -42,6 +42,9 @@ void emit_text_rl(struct out *o, const struct model *m);
 /* emit_tests.c: policy_tests.c, the table of the policy's tests. */
 void emit_tests(struct out *o, const struct model *m);
 
+/* The runtime's name of verdict V (enum gen_verdict). */
+const char *emit_verdict(enum ast_verdict v);
+
 /* Writes S for a comment (C or ragel): control bytes, bytes above ASCII
  * and the end of a C comment become '?'. */
 void emit_comment_text(struct out *o, const char *s);

@@ -126,12 +126,18 @@ emit_filter_rules_count(const struct model *m)
 	return n;
 }
 
-static const char *const emit_verdicts[] = {
-	[VERDICT_PASS] = "GEN_VERDICT_PASS",
-	[VERDICT_MODIFY] = "GEN_VERDICT_MODIFY",
-	[VERDICT_DROP] = "GEN_VERDICT_DROP",
-	[VERDICT_BOUNCE] = "GEN_VERDICT_BOUNCE",
-};
+const char *
+emit_verdict(enum ast_verdict v)
+{
+	static const char *const names[] = {
+		[VERDICT_PASS] = "GEN_VERDICT_PASS",
+		[VERDICT_MODIFY] = "GEN_VERDICT_MODIFY",
+		[VERDICT_DROP] = "GEN_VERDICT_DROP",
+		[VERDICT_BOUNCE] = "GEN_VERDICT_BOUNCE",
+	};
+
+	return names[v];
+}
 
 /* The statement's keyword, as a rule's name shows it. */
 static const char *
@@ -181,7 +187,7 @@ emit_filter_rules(struct out *o, const struct model *m)
 			out_cstring(o, c->loc.file->path);
 			out_printf(o, ", .line = %d, .verdict = %s, .cond = %s, "
 			    ".alert = %d },\n", c->loc.first_line,
-			    emit_verdicts[c->verdict], c->cond ==
+			    emit_verdict(c->verdict), c->cond ==
 			    COND_NOT_ACCEPTABLE ? "GEN_COND_NOT_ACCEPTABLE" :
 			    "GEN_COND_POLICY_VIOLATION",
 			    c->kind != CTL_FOLD && c->kind != CTL_STRIP);

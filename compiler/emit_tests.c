@@ -19,22 +19,9 @@ emit_test_cond(const struct m_test *t)
 {
 	if (t->expect != VERDICT_BOUNCE)
 		return NULL;
-	switch (t->cond) {
-	case COND_POLICY_VIOLATION:
-		return "policy-violation";
-	case COND_NOT_ACCEPTABLE:
-		return "not-acceptable";
-	default:
-		return t->cond_name;
-	}
+	return t->cond != COND_DEFAULT ? ast_cond_name(t->cond) :
+	    t->cond_name;
 }
-
-static const char *const emit_test_verdicts[] = {
-	[VERDICT_PASS] = "GEN_VERDICT_PASS",
-	[VERDICT_MODIFY] = "GEN_VERDICT_MODIFY",
-	[VERDICT_DROP] = "GEN_VERDICT_DROP",
-	[VERDICT_BOUNCE] = "GEN_VERDICT_BOUNCE",
-};
 
 /* Writes the entry of test T, each line marked as the line of the part
  * of the test it comes from: the name, the stanza, the expectation. */
@@ -60,7 +47,7 @@ emit_test(struct out *o, const struct model *m, const struct m_test *t)
 	out_printf(o, ",\n");
 	out_line_policy(o, t->expect_loc.file->path, t->expect_loc.first_line);
 	out_printf(o, "\t  .expect = %s, .cond = ",
-	    emit_test_verdicts[t->expect]);
+	    emit_verdict(t->expect));
 	out_cstring(o, emit_test_cond(t));
 	out_printf(o, ", .output = ");
 	out_cstring(o, t->expect == VERDICT_MODIFY ? t->output : NULL);

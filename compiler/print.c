@@ -226,15 +226,9 @@ print_peer(FILE *fp, const struct model *m, const struct m_peer *p)
 static void
 print_verdict(FILE *fp, const struct m_control *c)
 {
-	static const char *const names[] = {
-		[VERDICT_PASS] = "pass", [VERDICT_DROP] = "drop",
-		[VERDICT_BOUNCE] = "bounce",
-	};
-
-	fprintf(fp, " %s", names[c->verdict]);
+	fprintf(fp, " %s", ast_verdict_name(c->verdict));
 	if (c->verdict == VERDICT_BOUNCE)
-		fputs(c->cond == COND_NOT_ACCEPTABLE ? " not-acceptable" :
-		    " policy-violation", fp);
+		fprintf(fp, " %s", ast_cond_name(c->cond));
 }
 
 /* Prints the strings ITEMS[0..n) as a list. */
@@ -305,10 +299,6 @@ print_control(FILE *fp, const struct m_control *c)
 static void
 print_content(FILE *fp, const struct model *m)
 {
-	static const char *const expect[] = {
-		[VERDICT_PASS] = "pass", [VERDICT_MODIFY] = "modify",
-		[VERDICT_DROP] = "drop", [VERDICT_BOUNCE] = "bounce",
-	};
 	const struct m_alert *a = &m->alert;
 	const struct m_test *t;
 	char buf[PRINT_FMT_MAX];
@@ -343,10 +333,9 @@ print_content(FILE *fp, const struct model *m)
 		fprintf(fp, "\ntest %s {\n\tfrom %s;\n\tstanza ", t->name,
 		    t->peer < m->npeers ? m->peers[t->peer].name : "?");
 		print_string(fp, t->stanza != NULL ? t->stanza : "");
-		fprintf(fp, ";\n\texpect %s", expect[t->expect]);
+		fprintf(fp, ";\n\texpect %s", ast_verdict_name(t->expect));
 		if (t->expect == VERDICT_BOUNCE && t->cond != COND_DEFAULT)
-			fputs(t->cond == COND_NOT_ACCEPTABLE ?
-			    " not-acceptable" : " policy-violation", fp);
+			fprintf(fp, " %s", ast_cond_name(t->cond));
 		else if (t->cond_name != NULL || t->output != NULL) {
 			fputc(' ', fp);
 			print_string(fp, t->cond_name != NULL ? t->cond_name :

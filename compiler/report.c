@@ -75,8 +75,7 @@ report_patterns(const struct m_pattern *pat, size_t n)
 static char *
 report_verdict(const struct m_control *c, int words)
 {
-	const char *cond = c->cond == COND_NOT_ACCEPTABLE ? "not-acceptable" :
-	    "policy-violation";
+	const char *cond = ast_cond_name(c->cond);
 
 	switch (c->verdict) {
 	case VERDICT_PASS:
