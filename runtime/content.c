@@ -216,6 +216,8 @@ content_payload(const struct stanza_node *e)
 	return 0;
 }
 
+/* Orders a string key against a string, or against a struct whose first
+ * member is one (struct gen_room), for bsearch(). */
 static int
 content_str_cmp(const void *a, const void *b)
 {
@@ -226,22 +228,13 @@ content_str_cmp(const void *a, const void *b)
 static int
 content_room_is(const struct gen_filter *f, const char *key, unsigned *rule)
 {
-	size_t lo = 0, hi = f->nrooms, mid;
-	int cmp;
+	const struct gen_room *r = bsearch(&key, f->rooms, f->nrooms,
+	    sizeof(*f->rooms), content_str_cmp);
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		cmp = strcmp(key, f->rooms[mid].jid);
-		if (cmp == 0) {
-			*rule = f->rooms[mid].rule;
-			return 1;
-		}
-		if (cmp < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return 0;
+	if (r == NULL)
+		return 0;
+	*rule = r->rule;
+	return 1;
 }
 
 /* Whether JID J, whose domain is DOMAIN (canonical), is at one of filter

@@ -103,24 +103,38 @@ route_log(enum log_level lvl, uint64_t conn, const char *event,
 	    why ? why : "", why ? "\"" : "");
 }
 
+/* Makes in A the element of a stanza M describes (kind, addresses, type
+ * and id, each if given), or NULL. */
+static struct stanza_node *
+route_head(struct arena *a, const struct egress_meta *m)
+{
+	struct stanza_node *e;
+
+	e = stanza_element(a, STANZA_NS_SERVER, route_kinds[m->kind]);
+	if (e == NULL || stanza_set_attr(a, e, "", "from", m->from) == -1 ||
+	    stanza_set_attr(a, e, "", "to", m->to) == -1 ||
+	    (m->type != NULL && stanza_set_attr(a, e, "", "type", m->type) ==
+	    -1) || (m->id != NULL && stanza_set_attr(a, e, "", "id", m->id) ==
+	    -1))
+		return NULL;
+	return e;
+}
+
 /* Makes the error stanza for M with COND, from FROM to M's sender, in A,
  * with a text naming RULE when one refused it; nothing of the stanza goes
- * back. An
- * IQ's carries the request's id, empty if it had none (RFC 6120 section
- * 8.2.3 rule 3). */
+ * back. An IQ's carries the request's id, empty if it had none (RFC 6120
+ * section 8.2.3 rule 3). */
 static struct stanza_node *
 route_error_stanza(struct arena *a, const struct egress_meta *m,
     const char *from, enum stanza_cond cond, const struct gen_rule *rule)
 {
-	const char *id = m->id != NULL || m->kind != GEN_KIND_IQ ? m->id : "";
+	struct egress_meta back = { .kind = m->kind, .from = from,
+	    .to = m->from, .type = "error", .id = m->id != NULL ||
+	    m->kind != GEN_KIND_IQ ? m->id : "" };
 	struct stanza_node *e, *err, *text;
 	char why[256];
 
-	e = stanza_element(a, STANZA_NS_SERVER, route_kinds[m->kind]);
-	if (e == NULL || stanza_set_attr(a, e, "", "from", from) == -1 ||
-	    stanza_set_attr(a, e, "", "to", m->from) == -1 ||
-	    stanza_set_attr(a, e, "", "type", "error") == -1 ||
-	    (id != NULL && stanza_set_attr(a, e, "", "id", id) == -1) ||
+	if ((e = route_head(a, &back)) == NULL ||
 	    (err = stanza_add_child(a, e, STANZA_NS_SERVER, "error")) == NULL ||
 	    stanza_set_attr(a, err, "", "type", stanza_cond_type(cond)) == -1 ||
 	    stanza_add_child(a, err, STANZA_NS_STANZAS,
@@ -385,10 +399,7 @@ route_alert_send(void *arg, const char *from, const char *to, const char *body)
 	    (eg = r->egress[r->policy->peers[peer].protocol]) == NULL)
 		return -1;
 	m.rule = r->policy->peers[peer].rules.route;
-	e = stanza_element(&a, STANZA_NS_SERVER, "message");
-	if (e != NULL && stanza_set_attr(&a, e, "", "from", from) == 0 &&
-	    stanza_set_attr(&a, e, "", "to", to) == 0 &&
-	    stanza_set_attr(&a, e, "", "type", "normal") == 0 &&
+	if ((e = route_head(&a, &m)) != NULL &&
 	    (b = stanza_add_child(&a, e, STANZA_NS_SERVER, "body")) != NULL &&
 	    stanza_append_text(&a, b, body, strlen(body)) == 0)
 		len = pipeline_serialize(&r->bounce, e);
