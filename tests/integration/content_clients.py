@@ -204,12 +204,14 @@ async def send_and_sync(sender, recipient, xml, sync_id, timeout=15.0):
                a.element.tag == kind and
                not (a.id or "").startswith(SYNC_PREFIX)]
     # Presence the recipient's server broadcasts meanwhile (the users are
-    # subscribed to each other) is no answer; a bounced presence is an
-    # error.
+    # subscribed to each other) is no answer, a bounced presence being an
+    # error; nor is what the sender's own server pushes (a roster update,
+    # from no one or from the sender's own account).
     back = [a for a in sender.arrivals[s0:]
             if not (a.id or "").startswith(SYNC_PREFIX) and
             not (a.element.tag == "{%s}presence" % NS_CLIENT and
-                 a.type != "error")]
+                 a.type != "error") and
+            a.from_ not in (None, "", me.bare, me.domain)]
     return Outcome(arrived, back)
 
 
