@@ -82,8 +82,10 @@ content_is(const struct stanza_node *e, const char *name)
 	    strcmp(e->ns, NS_CLIENT) == 0);
 }
 
-/* What filter W does with namespace NS[0..len) and element NAME (NULL:
- * the namespace as a whole, as for a feature); sets *RULE. */
+/* What filter W does with element NAME in namespace NS (NUL-terminated),
+ * or, NAME NULL, with namespace NS[0..len) as a whole (a feature); sets
+ * *RULE. An element's namespace is looked up only when it is not the one
+ * of the element before. */
 static unsigned
 content_action(struct content_walk *w, const char *ns, size_t len,
     const char *name, unsigned *rule)
@@ -97,7 +99,7 @@ content_action(struct content_walk *w, const char *ns, size_t len,
 	if (name != NULL && ns == w->last_ns)
 		i = w->last_index;
 	else
-		i = gen_ns_lookup(ns, len);
+		i = gen_ns_lookup(ns, name != NULL ? strlen(ns) : len);
 	if (name != NULL) {
 		w->last_ns = ns;
 		w->last_index = i;
@@ -151,8 +153,7 @@ content_walk(struct content_walk *w, struct stanza_node *parent)
 
 	while ((ch = *link) != NULL) {
 		if (ch->kind == STANZA_ELEMENT) {
-			switch (content_action(w, ch->ns, strlen(ch->ns),
-			    ch->name, &rule)) {
+			switch (content_action(w, ch->ns, 0, ch->name, &rule)) {
 			case GEN_NS_BLOCK:
 				return content_fire(w, rule,
 				    "blocked content");
