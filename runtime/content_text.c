@@ -5,7 +5,6 @@
  * substring search; the words and patterns then read the folded text once,
  * whatever their number.
  */
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -88,21 +87,6 @@ content_text_copy(const struct stanza_node *e, char *out)
 	return n;
 }
 
-/* Makes SCRATCH hold at least N bytes; 0, or -1. */
-static int
-content_text_room(struct pipe_buf *scratch, size_t n)
-{
-	char *grown;
-
-	if (n <= scratch->cap)
-		return 0;
-	if ((grown = realloc(scratch->data, n)) == NULL)
-		return -1;
-	scratch->data = grown;
-	scratch->cap = n;
-	return 0;
-}
-
 /* What content_text() knows of the text it read last (pipe_ctx.
  * text_known and text_marks). */
 enum {
@@ -127,7 +111,7 @@ content_text_read(struct pipe_ctx *c, const struct stanza_node *e,
 		one = NULL;
 	/* The text in one piece: the node itself, or a copy at the start
 	 * of SCRATCH; the folded text goes after it. */
-	if (content_text_room(scratch, one != NULL ? len : 2 * len) == -1)
+	if (pipeline_buf_reserve(scratch, one != NULL ? len : 2 * len) == -1)
 		return -1;
 	text = one != NULL ? one->text : scratch->data;
 	if (one == NULL)

@@ -170,19 +170,29 @@ pipe_decide(struct pipe_ctx *c)
 	    "refused by the policy");
 }
 
+int
+pipeline_buf_reserve(struct pipe_buf *b, size_t n)
+{
+	char *grown;
+
+	if (n <= b->cap)
+		return 0;
+	if ((grown = realloc(b->data, n)) == NULL)
+		return -1;
+	b->data = grown;
+	b->cap = n;
+	return 0;
+}
+
 long
 pipeline_serialize(struct pipe_buf *b, const struct stanza_node *e)
 {
 	size_t need;
-	char *grown;
 
 	need = stanza_serialize(e, STANZA_NS_SERVER, b->data, b->cap);
 	if (need > b->cap) {
-		grown = realloc(b->data, need);
-		if (grown == NULL)
+		if (pipeline_buf_reserve(b, need) == -1)
 			return -1;
-		b->data = grown;
-		b->cap = need;
 		stanza_serialize(e, STANZA_NS_SERVER, b->data, b->cap);
 	}
 	return (long)need;

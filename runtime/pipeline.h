@@ -125,6 +125,9 @@ int pipeline_answerable(enum gen_kind kind, const char *type, int room_join);
 /* The name of stream error SE on the wire, e.g. "invalid-from". */
 const char *pipeline_stream_error_name(enum pipe_stream_error se);
 
+/* Makes B hold at least N bytes; 0, or -1 when memory is exhausted. */
+int pipeline_buf_reserve(struct pipe_buf *b, size_t n);
+
 /* Serializes E for a jabber:server stream into B, growing it; returns the
  * length, or -1 when memory is exhausted. */
 long pipeline_serialize(struct pipe_buf *b, const struct stanza_node *e);
