@@ -2,14 +2,20 @@
  * The content pattern emitter: one ragel machine over folded text for
  * every list of words and patterns, gen_text_match() (see pattern.h).
  *
- * The machine is any* . sep . (l0 . sep @m0 | l1 . sep @m1 | ...): the
- * leading any* keeps every position a start, so the DFA ragel builds is
- * the Aho-Corasick automaton of the lists, one transition per byte
+ * The machine main is any* . sep . (l0 . sep @m0 | l1 . sep @m1 | ...):
+ * the leading any* keeps every position a start, so the DFA ragel builds
+ * is the Aho-Corasick automaton of the lists, one transition per byte
  * whatever their number; each list's action runs when the list and the
  * separator after it have been read. The text is run as if a separator
  * stood before and after it (three calls of one exec, the state carried
  * over): matches at the start and the end need no machine of their own,
  * and no copy of the text is made.
+ *
+ * The machine anchor is the same lists from one place only, (l0 . sep
+ * @m0 | ...), entered at gen_text_anchor(): it dies (gen_text_dead())
+ * as soon as no list can start where it was entered. text_match() runs
+ * it from the few word starts that a prefilter lets through
+ * (text_gate.h), rather than main over every byte.
  */
 #include <assert.h>
 #include <string.h>
@@ -105,14 +111,21 @@ emit_text_machine(struct out *o, const char *self,
 	emit_text_classes(o);
 	for (i = 0; i < nlists; i++)
 		emit_text_list(o, self, i, &lists[i]);
-	out_printf(o, "\tmain := any* %s (\n", PATTERN_RL_SEP);
+	out_printf(o, "\tlists = (\n");
 	for (i = 0; i < nlists; i++)
 		out_printf(o, "\t\t%sl%zu %s @m%zu\n", i == 0 ? "  " : "| ", i,
 		    PATTERN_RL_SEP, i);
-	out_printf(o, "\t);\n\n\twrite data noerror nofinal noentry;\n}%%%%\n\n");
+	out_printf(o, "\t);\n\tmain := any* %s lists;\n\tanchor := lists;\n\n"
+	    "\twrite data nofinal;\n}%%%%\n\n", PATTERN_RL_SEP);
 	out_printf(o, "const int gen_text_lists = %zu;\n\n", nlists);
 	out_printf(o, "int\ngen_text_start(void)\n{\n\tint cs;\n\n"
+	    "\t/* main, the machine ragel starts in. */\n"
+	    "\t(void)gen_text_match_en_main;\n"
 	    "\t%%%% write init;\n\treturn cs;\n}\n\n");
+	out_printf(o, "int\ngen_text_anchor(void)\n{\n\treturn "
+	    "gen_text_match_en_anchor;\n}\n\n");
+	out_printf(o, "int\ngen_text_dead(void)\n{\n\treturn "
+	    "gen_text_match_error;\n}\n\n");
 	out_printf(o, "int\ngen_text_run(int cs, const unsigned char *p, "
 	    "const unsigned char *pe,\n    uint64_t *found)\n{\n");
 	out_printf(o, "\t%%%% write exec;\n\treturn cs;\n}\n");
@@ -135,6 +148,8 @@ emit_text(struct out *o, const struct model *m,
 	}
 	out_printf(o, "const int gen_text_lists = 0;\n\nint\n"
 	    "gen_text_start(void)\n{\n\treturn 0;\n}\n\nint\n"
+	    "gen_text_anchor(void)\n{\n\treturn 0;\n}\n\nint\n"
+	    "gen_text_dead(void)\n{\n\treturn 0;\n}\n\nint\n"
 	    "gen_text_run(int cs, const unsigned char *p, "
 	    "const unsigned char *pe,\n    uint64_t *found)\n{\n"
 	    "\t(void)p;\n\t(void)pe;\n\t(void)found;\n\treturn cs;\n}\n");

@@ -2,8 +2,8 @@
  * Text checks of the content stage (see content_text.h). A body is read a
  * few times over, each time by memchr() for a byte that the marker sought
  * must contain and ordinary text seldom does, which costs far less than a
- * substring search; the words and patterns then read the folded text once,
- * whatever their number.
+ * substring search; the words and patterns then read the text where they
+ * may start, whatever their number (text_scan.c).
  */
 #include <string.h>
 #include <strings.h>
@@ -123,11 +123,15 @@ content_text_read(struct pipe_ctx *c, const struct stanza_node *e,
 		c->text_known |= CONTENT_TEXT_MARKS;
 	}
 	if (words) {
-		/* Folding never lengthens text (text_fold.h). */
-		n = text_fold(text, len, scratch->data + (one != NULL ? 0 :
-		    len), len);
-		c->text_hits = text_match(scratch->data + (one != NULL ?
-		    0 : len), n);
+		/* Most text can match no list, which is found without
+		 * folding it. Folding never lengthens text (text_fold.h). */
+		c->text_hits = 0;
+		if (text_may_match(text, len)) {
+			n = text_fold(text, len, scratch->data +
+			    (one != NULL ? 0 : len), len);
+			c->text_hits = text_match(scratch->data +
+			    (one != NULL ? 0 : len), n);
+		}
 		c->text_known |= CONTENT_TEXT_WORDS;
 	}
 	return 0;

@@ -17,13 +17,22 @@ text_cc="cc -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror -Wshadow \
 -Wstrict-prototypes -Wmissing-prototypes"
 text_ragel="ragel -G2"
 
-# Builds the driver over the machine of list file $1 in directory $2.
+# Builds the driver over the machine of list file $1 in directory $2, and
+# driver-portable, with the gate's scan that does without AVX2.
 text_machine() {
 	rm -rf "$2" && mkdir -p "$2" && "$tmp/text-emit" "$2" "$1" &&
 	    $text_ragel -o "$2/text.rl.c" "$2/text.rl" &&
-	    $text_cc -I"$top/runtime" -o "$2/driver" text/driver.c \
-	    "$2/text.rl.c" "$top/runtime/text_fold.c" \
-	    "$top/runtime/text_scan.c" > "$2/cc.out" 2>&1
+	    $text_cc -I"$top/runtime" -c -o "$2/text.rl.o" "$2/text.rl.c" \
+	    > "$2/cc.out" 2>&1 &&
+	    for variant in driver:-UTEXT_GATE_PORTABLE \
+	        driver-portable:-DTEXT_GATE_PORTABLE; do
+		$text_cc "${variant#*:}" -I"$top/runtime" \
+		    -o "$2/${variant%%:*}" text/driver.c "$2/text.rl.o" \
+		    "$top/runtime/text_fold.c" "$top/runtime/text_scan.c" \
+		    "$top/runtime/text_gate.c" \
+		    "$top/runtime/text_gate_learn.c" >> "$2/cc.out" 2>&1 ||
+		    return 1
+	    done
 }
 
 # Prints the number of seconds since the epoch, with nanoseconds.
@@ -42,9 +51,11 @@ if $text_cc -I"$top/compiler" -I"$top/runtime" -o "$tmp/text-emit" \
 		    "text/$kind.expect" "$tmp/text-check"
 	done
 	if text_machine text/lists "$tmp/tm"; then
-		"$tmp/tm/driver" < text/match.expect > "$tmp/tm/got"
-		check_same "content patterns: the lists each text matches" \
-		    text/match.expect "$tmp/tm/got"
+		for d in driver driver-portable; do
+			"$tmp/tm/$d" < text/match.expect > "$tmp/tm/got"
+			check_same "content patterns: the lists each text matches ($d)" \
+			    text/match.expect "$tmp/tm/got"
+		done
 		awk 'BEGIN { printf "6\t"
 			for (i = 0; i < 200000; i++) printf "word "
 			print "q-q" }' > "$tmp/tm/long"
@@ -89,15 +100,18 @@ if $text_cc -I"$top/compiler" -I"$top/runtime" -o "$tmp/text-emit" \
 			else
 				notok "content patterns: $set make a small machine"
 			fi
-			# text_match()'s skips change nothing the machine
-			# finds, on texts made to come near its words.
-			if "$tmp/$set.d/driver" -r "$tmp/$set" \
-			    > "$tmp/$set.r" 2>&1; then
-				ok "content patterns: $set, skips agree with the machine"
-			else
-				notok "content patterns: $set, skips agree with the machine" \
-				    "$tmp/$set.r"
-			fi
+			# The gate and the anchored runs change nothing
+			# the machine finds, on texts made to come near
+			# its words, with AVX2 or without.
+			for d in driver driver-portable; do
+				if "$tmp/$set.d/$d" -r "$tmp/$set" \
+				    > "$tmp/$set.r" 2>&1; then
+					ok "content patterns: $set, $d agrees with the machine"
+				else
+					notok "content patterns: $set, $d agrees with the machine" \
+					    "$tmp/$set.r"
+				fi
+			done
 		else
 			notok "content patterns: $set build" "$tmp/$set.d/cc.out"
 		fi
