@@ -217,20 +217,50 @@ content_payload(const struct stanza_node *e)
 	return 0;
 }
 
-/* Orders a string key against a string, or against a struct whose first
- * member is one (struct gen_room), for bsearch(). */
+/* Orders a string key against a string, for bsearch(). */
 static int
 content_str_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Whether KEY is one of filter F's rooms; sets *RULE. */
+/* A room sought: a localpart, in ASCII lower case once compared, at a
+ * domain (canonical); or the domain alone (LOCAL NULL). */
+struct content_room_key {
+	const char *local;
+	size_t nlocal;
+	const char *domain;
+};
+
+/* Orders a room key against a struct gen_room, for bsearch(): as strcmp()
+ * would order the JID the key stands for, without writing it out. */
 static int
-content_room_is(const struct gen_filter *f, const char *key, unsigned *rule)
+content_room_cmp(const void *k, const void *r)
 {
-	const struct gen_room *r = bsearch(&key, f->rooms, f->nrooms,
-	    sizeof(*f->rooms), content_str_cmp);
+	const struct content_room_key *key = k;
+	const unsigned char *jid = (const unsigned char *)
+	    ((const struct gen_room *)r)->jid;
+	unsigned char c;
+	size_t i;
+
+	for (i = 0; i < key->nlocal; i++, jid++) {
+		c = (unsigned char)key->local[i];
+		c = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+		if (c != *jid)
+			return c - *jid;
+	}
+	if (key->local != NULL && *jid++ != '@')
+		return '@' - jid[-1];
+	return strcmp(key->domain, (const char *)jid);
+}
+
+/* Whether the room KEY is one of filter F's rooms; sets *RULE. */
+static int
+content_room_is(const struct gen_filter *f, const struct content_room_key *key,
+    unsigned *rule)
+{
+	const struct gen_room *r = bsearch(key, f->rooms, f->nrooms,
+	    sizeof(*f->rooms), content_room_cmp);
 
 	if (r == NULL)
 		return 0;
@@ -245,24 +275,22 @@ static int
 content_room(const struct gen_filter *f, const char *j, const char *domain,
     unsigned *rule)
 {
-	char bare[JID_PART_MAX + 1 + JID_DOMAIN_MAX + 1];
-	size_t n = strcspn(j, "/"), i;
-	const char *at = memchr(j, '@', n);
+	struct content_room_key key = { NULL, 0, domain };
+	size_t n;
 
 	/* Most stanzas are on no domain that holds a room. */
 	if (bsearch(&domain, f->services, f->nservices, sizeof(*f->services),
 	    content_str_cmp) == NULL)
 		return 0;
-	if (content_room_is(f, domain, rule))
+	if (content_room_is(f, &key, rule))
 		return 1;
-	n = at != NULL ? (size_t)(at - j) : 0;
-	if (at == NULL || n > JID_PART_MAX)
+	for (n = 0; j[n] != '\0' && j[n] != '@' && j[n] != '/'; n++)
+		;
+	if (j[n] != '@')
 		return 0;
-	for (i = 0; i < n; i++)
-		bare[i] = (char)(j[i] >= 'A' && j[i] <= 'Z' ? j[i] + 32 : j[i]);
-	bare[n] = '@';
-	memcpy(bare + n + 1, domain, strlen(domain) + 1);
-	return content_room_is(f, bare, rule);
+	key.local = j;
+	key.nlocal = n;
+	return content_room_is(f, &key, rule);
 }
 
 /* Rooms and the message detectors of filter W, before the walk. Returns
