@@ -211,7 +211,7 @@ $(B)/bench/xml_bench: tests/bench/xml_bench.c $(B)/libxedge.a
 FUZZ_PACKAGES := clang libclang-rt-dev
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
-FUZZ_TARGETS := xml site xedgec s2s
+FUZZ_TARGETS := xml site xedgec s2s label
 F := $(B)/fuzz
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -256,6 +256,12 @@ $(F)/fuzz_s2s: tests/fuzz/fuzz_s2s.c tests/fuzz/fuzz.h \
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iruntime -I$(FT)/generated -Itests/unit \
 		-o $@ $< $(FUZZ_GEN_OBJ) $(FT)/libxedge.a \
 		$(FUZZ_S2S_WRAP:%=-Wl,--wrap=%) $(LDLIBS_ALL)
+
+$(F)/fuzz_label: tests/fuzz/fuzz_label.c tests/fuzz/fuzz.h \
+	runtime/label_ess.c runtime/label_ess_cat.c runtime/label_ess.h \
+	runtime/label_ess_int.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iruntime -o $@ $(filter %.c,$^) -lcrypto
 
 fuzz:
 	@sh tests/deps.sh $(FUZZ_PACKAGES)

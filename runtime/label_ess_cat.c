@@ -1,0 +1,218 @@
+/*
+ * The security categories of an ESS label (see label_ess.h):
+ *
+ *   SecurityCategories ::= SET SIZE (1..ub-security-categories) OF
+ *       SecurityCategory
+ *   SecurityCategory ::= SEQUENCE {
+ *       type  [0] OBJECT IDENTIFIER,
+ *       value [1] ANY DEFINED BY type }
+ *
+ * RFC 2634's module has IMPLICIT TAGS, and an open type is always tagged
+ * explicitly: [0] is implicit, [1] explicit. The value's syntax follows
+ * from the type (the tag types of the security category syntaxes used in
+ * the field, ess_syntaxes): a bit map or a list of attributes under the
+ * tag set's name, each a template here. A type the guard does not know
+ * is kept as ESS_UNKNOWN, undecoded: the access decision denies it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/asn1t.h>
+
+#include "label_ess_int.h"
+
+typedef struct {
+	ASN1_OBJECT *type;
+	ASN1_TYPE *value;
+} ESS_CATEGORY;
+
+ASN1_SEQUENCE(ESS_CATEGORY) = {
+	ASN1_IMP(ESS_CATEGORY, type, ASN1_OBJECT, 0),
+	ASN1_EXP(ESS_CATEGORY, value, ASN1_ANY, 1)
+} static_ASN1_SEQUENCE_END(ESS_CATEGORY)
+
+DEFINE_STACK_OF(ESS_CATEGORY)
+
+ASN1_ITEM_TEMPLATE(ESS_CATEGORIES) =
+	ASN1_EX_TEMPLATE_TYPE(ASN1_TFLG_SET_OF, 0, SecurityCategories,
+	    ESS_CATEGORY)
+static_ASN1_ITEM_TEMPLATE_END(ESS_CATEGORIES)
+
+/* RestrictiveTag and PermissiveTag: the tag set and a bit map. */
+typedef struct {
+	ASN1_OBJECT *name;
+	ASN1_BIT_STRING *flags;
+} ESS_BITMAP_TAG;
+
+ASN1_SEQUENCE(ESS_BITMAP_TAG) = {
+	ASN1_SIMPLE(ESS_BITMAP_TAG, name, ASN1_OBJECT),
+	ASN1_SIMPLE(ESS_BITMAP_TAG, flags, ASN1_BIT_STRING)
+} static_ASN1_SEQUENCE_END(ESS_BITMAP_TAG)
+
+/* EnumeratedTag: the tag set and a set of attributes. */
+typedef struct {
+	ASN1_OBJECT *name;
+	STACK_OF(ASN1_INTEGER) *values;
+} ESS_ENUM_TAG;
+
+ASN1_SEQUENCE(ESS_ENUM_TAG) = {
+	ASN1_SIMPLE(ESS_ENUM_TAG, name, ASN1_OBJECT),
+	ASN1_SET_OF(ESS_ENUM_TAG, values, ASN1_INTEGER)
+} static_ASN1_SEQUENCE_END(ESS_ENUM_TAG)
+
+/* InformativeTag: the tag set and a FreeFormField, which no decision
+ * reads: taken as it comes. */
+typedef struct {
+	ASN1_OBJECT *name;
+	ASN1_TYPE *field;
+} ESS_INFO_TAG;
+
+ASN1_SEQUENCE(ESS_INFO_TAG) = {
+	ASN1_SIMPLE(ESS_INFO_TAG, name, ASN1_OBJECT),
+	ASN1_SIMPLE(ESS_INFO_TAG, field, ASN1_ANY)
+} static_ASN1_SEQUENCE_END(ESS_INFO_TAG)
+
+/* The type OIDs of the security category syntaxes. */
+static const struct {
+	const char *oid;
+	enum ess_syntax syntax;
+} ess_syntaxes[] = {
+	{ "2.16.840.1.101.2.1.8.3.0", ESS_RESTRICTIVE },
+	{ "2.16.840.1.101.2.1.8.3.1", ESS_ENUMERATED_PERMISSIVE },
+	{ "2.16.840.1.101.2.1.8.3.2", ESS_PERMISSIVE },
+	{ "2.16.840.1.101.2.1.8.3.3", ESS_INFORMATIVE },
+	{ "2.16.840.1.101.2.1.8.3.4", ESS_ENUMERATED_RESTRICTIVE },
+};
+
+enum ess_syntax
+ess_syntax_of(const char *oid)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ess_syntaxes) / sizeof(ess_syntaxes[0]); i++)
+		if (strcmp(oid, ess_syntaxes[i].oid) == 0)
+			return ess_syntaxes[i].syntax;
+	return ESS_UNKNOWN;
+}
+
+/* Orders two values, for qsort(). */
+static int
+ess_value_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Adds value V to category C. Returns 0, or -1 when it holds too many. */
+static int
+ess_value(struct ess_category *c, uint32_t v)
+{
+	if (c->nvalues == ESS_VALUES_MAX)
+		return -1;
+	c->values[c->nvalues++] = v;
+	return 0;
+}
+
+/* The bits set in bit map B, into C. Returns 0 or -1. */
+static int
+ess_bits(const ASN1_BIT_STRING *b, struct ess_category *c)
+{
+	int i, bit;
+
+	for (i = 0; i < b->length; i++)
+		for (bit = 0; bit < 8; bit++)
+			if ((b->data[i] & (0x80 >> bit)) != 0 &&
+			    ess_value(c, (uint32_t)(i * 8 + bit)) == -1)
+				return -1;
+	return 0;
+}
+
+/* The attributes V, into C, sorted, each once. Returns 0 or -1. */
+static int
+ess_attributes(const STACK_OF(ASN1_INTEGER) *v, struct ess_category *c)
+{
+	uint64_t x;
+	size_t i;
+	int k;
+
+	for (k = 0; k < sk_ASN1_INTEGER_num(v); k++)
+		if (ASN1_INTEGER_get_uint64(&x, sk_ASN1_INTEGER_value(v, k)) !=
+		    1 || x > UINT32_MAX || ess_value(c, (uint32_t)x) == -1)
+			return -1;
+	qsort(c->values, c->nvalues, sizeof(c->values[0]), ess_value_cmp);
+	for (i = 1; i < c->nvalues; i++)
+		if (c->values[i] == c->values[i - 1])
+			return -1;
+	return 0;
+}
+
+/* Decodes VALUE, of category C's syntax, into C. Returns 0 or -1. */
+static int
+ess_value_of(const ASN1_TYPE *value, struct ess_category *c)
+{
+	const unsigned char *p;
+	const ASN1_STRING *s;
+	void *tag;
+	const ASN1_ITEM *it;
+	int rc = -1;
+
+	if (value->type != V_ASN1_SEQUENCE)
+		return -1;
+	s = value->value.sequence;
+	p = s->data;
+	it = c->syntax == ESS_INFORMATIVE ? ASN1_ITEM_rptr(ESS_INFO_TAG) :
+	    c->syntax == ESS_RESTRICTIVE || c->syntax == ESS_PERMISSIVE ?
+	    ASN1_ITEM_rptr(ESS_BITMAP_TAG) : ASN1_ITEM_rptr(ESS_ENUM_TAG);
+	if ((tag = ASN1_item_d2i(NULL, &p, s->length, it)) == NULL)
+		return -1;
+	if (p != s->data + s->length)
+		goto out;
+	/* Each of the three has the tag set's name first. */
+	if (ess_oid_text(*(ASN1_OBJECT **)tag, c->tag) == -1)
+		goto out;
+	if (c->syntax == ESS_INFORMATIVE)
+		rc = 0;
+	else if (c->syntax == ESS_RESTRICTIVE || c->syntax == ESS_PERMISSIVE)
+		rc = ess_bits(((ESS_BITMAP_TAG *)tag)->flags, c);
+	else
+		rc = ess_attributes(((ESS_ENUM_TAG *)tag)->values, c);
+out:
+	ASN1_item_free((ASN1_VALUE *)tag, it);
+	return rc;
+}
+
+int
+ess_categories(const unsigned char *der, size_t len, struct ess_label *l,
+    const char **why)
+{
+	const unsigned char *p = der;
+	STACK_OF(ESS_CATEGORY) *set;
+	const ESS_CATEGORY *e;
+	struct ess_category *c;
+	int i, rc = 0;
+
+	set = (STACK_OF(ESS_CATEGORY) *)ASN1_item_d2i(NULL, &p, (long)len,
+	    ASN1_ITEM_rptr(ESS_CATEGORIES));
+	if (set == NULL || p != der + len || sk_ESS_CATEGORY_num(set) < 1 ||
+	    sk_ESS_CATEGORY_num(set) > ESS_CATEGORIES_MAX) {
+		*why = "malformed security categories";
+		rc = -1;
+	}
+	for (i = 0; rc == 0 && i < sk_ESS_CATEGORY_num(set); i++) {
+		e = sk_ESS_CATEGORY_value(set, i);
+		c = &l->categories[l->ncategories++];
+		if (ess_oid_text(e->type, c->tag) == -1) {
+			*why = "a category type too long";
+			rc = -1;
+		} else if ((c->syntax = ess_syntax_of(c->tag)) != ESS_UNKNOWN &&
+		    ess_value_of(e->value, c) == -1) {
+			*why = "a security category that does not decode "
+			    "in its syntax";
+			rc = -1;
+		}
+	}
+	if (set != NULL)
+		ASN1_item_free((ASN1_VALUE *)set, ASN1_ITEM_rptr(ESS_CATEGORIES));
+	return rc;
+}

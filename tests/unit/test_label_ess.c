@@ -1,0 +1,338 @@
+/*
+ * Unit tests for runtime/label_ess.c and label_ess_cat.c: ESS security
+ * labels from XEP-0258's examples, DER as OpenSSL writes it, BER as a
+ * sender may write it (components in any order, indefinite lengths), the
+ * five security category syntaxes and an unknown one, and every way a
+ * label is invalid.
+ *
+ * The labels "MQYCAQQGASk=" and "MRUCAgD9DA9BcXVhIChvYnNvbGV0ZSk=" are
+ * from the examples of XEP-0258 (Security Labels in XMPP, version 1.1),
+ * published by the XMPP Standards Foundation under its IPR policy, which
+ * lets anyone use the specification's text and examples.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <openssl/evp.h>
+
+#include "label_ess.h"
+
+static struct ess_label label;
+
+/* Decodes base64 TEXT; returns what ess_label_decode() does, and checks
+ * that an invalid label says why. */
+static int
+decode(const char *text)
+{
+	const char *why = NULL;
+	int rc = ess_label_decode(text, strlen(text), &label, &why);
+
+	if (rc != 0)
+		assert_non_null(why);
+	return rc;
+}
+
+/* Decodes the N bytes DER, in base64; returns what decode() does. */
+static int
+decode_der(const unsigned char *der, size_t n)
+{
+	char text[4096];
+
+	assert_true(n * 4 / 3 + 4 < sizeof(text));
+	EVP_EncodeBlock((unsigned char *)text, der, (int)n);
+	return decode(text);
+}
+
+/* Expects decoding the N bytes DER to fail, saying WHY. */
+static void
+expect_invalid_der(const unsigned char *der, size_t n, const char *why)
+{
+	char text[4096];
+	const char *got = NULL;
+
+	assert_true(n * 4 / 3 + 4 < sizeof(text));
+	EVP_EncodeBlock((unsigned char *)text, der, (int)n);
+	assert_int_equal(ess_label_decode(text, strlen(text), &label, &got),
+	    -1);
+	assert_string_equal(got, why);
+}
+
+static void
+test_xep_examples(void **state)
+{
+	(void)state;
+	/* SET { INTEGER 4, OID 1.1 }: secret, in DER's order. */
+	assert_int_equal(decode("MQYCAQQGASk="), 0);
+	assert_string_equal(label.policy, "1.1");
+	assert_int_equal(label.classification, 4);
+	assert_int_equal(label.has_privacy, 0);
+	assert_int_equal(label.ncategories, 0);
+	/* As the XEP writes it inside the element: with line ends and
+	 * indentation. */
+	assert_int_equal(decode("\n            MQYCAQQG\r\n\tASk=\n        "),
+	    0);
+	assert_int_equal(label.classification, 4);
+	/* The XEP's equivalent label has no policy identifier. */
+	assert_int_equal(decode("MRUCAgD9DA9BcXVhIChvYnNvbGV0ZSk="), -1);
+}
+
+static void
+test_ber_orders(void **state)
+{
+	static const unsigned char policy_first[] = { 0x31, 0x06, 0x06, 0x01,
+	    0x29, 0x02, 0x01, 0x02 };
+	static const unsigned char indefinite[] = { 0x31, 0x80, 0x02, 0x01,
+	    0x05, 0x06, 0x01, 0x29, 0x00, 0x00 };
+
+	(void)state;
+	assert_int_equal(decode_der(policy_first, sizeof(policy_first)), 0);
+	assert_string_equal(label.policy, "1.1");
+	assert_int_equal(label.classification, 2);
+	assert_int_equal(decode_der(indefinite, sizeof(indefinite)), 0);
+	assert_int_equal(label.classification, 5);
+}
+
+static void
+test_privacy_mark(void **state)
+{
+	static const unsigned char printable[] = { 0x31, 0x0b, 0x06, 0x01,
+	    0x29, 0x13, 0x06, 'U', 'K', ' ', 'E', 'y', 'e' };
+	static const unsigned char utf8[] = { 0x31, 0x09, 0x06, 0x01, 0x29,
+	    0x0c, 0x04, 0xc3, 0x9c, 'b', 'r' };
+
+	(void)state;
+	assert_int_equal(decode_der(printable, sizeof(printable)), 0);
+	assert_int_equal(label.has_privacy, 1);
+	assert_string_equal(label.privacy, "UK Eye");
+	assert_int_equal(label.classification, -1);
+	assert_int_equal(decode_der(utf8, sizeof(utf8)), 0);
+	assert_string_equal(label.privacy, "\xc3\x9c" "br");
+}
+
+/*
+ * A label with one category of each kind, as `openssl asn1parse -genconf`
+ * writes it (DER: the SETs sorted): policy 1.2.840.1, classification 3,
+ * privacy mark "Releasable"; a restrictive bit map of tag set 1.2.3.4
+ * with bits 0 and 9, enumerated permissive attributes 7 and 2 of tag set
+ * 1.2.3.5, an informative bit map of tag set 1.2.3.6, and a category of
+ * type 1.2.99 whose value is a UTF8String.
+ */
+static void
+test_categories(void **state)
+{
+	const struct ess_category *c;
+	size_t i;
+	int seen = 0;
+
+	(void)state;
+	assert_int_equal(decode("MX8CAQMGBCqGSAEMClJlbGVhc2FibGUxaDAQgAIqY6EK"
+	    "DAh3aGF0ZXZlcjAZgApghkgBZQIBCAMDoQswCQYDKgMGAwIGQDAagApghkgB"
+	    "ZQIBCAMAoQwwCgYDKgMEAwMGgEAwHYAKYIZIAWUCAQgDAaEPMA0GAyoDBTEG"
+	    "AgECAgEH"), 0);
+	assert_string_equal(label.policy, "1.2.840.1");
+	assert_int_equal(label.classification, 3);
+	assert_string_equal(label.privacy, "Releasable");
+	assert_int_equal(label.ncategories, 4);
+	for (i = 0; i < label.ncategories; i++) {
+		c = &label.categories[i];
+		seen |= 1 << c->syntax;
+		switch (c->syntax) {
+		case ESS_RESTRICTIVE:
+			assert_string_equal(c->tag, "1.2.3.4");
+			assert_int_equal(c->nvalues, 2);
+			assert_int_equal(c->values[0], 0);
+			assert_int_equal(c->values[1], 9);
+			break;
+		case ESS_ENUMERATED_PERMISSIVE:
+			assert_string_equal(c->tag, "1.2.3.5");
+			assert_int_equal(c->nvalues, 2);
+			assert_int_equal(c->values[0], 2);
+			assert_int_equal(c->values[1], 7);
+			break;
+		case ESS_INFORMATIVE:
+			assert_string_equal(c->tag, "1.2.3.6");
+			assert_int_equal(c->nvalues, 0);
+			break;
+		case ESS_UNKNOWN:
+			assert_string_equal(c->tag, "1.2.99");
+			break;
+		default:
+			fail();
+		}
+	}
+	assert_int_equal(seen, 1 << ESS_RESTRICTIVE |
+	    1 << ESS_ENUMERATED_PERMISSIVE | 1 << ESS_INFORMATIVE |
+	    1 << ESS_UNKNOWN);
+}
+
+static void
+test_syntaxes(void **state)
+{
+	(void)state;
+	assert_int_equal(ess_syntax_of("2.16.840.1.101.2.1.8.3.0"),
+	    ESS_RESTRICTIVE);
+	assert_int_equal(ess_syntax_of("2.16.840.1.101.2.1.8.3.1"),
+	    ESS_ENUMERATED_PERMISSIVE);
+	assert_int_equal(ess_syntax_of("2.16.840.1.101.2.1.8.3.2"),
+	    ESS_PERMISSIVE);
+	assert_int_equal(ess_syntax_of("2.16.840.1.101.2.1.8.3.3"),
+	    ESS_INFORMATIVE);
+	assert_int_equal(ess_syntax_of("2.16.840.1.101.2.1.8.3.4"),
+	    ESS_ENUMERATED_RESTRICTIVE);
+	assert_int_equal(ess_syntax_of("2.16.840.1.101.2.1.8.3.5"),
+	    ESS_UNKNOWN);
+}
+
+static void
+test_malformed_base64(void **state)
+{
+	const char *why = NULL;
+
+	(void)state;
+	/* XEP-0258's catalog example drops the padding: not base64. */
+	assert_int_equal(ess_label_decode("MQYCAQMGASk", 11, &label, &why),
+	    -1);
+	assert_string_equal(why, "malformed base64");
+	assert_int_equal(decode("MQYCAQQGASk=="), -1);
+	assert_int_equal(decode("MQYC=AQQGASk"), -1);
+	assert_int_equal(decode("MQYCAQQG!Sk="), -1);
+	assert_int_equal(decode(""), -1);
+	assert_int_equal(decode("   "), -1);
+	/* Base64, but of "ABC", not a label. */
+	assert_int_equal(ess_label_decode("QUJD", 4, &label, &why), -1);
+	assert_string_equal(why, "not an ESSSecurityLabel");
+}
+
+static void
+test_invalid(void **state)
+{
+	static const unsigned char trailing[] = { 0x31, 0x03, 0x06, 0x01,
+	    0x29, 0x00 };
+	static const unsigned char twice[] = { 0x31, 0x09, 0x02, 0x01, 0x04,
+	    0x06, 0x01, 0x29, 0x02, 0x01, 0x03 };
+	static const unsigned char two_policies[] = { 0x31, 0x06, 0x06, 0x01,
+	    0x29, 0x06, 0x01, 0x2a };
+	static const unsigned char too_high[] = { 0x31, 0x07, 0x06, 0x01,
+	    0x29, 0x02, 0x02, 0x01, 0x01 };
+	static const unsigned char negative[] = { 0x31, 0x06, 0x06, 0x01,
+	    0x29, 0x02, 0x01, 0xff };
+	static const unsigned char boolean[] = { 0x31, 0x06, 0x06, 0x01,
+	    0x29, 0x01, 0x01, 0xff };
+	static const unsigned char sequence[] = { 0x30, 0x03, 0x06, 0x01,
+	    0x29 };
+	static const unsigned char empty_mark[] = { 0x31, 0x05, 0x06, 0x01,
+	    0x29, 0x13, 0x00 };
+	static const unsigned char truncated[] = { 0x31, 0x08, 0x06, 0x01,
+	    0x29 };
+	/* An enumerated category whose value is a bit map. */
+	static const unsigned char wrong_syntax[] = { 0x31, 0x1e, 0x06, 0x01,
+	    0x29, 0x31, 0x19, 0x30, 0x17, 0x80, 0x0a, 0x60, 0x86, 0x48, 0x01,
+	    0x65, 0x02, 0x01, 0x08, 0x03, 0x04, 0xa1, 0x09, 0x30, 0x07, 0x06,
+	    0x01, 0x2a, 0x03, 0x02, 0x07, 0x80 };
+	/* An enumerated category that lists 3 twice. */
+	static const unsigned char repeated[] = { 0x31, 0x22, 0x06, 0x01,
+	    0x29, 0x31, 0x1d, 0x30, 0x1b, 0x80, 0x0a, 0x60, 0x86, 0x48, 0x01,
+	    0x65, 0x02, 0x01, 0x08, 0x03, 0x04, 0xa1, 0x0d, 0x30, 0x0b, 0x06,
+	    0x01, 0x2a, 0x31, 0x06, 0x02, 0x01, 0x03, 0x02, 0x01, 0x03 };
+	static const unsigned char no_categories[] = { 0x31, 0x05, 0x06, 0x01,
+	    0x29, 0x31, 0x00 };
+
+	(void)state;
+	expect_invalid_der(trailing, sizeof(trailing), "bytes after the label");
+	expect_invalid_der(twice, sizeof(twice), "a component twice");
+	expect_invalid_der(two_policies, sizeof(two_policies),
+	    "a component twice");
+	expect_invalid_der(too_high, sizeof(too_high),
+	    "a classification out of range");
+	expect_invalid_der(negative, sizeof(negative),
+	    "a classification out of range");
+	expect_invalid_der(boolean, sizeof(boolean),
+	    "a component of an unknown type");
+	expect_invalid_der(sequence, sizeof(sequence),
+	    "not an ESSSecurityLabel");
+	expect_invalid_der(empty_mark, sizeof(empty_mark),
+	    "a privacy mark out of range");
+	expect_invalid_der(truncated, sizeof(truncated),
+	    "not an ESSSecurityLabel");
+	expect_invalid_der(wrong_syntax, sizeof(wrong_syntax),
+	    "a security category that does not decode in its syntax");
+	expect_invalid_der(repeated, sizeof(repeated),
+	    "a security category that does not decode in its syntax");
+	expect_invalid_der(no_categories, sizeof(no_categories),
+	    "malformed security categories");
+}
+
+/* More categories than ub-security-categories; a bit map with as many
+ * bits set as the guard keeps. */
+static void
+test_bounds(void **state)
+{
+	static const unsigned char cat[] = { 0x30, 0x13, 0x80, 0x0a, 0x60,
+	    0x86, 0x48, 0x01, 0x65, 0x02, 0x01, 0x08, 0x03, 0x00, 0xa1, 0x05,
+	    0x30, 0x03, 0x06, 0x01, 0x2a };
+	/* Restrictive bit maps with 56 bits set, and with 72, 8 past what
+	 * is kept. */
+	static const unsigned char many_bits[] = { 0x31, 0x24, 0x06, 0x01,
+	    0x29, 0x31, 0x1f, 0x30, 0x1d, 0x80, 0x0a, 0x60, 0x86, 0x48, 0x01,
+	    0x65, 0x02, 0x01, 0x08, 0x03, 0x00, 0xa1, 0x0f, 0x30, 0x0d, 0x06,
+	    0x01, 0x2a, 0x03, 0x08, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	    0xff };
+	static const unsigned char too_many_bits[] = { 0x31, 0x26, 0x06, 0x01,
+	    0x29, 0x31, 0x21, 0x30, 0x1f, 0x80, 0x0a, 0x60, 0x86, 0x48, 0x01,
+	    0x65, 0x02, 0x01, 0x08, 0x03, 0x00, 0xa1, 0x11, 0x30, 0x0f, 0x06,
+	    0x01, 0x2a, 0x03, 0x0a, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	    0xff, 0xff, 0xff };
+	unsigned char der[2048], *p;
+	size_t n, i, body;
+
+	(void)state;
+	assert_int_equal(decode_der(many_bits, sizeof(many_bits)), 0);
+	assert_int_equal(label.categories[0].nvalues, 56);
+	assert_int_equal(label.categories[0].values[55], 55);
+	expect_invalid_der(too_many_bits, sizeof(too_many_bits),
+	    "a security category that does not decode in its syntax");
+	for (n = ESS_CATEGORIES_MAX; n <= ESS_CATEGORIES_MAX + 1; n++) {
+		/* Each category a SEQUENCE of 21 bytes but for its bit map,
+		 * which is missing: a restrictive tag without one. The
+		 * count is checked first for 65. */
+		body = n * sizeof(cat);
+		p = der;
+		*p++ = 0x31;
+		*p++ = 0x82;
+		*p++ = (unsigned char)((body + 7) >> 8);
+		*p++ = (unsigned char)(body + 7);
+		*p++ = 0x06;
+		*p++ = 0x01;
+		*p++ = 0x29;
+		*p++ = 0x31;
+		*p++ = 0x82;
+		*p++ = (unsigned char)(body >> 8);
+		*p++ = (unsigned char)body;
+		for (i = 0; i < n; i++, p += sizeof(cat))
+			memcpy(p, cat, sizeof(cat));
+		expect_invalid_der(der, (size_t)(p - der), n >
+		    ESS_CATEGORIES_MAX ? "malformed security categories" :
+		    "a security category that does not decode in its syntax");
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_xep_examples),
+		cmocka_unit_test(test_ber_orders),
+		cmocka_unit_test(test_privacy_mark),
+		cmocka_unit_test(test_categories),
+		cmocka_unit_test(test_syntaxes),
+		cmocka_unit_test(test_malformed_base64),
+		cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_bounds),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
