@@ -295,82 +295,112 @@ emit_filter(struct out *o, const struct model *m,
 		out_printf(o, " [%s] = %u,", group_detect_name(i), detect[i]);
 	out_printf(o, " },\n");
 	if (nrooms > 0)
-		out_printf(o, "\t.rooms = gen_filter%zu_rooms,\n"
-		    "\t.services = gen_filter%zu_services,\n"
+		out_printf(o, "\t.services = gen_filter%zu_services,\n"
 		    "\t.nservices = sizeof(gen_filter%zu_services) / "
-		    "sizeof(gen_filter%zu_services[0]),\n", fi, fi, fi, fi);
-	out_printf(o, "\t.nrooms = %zu,\n\t.size = %u,\n\t.size_rule = %u,\n"
-	    "\t.text = UINT64_C(0x%llx),\n};\n\n", nrooms, size, size_rule,
+		    "sizeof(gen_filter%zu_services[0]),\n", fi, fi, fi);
+	out_printf(o, "\t.size = %u,\n\t.size_rule = %u,\n"
+	    "\t.text = UINT64_C(0x%llx),\n};\n\n", size, size_rule,
 	    (unsigned long long)bits);
 	free(a.what);
 	free(a.rule);
 }
 
-/* A room of a filter, with the rule that blocks it. */
+/* A room of a filter, with the rule that blocks it: LOCAL NULL for a
+ * whole service. */
 struct emit_room {
-	const char *jid;
+	const char *domain, *local;
+	size_t nlocal;
 	size_t rule;
 };
 
+/* Orders rooms by domain, then localpart (a whole service first), then
+ * rule. */
 static int
 emit_room_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct emit_room *)a)->jid,
-	    ((const struct emit_room *)b)->jid);
+	const struct emit_room *x = a, *y = b;
+	int c = strcmp(x->domain, y->domain);
+	size_t n = x->nlocal < y->nlocal ? x->nlocal : y->nlocal;
+
+	if (c == 0 && (x->local == NULL || y->local == NULL))
+		c = (x->local != NULL) - (y->local != NULL);
+	if (c == 0 && (c = memcmp(x->local, y->local, n)) == 0)
+		c = (x->nlocal > y->nlocal) - (x->nlocal < y->nlocal);
+	return c != 0 ? c : (x->rule > y->rule) - (x->rule < y->rule);
 }
 
-/* The domain of room JID J: after its '@', if any. */
-static const char *
-emit_room_domain(const char *j)
+/* Room JID J, blocked by RULE. */
+static struct emit_room
+emit_room_of(const char *j, size_t rule)
 {
 	const char *at = strchr(j, '@');
 
-	return at != NULL ? at + 1 : j;
+	return at != NULL ? (struct emit_room){ at + 1, j,
+	    (size_t)(at - j), rule } : (struct emit_room){ j, NULL, 0, rule };
 }
 
+/* Whether rooms A and B are the same room or service. */
 static int
-emit_str_cmp(const void *a, const void *b)
+emit_room_same(const struct emit_room *a, const struct emit_room *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp(a->domain, b->domain) == 0 &&
+	    (a->local == NULL) == (b->local == NULL) && a->nlocal == b->nlocal &&
+	    (a->local == NULL || memcmp(a->local, b->local, a->nlocal) == 0);
 }
 
-/* Writes the NROOMS rooms of filter FI, sorted for bsearch, and the
- * distinct domains they are on. */
+/*
+ * Writes the NROOMS rooms of filter FI: the rooms' localparts in one
+ * array (each service's together, sorted), and the services, sorted by
+ * domain, each with the rule that blocks it whole and its rooms. A room
+ * or service listed twice keeps its first rule.
+ */
 static void
 emit_filter_rooms(struct out *o, const struct model *m, size_t fi,
     size_t nrooms)
 {
 	const struct m_filter *f = &m->filters[fi];
 	struct emit_room *r = xcalloc(nrooms, sizeof(*r));
-	const char **dom = xcalloc(nrooms, sizeof(*dom));
-	size_t i, j, n = 0, nd = 0;
+	size_t i, j, n = 0, nlocal = 0, first;
 
 	for (i = 0; i < f->nctl; i++)
 		if (f->ctl[i].kind == CTL_ROOM)
 			for (j = 0; j < f->ctl[i].nitems; j++)
-				r[n++] = (struct emit_room){ f->ctl[i].items[j],
-				    emit_filter_first_rule(m, fi) + i };
+				r[n++] = emit_room_of(f->ctl[i].items[j],
+				    emit_filter_first_rule(m, fi) + i);
 	qsort(r, n, sizeof(*r), emit_room_cmp);
-	out_printf(o, "static const struct gen_room gen_filter%zu_rooms[%zu] "
-	    "= {\n", fi, n);
-	for (i = 0; i < n; i++) {
-		out_printf(o, "\t{ ");
-		out_cstring(o, r[i].jid);
-		out_printf(o, ", %zu },\n", r[i].rule);
-		dom[nd++] = emit_room_domain(r[i].jid);
+	for (i = j = 0; i < n; i++)
+		if (j == 0 || !emit_room_same(&r[i], &r[j - 1]))
+			r[j++] = r[i];
+	n = j;
+	for (i = 0; i < n; i++)
+		nlocal += r[i].local != NULL;
+	if (nlocal > 0) {
+		out_printf(o, "static const struct gen_room "
+		    "gen_filter%zu_rooms[%zu] = {\n", fi, nlocal);
+		for (i = 0; i < n; i++)
+			if (r[i].local != NULL) {
+				out_printf(o, "\t{ ");
+				out_cstring_n(o, r[i].local, r[i].nlocal);
+				out_printf(o, ", %zu },\n", r[i].rule);
+			}
+		out_printf(o, "};\n");
 	}
-	qsort(dom, nd, sizeof(*dom), emit_str_cmp);
-	out_printf(o, "};\nstatic const char *const gen_filter%zu_services[] "
+	out_printf(o, "static const struct gen_service gen_filter%zu_services[] "
 	    "= {\n", fi);
-	for (i = 0; i < nd; i++) {
-		if (i > 0 && strcmp(dom[i], dom[i - 1]) == 0)
-			continue;
-		out_printf(o, "\t");
-		out_cstring(o, dom[i]);
-		out_printf(o, ",\n");
+	for (i = nlocal = 0; i < n; i = j) {
+		first = nlocal;
+		for (j = i; j < n && strcmp(r[j].domain, r[i].domain) == 0; j++)
+			nlocal += r[j].local != NULL;
+		out_printf(o, "\t{ ");
+		out_cstring(o, r[i].domain);
+		out_printf(o, ", %zu, ", r[i].local == NULL ? r[i].rule : 0);
+		if (nlocal > first)
+			out_printf(o, "gen_filter%zu_rooms + %zu, %zu },\n", fi,
+			    first, nlocal - first);
+		else
+			out_printf(o, "NULL, 0 },\n");
 	}
 	out_printf(o, "};\n");
-	free(dom);
 	free(r);
 }
 

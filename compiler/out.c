@@ -95,14 +95,19 @@ out_printf(struct out *o, const char *fmt, ...)
 void
 out_cstring(struct out *o, const char *s)
 {
-	const unsigned char *p;
-
-	if (s == NULL) {
+	if (s == NULL)
 		out_printf(o, "NULL");
-		return;
-	}
+	else
+		out_cstring_n(o, s, strlen(s));
+}
+
+void
+out_cstring_n(struct out *o, const char *s, size_t n)
+{
+	const unsigned char *p, *end = (const unsigned char *)s + n;
+
 	out_printf(o, "\"");
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+	for (p = (const unsigned char *)s; p < end; p++) {
 		if (*p == '"' || *p == '\\' || *p == '?')
 			out_printf(o, "\\%c", *p);
 		else if (*p < 0x20 || *p >= 0x7f)

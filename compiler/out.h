@@ -28,6 +28,9 @@ void out_printf(struct out *o, const char *fmt, ...)
 /* Writes S as a C string literal (quotes included); NULL as NULL. */
 void out_cstring(struct out *o, const char *s);
 
+/* The same, for the N bytes at S. */
+void out_cstring_n(struct out *o, const char *s, size_t n);
+
 /*
  * Writes #line directives, each at the start of a line: back to LINE of
  * the policy FILE for the line that follows, or back to the generated

@@ -217,80 +217,66 @@ content_payload(const struct stanza_node *e)
 	return 0;
 }
 
-/* Orders a string key against a string, for bsearch(). */
+/* Orders a string key against a string, or against a struct whose first
+ * member is one (struct gen_service), for bsearch(). */
 static int
 content_str_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* A room sought: a localpart, in ASCII lower case once compared, at a
- * domain (canonical); or the domain alone (LOCAL NULL). */
-struct content_room_key {
+/* A localpart sought among a service's rooms. */
+struct content_local {
 	const char *local;
-	size_t nlocal;
-	const char *domain;
+	size_t n;
 };
 
-/* Orders a room key against a struct gen_room, for bsearch(): as strcmp()
- * would order the JID the key stands for, without writing it out. */
+/* Orders a localpart, compared in ASCII lower case, against a struct
+ * gen_room's, for bsearch(). */
 static int
-content_room_cmp(const void *k, const void *r)
+content_local_cmp(const void *k, const void *r)
 {
-	const struct content_room_key *key = k;
-	const unsigned char *jid = (const unsigned char *)
-	    ((const struct gen_room *)r)->jid;
+	const struct content_local *key = k;
+	const unsigned char *local = (const unsigned char *)
+	    ((const struct gen_room *)r)->local;
 	unsigned char c;
 	size_t i;
 
-	for (i = 0; i < key->nlocal; i++, jid++) {
+	for (i = 0; i < key->n; i++, local++) {
 		c = (unsigned char)key->local[i];
 		c = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-		if (c != *jid)
-			return c - *jid;
+		if (c != *local)
+			return c - *local;
 	}
-	if (key->local != NULL && *jid++ != '@')
-		return '@' - jid[-1];
-	return strcmp(key->domain, (const char *)jid);
-}
-
-/* Whether the room KEY is one of filter F's rooms; sets *RULE. */
-static int
-content_room_is(const struct gen_filter *f, const struct content_room_key *key,
-    unsigned *rule)
-{
-	const struct gen_room *r = bsearch(key, f->rooms, f->nrooms,
-	    sizeof(*f->rooms), content_room_cmp);
-
-	if (r == NULL)
-		return 0;
-	*rule = r->rule;
-	return 1;
+	return -*local;
 }
 
 /* Whether JID J, whose domain is DOMAIN (canonical), is at one of filter
- * F's rooms or services: its domain, or its localpart (ASCII lower case)
- * at that domain, is listed. Sets *RULE. */
+ * F's rooms or services: its domain is blocked whole, or its localpart
+ * (ASCII lower case) is one of the rooms there. Sets *RULE. */
 static int
 content_room(const struct gen_filter *f, const char *j, const char *domain,
     unsigned *rule)
 {
-	struct content_room_key key = { NULL, 0, domain };
-	size_t n;
+	const struct gen_service *s;
+	const struct gen_room *r;
+	struct content_local key = { j, 0 };
 
-	/* Most stanzas are on no domain that holds a room. */
-	if (bsearch(&domain, f->services, f->nservices, sizeof(*f->services),
-	    content_str_cmp) == NULL)
+	/* Most stanzas are at no domain that holds a room. */
+	if ((s = bsearch(&domain, f->services, f->nservices,
+	    sizeof(*f->services), content_str_cmp)) == NULL)
 		return 0;
-	if (content_room_is(f, &key, rule))
+	if (s->rule != 0) {
+		*rule = s->rule;
 		return 1;
-	for (n = 0; j[n] != '\0' && j[n] != '@' && j[n] != '/'; n++)
-		;
-	if (j[n] != '@')
+	}
+	while (j[key.n] != '\0' && j[key.n] != '@' && j[key.n] != '/')
+		key.n++;
+	if (j[key.n] != '@' || (r = bsearch(&key, s->rooms, s->nrooms,
+	    sizeof(*s->rooms), content_local_cmp)) == NULL)
 		return 0;
-	key.local = j;
-	key.nlocal = n;
-	return content_room_is(f, &key, rule);
+	*rule = r->rule;
+	return 1;
 }
 
 /* Rooms and the message detectors of filter W, before the walk. Returns
@@ -304,7 +290,7 @@ content_traffic(struct content_walk *w)
 	unsigned rule;
 	int groupchat;
 
-	if (w->f->nrooms > 0 &&
+	if (w->f->nservices > 0 &&
 	    (content_room(w->f, c->head.to, c->to_domain, &rule) ||
 	    content_room(w->f, c->head.from, c->from_domain, &rule)))
 		return content_fire(w, rule, "room traffic");

@@ -9,10 +9,10 @@
  *
  * RFC 2634's module has IMPLICIT TAGS, and an open type is always tagged
  * explicitly: [0] is implicit, [1] explicit. The value's syntax follows
- * from the type (the tag types of the security category syntaxes used in
- * the field, ess_syntaxes): a bit map or a list of attributes under the
- * tag set's name, each a template here. A type the guard does not know
- * is kept as ESS_UNKNOWN, undecoded: the access decision denies it.
+ * from the type (the security category syntaxes used in the field,
+ * ess_syntaxes): a bit map or a list of attributes under the tag set's
+ * name. A type the guard does not know is kept as ESS_UNKNOWN, undecoded:
+ * the access decision denies it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,39 +38,27 @@ ASN1_ITEM_TEMPLATE(ESS_CATEGORIES) =
 	    ESS_CATEGORY)
 static_ASN1_ITEM_TEMPLATE_END(ESS_CATEGORIES)
 
-/* RestrictiveTag and PermissiveTag: the tag set and a bit map. */
-typedef struct {
-	ASN1_OBJECT *name;
-	ASN1_BIT_STRING *flags;
-} ESS_BITMAP_TAG;
-
-ASN1_SEQUENCE(ESS_BITMAP_TAG) = {
-	ASN1_SIMPLE(ESS_BITMAP_TAG, name, ASN1_OBJECT),
-	ASN1_SIMPLE(ESS_BITMAP_TAG, flags, ASN1_BIT_STRING)
-} static_ASN1_SEQUENCE_END(ESS_BITMAP_TAG)
-
-/* EnumeratedTag: the tag set and a set of attributes. */
-typedef struct {
-	ASN1_OBJECT *name;
-	STACK_OF(ASN1_INTEGER) *values;
-} ESS_ENUM_TAG;
-
-ASN1_SEQUENCE(ESS_ENUM_TAG) = {
-	ASN1_SIMPLE(ESS_ENUM_TAG, name, ASN1_OBJECT),
-	ASN1_SET_OF(ESS_ENUM_TAG, values, ASN1_INTEGER)
-} static_ASN1_SEQUENCE_END(ESS_ENUM_TAG)
-
-/* InformativeTag: the tag set and a FreeFormField, which no decision
- * reads: taken as it comes. */
+/*
+ * The value of every syntax: the tag set's name, then a bit map
+ * (RestrictiveTag, PermissiveTag), a SET OF SecurityAttribute
+ * (EnumeratedTag), or either (InformativeTag's FreeFormField, an untagged
+ * CHOICE of the two): read as it comes, and told by its universal tag.
+ */
 typedef struct {
 	ASN1_OBJECT *name;
 	ASN1_TYPE *field;
-} ESS_INFO_TAG;
+} ESS_TAG;
 
-ASN1_SEQUENCE(ESS_INFO_TAG) = {
-	ASN1_SIMPLE(ESS_INFO_TAG, name, ASN1_OBJECT),
-	ASN1_SIMPLE(ESS_INFO_TAG, field, ASN1_ANY)
-} static_ASN1_SEQUENCE_END(ESS_INFO_TAG)
+ASN1_SEQUENCE(ESS_TAG) = {
+	ASN1_SIMPLE(ESS_TAG, name, ASN1_OBJECT),
+	ASN1_SIMPLE(ESS_TAG, field, ASN1_ANY)
+} static_ASN1_SEQUENCE_END(ESS_TAG)
+
+/* SET OF SecurityAttribute, SecurityAttribute ::= INTEGER (0..MAX). */
+ASN1_ITEM_TEMPLATE(ESS_ATTRIBUTES) =
+	ASN1_EX_TEMPLATE_TYPE(ASN1_TFLG_SET_OF, 0, SecurityAttributes,
+	    ASN1_INTEGER)
+static_ASN1_ITEM_TEMPLATE_END(ESS_ATTRIBUTES)
 
 /* The type OIDs of the security category syntaxes. */
 static const struct {
@@ -128,18 +116,28 @@ ess_bits(const ASN1_BIT_STRING *b, struct ess_category *c)
 	return 0;
 }
 
-/* The attributes V, into C, sorted, each once. Returns 0 or -1. */
+/* The attributes of the SET OF SecurityAttribute S (its whole DER), into
+ * C, sorted, each once. Returns 0 or -1. */
 static int
-ess_attributes(const STACK_OF(ASN1_INTEGER) *v, struct ess_category *c)
+ess_attributes(const ASN1_STRING *s, struct ess_category *c)
 {
+	const unsigned char *p = s->data;
+	STACK_OF(ASN1_INTEGER) *v;
 	uint64_t x;
 	size_t i;
-	int k;
+	int k, rc = 0;
 
-	for (k = 0; k < sk_ASN1_INTEGER_num(v); k++)
+	v = (STACK_OF(ASN1_INTEGER) *)ASN1_item_d2i(NULL, &p, s->length,
+	    ASN1_ITEM_rptr(ESS_ATTRIBUTES));
+	if (v == NULL || p != s->data + s->length)
+		rc = -1;
+	for (k = 0; rc == 0 && k < sk_ASN1_INTEGER_num(v); k++)
 		if (ASN1_INTEGER_get_uint64(&x, sk_ASN1_INTEGER_value(v, k)) !=
 		    1 || x > UINT32_MAX || ess_value(c, (uint32_t)x) == -1)
-			return -1;
+			rc = -1;
+	sk_ASN1_INTEGER_pop_free(v, ASN1_INTEGER_free);
+	if (rc == -1)
+		return -1;
 	qsort(c->values, c->nvalues, sizeof(c->values[0]), ess_value_cmp);
 	for (i = 1; i < c->nvalues; i++)
 		if (c->values[i] == c->values[i - 1])
@@ -153,32 +151,29 @@ ess_value_of(const ASN1_TYPE *value, struct ess_category *c)
 {
 	const unsigned char *p;
 	const ASN1_STRING *s;
-	void *tag;
-	const ASN1_ITEM *it;
-	int rc = -1;
+	ESS_TAG *tag;
+	int rc = -1, type;
 
 	if (value->type != V_ASN1_SEQUENCE)
 		return -1;
 	s = value->value.sequence;
 	p = s->data;
-	it = c->syntax == ESS_INFORMATIVE ? ASN1_ITEM_rptr(ESS_INFO_TAG) :
-	    c->syntax == ESS_RESTRICTIVE || c->syntax == ESS_PERMISSIVE ?
-	    ASN1_ITEM_rptr(ESS_BITMAP_TAG) : ASN1_ITEM_rptr(ESS_ENUM_TAG);
-	if ((tag = ASN1_item_d2i(NULL, &p, s->length, it)) == NULL)
+	tag = (ESS_TAG *)ASN1_item_d2i(NULL, &p, s->length,
+	    ASN1_ITEM_rptr(ESS_TAG));
+	if (tag == NULL)
 		return -1;
-	if (p != s->data + s->length)
-		goto out;
-	/* Each of the three has the tag set's name first. */
-	if (ess_oid_text(*(ASN1_OBJECT **)tag, c->tag) == -1)
-		goto out;
-	if (c->syntax == ESS_INFORMATIVE)
-		rc = 0;
+	type = tag->field->type;
+	if (p != s->data + s->length || ess_oid_text(tag->name, c->tag) == -1)
+		rc = -1;
+	else if (c->syntax == ESS_INFORMATIVE)
+		rc = type == V_ASN1_BIT_STRING || type == V_ASN1_SET ? 0 : -1;
 	else if (c->syntax == ESS_RESTRICTIVE || c->syntax == ESS_PERMISSIVE)
-		rc = ess_bits(((ESS_BITMAP_TAG *)tag)->flags, c);
+		rc = type == V_ASN1_BIT_STRING ?
+		    ess_bits(tag->field->value.bit_string, c) : -1;
 	else
-		rc = ess_attributes(((ESS_ENUM_TAG *)tag)->values, c);
-out:
-	ASN1_item_free((ASN1_VALUE *)tag, it);
+		rc = type == V_ASN1_SET ?
+		    ess_attributes(tag->field->value.set, c) : -1;
+	ASN1_item_free((ASN1_VALUE *)tag, ASN1_ITEM_rptr(ESS_TAG));
 	return rc;
 }
 

@@ -203,11 +203,21 @@ enum gen_detect {
 	GEN_DETECT_COUNT
 };
 
-/* A room JID ("room@service") or a whole service ("service") a filter
- * blocks traffic to and from. */
+/* A room a filter blocks traffic to and from: its localpart (ASCII lower
+ * case) at a service. */
 struct gen_room {
-	const char *jid;
+	const char *local;
 	unsigned rule;
+};
+
+/* A domain that holds rooms a filter blocks: the whole of it, or the
+ * rooms listed. */
+struct gen_service {
+	const char *domain;		/* canonical */
+	unsigned rule;			/* blocks the whole service; 0: only
+					 * its rooms */
+	const struct gen_room *rooms;	/* sorted by localpart */
+	size_t nrooms;
 };
 
 /* A filter; a rule index of 0 (a built-in rule) means "none". */
@@ -219,10 +229,8 @@ struct gen_filter {
 					 * a namespace: disco answers and caps
 					 * are cut down by it */
 	unsigned detect[GEN_DETECT_COUNT];
-	const struct gen_room *rooms;	/* sorted by JID */
-	size_t nrooms;
-	const char *const *services;	/* the rooms' domains, sorted: most
-					 * stanzas are for none of them */
+	const struct gen_service *services;	/* sorted by domain: most
+						 * stanzas are at none */
 	size_t nservices;
 	uint32_t size;			/* 0: no limit of its own */
 	unsigned size_rule;

@@ -237,24 +237,23 @@ struct room_policy {
 	struct gen_policy policy;
 	struct gen_peer peers[GEN_NPEERS];
 	struct gen_filter filter;
+	struct gen_service service;
 	const struct gen_filter *filters[1];
 };
 
 /* Makes T the example policy with the partner's filters blocking the N
- * ROOMS, all on b.example, both ways. */
+ * ROOMS (localparts, sorted), all on b.example, both ways. */
 static void
 room_policy(struct room_policy *t, const struct gen_room *rooms, size_t n)
 {
-	static const char *const services[] = { "b.example" };
 	int p = fixture_peer("partner");
 
 	t->policy = gen_policy;
 	memcpy(t->peers, gen_policy.peers, sizeof(t->peers));
 	t->policy.peers = t->peers;
 	t->filter = *gen_policy.peers[p].filters[PIPE_INBOUND][0];
-	t->filter.rooms = rooms;
-	t->filter.nrooms = n;
-	t->filter.services = services;
+	t->service = (struct gen_service){ "b.example", 0, rooms, n };
+	t->filter.services = &t->service;
 	t->filter.nservices = 1;
 	t->filters[0] = &t->filter;
 	t->peers[p].filters[PIPE_INBOUND] = t->filters;
@@ -272,7 +271,7 @@ test_rooms(void **state)
 	static const char *const to[] = {
 		"room@b.example", "Room@B.Example/Nick", "ROOM@b.example./x",
 	};
-	struct gen_room rooms[1] = { { "room@b.example", 0 } };
+	struct gen_room rooms[1] = { { "room", 0 } };
 	struct room_policy t;
 	char text[512];
 	size_t i;
@@ -305,7 +304,8 @@ test_rooms(void **state)
 	assert_int_equal(out(f, "<message from='alice@a.example/room@b."
 	    "example' to='rooms@b.example'><body>hi</body></message>"),
 	    PIPE_DELIVER);
-	rooms[0].jid = "b.example";
+	/* The whole service. */
+	t.service.rule = rooms[0].rule;
 	assert_int_equal(out(f, "<message from='alice@a.example/r' to='x@B."
 	    "Example.'><body>hi</body></message>"), PIPE_REFUSE);
 	ended(f, PIPE_REFUSE, R_IN_ROOM);

@@ -241,63 +241,90 @@ test_invalid(void **state)
 	static const unsigned char no_categories[] = { 0x31, 0x05, 0x06, 0x01,
 	    0x29, 0x31, 0x00 };
 
+#define CASE(der, why) { der, sizeof(der), why }
+	static const struct {
+		const unsigned char *der;
+		size_t n;
+		const char *why;
+	} cases[] = {
+		CASE(trailing, "bytes after the label"),
+		CASE(twice, "a component twice"),
+		CASE(two_policies, "a component twice"),
+		CASE(too_high, "a classification out of range"),
+		CASE(negative, "a classification out of range"),
+		CASE(boolean, "a component of an unknown type"),
+		CASE(sequence, "not an ESSSecurityLabel"),
+		CASE(empty_mark, "a privacy mark out of range"),
+		CASE(truncated, "not an ESSSecurityLabel"),
+		CASE(wrong_syntax, "a security category that does not decode "
+		    "in its syntax"),
+		CASE(repeated, "a security category that does not decode in "
+		    "its syntax"),
+		CASE(no_categories, "malformed security categories"),
+	};
+#undef CASE
+	size_t i;
+
 	(void)state;
-	expect_invalid_der(trailing, sizeof(trailing), "bytes after the label");
-	expect_invalid_der(twice, sizeof(twice), "a component twice");
-	expect_invalid_der(two_policies, sizeof(two_policies),
-	    "a component twice");
-	expect_invalid_der(too_high, sizeof(too_high),
-	    "a classification out of range");
-	expect_invalid_der(negative, sizeof(negative),
-	    "a classification out of range");
-	expect_invalid_der(boolean, sizeof(boolean),
-	    "a component of an unknown type");
-	expect_invalid_der(sequence, sizeof(sequence),
-	    "not an ESSSecurityLabel");
-	expect_invalid_der(empty_mark, sizeof(empty_mark),
-	    "a privacy mark out of range");
-	expect_invalid_der(truncated, sizeof(truncated),
-	    "not an ESSSecurityLabel");
-	expect_invalid_der(wrong_syntax, sizeof(wrong_syntax),
-	    "a security category that does not decode in its syntax");
-	expect_invalid_der(repeated, sizeof(repeated),
-	    "a security category that does not decode in its syntax");
-	expect_invalid_der(no_categories, sizeof(no_categories),
-	    "malformed security categories");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_invalid_der(cases[i].der, cases[i].n, cases[i].why);
 }
 
-/* More categories than ub-security-categories; a bit map with as many
- * bits set as the guard keeps. */
+/* Writes at DER a label of policy 1.1 with one restrictive category of
+ * tag set 1.2 whose bit map is NBYTES bytes of ones. Returns its length. */
+static size_t
+bitmap_label(unsigned char *der, size_t nbytes)
+{
+	static const unsigned char type[] = { 0x80, 0x0a, 0x60, 0x86, 0x48,
+	    0x01, 0x65, 0x02, 0x01, 0x08, 0x03, 0x00 };
+	unsigned char *p = der;
+
+	*p++ = 0x31;
+	*p++ = (unsigned char)(nbytes + 29);
+	*p++ = 0x06;
+	*p++ = 0x01;
+	*p++ = 0x29;
+	*p++ = 0x31;
+	*p++ = (unsigned char)(nbytes + 24);
+	*p++ = 0x30;
+	*p++ = (unsigned char)(nbytes + 22);
+	memcpy(p, type, sizeof(type));
+	p += sizeof(type);
+	*p++ = 0xa1;
+	*p++ = (unsigned char)(nbytes + 8);
+	*p++ = 0x30;
+	*p++ = (unsigned char)(nbytes + 6);
+	*p++ = 0x06;
+	*p++ = 0x01;
+	*p++ = 0x2a;
+	*p++ = 0x03;
+	*p++ = (unsigned char)(nbytes + 1);
+	*p++ = 0x00;
+	memset(p, 0xff, nbytes);
+	return (size_t)(p - der) + nbytes;
+}
+
+/* More categories than ub-security-categories; bit maps with as many bits
+ * set as the guard keeps, and with more. */
 static void
 test_bounds(void **state)
 {
 	static const unsigned char cat[] = { 0x30, 0x13, 0x80, 0x0a, 0x60,
 	    0x86, 0x48, 0x01, 0x65, 0x02, 0x01, 0x08, 0x03, 0x00, 0xa1, 0x05,
 	    0x30, 0x03, 0x06, 0x01, 0x2a };
-	/* Restrictive bit maps with 56 bits set, and with 72, 8 past what
-	 * is kept. */
-	static const unsigned char many_bits[] = { 0x31, 0x24, 0x06, 0x01,
-	    0x29, 0x31, 0x1f, 0x30, 0x1d, 0x80, 0x0a, 0x60, 0x86, 0x48, 0x01,
-	    0x65, 0x02, 0x01, 0x08, 0x03, 0x00, 0xa1, 0x0f, 0x30, 0x0d, 0x06,
-	    0x01, 0x2a, 0x03, 0x08, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	    0xff };
-	static const unsigned char too_many_bits[] = { 0x31, 0x26, 0x06, 0x01,
-	    0x29, 0x31, 0x21, 0x30, 0x1f, 0x80, 0x0a, 0x60, 0x86, 0x48, 0x01,
-	    0x65, 0x02, 0x01, 0x08, 0x03, 0x00, 0xa1, 0x11, 0x30, 0x0f, 0x06,
-	    0x01, 0x2a, 0x03, 0x0a, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	    0xff, 0xff, 0xff };
 	unsigned char der[2048], *p;
 	size_t n, i, body;
 
 	(void)state;
-	assert_int_equal(decode_der(many_bits, sizeof(many_bits)), 0);
-	assert_int_equal(label.categories[0].nvalues, 56);
-	assert_int_equal(label.categories[0].values[55], 55);
-	expect_invalid_der(too_many_bits, sizeof(too_many_bits),
+	assert_int_equal(decode_der(der, bitmap_label(der,
+	    ESS_VALUES_MAX / 8)), 0);
+	assert_int_equal(label.categories[0].nvalues, ESS_VALUES_MAX);
+	assert_int_equal(label.categories[0].values[ESS_VALUES_MAX - 1],
+	    ESS_VALUES_MAX - 1);
+	expect_invalid_der(der, bitmap_label(der, ESS_VALUES_MAX / 8 + 1),
 	    "a security category that does not decode in its syntax");
 	for (n = ESS_CATEGORIES_MAX; n <= ESS_CATEGORIES_MAX + 1; n++) {
-		/* Each category a SEQUENCE of 21 bytes but for its bit map,
-		 * which is missing: a restrictive tag without one. The
+		/* Each category a restrictive tag without its bit map: the
 		 * count is checked first for 65. */
 		body = n * sizeof(cat);
 		p = der;
