@@ -7,7 +7,9 @@
 #       each word or pattern: "ok" or "COL: WHY", a tab, the item
 #   text/lists, text/match.expect   the machine of the lists, through
 #       ragel and cc, must find in each text the lists match.expect gives
-#       ("-" for none), and the last of the lists in a megabyte of text
+#       ("-" for none), and list 6 at the end of a megabyte of text; the
+#       last list, "(xa )+b", makes runs from each word start read to
+#       the end of its texts, which text_match() then reads at once
 #
 # and the machines of 200 words and of 20 patterns must stay small and
 # build fast; their sizes, times and speed are printed as comments.
