@@ -248,6 +248,74 @@ struct gen_alert {
 	unsigned recent;		/* alerts kept for the status page */
 };
 
+/*
+ * Security labels (xedge.policy(5), LABELS). A label policy's tables, in
+ * the form the access decision reads them: the runtime never interprets
+ * an OID or a value by itself.
+ */
+
+/* How a tag set's categories decide access. */
+enum gen_tag_type {
+	GEN_TAG_RESTRICTIVE,		/* every category held */
+	GEN_TAG_PERMISSIVE,		/* at least one held */
+	GEN_TAG_INFORMATIVE		/* never decides */
+};
+
+/* The most categories of one label policy, over all its tag sets. */
+#define GEN_LABEL_BITS 256
+
+/* A set of a label policy's categories, one bit each. */
+struct gen_label_bits {
+	uint64_t w[GEN_LABEL_BITS / 64];
+};
+
+/* A classification: its value in a label, and its rank (0 the lowest). */
+struct gen_classification {
+	const char *name;
+	uint32_t lacv;
+	unsigned rank;
+};
+
+/* A category of a tag set: its value in a label and its bit. */
+struct gen_label_category {
+	const char *name;
+	uint32_t lacv;
+	unsigned bit;			/* < GEN_LABEL_BITS */
+};
+
+/* A tag set: an ESS category's tagName. Its restrictive categories come
+ * as a restrictive bit map or enumerated restrictive attributes, its
+ * permissive ones as a permissive bit map or enumerated permissive
+ * attributes, its informative ones as informative attributes. */
+struct gen_tagset {
+	const char *name;
+	const char *oid;		/* dotted */
+	enum gen_tag_type type;
+	const struct gen_label_category *categories;	/* sorted by lacv */
+	size_t ncategories;
+};
+
+struct gen_label_policy {
+	const char *name;
+	const char *oid;		/* dotted: the labels' policy identifier */
+	const struct gen_classification *classifications; /* sorted by lacv */
+	size_t nclassifications;
+	const struct gen_tagset *tagsets;	/* sorted by oid (strcmp) */
+	size_t ntagsets;
+	/* A stanza without a label: assumed to carry this classification,
+	 * or denied (NULL). */
+	const struct gen_classification *missing;
+};
+
+/* What a peer is cleared for: the stanzas from it that it may send and
+ * those to it that it may receive. */
+struct gen_clearance {
+	const struct gen_label_policy *policy;	/* NULL: not cleared */
+	unsigned rank;			/* the highest classification's */
+	struct gen_label_bits held;	/* the categories held */
+	unsigned rule;			/* the rule that denies what exceeds it */
+};
+
 /* A peer: a set of domains reached by one protocol. */
 struct gen_peer {
 	const char *name;
@@ -266,6 +334,7 @@ struct gen_peer {
 	/* Filters of stanzas from the peer (inbound), to it (outbound). */
 	const struct gen_filter *const *filters[2];
 	size_t nfilters[2];
+	struct gen_clearance clearance;
 };
 
 /* The guard itself. */
@@ -296,6 +365,11 @@ struct gen_policy {
 	const unsigned *text_rules;	/* rule of each text_match() list */
 	size_t ntext;
 	struct gen_alert alert;
+	const struct gen_label_policy *label_policies;
+	size_t nlabel_policies;
+	/* The rule that denies a stanza whose label is invalid or not of a
+	 * policy the guard knows; 0 when the policy has no label policy. */
+	unsigned label_rule;
 };
 
 extern const struct gen_policy gen_policy;
