@@ -21,7 +21,6 @@
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 #define NS_CAPS "http://jabber.org/protocol/caps"
 #define NS_CARBONS "urn:xmpp:carbons:2"
-#define NS_FORWARD "urn:xmpp:forward:0"
 
 /* One filter's pass over one stanza. */
 struct content_walk {
@@ -34,42 +33,11 @@ struct content_walk {
 	int last_index;			/* mostly share a namespace */
 };
 
-/* Applies RULE with verdict V at PEER's filter of direction DIR: records
- * it, and ends the run unless V is a pass (an audit: the stanza crosses,
- * an alert is raised). An IQ get or set is always answered, so it is
- * never dropped silently. Returns 0 to go on, -1 when the run ended. */
-static int
-content_fire_at(struct pipe_ctx *c, unsigned rule, enum gen_verdict v,
-    int peer, enum pipe_dir dir, const char *why)
-{
-	const struct gen_rule *r = &c->policy->rules[rule];
-	int answer = pipeline_answerable(c->facts.kind, c->head.type,
-	    c->facts.room_join);
-
-	/* What must be answered is never dropped silently; what may not be
-	 * answered is dropped, and counted so. */
-	if (v == GEN_VERDICT_DROP && c->facts.kind == GEN_KIND_IQ && answer)
-		v = GEN_VERDICT_BOUNCE;
-	else if (v == GEN_VERDICT_BOUNCE && !answer)
-		v = GEN_VERDICT_DROP;
-	pipeline_hit(c, rule, v, peer, dir);
-	switch (v) {
-	case GEN_VERDICT_DROP:
-		return pipeline_end(c, PIPE_DROP, rule, v, why);
-	case GEN_VERDICT_BOUNCE:
-		return pipeline_refuse(c, rule, r->cond ==
-		    GEN_COND_NOT_ACCEPTABLE ? STANZA_COND_NOT_ACCEPTABLE :
-		    STANZA_COND_POLICY_VIOLATION, why);
-	default:
-		return 0;
-	}
-}
-
 /* Applies RULE, with its own verdict, in walk W. */
 static int
 content_fire(struct content_walk *w, unsigned rule, const char *why)
 {
-	return content_fire_at(w->c, rule, w->c->policy->rules[rule].verdict,
+	return pipeline_fire(w->c, rule, w->c->policy->rules[rule].verdict,
 	    w->peer, w->dir, why);
 }
 
@@ -200,10 +168,10 @@ content_payload(const struct stanza_node *e)
 		if (i < sizeof(inert) / sizeof(inert[0]))
 			continue;
 		in = strcmp(ch->ns, NS_CARBONS) == 0 ?
-		    stanza_child(ch, NS_FORWARD, "forwarded") : ch;
+		    stanza_child(ch, STANZA_NS_FORWARD, "forwarded") : ch;
 		if (in == NULL)
 			continue;
-		if (strcmp(in->ns, NS_FORWARD) == 0 &&
+		if (strcmp(in->ns, STANZA_NS_FORWARD) == 0 &&
 		    strcmp(in->name, "forwarded") == 0) {
 			for (in = in->children; in != NULL; in = in->next)
 				if (in->kind == STANZA_ELEMENT &&
@@ -487,7 +455,7 @@ content_filter(struct pipe_ctx *c, const struct gen_filter *f, int peer,
 	 * request that lost its payload would break RFC 6120 section 8.2.3:
 	 * it is answered instead (content_fire_at). */
 	if (content_emptied(c, e))
-		return content_fire_at(c, w.strip_rule, GEN_VERDICT_DROP, peer,
+		return pipeline_fire(c, w.strip_rule, GEN_VERDICT_DROP, peer,
 		    dir, "nothing left once stripped");
 	pipeline_hit(c, w.strip_rule, GEN_VERDICT_MODIFY, peer, dir);
 	return 0;
@@ -586,7 +554,7 @@ content_size(struct pipe_ctx *c)
 		for (i = 0; i < p->nfilters[d]; i++) {
 			f = p->filters[d][i];
 			if (f->size != 0 && c->len > f->size &&
-			    content_fire_at(c, f->size_rule,
+			    pipeline_fire(c, f->size_rule,
 			    c->policy->rules[f->size_rule].verdict, peer, d,
 			    "stanza larger than the filter allows") == -1)
 				return -1;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "content.h"
+#include "label.h"
 #include "pipeline_int.h"
 
 int
@@ -150,6 +151,33 @@ pipe_classify(struct pipe_ctx *c)
 	return 0;
 }
 
+int
+pipeline_fire(struct pipe_ctx *c, unsigned rule, enum gen_verdict v,
+    int peer, enum pipe_dir dir, const char *why)
+{
+	const struct gen_rule *r = &c->policy->rules[rule];
+	int answer = pipeline_answerable(c->facts.kind, c->head.type,
+	    c->facts.room_join);
+
+	/* What must be answered is never dropped silently; what may not be
+	 * answered is dropped, and counted so. */
+	if (v == GEN_VERDICT_DROP && c->facts.kind == GEN_KIND_IQ && answer)
+		v = GEN_VERDICT_BOUNCE;
+	else if (v == GEN_VERDICT_BOUNCE && !answer)
+		v = GEN_VERDICT_DROP;
+	pipeline_hit(c, rule, v, peer, dir);
+	switch (v) {
+	case GEN_VERDICT_DROP:
+		return pipeline_end(c, PIPE_DROP, rule, v, why);
+	case GEN_VERDICT_BOUNCE:
+		return pipeline_refuse(c, rule, r->cond ==
+		    GEN_COND_NOT_ACCEPTABLE ? STANZA_COND_NOT_ACCEPTABLE :
+		    STANZA_COND_POLICY_VIOLATION, why);
+	default:
+		return 0;
+	}
+}
+
 /* Decide: the generated decision function. */
 static int
 pipe_decide(struct pipe_ctx *c)
@@ -226,7 +254,7 @@ pipeline_run(struct pipe_ctx *c)
 {
 	static int (*const stages[])(struct pipe_ctx *) = {
 		pipe_address, pipe_structure, pipe_route, pipe_classify,
-		pipe_decide, content_stage, pipe_serialize,
+		pipe_decide, label_stage, content_stage, pipe_serialize,
 	};
 	size_t i;
 

@@ -16,6 +16,16 @@ int pipeline_end(struct pipe_ctx *c, enum pipe_end end, unsigned rule,
 int pipeline_refuse(struct pipe_ctx *c, unsigned rule, enum stanza_cond cond,
     const char *why);
 
+/*
+ * Applies RULE with verdict V at PEER's side of direction DIR: records it,
+ * and ends the run unless V is a pass (an audit: the stanza crosses, an
+ * alert is raised). An IQ get or set is always answered, so it is never
+ * dropped silently; what may not be answered is dropped. Returns 0 to go
+ * on, -1 when the run ended.
+ */
+int pipeline_fire(struct pipe_ctx *c, unsigned rule, enum gen_verdict v,
+    int peer, enum pipe_dir dir, const char *why);
+
 /* Records that RULE acted with VERDICT at PEER's filter of direction DIR. */
 void pipeline_hit(struct pipe_ctx *c, unsigned rule, enum gen_verdict verdict,
     int peer, enum pipe_dir dir);

@@ -16,6 +16,7 @@
 #define STANZA_NS_SERVER "jabber:server"
 #define STANZA_NS_CLIENT "jabber:client"
 #define STANZA_NS_DIALBACK "jabber:server:dialback"
+#define STANZA_NS_FORWARD "urn:xmpp:forward:0"
 /* Namespace declarations kept on a stream root are attributes in this
  * namespace: local name "xmlns" for the default namespace, else the prefix
  * (as in the DOM). Only stream roots carry them; see stanza_serialize_open. */

@@ -1,0 +1,42 @@
+/*
+ * The parts of the label stage (label.c): where a stanza's label is and
+ * in what form (label_find.c), and the access decision (label_acdf.c).
+ */
+#ifndef XEDGE_LABEL_INT_H
+#define XEDGE_LABEL_INT_H
+
+#include "label_ess.h"
+#include "policy_types.h"
+#include "stanza.h"
+
+#define NS_SECLABEL "urn:xmpp:sec-label:0"
+#define NS_SECLABEL_ESS "urn:xmpp:sec-label:ess:0"
+
+/* What a stanza carries as its label. */
+enum label_form {
+	LABEL_NONE,			/* no <securitylabel/> */
+	LABEL_DEFAULT,			/* an empty <label/>: the default */
+	LABEL_ESS,			/* an ESS label */
+	LABEL_INVALID			/* anything else */
+};
+
+/*
+ * The label of stanza S, as XEP-0258 carries it: at most one
+ * <securitylabel/> among its children, on a message only, holding exactly
+ * one <label/> (empty, or one ESS label), at most one <displaymarking/>
+ * and any number of <equivalentlabel/>s, in any order, and nothing else.
+ * For LABEL_ESS, the base64 text is copied to TEXT (ESS_TEXT_MAX bytes)
+ * and its length set in *LEN; for LABEL_INVALID, *WHY says what is wrong.
+ */
+enum label_form label_find(const struct stanza_node *s, int message,
+    char *text, size_t *len, const char **why);
+
+/*
+ * The access decision for label L against clearance K: NULL when K allows
+ * it, else why not (a static text). L NULL stands for a stanza without a
+ * label, or with the default one.
+ */
+const char *label_acdf(const struct ess_label *l,
+    const struct gen_clearance *k);
+
+#endif

@@ -1,0 +1,279 @@
+/*
+ * Unit tests for runtime/label_find.c and label_acdf.c: where a stanza's
+ * label is and in what form, and the access decision against clearances,
+ * over a label policy built here as xedgec would emit it: classifications
+ * UNCLASSIFIED 1, RESTRICTED 2, SECRET 4; a permissive tag set
+ * RELEASABLE-TO (1.2.5) with UK 1 and NATO 2; a restrictive tag set
+ * CODEWORD (1.2.7) with ALPHA 0 and BRAVO 1; an informative one, NOTE
+ * (1.2.9), with X 0.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <openssl/evp.h>
+
+#include "label_int.h"
+#include "stanza_fixture.h"
+
+#define OID_RESTRICTIVE "\x60\x86\x48\x01\x65\x02\x01\x08\x03\x00"
+#define OID_PERMISSIVE "\x60\x86\x48\x01\x65\x02\x01\x08\x03\x02"
+
+static const struct gen_classification classes[] = {
+	{ "UNCLASSIFIED", 1, 0 }, { "RESTRICTED", 2, 1 }, { "SECRET", 4, 2 },
+};
+static const struct gen_label_category releasable[] = {
+	{ "UK", 1, 0 }, { "NATO", 2, 1 },
+};
+static const struct gen_label_category codeword[] = {
+	{ "ALPHA", 0, 2 }, { "BRAVO", 1, 3 },
+};
+static const struct gen_label_category note[] = { { "X", 0, 4 } };
+static const struct gen_tagset tagsets[] = {
+	{ "RELEASABLE-TO", "1.2.5", GEN_TAG_PERMISSIVE, releasable, 2 },
+	{ "CODEWORD", "1.2.7", GEN_TAG_RESTRICTIVE, codeword, 2 },
+	{ "NOTE", "1.2.9", GEN_TAG_INFORMATIVE, note, 1 },
+};
+static const struct gen_label_policy nato = {
+	"nato", "1.1", classes, 3, tagsets, 3, NULL
+};
+
+/* A clearance of nato up to rank RANK holding the categories of bits
+ * HELD (bit I of HELD: category bit I). */
+static struct gen_clearance
+clearance(unsigned rank, uint64_t held)
+{
+	return (struct gen_clearance){ &nato, rank, { { held, 0, 0, 0 } }, 7 };
+}
+
+static struct xml_parser *parser;
+
+/* Decodes label DER (N bytes) into *L. */
+static void
+decode(const unsigned char *der, size_t n, struct ess_label *l)
+{
+	char text[1024];
+	const char *why = NULL;
+
+	assert_true(n * 4 / 3 + 4 < sizeof(text));
+	EVP_EncodeBlock((unsigned char *)text, der, (int)n);
+	assert_int_equal(ess_label_decode(text, strlen(text), l, &why), 0);
+}
+
+/* The form of the label of stanza TEXT, a message if MESSAGE; its ESS
+ * text in ESS, its reason in *WHY. */
+static enum label_form
+find(const char *text, int message, char *ess, const char **why)
+{
+	static char buf[ESS_TEXT_MAX];
+	size_t len = 0;
+	enum label_form f;
+
+	*why = NULL;
+	f = label_find(fixture_stanza(&parser, text), message, buf, &len, why);
+	if (f == LABEL_ESS) {
+		memcpy(ess, buf, len);
+		ess[len] = '\0';
+	}
+	if (f == LABEL_INVALID)
+		assert_non_null(*why);
+	return f;
+}
+
+#define MSG(inner) "<message from='a@a.example' to='b@b.example'>" inner \
+	"<body>hi</body></message>"
+#define SL(inner) "<securitylabel xmlns='urn:xmpp:sec-label:0'>" inner \
+	"</securitylabel>"
+#define ESS(b64) "<label><esssecuritylabel xmlns='urn:xmpp:sec-label:ess:0'>" \
+	b64 "</esssecuritylabel></label>"
+
+static void
+test_find(void **state)
+{
+	char ess[ESS_TEXT_MAX + 1];
+	const char *why;
+
+	(void)state;
+	assert_int_equal(find(MSG(""), 1, ess, &why), LABEL_NONE);
+	assert_int_equal(find(MSG(SL("<label/>")), 1, ess, &why),
+	    LABEL_DEFAULT);
+	/* XEP-0258's order, with whitespace between, and the other way. */
+	assert_int_equal(find(MSG(SL("\n <displaymarking fgcolor='black' "
+	    "bgcolor='red'>SECRET</displaymarking>\n " ESS("\n MQYCAQQGASk=\n")
+	    "\n <equivalentlabel><x xmlns='urn:example'/></equivalentlabel>"
+	    "\n")), 1, ess, &why), LABEL_ESS);
+	assert_string_equal(ess, "\n MQYCAQQGASk=\n");
+	assert_int_equal(find(MSG(SL("<equivalentlabel/>" ESS("MQYCAQQGASk=")
+	    "<displaymarking>S</displaymarking>")), 1, ess, &why), LABEL_ESS);
+}
+
+static void
+test_find_invalid(void **state)
+{
+	static const char *const bad[] = {
+		MSG(SL(ESS("MQYCAQQGASk=")) SL(ESS("MQYCAQQGASk="))),
+		MSG(SL("")),
+		MSG(SL(ESS("MQYCAQQGASk=") "<label/>")),
+		MSG(SL(ESS("MQYCAQQGASk=") "<displaymarking/><displaymarking/>")),
+		MSG(SL(ESS("MQYCAQQGASk=") "<other/>")),
+		MSG(SL(ESS("MQYCAQQGASk=") "<x xmlns='urn:example'/>")),
+		MSG(SL("<label><esssecuritylabel xmlns='urn:xmpp:sec-label:ess:0'"
+		    ">MQYC</esssecuritylabel><esssecuritylabel xmlns='urn:xmpp:"
+		    "sec-label:ess:0'>AQQGASk=</esssecuritylabel></label>")),
+		MSG(SL("<label>text</label>")),
+		MSG(SL("<label><ConfidentialityLabel xmlns='urn:example:other'/>"
+		    "</label>")),
+		MSG(SL("<label><esssecuritylabel xmlns='urn:xmpp:sec-label:ess:0'"
+		    "><b/></esssecuritylabel></label>")),
+	};
+	char ess[ESS_TEXT_MAX + 1];
+	const char *why;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(find(bad[i], 1, ess, &why), LABEL_INVALID);
+	/* XEP-0258 labels messages: not presence, nor IQ. */
+	assert_int_equal(find("<presence from='a@a.example'>"
+	    SL(ESS("MQYCAQQGASk=")) "</presence>", 0, ess, &why),
+	    LABEL_INVALID);
+	assert_int_equal(find("<presence from='a@a.example'/>", 0, ess, &why),
+	    LABEL_NONE);
+}
+
+/* SET { OID 1.1, INTEGER CLASS }. */
+static void
+simple_label(struct ess_label *l, unsigned char class)
+{
+	const unsigned char der[] = { 0x31, 0x06, 0x06, 0x01, 0x29, 0x02,
+	    0x01, class };
+
+	decode(der, sizeof(der), l);
+}
+
+static void
+test_classification(void **state)
+{
+	static struct ess_label l;
+	struct gen_clearance restricted = clearance(1, 0);
+	static const unsigned char other_policy[] = { 0x31, 0x06, 0x06, 0x01,
+	    0x2a, 0x02, 0x01, 0x01 };
+	static const unsigned char unmarked[] = { 0x31, 0x03, 0x06, 0x01,
+	    0x29 };
+
+	(void)state;
+	simple_label(&l, 1);
+	assert_null(label_acdf(&l, &restricted));
+	simple_label(&l, 2);
+	assert_null(label_acdf(&l, &restricted));
+	simple_label(&l, 4);
+	assert_string_equal(label_acdf(&l, &restricted),
+	    "classified above the clearance");
+	simple_label(&l, 3);
+	assert_string_equal(label_acdf(&l, &restricted),
+	    "a classification the security policy does not define");
+	decode(other_policy, sizeof(other_policy), &l);
+	assert_string_equal(label_acdf(&l, &restricted),
+	    "a label of another security policy");
+	/* No classification: ESS's unmarked, 0, which nato lacks. */
+	decode(unmarked, sizeof(unmarked), &l);
+	assert_non_null(label_acdf(&l, &restricted));
+}
+
+/* SET { OID 1.1, INTEGER 1, SET { SecurityCategory { TYPE, SEQUENCE {
+ * OID 1.2.TAG, BIT STRING of one byte BITS } } } }. */
+static void
+bitmap_label(struct ess_label *l, const char *type, unsigned char tag,
+    unsigned char bits)
+{
+	unsigned char der[] = { 0x31, 0, 0x06, 0x01, 0x29, 0x02, 0x01, 0x01,
+	    0x31, 0, 0x30, 0, 0x80, 0x0a, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xa1, 0, 0x30, 0, 0x06, 0x02, 0x2a, tag, 0x03, 0x02, 0x00, bits };
+
+	/* The type, and the lengths of the five constructed parts. */
+	memcpy(der + 14, type, 10);
+	der[1] = (unsigned char)(sizeof(der) - 2);
+	der[9] = (unsigned char)(sizeof(der) - 10);
+	der[11] = (unsigned char)(sizeof(der) - 12);
+	der[25] = (unsigned char)(sizeof(der) - 26);
+	der[27] = (unsigned char)(sizeof(der) - 28);
+	decode(der, sizeof(der), l);
+}
+
+static void
+test_categories(void **state)
+{
+	static struct ess_label l;
+	/* Up to SECRET, holding UK and ALPHA. */
+	struct gen_clearance k = clearance(2, 1u << 0 | 1u << 2);
+
+	(void)state;
+	/* CODEWORD ALPHA (bit 0 of the map, 0x80): held. */
+	bitmap_label(&l, OID_RESTRICTIVE, 7, 0x80);
+	assert_null(label_acdf(&l, &k));
+	/* ALPHA and BRAVO: BRAVO is not held. */
+	bitmap_label(&l, OID_RESTRICTIVE, 7, 0xc0);
+	assert_string_equal(label_acdf(&l, &k),
+	    "a restrictive category the destination or source does not hold");
+	/* RELEASABLE-TO UK or NATO (0x60): UK held. */
+	bitmap_label(&l, OID_PERMISSIVE, 5, 0x60);
+	assert_null(label_acdf(&l, &k));
+	/* NATO alone: none held. */
+	bitmap_label(&l, OID_PERMISSIVE, 5, 0x20);
+	assert_string_equal(label_acdf(&l, &k),
+	    "no permissive category of a tag set held");
+	/* A value the tag set does not define (bit 5). */
+	bitmap_label(&l, OID_PERMISSIVE, 5, 0x04);
+	assert_string_equal(label_acdf(&l, &k),
+	    "a security category the policy does not define");
+	/* A permissive map of the restrictive tag set. */
+	bitmap_label(&l, OID_PERMISSIVE, 7, 0x80);
+	assert_string_equal(label_acdf(&l, &k),
+	    "a security category in a syntax its tag set does not take");
+	/* A tag set nato does not define. */
+	bitmap_label(&l, OID_RESTRICTIVE, 8, 0x80);
+	assert_string_equal(label_acdf(&l, &k),
+	    "a tag set the security policy does not define");
+}
+
+static void
+test_missing(void **state)
+{
+	struct gen_label_policy p = nato;
+	struct gen_clearance k = clearance(0, 0);
+
+	(void)state;
+	k.policy = &p;
+	assert_string_equal(label_acdf(NULL, &k), "no security label");
+	p.missing = &classes[0];
+	assert_null(label_acdf(NULL, &k));
+	p.missing = &classes[1];
+	assert_non_null(label_acdf(NULL, &k));
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	xml_free(parser);
+	parser = NULL;
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_find_invalid),
+		cmocka_unit_test(test_classification),
+		cmocka_unit_test(test_categories),
+		cmocka_unit_test(test_missing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, teardown);
+}
