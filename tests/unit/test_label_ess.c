@@ -17,9 +17,8 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <openssl/evp.h>
 
-#include "label_ess.h"
+#include "label_fixture.h"
 
 static struct ess_label label;
 
@@ -36,28 +35,22 @@ decode(const char *text)
 	return rc;
 }
 
-/* Decodes the N bytes DER, in base64; returns what decode() does. */
+/* Decodes the N bytes DER; returns what ess_label_decode() does. */
 static int
 decode_der(const unsigned char *der, size_t n)
 {
-	char text[4096];
+	const char *why;
 
-	assert_true(n * 4 / 3 + 4 < sizeof(text));
-	EVP_EncodeBlock((unsigned char *)text, der, (int)n);
-	return decode(text);
+	return fixture_ess_der(der, n, &label, &why);
 }
 
 /* Expects decoding the N bytes DER to fail, saying WHY. */
 static void
 expect_invalid_der(const unsigned char *der, size_t n, const char *why)
 {
-	char text[4096];
-	const char *got = NULL;
+	const char *got;
 
-	assert_true(n * 4 / 3 + 4 < sizeof(text));
-	EVP_EncodeBlock((unsigned char *)text, der, (int)n);
-	assert_int_equal(ess_label_decode(text, strlen(text), &label, &got),
-	    -1);
+	assert_int_equal(fixture_ess_der(der, n, &label, &got), -1);
 	assert_string_equal(got, why);
 }
 
