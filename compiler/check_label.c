@@ -188,7 +188,7 @@ check_labels(const struct model *m)
 	for (i = 0; cleared > 0 && i < m->npeers; i++) {
 		p = &m->peers[i];
 		if (!p->clearance.given && !p->incomplete)
-			diag_warning(&p->loc, "peer %s has no clearance: labels "
+			diag_warning(&p->loc, "peer '%s' has no clearance: labels "
 			    "of stanzas to and from it are not checked",
 			    p->name);
 	}
