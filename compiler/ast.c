@@ -100,6 +100,7 @@ ast_free_items(struct ast_item *it)
 		ast_free_values(it->key);
 		ast_free_values(it->from);
 		ast_free_values(it->per);
+		ast_free_values(it->value);
 		ast_free_items(it->sub);
 		free(it);
 	}
@@ -164,4 +165,16 @@ ast_cond_name(enum ast_cond c)
 {
 	return c == COND_POLICY_VIOLATION ? "policy-violation" :
 	    c == COND_NOT_ACCEPTABLE ? "not-acceptable" : NULL;
+}
+
+const char *
+ast_tag_type_name(enum ast_tag_type t)
+{
+	static const char *const names[] = {
+		[TAG_RESTRICTIVE] = "restrictive",
+		[TAG_PERMISSIVE] = "permissive",
+		[TAG_INFORMATIVE] = "informative",
+	};
+
+	return names[t];
 }

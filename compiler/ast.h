@@ -95,8 +95,21 @@ enum ast_item_kind {
 	ITEM_ALERT_RECENT,	/* VALS count */
 	ITEM_TEST_FROM,		/* VALS peer name */
 	ITEM_TEST_STANZA,	/* VALS XML */
-	ITEM_TEST_EXPECT	/* VERDICT; VALS XML of modify, or COND */
+	ITEM_TEST_EXPECT,	/* VERDICT; VALS XML of modify, or COND */
+	ITEM_OID,		/* in a label-policy: VALS the dotted OID */
+	ITEM_CLASSIFICATION,	/* VALS name, VALUE its value */
+	ITEM_TAGSET,		/* VALS name, VALUE its OID, ARG enum
+				 * ast_tag_type, SUB category items */
+	ITEM_CATEGORY,		/* in a tagset: VALS name, VALUE its value */
+	ITEM_MISSING_LABEL,	/* ARG 1: VALS the classification assumed;
+				 * 0: deny */
+	ITEM_CLEARANCE		/* in a peer: VALS the label policy (a
+				 * name), the classification, then the
+				 * categories held */
 };
+
+/* How a tag set's categories decide access (xedge.policy(5), LABELS). */
+enum ast_tag_type { TAG_RESTRICTIVE, TAG_PERMISSIVE, TAG_INFORMATIVE };
 
 /* Directions of a peer's filters: stanzas it sends us, or we send it. */
 enum ast_direction { DIR_INBOUND, DIR_OUTBOUND, DIR_COUNT };
@@ -130,6 +143,8 @@ struct ast_item {
 	struct ast_value *key;
 	struct ast_value *from;		/* ITEM_ALERT_MESSAGE */
 	struct ast_value *per;		/* ITEM_ALERT_RATE */
+	struct ast_value *value;	/* ITEM_CLASSIFICATION, ITEM_TAGSET,
+					 * ITEM_CATEGORY */
 	enum ast_verdict verdict;
 	enum ast_cond cond;
 	struct ast_item *sub;
@@ -147,7 +162,8 @@ enum ast_stmt_kind {
 	STMT_ROUTE,	/* VALUE pattern (NULL: default) via NAME */
 	STMT_FILTER,	/* NAME, ITEMS */
 	STMT_ALERT,	/* ITEMS */
-	STMT_TEST	/* NAME, ITEMS */
+	STMT_TEST,	/* NAME, ITEMS */
+	STMT_LABEL_POLICY	/* NAME, ITEMS */
 };
 
 struct ast_stmt {
@@ -189,5 +205,8 @@ const char *ast_verdict_name(enum ast_verdict v);
 
 /* The RFC 6120 name of condition C, NULL for COND_DEFAULT. */
 const char *ast_cond_name(enum ast_cond c);
+
+/* The keyword that spells tag set type T. */
+const char *ast_tag_type_name(enum ast_tag_type t);
 
 #endif

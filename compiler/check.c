@@ -612,5 +612,6 @@ check_policy(const struct model *m)
 	check_routes(m);
 	check_certificates(m);
 	check_content(m);
+	check_labels(m);
 	return diag_errors() == before ? 0 : -1;
 }

@@ -18,4 +18,7 @@ int check_origin_of(const struct model *m, const char *domain);
  * block. */
 void check_content(const struct model *m);
 
+/* check_label.c: the label policies and the peers' clearances. */
+void check_labels(const struct model *m);
+
 #endif

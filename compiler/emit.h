@@ -25,6 +25,12 @@ void emit_rules_peer(struct out *o, size_t peer);
  * (gen_peers) must precede them. */
 void emit_rules(struct out *o, const struct model *m);
 
+/* Writes one entry of the rules table, named NAME, from the statement at
+ * LOC, with verdict V (a bounce with condition COND) and ALERT. */
+void emit_rule_entry(struct out *o, const char *name,
+    const struct ast_loc *loc, enum ast_verdict v, enum ast_cond cond,
+    int alert);
+
 /* emit_filters.c: the number of rules the filters make (the last of the
  * rules table); their entries of the rules table; the filter tables
  * (before the peer table); a peer's .filters initializers; gen_policy's
@@ -35,6 +41,16 @@ void emit_filters(struct out *o, const struct model *m);
 void emit_filters_peer(struct out *o, const struct model *m, size_t peer);
 void emit_filters_policy(struct out *o, const struct model *m);
 void emit_content_rl(struct out *o, const struct model *m);
+
+/* emit_labels.c: the number of rules the labels make (the last of the
+ * rules table); their entries of the rules table; the label tables
+ * (before the peer table); a peer's .clearance initializer; gen_policy's
+ * label members. */
+size_t emit_label_rules_count(const struct model *m);
+void emit_label_rules(struct out *o, const struct model *m);
+void emit_labels(struct out *o, const struct model *m);
+void emit_labels_peer(struct out *o, const struct model *m, size_t peer);
+void emit_labels_policy(struct out *o, const struct model *m);
 
 /* Writes text.rl, the machine of the words and patterns (pattern.h). */
 void emit_text_rl(struct out *o, const struct model *m);

@@ -255,7 +255,9 @@ emit_peer(struct out *o, const struct model *m, size_t index)
 	emit_filters_peer(o, m, index);
 	out_printf(o, "\t\t.tls_policy = ");
 	emit_tls(o, "\t\t", m, p);
-	out_printf(o, ",\n\t},\n");
+	out_printf(o, ",\n");
+	emit_labels_peer(o, m, index);
+	out_printf(o, "\t},\n");
 }
 
 /* Writes policy.c: the tables, then gen_policy pointing at them. */
@@ -269,6 +271,7 @@ emit_policy_c(struct out *o, const struct model *m)
 	emit_listens(o, m);
 	emit_certs(o, m);
 	emit_filters(o, m);
+	emit_labels(o, m);
 	out_printf(o, "static const struct gen_peer gen_peers[GEN_NPEERS] = "
 	    "{\n");
 	for (i = 0; i < m->npeers; i++)
@@ -300,6 +303,7 @@ emit_policy_c(struct out *o, const struct model *m)
 	emit_tls(o, "\t", m, NULL);
 	out_printf(o, ",\n");
 	emit_filters_policy(o, m);
+	emit_labels_policy(o, m);
 	out_printf(o, "};\n");
 }
 

@@ -105,11 +105,13 @@ emit_ns_index(const struct emit_ns_table *t, const char *ns, const char *name)
 	return (size_t)(e - t->e);
 }
 
-/* The number of rules before filter F's first one. */
+/* The number of rules before filter F's first one: the label rules
+ * follow the filters'. */
 static size_t
 emit_filter_first_rule(const struct model *m, size_t f)
 {
-	size_t i, n = emit_rules_count(m) - emit_filter_rules_count(m);
+	size_t i, n = emit_rules_count(m) - emit_filter_rules_count(m) -
+	    emit_label_rules_count(m);
 
 	for (i = 0; i < f; i++)
 		n += m->filters[i].nctl;
@@ -179,17 +181,7 @@ emit_filter_rules(struct out *o, const struct model *m)
 			    emit_ctl_keyword(c));
 			if (c->kind == CTL_STRIP || c->kind == CTL_BLOCK)
 				strcat(strcat(name, " "), c->what);
-			out_line_policy(o, c->loc.file->path,
-			    c->loc.first_line);
-			out_printf(o, "\t{ .name = ");
-			out_cstring(o, name);
-			out_printf(o, ", .file = ");
-			out_cstring(o, c->loc.file->path);
-			out_printf(o, ", .line = %d, .verdict = %s, .cond = %s, "
-			    ".alert = %d },\n", c->loc.first_line,
-			    emit_verdict(c->verdict), c->cond ==
-			    COND_NOT_ACCEPTABLE ? "GEN_COND_NOT_ACCEPTABLE" :
-			    "GEN_COND_POLICY_VIOLATION",
+			emit_rule_entry(o, name, &c->loc, c->verdict, c->cond,
 			    c->kind != CTL_FOLD && c->kind != CTL_STRIP);
 			free(name);
 		}

@@ -6,7 +6,9 @@
  *
  * Indices are fixed by construction: the built-in rules of
  * runtime/policy_types.h first, then EMIT_RULES_PER_PEER rules for each peer
- * in policy order. emit_rules_peer() gives a peer's indices to the peer
+ * in policy order, then the filters' rules (emit_filters.c), then the
+ * labels' (emit_labels.c), so that a policy without labels keeps its
+ * numbers. emit_rules_peer() gives a peer's indices to the peer
  * table; emit_rules() writes the table and gen_decide().
  */
 #include <string.h>
@@ -47,7 +49,7 @@ size_t
 emit_rules_count(const struct model *m)
 {
 	return EMIT_NBUILTIN + m->npeers * EMIT_RULES_PER_PEER +
-	    emit_filter_rules_count(m);
+	    emit_filter_rules_count(m) + emit_label_rules_count(m);
 }
 
 void
@@ -82,6 +84,21 @@ emit_rule(struct out *o, const struct m_peer *p, const char *what,
 }
 
 void
+emit_rule_entry(struct out *o, const char *name, const struct ast_loc *loc,
+    enum ast_verdict v, enum ast_cond cond, int alert)
+{
+	out_line_policy(o, loc->file->path, loc->first_line);
+	out_printf(o, "\t{ .name = ");
+	out_cstring(o, name);
+	out_printf(o, ", .file = ");
+	out_cstring(o, loc->file->path);
+	out_printf(o, ", .line = %d, .verdict = %s, .cond = %s, .alert = %d "
+	    "},\n", loc->first_line, emit_verdict(v),
+	    cond == COND_NOT_ACCEPTABLE ? "GEN_COND_NOT_ACCEPTABLE" :
+	    "GEN_COND_POLICY_VIOLATION", alert);
+}
+
+void
 emit_rules(struct out *o, const struct model *m)
 {
 	const struct m_peer *p;
@@ -105,6 +122,7 @@ emit_rules(struct out *o, const struct model *m)
 		emit_rule(o, p, "protocol", &p->protocol_loc);
 	}
 	emit_filter_rules(o, m);
+	emit_label_rules(o, m);
 	out_line_self(o, "policy.c");
 	out_printf(o, "};\n\n");
 	/* No content rule exists yet: a routed stanza passes by the route

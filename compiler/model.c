@@ -153,6 +153,32 @@ model_free_filter(struct m_filter *f)
 }
 
 static void
+model_free_values(struct m_label_value *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+static void
+model_free_label_policy(struct m_label_policy *lp)
+{
+	size_t i;
+
+	for (i = 0; i < lp->ntagsets; i++) {
+		free(lp->tagsets[i].name);
+		free(lp->tagsets[i].oid);
+		model_free_values(lp->tagsets[i].cats, lp->tagsets[i].ncats);
+	}
+	free(lp->tagsets);
+	model_free_values(lp->cls, lp->ncls);
+	free(lp->name);
+	free(lp->oid);
+}
+
+static void
 model_free_test(struct m_test *t)
 {
 	free(t->name);
@@ -187,6 +213,7 @@ model_free(struct model *m)
 		model_free_patterns(m->peers[i].origins, m->peers[i].norigins);
 		free(m->peers[i].filters[DIR_INBOUND]);
 		free(m->peers[i].filters[DIR_OUTBOUND]);
+		free(m->peers[i].clearance.held);
 	}
 	free(m->peers);
 	for (i = 0; i < m->nroutes; i++)
@@ -198,6 +225,9 @@ model_free(struct model *m)
 	free(m->alert.file);
 	free(m->alert.to);
 	free(m->alert.from);
+	for (i = 0; i < m->nlabels; i++)
+		model_free_label_policy(&m->labels[i]);
+	free(m->labels);
 	for (i = 0; i < m->ntests; i++)
 		model_free_test(&m->tests[i]);
 	free(m->tests);

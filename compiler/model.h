@@ -143,6 +143,73 @@ struct m_test {
 	char *output;			/* MODIFY: the stanza expected */
 };
 
+/*
+ * Security labels (xedge.policy(5), LABELS). A classification of a label
+ * policy, or a category of a tag set: its name and its value in an ESS
+ * label.
+ */
+struct m_label_value {
+	char *name;
+	uint32_t lacv;
+	struct ast_loc loc;		/* the name */
+	struct ast_loc value_loc;
+};
+
+/* A tag set: an ESS security category's tagName and its categories. */
+struct m_tagset {
+	char *name;
+	struct ast_loc loc;		/* the name */
+	char *oid;			/* dotted, as written */
+	struct ast_loc oid_loc;
+	enum ast_tag_type type;
+	struct m_label_value *cats;	/* in policy order */
+	size_t ncats;
+	unsigned first_bit;		/* of its first category: the bits of a
+					 * label policy's categories follow
+					 * their order in the policy */
+};
+
+/* The most categories of one label policy (GEN_LABEL_BITS). */
+#define MODEL_LABEL_BITS	256
+/* The largest value of a classification (RFC 2634 ub-integer-options). */
+#define MODEL_CLASSIFICATION_MAX	256
+
+struct m_label_policy {
+	char *name;
+	struct ast_loc loc;		/* the name */
+	struct ast_loc stmt_loc;	/* the label-policy keyword */
+	char *oid;			/* NULL: not given */
+	struct ast_loc oid_loc;
+	struct m_label_value *cls;	/* lowest first: the index is the rank */
+	size_t ncls;
+	struct m_tagset *tagsets;	/* in policy order */
+	size_t ntagsets;
+	int missing;			/* the classification a stanza without
+					 * a label is assumed to carry; -1:
+					 * such a stanza is denied */
+	int used;			/* named by a clearance */
+	int incomplete;			/* as m_peer.incomplete */
+};
+
+/* A category a clearance holds. */
+struct m_held {
+	size_t tagset, cat;		/* indices in its label policy */
+	struct ast_loc loc;
+};
+
+/* What a peer is cleared for; all-zero: no clearance. */
+struct m_clearance {
+	int given;
+	struct ast_loc loc;		/* the statement */
+	size_t policy;			/* index into model.labels */
+	size_t rank;			/* the highest classification */
+	struct m_held *held;		/* in the order given */
+	size_t nheld;
+};
+
+/* The bit of category H of label policy LP. */
+#define M_HELD_BIT(lp, h) ((lp)->tagsets[(h)->tagset].first_bit + (h)->cat)
+
 struct m_peer {
 	char *name;
 	struct ast_loc loc;		/* the name */
@@ -168,6 +235,7 @@ struct m_peer {
 	struct m_tls tls_policy;	/* only the keys the peer sets */
 	struct m_use *filters[DIR_COUNT];	/* in the order given */
 	size_t nfilters[DIR_COUNT];
+	struct m_clearance clearance;
 	/* Part of its statement was lost to an error already reported:
 	 * what it seems to lack is not judged. */
 	int incomplete;
@@ -203,6 +271,8 @@ struct model {
 	struct m_filter *filters;
 	size_t nfilters;
 	struct m_alert alert;
+	struct m_label_policy *labels;
+	size_t nlabels;
 	struct m_test *tests;
 	size_t ntests;
 	/* Statements were lost to errors reported before resolution (a

@@ -113,16 +113,24 @@ static void parse_skip_block(void *);
 %token ALERT "alert" LOG "log" MESSAGE "message" FROM "from" RATE "rate"
 %token PER "per" RECENT "recent" TEST "test" STANZA "stanza"
 %token EXPECT "expect"
+%token LABEL_POLICY "label-policy" OID "oid" CLASSIFICATION "classification"
+%token TAGSET "tagset" CATEGORY "category" RESTRICTIVE "restrictive"
+%token PERMISSIVE "permissive" INFORMATIVE "informative"
+%token MISSING_LABEL "missing-label" ASSUME "assume" DENY "deny"
+%token CLEARANCE "clearance"
 %token YYEOF 0 "end of file"
 
-%type <val> value values port_opt key_opt strings
+%type <val> value values port_opt key_opt strings value_seq
 %type <item> guard_items guard_item guard_block peer_items peer_item
 %type <item> peer_block limit_items limit_item limit_block
 %type <item> tls_items tls_item tls_block
 %type <item> filter_items filter_item filter_block alert_items alert_item
 %type <item> alert_block test_items test_item test_block
+%type <item> label_items label_item label_block category_items
+%type <item> category_item category_block
 %type <flag> listen_opt limit_key tls_mode auth_methods force_opt
 %type <flag> tls_list_key crl_action direction words_kind cond_opt
+%type <flag> tag_type
 %type <verdict> verdict_opt
 
 %destructor { free($$); } <str>
@@ -223,7 +231,19 @@ stmt		: POLICY value ';' {
 			st->items = $3;
 			parse_add(ctx, st);
 		}
-		| RESERVED reserved_tail { parse_reserved($1, &@1); }
+		| LABEL_POLICY IDENT label_block {
+			struct ast_stmt *st = ast_stmt_new(STMT_LABEL_POLICY,
+			    &@1);
+
+			st->name = $2;
+			st->name_loc = @2;
+			st->items = $3;
+			parse_add(ctx, st);
+		}
+		| LABEL_POLICY IDENT RESERVED reserved_tail {
+			parse_reserved($3, &@3);
+			free($2);
+		}
 		;
 
 guard_block	: '{' guard_items '}'		{ $$ = $2; }
@@ -246,10 +266,6 @@ guard_item	: LISTEN value port_opt listen_opt ';' {
 		}
 		| CA_BUNDLE value ';' {
 			$$ = parse_item(ITEM_CA_BUNDLE, &@$, 0, $2);
-		}
-		| RESERVED reserved_tail {
-			parse_reserved($1, &@1);
-			$$ = NULL;
 		}
 		;
 
@@ -319,10 +335,16 @@ peer_item	: DOMAIN values ';' {
 		| FILTER value direction ';' {
 			$$ = parse_item(ITEM_FILTER, &@$, $3, $2);
 		}
-		| RESERVED reserved_tail {
-			parse_reserved($1, &@1);
-			$$ = NULL;
+		| CLEARANCE IDENT value_seq ';' {
+			$$ = parse_item(ITEM_CLEARANCE, &@$, 0,
+			    ast_value_append(parse_value(AST_NAME, &@2, $2, 0),
+			    $3));
 		}
+		;
+
+/* Values one after the other, without commas. */
+value_seq	: value
+		| value_seq value		{ $$ = ast_value_append($1, $2); }
 		;
 
 tls_mode	: %empty			{ $$ = TLS_MODE_DEFAULT; }
@@ -540,9 +562,70 @@ value		: STRING	{ $$ = parse_value(AST_STRING, &@1, $1, 0); }
 		| SIZE		{ $$ = parse_value(AST_SIZE, &@1, NULL, $1); }
 		;
 
+label_block	: '{' label_items '}'		{ $$ = $2; }
+		| '{' label_items error '}'	{ $$ = $2; yyerrok; }
+		;
+
+label_items	: %empty			{ $$ = NULL; }
+		| label_items label_item	{ $$ = ast_item_append($1, $2); }
+		| label_items error ';'		{ $$ = $1; yyerrok; }
+		;
+
+label_item	: OID value ';' {
+			$$ = parse_item(ITEM_OID, &@$, 0, $2);
+		}
+		| CLASSIFICATION value '=' value ';' {
+			$$ = parse_item(ITEM_CLASSIFICATION, &@$, 0, $2);
+			$$->value = $4;
+		}
+		| TAGSET value OID value tag_type category_block {
+			$$ = parse_item(ITEM_TAGSET, &@1, $5, $2);
+			$$->value = $4;
+			$$->sub = $6;
+		}
+		| MISSING_LABEL ASSUME value ';' {
+			$$ = parse_item(ITEM_MISSING_LABEL, &@$, 1, $3);
+		}
+		| MISSING_LABEL DENY ';' {
+			$$ = parse_item(ITEM_MISSING_LABEL, &@$, 0, NULL);
+		}
+		| CATEGORY reserved_tail {
+			diag_error(&@1, "'category' is not supported yet "
+			    "directly in a label-policy: write it in a "
+			    "'tagset'");
+			$$ = NULL;
+		}
+		| RESERVED reserved_tail {
+			parse_reserved($1, &@1);
+			$$ = NULL;
+		}
+		;
+
+tag_type	: RESTRICTIVE			{ $$ = TAG_RESTRICTIVE; }
+		| PERMISSIVE			{ $$ = TAG_PERMISSIVE; }
+		| INFORMATIVE			{ $$ = TAG_INFORMATIVE; }
+		;
+
+category_block	: '{' category_items '}'	{ $$ = $2; }
+		| '{' category_items error '}'	{ $$ = $2; yyerrok; }
+		;
+
+category_items	: %empty			{ $$ = NULL; }
+		| category_items category_item	{ $$ = ast_item_append($1, $2); }
+		| category_items error ';'	{ $$ = $1; yyerrok; }
+		;
+
+category_item	: CATEGORY value '=' value ';' {
+			$$ = parse_item(ITEM_CATEGORY, &@$, 0, $2);
+			$$->value = $4;
+		}
+		;
+
 /*
- * The statements reserved for later (label-policy, clearance) are read as any balanced run of tokens ending in ';' or a
- * '{ ... }' block, so that the rest of the file is still checked.
+ * The items of a label-policy reserved for later (equivalent, original,
+ * spif, and a category outside a tag set) are read as any balanced run
+ * of tokens ending in ';' or a '{ ... }' block, so that the rest of the
+ * file is still checked.
  */
 reserved_tail	: soup_words ';'
 		| soup_words '{' soup '}'
@@ -574,7 +657,10 @@ soup_word	: STRING { free($1); } | IDENT { free($1); }
 		| PRESENCE | FOLD | STRIP | BLOCK | ROOM | WORDS | PATTERN
 		| PASS | DROP | BOUNCE | MODIFY | POLICY_VIOLATION
 		| NOT_ACCEPTABLE | ALERT | LOG | MESSAGE | FROM | RATE | PER
-		| RECENT | TEST | STANZA | EXPECT
+		| RECENT | TEST | STANZA | EXPECT | LABEL_POLICY | OID
+		| CLASSIFICATION | TAGSET | CATEGORY | RESTRICTIVE
+		| PERMISSIVE | INFORMATIVE | MISSING_LABEL | ASSUME | DENY
+		| CLEARANCE
 		;
 
 %%
@@ -639,7 +725,7 @@ parse_skip_block(void *scanner)
 	}
 }
 
-/* Rejects a statement whose shape is reserved for a later version. */
+/* Rejects an item whose shape is reserved for a later version. */
 static void
 parse_reserved(char *keyword, const YYLTYPE *loc)
 {

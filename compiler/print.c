@@ -3,7 +3,8 @@
  * (listen, certificate, ca-bundle), limits (all six keys), tls-policy
  * (all five keys), each peer in policy order (domain, connect, protocol,
  * tls, auth, originates if given, limits and tls-policy keys it
- * overrides), routes in policy order with the default last.
+ * overrides, filters, clearance), routes in policy order with the
+ * default last, label policies, filters, the alert block and tests.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -173,6 +174,72 @@ print_guard(FILE *fp, const struct model *m)
 	fputs("}\n", fp);
 }
 
+/* Prints a clearance, its categories in the order of their bits. */
+static void
+print_clearance(FILE *fp, const struct model *m, const struct m_clearance *c)
+{
+	const struct m_label_policy *lp = &m->labels[c->policy];
+	const struct m_tagset *ts;
+	size_t t, k, i;
+
+	fprintf(fp, "\tclearance %s ", lp->name);
+	print_string(fp, lp->cls[c->rank].name);
+	for (t = 0; t < lp->ntagsets; t++) {
+		ts = &lp->tagsets[t];
+		for (k = 0; k < ts->ncats; k++) {
+			for (i = 0; i < c->nheld; i++)
+				if (c->held[i].tagset == t &&
+				    c->held[i].cat == k)
+					break;
+			if (i == c->nheld)
+				continue;
+			fputc(' ', fp);
+			print_string(fp, ts->cats[k].name);
+		}
+	}
+	fputs(";\n", fp);
+}
+
+/* Prints a label policy: its items in the order of the language, its
+ * classifications, tag sets and categories in policy order (which gives
+ * ranks and bits), missing-label written out. */
+static void
+print_label_policy(FILE *fp, const struct m_label_policy *lp)
+{
+	const struct m_tagset *ts;
+	size_t i, k;
+
+	fprintf(fp, "\nlabel-policy %s {\n\toid ", lp->name);
+	print_string(fp, lp->oid);
+	fputs(";\n", fp);
+	for (i = 0; i < lp->ncls; i++) {
+		fputs("\tclassification ", fp);
+		print_string(fp, lp->cls[i].name);
+		fprintf(fp, " = %lu;\n", (unsigned long)lp->cls[i].lacv);
+	}
+	for (i = 0; i < lp->ntagsets; i++) {
+		ts = &lp->tagsets[i];
+		fputs("\ttagset ", fp);
+		print_string(fp, ts->name);
+		fputs(" oid ", fp);
+		print_string(fp, ts->oid);
+		fprintf(fp, " %s {\n", ast_tag_type_name(ts->type));
+		for (k = 0; k < ts->ncats; k++) {
+			fputs("\t\tcategory ", fp);
+			print_string(fp, ts->cats[k].name);
+			fprintf(fp, " = %lu;\n", (unsigned long)ts->cats[k].lacv);
+		}
+		fputs("\t}\n", fp);
+	}
+	if (lp->missing >= 0) {
+		fputs("\tmissing-label assume ", fp);
+		print_string(fp, lp->cls[lp->missing].name);
+		fputs(";\n", fp);
+	} else
+		fputs("\tmissing-label deny;\n", fp);
+	fputs("}\n", fp);
+}
+
 /* Prints a peer block with every item, originates only if given and
  * limits and tls-policy keys only where the peer overrides them. */
 static void
@@ -219,6 +286,8 @@ print_peer(FILE *fp, const struct model *m, const struct m_peer *p)
 			fprintf(fp, "\tfilter %s %s;\n",
 			    m->filters[p->filters[d][i].filter].name,
 			    d == DIR_INBOUND ? "inbound" : "outbound");
+	if (p->clearance.given)
+		print_clearance(fp, m, &p->clearance);
 	fputs("}\n", fp);
 }
 
@@ -375,5 +444,7 @@ print_policy(FILE *fp, const struct model *m)
 		fprintf(fp, "%sroute default via %s;\n", nl ? "\n" : "",
 		    m->peers[m->routes[i].peer].name);
 	}
+	for (i = 0; i < m->nlabels; i++)
+		print_label_policy(fp, &m->labels[i]);
 	print_content(fp, m);
 }

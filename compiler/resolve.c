@@ -50,18 +50,27 @@ resolve_suggest(const struct resolver *r, enum resolve_names kind,
 		suggest_offer(&s, r->m->filters[i].name);
 	for (i = 0; kind == NAMES_GROUPS && i < GROUP_COUNT; i++)
 		suggest_offer(&s, group_get(i)->name);
+	for (i = 0; kind == NAMES_LABEL_POLICIES && i < r->m->nlabels; i++)
+		suggest_offer(&s, r->m->labels[i].name);
 	return suggest_best(&s);
 }
 
-/*
- * Whether an earlier pass reported an error within statement ST (up to the
- * statement after it), which may then have lost parts.
- */
-static int
+/* The error counted is up to the statement after ST. */
+int
 resolve_lost(const struct ast_stmt *st)
 {
 	return diag_reported_between(&st->loc,
 	    st->next != NULL ? &st->next->loc : NULL);
+}
+
+char *
+resolve_where(const char *kind, const char *name)
+{
+	char *where = xmalloc(strlen(kind) + strlen(name) + 4);
+
+	strcpy(where, kind);
+	strcat(strcat(strcat(where, " '"), name), "'");
+	return where;
 }
 
 /*
@@ -414,7 +423,7 @@ resolve_guard(struct resolver *r, const struct ast_stmt *st)
 /* Singleton items of a peer block, to report repetitions. */
 struct resolve_peer_seen {
 	const struct ast_item *connect, *protocol, *tls, *auth, *limits;
-	const struct ast_item *tls_policy;
+	const struct ast_item *tls_policy, *clearance;
 };
 
 /* Applies item IT of the block of peer P (WHERE names it for messages);
@@ -477,6 +486,10 @@ resolve_peer_item(struct resolver *r, const struct ast_item *it,
 	case ITEM_FILTER:
 		resolve_peer_filter(r, it, p);
 		break;
+	case ITEM_CLEARANCE:
+		if (resolve_once(it, &seen->clearance, "clearance", where) == 0)
+			resolve_clearance(r, it, p);
+		break;
 	default:
 		break;
 	}
@@ -488,7 +501,7 @@ resolve_peer_item(struct resolver *r, const struct ast_item *it,
 static void
 resolve_peer(struct resolver *r, const struct ast_stmt *st)
 {
-	struct resolve_peer_seen seen = { NULL, NULL, NULL, NULL, NULL, NULL };
+	struct resolve_peer_seen seen = { 0 };
 	const struct ast_item *it;
 	struct model *m = r->m;
 	unsigned before = diag_errors();
@@ -514,9 +527,7 @@ resolve_peer(struct resolver *r, const struct ast_stmt *st)
 	p->tls = TLS_REQUIRED;
 	p->auth = AUTH_CERTIFICATE;
 	p->connect_loc = p->protocol_loc = p->tls_loc = p->auth_loc = p->loc;
-	where = xmalloc(strlen(st->name) + 8);
-	strcpy(where, "peer '");
-	strcat(strcat(where, st->name), "'");
+	where = resolve_where("peer", st->name);
 	for (it = st->items; it != NULL; it = it->next)
 		resolve_peer_item(r, it, p, &seen, where);
 	free(where);
@@ -655,8 +666,10 @@ resolve_policy(const struct ast_stmt *st, struct model *m)
 	memcpy(m->limits.v, resolve_default_limits, sizeof(m->limits.v));
 	resolve_tls_defaults(&m->tls_policy);
 	resolve_defines(&r, st);
-	/* Peers name filters, which may be defined after them. */
+	/* Peers name filters and label policies, which may be defined after
+	 * them. */
 	resolve_filters(&r, st);
+	resolve_labels(&r, st);
 	for (s = st; s != NULL; s = s->next) {
 		switch (s->kind) {
 		case STMT_POLICY:

@@ -33,7 +33,7 @@ struct resolver {
 
 /* The kinds of name a policy defines, for suggestions. */
 enum resolve_names { NAMES_CONSTANTS, NAMES_PEERS, NAMES_FILTERS,
-    NAMES_GROUPS };
+    NAMES_GROUPS, NAMES_LABEL_POLICIES };
 
 /* The name of kind KIND nearest to the undefined NAME, or NULL if none is
  * near enough (see suggest.h). */
@@ -60,6 +60,13 @@ int resolve_pattern(struct resolver *r, const struct ast_value *v,
 int resolve_once(const struct ast_item *it, const struct ast_item **first,
     const char *what, const char *where);
 
+/* Whether an earlier pass reported an error within statement ST, which
+ * may then have lost parts. */
+int resolve_lost(const struct ast_stmt *st);
+
+/* Returns "KIND 'NAME'" for messages; the caller frees it. */
+char *resolve_where(const char *kind, const char *name);
+
 /* resolve_filter.c: the filters of ST (before the peers that name them),
  * a peer's filter item IT, the alert block ST and the tests of ST (after
  * the peers they name). */
@@ -68,5 +75,11 @@ void resolve_peer_filter(struct resolver *r, const struct ast_item *it,
     struct m_peer *p);
 void resolve_alert(struct resolver *r, const struct ast_stmt *st);
 void resolve_tests(struct resolver *r, const struct ast_stmt *st);
+
+/* resolve_label.c: the label policies of ST (before the peers whose
+ * clearances name them), and a peer's clearance item IT. */
+void resolve_labels(struct resolver *r, const struct ast_stmt *st);
+void resolve_clearance(struct resolver *r, const struct ast_item *it,
+    struct m_peer *p);
 
 #endif

@@ -1,0 +1,195 @@
+/*
+ * Checks of the label statements (see check.h): OIDs well formed and
+ * unique, values in range and unique, label policies and tag sets not
+ * empty, and the peers' clearances as a whole.
+ */
+#include <string.h>
+
+#include "check_int.h"
+#include "diag.h"
+
+/*
+ * Whether OID is dotted decimal as X.660 allows: at least two arcs, each
+ * digits without a leading zero, the first 0, 1 or 2 and, under 0 or 1,
+ * the second below 40. Returns 0, or -1 with *WHY set.
+ */
+static int
+check_oid_syntax(const char *oid, const char **why)
+{
+	const char *p = oid;
+	size_t arcs = 0, len;
+
+	for (;;) {
+		len = strspn(p, "0123456789");
+		if (len == 0 || (len > 1 && p[0] == '0')) {
+			*why = "arcs are decimal numbers without leading "
+			    "zeros, joined by '.'";
+			return -1;
+		}
+		if (arcs == 0 && (len > 1 || p[0] > '2')) {
+			*why = "the first arc is 0, 1 or 2";
+			return -1;
+		}
+		if (arcs == 1 && oid[0] != '2' && (len > 2 || p[0] >= '4')) {
+			*why = "under arc 0 or 1, the second arc is below 40";
+			return -1;
+		}
+		arcs++;
+		p += len;
+		if (*p == '\0')
+			break;
+		if (*p++ != '.') {
+			*why = "arcs are decimal numbers without leading "
+			    "zeros, joined by '.'";
+			return -1;
+		}
+	}
+	if (arcs < 2) {
+		*why = "an OID has at least two arcs";
+		return -1;
+	}
+	return 0;
+}
+
+/* Checks OID at LOC (NULL: lost to an error already reported); FIRST and
+ * FIRST_LOC are an OID it must differ from, WHAT names both. */
+static void
+check_oid(const char *oid, const struct ast_loc *loc, const char *first,
+    const struct ast_loc *first_loc, const char *what)
+{
+	const char *why;
+
+	if (oid == NULL)
+		return;
+	if (check_oid_syntax(oid, &why) == -1)
+		diag_error(loc, "invalid OID '%s': %s", oid, why);
+	else if (first != NULL && strcmp(first, oid) == 0) {
+		diag_error(loc, "duplicate %s OID '%s'", what, oid);
+		diag_note(first_loc, "first given here");
+	}
+}
+
+/* Reports a value of the N in V given to an earlier one too (WHAT names
+ * them), and, where MAX is not 0, one above MAX. */
+static void
+check_label_values(const struct m_label_value *v, size_t n, const char *what,
+    uint32_t max)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		if (max != 0 && v[i].lacv > max) {
+			diag_error(&v[i].value_loc, "%s value %lu out of range "
+			    "(0 to %lu)", what, (unsigned long)v[i].lacv,
+			    (unsigned long)max);
+			continue;
+		}
+		for (j = 0; j < i; j++) {
+			if (v[j].lacv == v[i].lacv) {
+				diag_error(&v[i].value_loc, "%s '%s' has the "
+				    "value %lu of %s '%s'", what, v[i].name,
+				    (unsigned long)v[i].lacv, what, v[j].name);
+				diag_note(&v[j].value_loc, "first given here");
+				break;
+			}
+		}
+	}
+}
+
+/* Checks the tag sets of LP: OIDs, categories and their count. */
+static void
+check_tagsets(const struct m_label_policy *lp)
+{
+	const struct m_tagset *ts;
+	size_t i, j;
+
+	for (i = 0; i < lp->ntagsets; i++) {
+		ts = &lp->tagsets[i];
+		for (j = 0; j < i && (ts->oid == NULL ||
+		    lp->tagsets[j].oid == NULL ||
+		    strcmp(lp->tagsets[j].oid, ts->oid) != 0); j++)
+			;
+		check_oid(ts->oid, &ts->oid_loc, j < i ?
+		    lp->tagsets[j].oid : NULL, &lp->tagsets[j].oid_loc,
+		    "tagset");
+		if (ts->ncats == 0 && !lp->incomplete)
+			diag_error(&ts->loc, "tagset '%s' has no category",
+			    ts->name);
+		check_label_values(ts->cats, ts->ncats, "category", 0);
+		if (ts->first_bit < MODEL_LABEL_BITS &&
+		    ts->first_bit + ts->ncats > MODEL_LABEL_BITS)
+			diag_error(&ts->cats[MODEL_LABEL_BITS -
+			    ts->first_bit].loc, "more than %d categories in "
+			    "label policy '%s'", MODEL_LABEL_BITS, lp->name);
+	}
+}
+
+/* Checks label policy number I of M on its own, and its OID against
+ * those of the label policies before it. */
+static void
+check_label_policy(const struct model *m, size_t i)
+{
+	const struct m_label_policy *lp = &m->labels[i];
+	size_t j;
+
+	for (j = 0; j < i && (lp->oid == NULL || m->labels[j].oid == NULL ||
+	    strcmp(m->labels[j].oid, lp->oid) != 0); j++)
+		;
+	check_oid(lp->oid, &lp->oid_loc, j < i ? m->labels[j].oid : NULL,
+	    &m->labels[j].oid_loc, "label policy");
+	if (lp->oid == NULL && !lp->incomplete)
+		diag_error(&lp->loc, "label policy '%s' has no 'oid'",
+		    lp->name);
+	if (lp->ncls == 0 && !lp->incomplete)
+		diag_error(&lp->loc, "label policy '%s' has no "
+		    "classification", lp->name);
+	check_label_values(lp->cls, lp->ncls, "classification",
+	    MODEL_CLASSIFICATION_MAX);
+	check_tagsets(lp);
+	if (!lp->used && !m->incomplete)
+		diag_warning(&lp->loc, "label policy '%s' is used by no "
+		    "peer's clearance", lp->name);
+}
+
+/* Warns about the informative categories clearance C holds. */
+static void
+check_clearance(const struct model *m, const struct m_clearance *c)
+{
+	const struct m_label_policy *lp = &m->labels[c->policy];
+	const struct m_tagset *ts;
+	size_t i;
+
+	for (i = 0; i < c->nheld; i++) {
+		ts = &lp->tagsets[c->held[i].tagset];
+		if (ts->type == TAG_INFORMATIVE)
+			diag_warning(&c->held[i].loc, "category '%s' is "
+			    "informative (tagset '%s'): it never decides "
+			    "access", ts->cats[c->held[i].cat].name,
+			    ts->name);
+	}
+}
+
+void
+check_labels(const struct model *m)
+{
+	const struct m_peer *p;
+	size_t i, cleared = 0;
+
+	for (i = 0; i < m->nlabels; i++)
+		check_label_policy(m, i);
+	for (i = 0; i < m->npeers; i++) {
+		p = &m->peers[i];
+		if (p->clearance.given) {
+			check_clearance(m, &p->clearance);
+			cleared++;
+		}
+	}
+	/* A peer left out of every label check is a hole in it. */
+	for (i = 0; cleared > 0 && i < m->npeers; i++) {
+		p = &m->peers[i];
+		if (!p->clearance.given && !p->incomplete)
+			diag_warning(&p->loc, "peer '%s' has no clearance: labels "
+			    "of stanzas to and from it are not checked",
+			    p->name);
+	}
+}

@@ -1,0 +1,253 @@
+/*
+ * The label tables of policy.c (see runtime/policy_types.h, "Security
+ * labels") and the rules of the label checks.
+ *
+ * A label policy's classifications are written sorted by their value in
+ * a label, its tag sets by OID and each tag set's categories by value, so
+ * that the label stage finds what a label holds by binary search; the
+ * rank of a classification and the bit of a category keep the order of
+ * the policy. The label rules come last in the rules table: "label check"
+ * (a label invalid, or of no label policy the guard knows) when the
+ * policy has a label policy, then one rule per clearance, in peer order.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit.h"
+#include "source.h"
+#include "xmalloc.h"
+
+/* What a table is sorted by: an OID, else a value; I the index in the
+ * policy's order. */
+struct emit_label_key {
+	const char *oid;
+	uint32_t lacv;
+	size_t i;
+};
+
+static int
+emit_label_cmp(const void *a, const void *b)
+{
+	const struct emit_label_key *x = a, *y = b;
+
+	if (x->oid != NULL)
+		return strcmp(x->oid, y->oid);
+	return (x->lacv > y->lacv) - (x->lacv < y->lacv);
+}
+
+/* Returns the N values of V in the order of their value in a label
+ * (caller frees). */
+static struct emit_label_key *
+emit_label_by_value(const struct m_label_value *v, size_t n)
+{
+	struct emit_label_key *k = xcalloc(n + 1, sizeof(*k));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		k[i] = (struct emit_label_key){ NULL, v[i].lacv, i };
+	qsort(k, n, sizeof(*k), emit_label_cmp);
+	return k;
+}
+
+size_t
+emit_label_rules_count(const struct model *m)
+{
+	size_t i, n = m->nlabels > 0;
+
+	for (i = 0; i < m->npeers; i++)
+		n += m->peers[i].clearance.given;
+	return n;
+}
+
+/* The index of the label check rule; that of the clearance of the Nth
+ * peer with one follows it. */
+static size_t
+emit_label_rule(const struct model *m)
+{
+	return emit_rules_count(m) - emit_label_rules_count(m);
+}
+
+void
+emit_label_rules(struct out *o, const struct model *m)
+{
+	const struct m_peer *p;
+	size_t i;
+	char *name;
+
+	if (m->nlabels == 0)
+		return;
+	emit_rule_entry(o, "label check", &m->labels[0].stmt_loc,
+	    VERDICT_BOUNCE, COND_POLICY_VIOLATION, 1);
+	for (i = 0; i < m->npeers; i++) {
+		p = &m->peers[i];
+		if (!p->clearance.given)
+			continue;
+		name = xmalloc(strlen(p->name) + 14);
+		strcat(strcpy(name, "clearance of "), p->name);
+		emit_rule_entry(o, name, &p->clearance.loc, VERDICT_BOUNCE,
+		    COND_POLICY_VIOLATION, 1);
+		free(name);
+	}
+}
+
+/* Writes the categories of tag set T of label policy L, by value. */
+static void
+emit_tagset_categories(struct out *o, size_t l, size_t t,
+    const struct m_tagset *ts)
+{
+	struct emit_label_key *k = emit_label_by_value(ts->cats, ts->ncats);
+	const struct m_label_value *c;
+	size_t i;
+
+	out_printf(o, "static const struct gen_label_category "
+	    "gen_label%zu_tagset%zu_categories[%zu] = {\n", l, t, ts->ncats);
+	for (i = 0; i < ts->ncats; i++) {
+		c = &ts->cats[k[i].i];
+		out_line_policy(o, c->loc.file->path, c->loc.first_line);
+		out_printf(o, "\t{ ");
+		out_cstring(o, c->name);
+		out_printf(o, ", %lu, %zu },\n", (unsigned long)c->lacv,
+		    ts->first_bit + k[i].i);
+	}
+	out_line_self(o, "policy.c");
+	out_printf(o, "};\n");
+	free(k);
+}
+
+/* Writes the classifications and tag sets of label policy L. */
+static void
+emit_label_tables(struct out *o, const struct m_label_policy *lp, size_t l)
+{
+	struct emit_label_key *k = emit_label_by_value(lp->cls, lp->ncls);
+	const struct m_label_value *c;
+	const struct m_tagset *ts;
+	size_t i;
+
+	out_printf(o, "static const struct gen_classification "
+	    "gen_label%zu_classifications[%zu] = {\n", l, lp->ncls);
+	for (i = 0; i < lp->ncls; i++) {
+		c = &lp->cls[k[i].i];
+		out_line_policy(o, c->loc.file->path, c->loc.first_line);
+		out_printf(o, "\t{ ");
+		out_cstring(o, c->name);
+		out_printf(o, ", %lu, %zu },\n", (unsigned long)c->lacv, k[i].i);
+	}
+	out_line_self(o, "policy.c");
+	out_printf(o, "};\n");
+	free(k);
+	k = xcalloc(lp->ntagsets + 1, sizeof(*k));
+	for (i = 0; i < lp->ntagsets; i++) {
+		emit_tagset_categories(o, l, i, &lp->tagsets[i]);
+		k[i] = (struct emit_label_key){ lp->tagsets[i].oid, 0, i };
+	}
+	qsort(k, lp->ntagsets, sizeof(*k), emit_label_cmp);
+	if (lp->ntagsets > 0)
+		out_printf(o, "static const struct gen_tagset "
+		    "gen_label%zu_tagsets[%zu] = {\n", l, lp->ntagsets);
+	for (i = 0; i < lp->ntagsets; i++) {
+		ts = &lp->tagsets[k[i].i];
+		out_pin_policy(o, ts->loc.file->path, ts->loc.first_line);
+		out_printf(o, "\t{\n\t\t.name = ");
+		out_cstring(o, ts->name);
+		out_printf(o, ",\n\t\t.oid = ");
+		out_cstring(o, ts->oid);
+		out_printf(o, ",\n\t\t.type = GEN_TAG_%s,\n\t\t.categories = "
+		    "gen_label%zu_tagset%zu_categories,\n\t\t.ncategories = "
+		    "%zu,\n\t},\n", ts->type == TAG_RESTRICTIVE ?
+		    "RESTRICTIVE" : ts->type == TAG_PERMISSIVE ?
+		    "PERMISSIVE" : "INFORMATIVE", l, k[i].i, ts->ncats);
+	}
+	if (lp->ntagsets > 0) {
+		out_line_self(o, "policy.c");
+		out_printf(o, "};\n");
+	}
+	free(k);
+}
+
+/* The place of classification RANK of LP in its table, sorted by value. */
+static size_t
+emit_label_place(const struct m_label_policy *lp, size_t rank)
+{
+	size_t i, place = 0;
+
+	for (i = 0; i < lp->ncls; i++)
+		place += lp->cls[i].lacv < lp->cls[rank].lacv;
+	return place;
+}
+
+void
+emit_labels(struct out *o, const struct model *m)
+{
+	const struct m_label_policy *lp;
+	size_t l;
+
+	if (m->nlabels == 0)
+		return;
+	for (l = 0; l < m->nlabels; l++)
+		emit_label_tables(o, &m->labels[l], l);
+	out_printf(o, "static const struct gen_label_policy "
+	    "gen_label_policies[%zu] = {\n", m->nlabels);
+	for (l = 0; l < m->nlabels; l++) {
+		lp = &m->labels[l];
+		out_pin_policy(o, lp->loc.file->path, lp->loc.first_line);
+		out_printf(o, "\t{\n\t\t.name = ");
+		out_cstring(o, lp->name);
+		out_printf(o, ",\n\t\t.oid = ");
+		out_cstring(o, lp->oid);
+		out_printf(o, ",\n\t\t.classifications = "
+		    "gen_label%zu_classifications,\n"
+		    "\t\t.nclassifications = %zu,\n", l, lp->ncls);
+		if (lp->ntagsets > 0)
+			out_printf(o, "\t\t.tagsets = gen_label%zu_tagsets,\n"
+			    "\t\t.ntagsets = %zu,\n", l, lp->ntagsets);
+		if (lp->missing >= 0)
+			out_printf(o, "\t\t.missing = "
+			    "&gen_label%zu_classifications[%zu],\n", l,
+			    emit_label_place(lp, (size_t)lp->missing));
+		else
+			out_printf(o, "\t\t.missing = NULL,\n");
+		out_printf(o, "\t},\n");
+	}
+	out_line_self(o, "policy.c");
+	out_printf(o, "};\n\n");
+}
+
+void
+emit_labels_peer(struct out *o, const struct model *m, size_t pi)
+{
+	const struct m_peer *p = &m->peers[pi];
+	const struct m_clearance *c = &p->clearance;
+	const struct m_label_policy *lp;
+	uint64_t held[MODEL_LABEL_BITS / 64] = { 0 };
+	size_t i, rule = emit_label_rule(m);
+	unsigned bit;
+
+	/* A peer without a clearance leaves it all-zero. */
+	if (!c->given)
+		return;
+	for (i = 0; i < pi; i++)
+		rule += m->peers[i].clearance.given;
+	lp = &m->labels[c->policy];
+	for (i = 0; i < c->nheld; i++) {
+		bit = M_HELD_BIT(lp, &c->held[i]);
+		held[bit / 64] |= (uint64_t)1 << (bit % 64);
+	}
+	out_pin_policy(o, c->loc.file->path, c->loc.first_line);
+	out_printf(o, "\t\t.clearance = {\n\t\t\t.policy = "
+	    "&gen_label_policies[%zu],\n\t\t\t.rank = %zu,\t/* ", c->policy,
+	    c->rank);
+	emit_comment_text(o, lp->cls[c->rank].name);
+	out_printf(o, " */\n\t\t\t.held = { {");
+	for (i = 0; i < MODEL_LABEL_BITS / 64; i++)
+		out_printf(o, " UINT64_C(0x%llx),", (unsigned long long)held[i]);
+	out_printf(o, " } },\n\t\t\t.rule = %zu,\n\t\t},\n", rule + 1);
+	out_pin_policy(o, p->loc.file->path, p->loc.first_line);
+}
+
+void
+emit_labels_policy(struct out *o, const struct model *m)
+{
+	out_printf(o, "\t.label_policies = %s,\n\t.nlabel_policies = %zu,\n"
+	    "\t.label_rule = %zu,\n", m->nlabels > 0 ? "gen_label_policies" :
+	    "NULL", m->nlabels, m->nlabels > 0 ? emit_label_rule(m) : 0);
+}

@@ -1,0 +1,310 @@
+/*
+ * Resolution of the label statements: label policies with their
+ * classifications, tag sets and categories, and the peers' clearances
+ * (see xedge.policy(5), LABELS). Names are bound here; values and OIDs
+ * are judged by the checks (check_label.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "resolve_int.h"
+#include "suggest.h"
+#include "xmalloc.h"
+
+/* The index of the value called NAME among the N of V, or -1. */
+static int
+resolve_label_find(const struct m_label_value *v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Finds the category called NAME among the tag sets of LP, setting *TS
+ * and *CAT to its place. Returns 0, or -1 if there is none. */
+static int
+resolve_category_find(const struct m_label_policy *lp, const char *name,
+    size_t *ts, size_t *cat)
+{
+	size_t t;
+	int k;
+
+	for (t = 0; t < lp->ntagsets; t++) {
+		k = resolve_label_find(lp->tagsets[t].cats,
+		    lp->tagsets[t].ncats, name);
+		if (k >= 0) {
+			*ts = t;
+			*cat = (size_t)k;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The classification (CATS 0) or category (CATS 1) of LP nearest to the
+ * undefined NAME, or NULL (see suggest.h). */
+static const char *
+resolve_label_suggest(const struct m_label_policy *lp, int cats,
+    const char *name)
+{
+	struct suggest s;
+	size_t i, t;
+
+	suggest_init(&s, name);
+	for (i = 0; !cats && i < lp->ncls; i++)
+		suggest_offer(&s, lp->cls[i].name);
+	for (t = 0; cats && t < lp->ntagsets; t++)
+		for (i = 0; i < lp->tagsets[t].ncats; i++)
+			suggest_offer(&s, lp->tagsets[t].cats[i].name);
+	return suggest_best(&s);
+}
+
+/* Fills *V from the NAME = VALUE of a classification or category item.
+ * Returns 0, or -1 after an error. */
+static int
+resolve_label_value(struct resolver *r, const struct ast_value *name,
+    const struct ast_value *value, struct m_label_value *v)
+{
+	const struct ast_value *lit;
+
+	memset(v, 0, sizeof(*v));
+	if ((lit = resolve_as(r, value, WANT_NUMBER)) == NULL ||
+	    (v->name = resolve_string(r, name, WANT_STRING)) == NULL)
+		return -1;
+	v->lacv = (uint32_t)lit->num;
+	v->loc = name->loc;
+	v->value_loc = value->loc;
+	return 0;
+}
+
+/* Reports V, a WHAT of label policy LP, as a repetition of FIRST, and
+ * frees its name. */
+static void
+resolve_label_duplicate(const struct m_label_policy *lp, const char *what,
+    struct m_label_value *v, const struct ast_loc *first)
+{
+	diag_error(&v->loc, "duplicate %s '%s' in label policy '%s'", what,
+	    v->name, lp->name);
+	diag_note(first, "first defined here");
+	free(v->name);
+}
+
+/* Appends V to the N values of *ARR. */
+static void
+resolve_label_append(struct m_label_value **arr, size_t *n,
+    const struct m_label_value *v)
+{
+	*arr = xreallocarray(*arr, *n + 1, sizeof(**arr));
+	(*arr)[(*n)++] = *v;
+}
+
+/* Adds the tag set of item IT, with its categories, to LP. A category's
+ * name is unique in the whole label policy, so that a clearance can name
+ * it alone. */
+static void
+resolve_tagset(struct resolver *r, const struct ast_item *it,
+    struct m_label_policy *lp)
+{
+	const struct ast_item *c;
+	struct m_label_value v;
+	struct m_tagset *ts;
+	size_t i, t, k;
+	char *name;
+
+	if ((name = resolve_string(r, it->vals, WANT_STRING)) == NULL)
+		return;
+	for (i = 0; i < lp->ntagsets; i++) {
+		if (strcmp(lp->tagsets[i].name, name) == 0) {
+			diag_error(&it->vals->loc, "duplicate tagset '%s' in "
+			    "label policy '%s'", name, lp->name);
+			diag_note(&lp->tagsets[i].loc, "first defined here");
+			free(name);
+			return;
+		}
+	}
+	lp->tagsets = xreallocarray(lp->tagsets, lp->ntagsets + 1,
+	    sizeof(*lp->tagsets));
+	ts = &lp->tagsets[lp->ntagsets++];
+	memset(ts, 0, sizeof(*ts));
+	ts->name = name;
+	ts->loc = it->vals->loc;
+	ts->type = it->arg;
+	ts->oid = resolve_string(r, it->value, WANT_STRING);
+	ts->oid_loc = it->value->loc;
+	for (c = it->sub; c != NULL; c = c->next) {
+		if (resolve_label_value(r, c->vals, c->value, &v) == -1)
+			continue;
+		if (resolve_category_find(lp, v.name, &t, &k) == 0)
+			resolve_label_duplicate(lp, "category", &v,
+			    &lp->tagsets[t].cats[k].loc);
+		else
+			resolve_label_append(&ts->cats, &ts->ncats, &v);
+	}
+}
+
+/* Binds the missing-label item IT of LP, if any, to its classification. */
+static void
+resolve_missing_label(struct resolver *r, const struct ast_item *it,
+    struct m_label_policy *lp)
+{
+	char *name;
+
+	if (it == NULL || !it->arg ||
+	    (name = resolve_string(r, it->vals, WANT_STRING)) == NULL)
+		return;
+	lp->missing = resolve_label_find(lp->cls, lp->ncls, name);
+	if (lp->missing < 0)
+		diag_error_hint(&it->vals->loc, resolve_label_suggest(lp, 0,
+		    name), "undefined classification '%s' in label policy "
+		    "'%s'", name, lp->name);
+	free(name);
+}
+
+/* Adds the label policy of statement ST to the model. */
+static void
+resolve_label_policy(struct resolver *r, const struct ast_stmt *st)
+{
+	const struct ast_item *it, *oid = NULL, *missing = NULL;
+	struct model *m = r->m;
+	unsigned before = diag_errors(), bit = 0;
+	struct m_label_policy *lp;
+	struct m_label_value v;
+	char *where;
+	size_t i;
+	int k;
+
+	for (i = 0; i < m->nlabels; i++) {
+		if (strcmp(m->labels[i].name, st->name) == 0) {
+			diag_error(&st->name_loc, "duplicate label policy "
+			    "'%s'", st->name);
+			diag_note(&m->labels[i].loc, "first defined here");
+			return;
+		}
+	}
+	m->labels = xreallocarray(m->labels, m->nlabels + 1,
+	    sizeof(*m->labels));
+	lp = &m->labels[m->nlabels++];
+	memset(lp, 0, sizeof(*lp));
+	lp->name = xstrdup(st->name);
+	lp->loc = st->name_loc;
+	lp->stmt_loc = st->loc;
+	lp->missing = -1;
+	where = resolve_where("label policy", st->name);
+	for (it = st->items; it != NULL; it = it->next) {
+		switch (it->kind) {
+		case ITEM_OID:
+			if (resolve_once(it, &oid, "oid", where) == 0) {
+				lp->oid = resolve_string(r, it->vals,
+				    WANT_STRING);
+				lp->oid_loc = it->vals->loc;
+			}
+			break;
+		case ITEM_CLASSIFICATION:
+			if (resolve_label_value(r, it->vals, it->value,
+			    &v) == -1)
+				break;
+			if ((k = resolve_label_find(lp->cls, lp->ncls,
+			    v.name)) >= 0)
+				resolve_label_duplicate(lp, "classification",
+				    &v, &lp->cls[k].loc);
+			else
+				resolve_label_append(&lp->cls, &lp->ncls, &v);
+			break;
+		case ITEM_TAGSET:
+			resolve_tagset(r, it, lp);
+			break;
+		case ITEM_MISSING_LABEL:
+			(void)resolve_once(it, &missing, "missing-label",
+			    where);
+			break;
+		default:
+			break;
+		}
+	}
+	free(where);
+	resolve_missing_label(r, missing, lp);
+	for (i = 0; i < lp->ntagsets; i++) {
+		lp->tagsets[i].first_bit = bit;
+		bit += (unsigned)lp->tagsets[i].ncats;
+	}
+	lp->incomplete = diag_errors() != before || resolve_lost(st);
+}
+
+void
+resolve_labels(struct resolver *r, const struct ast_stmt *st)
+{
+	for (; st != NULL; st = st->next)
+		if (st->kind == STMT_LABEL_POLICY)
+			resolve_label_policy(r, st);
+}
+
+/* Adds category V of label policy LP to clearance C, unless C holds it
+ * already. */
+static void
+resolve_held(const struct m_label_policy *lp, const struct ast_value *v,
+    const char *name, struct m_clearance *c)
+{
+	size_t i, t, k;
+
+	if (resolve_category_find(lp, name, &t, &k) == -1) {
+		diag_error_hint(&v->loc, resolve_label_suggest(lp, 1, name),
+		    "undefined category '%s' in label policy '%s'", name,
+		    lp->name);
+		return;
+	}
+	for (i = 0; i < c->nheld; i++) {
+		if (c->held[i].tagset == t && c->held[i].cat == k) {
+			diag_error(&v->loc, "category '%s' is named twice in "
+			    "the clearance", name);
+			diag_note(&c->held[i].loc, "first given here");
+			return;
+		}
+	}
+	c->held = xreallocarray(c->held, c->nheld + 1, sizeof(*c->held));
+	c->held[c->nheld++] = (struct m_held){ t, k, v->loc };
+}
+
+void
+resolve_clearance(struct resolver *r, const struct ast_item *it,
+    struct m_peer *p)
+{
+	const struct ast_value *v = it->vals;
+	struct m_clearance *c = &p->clearance;
+	struct m_label_policy *lp;
+	char *name;
+	size_t i;
+	int rank = -1;
+
+	for (i = 0; i < r->m->nlabels; i++)
+		if (strcmp(r->m->labels[i].name, v->str) == 0)
+			break;
+	if (i == r->m->nlabels) {
+		diag_error_hint(&v->loc, resolve_suggest(r,
+		    NAMES_LABEL_POLICIES, v->str), "undefined label policy "
+		    "'%s'", v->str);
+		return;
+	}
+	lp = &r->m->labels[i];
+	lp->used = 1;
+	v = v->next;
+	if ((name = resolve_string(r, v, WANT_STRING)) != NULL &&
+	    (rank = resolve_label_find(lp->cls, lp->ncls, name)) < 0)
+		diag_error_hint(&v->loc, resolve_label_suggest(lp, 0, name),
+		    "undefined classification '%s' in label policy '%s'",
+		    name, lp->name);
+	free(name);
+	for (v = v->next; v != NULL; v = v->next) {
+		if ((name = resolve_string(r, v, WANT_STRING)) == NULL)
+			continue;
+		resolve_held(lp, v, name, c);
+		free(name);
+	}
+	c->loc = it->loc;
+	c->policy = i;
+	c->rank = rank >= 0 ? (size_t)rank : 0;
+	c->given = rank >= 0;
+}
