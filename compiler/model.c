@@ -119,6 +119,17 @@ model_domain_syntax(const char *name, int wildcard, const char **why)
 	}
 }
 
+int
+model_clearance_holds(const struct m_clearance *c, size_t tagset, size_t cat)
+{
+	size_t i;
+
+	for (i = 0; i < c->nheld; i++)
+		if (c->held[i].tagset == tagset && c->held[i].cat == cat)
+			return 1;
+	return 0;
+}
+
 static void
 model_free_patterns(struct m_pattern *pats, size_t n)
 {

@@ -323,6 +323,10 @@ int model_domain_syntax(const char *name, int wildcard, const char **why);
 #define MODEL_ALERT_MAX_WINDOW	(24 * 3600)
 #define MODEL_ALERT_MAX_RECENT	10000
 
+/* Whether clearance C holds category CAT of tag set TAGSET. */
+int model_clearance_holds(const struct m_clearance *c, size_t tagset,
+    size_t cat);
+
 /* Frees everything M owns and zeroes it. */
 void model_free(struct model *m);
 

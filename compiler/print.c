@@ -180,18 +180,14 @@ print_clearance(FILE *fp, const struct model *m, const struct m_clearance *c)
 {
 	const struct m_label_policy *lp = &m->labels[c->policy];
 	const struct m_tagset *ts;
-	size_t t, k, i;
+	size_t t, k;
 
 	fprintf(fp, "\tclearance %s ", lp->name);
 	print_string(fp, lp->cls[c->rank].name);
 	for (t = 0; t < lp->ntagsets; t++) {
 		ts = &lp->tagsets[t];
 		for (k = 0; k < ts->ncats; k++) {
-			for (i = 0; i < c->nheld; i++)
-				if (c->held[i].tagset == t &&
-				    c->held[i].cat == k)
-					break;
-			if (i == c->nheld)
+			if (!model_clearance_holds(c, t, k))
 				continue;
 			fputc(' ', fp);
 			print_string(fp, ts->cats[k].name);

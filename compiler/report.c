@@ -789,6 +789,7 @@ report_policy(FILE *fp, const struct model *m, enum report_format f)
 
 	report_identity(&r);
 	report_peers(&r);
+	report_clearances(&r);
 	report_routes(&r);
 	report_crossing(&r);
 	report_alerts(&r);

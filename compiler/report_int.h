@@ -46,4 +46,8 @@ void report_row(struct report_table *t, size_t ncol, ...);
 /* Writes table T, then frees its cells and empties it. */
 void report_table(struct report *r, struct report_table *t);
 
+/* report_labels.c: the label policies and the peers' clearances, in
+ * section 1 (nothing without a label policy). */
+void report_clearances(struct report *r);
+
 #endif

@@ -256,13 +256,13 @@ resolve_held(const struct m_label_policy *lp, const struct ast_value *v,
 		    lp->name);
 		return;
 	}
-	for (i = 0; i < c->nheld; i++) {
-		if (c->held[i].tagset == t && c->held[i].cat == k) {
-			diag_error(&v->loc, "category '%s' is named twice in "
-			    "the clearance", name);
-			diag_note(&c->held[i].loc, "first given here");
-			return;
-		}
+	if (model_clearance_holds(c, t, k)) {
+		for (i = 0; c->held[i].tagset != t || c->held[i].cat != k; i++)
+			;
+		diag_error(&v->loc, "category '%s' is named twice in the "
+		    "clearance", name);
+		diag_note(&c->held[i].loc, "first given here");
+		return;
 	}
 	c->held = xreallocarray(c->held, c->nheld + 1, sizeof(*c->held));
 	c->held[c->nheld++] = (struct m_held){ t, k, v->loc };
