@@ -269,11 +269,14 @@ struct gen_label_bits {
 	uint64_t w[GEN_LABEL_BITS / 64];
 };
 
-/* A classification: its value in a label, and its rank (0 the lowest). */
+/* A classification: its value in a label, its rank (0 the lowest), and
+ * how a label of it is displayed (XEP-0258 displaymarking). */
 struct gen_classification {
 	const char *name;
 	uint32_t lacv;
 	unsigned rank;
+	const char *marking;		/* the text; NULL: the name */
+	const char *fgcolor, *bgcolor;	/* XEP-0258 colours; NULL: none */
 };
 
 /* A category of a tag set: its value in a label and its bit. */
