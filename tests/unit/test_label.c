@@ -24,7 +24,9 @@
 #define OID_PERMISSIVE "\x60\x86\x48\x01\x65\x02\x01\x08\x03\x02"
 
 static const struct gen_classification classes[] = {
-	{ "UNCLASSIFIED", 1, 0 }, { "RESTRICTED", 2, 1 }, { "SECRET", 4, 2 },
+	{ .name = "UNCLASSIFIED", .lacv = 1, .rank = 0 },
+	{ .name = "RESTRICTED", .lacv = 2, .rank = 1 },
+	{ .name = "SECRET", .lacv = 4, .rank = 2 },
 };
 static const struct gen_label_category releasable[] = {
 	{ "UK", 1, 0 }, { "NATO", 2, 1 },
