@@ -130,7 +130,8 @@ emit_label_tables(struct out *o, const struct m_label_policy *lp, size_t l)
 		out_line_policy(o, c->loc.file->path, c->loc.first_line);
 		out_printf(o, "\t{ ");
 		out_cstring(o, c->name);
-		out_printf(o, ", %lu, %zu },\n", (unsigned long)c->lacv, k[i].i);
+		out_printf(o, ", %lu, %zu, NULL, NULL, NULL },\n",
+		    (unsigned long)c->lacv, k[i].i);
 	}
 	out_line_self(o, "policy.c");
 	out_printf(o, "};\n");

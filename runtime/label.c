@@ -2,11 +2,14 @@
  * The label stage (see label.h). A stanza's label is decided against the
  * source's clearance, then the destination's; so is the label of every
  * message forwarded inside it (a carbon, a forward, an archive result),
- * which would otherwise carry its content past the decision.
+ * which would otherwise carry its content past the decision. Decisions on
+ * ESS labels are kept (label_cache.h): a label seen before between the
+ * same peers costs a lookup.
  */
 #include <string.h>
 
 #include "label.h"
+#include "label_cache.h"
 #include "label_int.h"
 #include "pipeline_int.h"
 
@@ -50,39 +53,73 @@ label_forwarded(const struct stanza_node *e, const struct stanza_node **m,
 	return 0;
 }
 
-/* Decides message or stanza S (a message if MESSAGE) in run C against the
- * clearances of PEER[0] (the source) and PEER[1] (the destination).
- * Returns 0 to go on, -1 when the run ended. */
+/* The decision on a stanza whose label is of FORM (L, for LABEL_ESS)
+ * between peers PEER[0] and PEER[1] of policy P: the source's clearance
+ * first, then the destination's. */
+static struct label_verdict
+label_judge(const struct gen_policy *p, enum label_form form,
+    const struct ess_label *l, const int peer[2])
+{
+	struct label_verdict v = { LABEL_ALLOW, NULL };
+	const struct gen_clearance *k;
+	int d;
+
+	for (d = PIPE_INBOUND; d <= PIPE_OUTBOUND; d++) {
+		k = &p->peers[peer[d]].clearance;
+		if (k->policy != NULL && (v.why = label_acdf(form == LABEL_ESS ?
+		    l : NULL, k)) != NULL) {
+			v.deny = d;
+			return v;
+		}
+	}
+	return v;
+}
+
+/* The decision on the ESS label TEXT (LEN bytes) between PEER[0] and
+ * PEER[1] of policy P: kept, or decoded and decided, and kept. */
+static struct label_verdict
+label_judge_ess(const struct gen_policy *p, const char *text, size_t len,
+    const int peer[2])
+{
+	/* The guard runs one stanza at a time, on one thread: the decoded
+	 * label (some 25 KiB) need not be on the stack. */
+	static struct ess_label l;
+	struct label_verdict v = { LABEL_BAD, NULL };
+
+	if (label_cache_get(text, len, peer[0], peer[1], &v))
+		return v;
+	if (ess_label_decode(text, len, &l, &v.why) == 0)
+		v = label_judge(p, LABEL_ESS, &l, peer);
+	label_cache_put(text, len, peer[0], peer[1], &v);
+	return v;
+}
+
+/* Decides message or stanza S (a message if MESSAGE) in run C between
+ * PEER[0] (the source) and PEER[1] (the destination). Returns 0 to go
+ * on, -1 when the run ended. */
 static int
 label_decide(struct pipe_ctx *c, const struct stanza_node *s, int message,
     const int peer[2])
 {
-	/* The guard runs one stanza at a time, on one thread: the decoded
-	 * label and its text (some 40 KiB) need not be on the stack. */
-	static struct ess_label l;
 	static char text[ESS_TEXT_MAX];
-	const struct gen_clearance *k;
+	struct label_verdict v = { LABEL_BAD, NULL };
 	enum label_form form;
-	const char *why = NULL;
 	size_t len = 0;
-	int d;
 
-	form = label_find(s, message, text, &len, &why);
-	if (form == LABEL_ESS && ess_label_decode(text, len, &l, &why) == -1)
-		form = LABEL_INVALID;
-	if (form == LABEL_INVALID)
-		return label_deny(c, c->policy->label_rule, peer[PIPE_INBOUND],
-		    PIPE_INBOUND, why);
+	form = label_find(s, message, text, &len, &v.why);
 	if (form == LABEL_NONE && !message)
 		return 0;
-	for (d = PIPE_INBOUND; d <= PIPE_OUTBOUND; d++) {
-		k = &c->policy->peers[peer[d]].clearance;
-		if (k->policy != NULL && (why = label_acdf(form == LABEL_ESS ?
-		    &l : NULL, k)) != NULL)
-			return label_deny(c, k->rule, peer[d],
-			    (enum pipe_dir)d, why);
-	}
-	return 0;
+	if (form == LABEL_ESS)
+		v = label_judge_ess(c->policy, text, len, peer);
+	else if (form != LABEL_INVALID)
+		v = label_judge(c->policy, form, NULL, peer);
+	if (v.deny == LABEL_ALLOW)
+		return 0;
+	if (v.deny == LABEL_BAD)
+		return label_deny(c, c->policy->label_rule, peer[PIPE_INBOUND],
+		    PIPE_INBOUND, v.why);
+	return label_deny(c, c->policy->peers[peer[v.deny]].clearance.rule,
+	    peer[v.deny], (enum pipe_dir)v.deny, v.why);
 }
 
 int

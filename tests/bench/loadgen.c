@@ -185,9 +185,11 @@ lg_usage(void)
 	    "[--size BYTES]\n"
 	    "\t[--rate STANZAS_PER_S [--tick-us US]] [--warmup S] "
 	    "[--duration S]\n"
-	    "\t[--idle HOLD_S]\n"
+	    "\t[--idle HOLD_S] [--labels FILE]\n"
 	    "Both --listen and --connect run a measurement; --connect with "
-	    "--idle holds\nauthenticated idle streams.\n", stderr);
+	    "--idle holds\nauthenticated idle streams. --labels sends messages "
+	    "with the ESS labels of\nFILE (base64, one a line) in turn.\n",
+	    stderr);
 	exit(2);
 }
 
@@ -222,6 +224,7 @@ lg_options(struct lg_opts *o, int argc, char **argv)
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "idle", required_argument, NULL, 'i' },
+		{ "labels", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;
@@ -251,6 +254,7 @@ lg_options(struct lg_opts *o, int argc, char **argv)
 		case 'w': o->warmup = lg_number(optarg); break;
 		case 'd': o->duration = lg_number(optarg); break;
 		case 'i': o->idle = 1; o->hold = lg_number(optarg); break;
+		case 'L': o->labels = optarg; break;
 		default: lg_usage();
 		}
 	}

@@ -25,6 +25,9 @@
 #define LG_HIST_BITS	6		/* latency buckets: 1/64 relative width */
 #define LG_HIST_BUCKETS	(64 << LG_HIST_BITS)	/* to 2^64 us, more than enough */
 #define LG_ID_DIGITS	10
+/* Labels of --labels, at most, and the longest one in base64. */
+#define LG_LABELS	256
+#define LG_LABEL_MAX	1024
 #define LG_TS_DIGITS	20
 
 #define LG_SEC		1000000000ULL
@@ -111,6 +114,7 @@ struct lg_opts {
 	unsigned tick_us;
 	size_t size;
 	int idle;
+	const char *labels;	/* file of ESS labels in base64, or NULL */
 };
 
 struct lg {
@@ -141,8 +145,10 @@ struct lg {
 	uint64_t hist_n;
 	uint64_t hist[LG_HIST_BUCKETS];
 	double cpu_begin, cpu_end;
-	char *tmpl;		/* one message; id and time written in place */
-	size_t tmpl_len, id_off, ts_off;
+	/* Messages, NTMPL of TMPL_LEN bytes each (one per label, else one),
+	 * sent in turn; id and time written in place. */
+	char *tmpl;
+	size_t ntmpl, tmpl_len, id_off, ts_off;
 	unsigned rr;		/* rate mode: next stream to get a remainder */
 };
 

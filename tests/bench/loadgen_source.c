@@ -37,40 +37,90 @@ lg_send_messages(struct lg *lg, struct lg_conn *c, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++, p += lg->tmpl_len) {
-		memcpy(p, lg->tmpl, lg->tmpl_len);
+		memcpy(p, lg->tmpl + lg->sent % lg->ntmpl * lg->tmpl_len,
+		    lg->tmpl_len);
 		lg_digits(p + lg->id_off, LG_ID_DIGITS, ++lg->sent);
 		lg_digits(p + lg->ts_off, LG_TS_DIGITS, now);
 	}
 	c->outlen += n * lg->tmpl_len;
 }
 
+/* The labels of file PATH, one base64 text a line, into *LABELS (at most
+ * LG_LABELS); returns how many. */
+static size_t
+lg_labels(const char *path, char labels[][LG_LABEL_MAX])
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f == NULL)
+		lg_die("cannot read the labels file");
+	while (n < LG_LABELS && fgets(labels[n], LG_LABEL_MAX, f) != NULL) {
+		labels[n][strcspn(labels[n], "\n")] = '\0';
+		if (labels[n][0] != '\0')
+			n++;
+	}
+	fclose(f);
+	if (n == 0)
+		lg_die("no label in the labels file");
+	return n;
+}
+
+/* Writes at OUT (LEN bytes) a message with HEAD (N bytes), padded with
+ * words in the body, then the XEP-0258 label of ESS label LABEL (none
+ * if NULL). */
+static void
+lg_message(char *out, size_t len, const char *head, size_t n,
+    const char *label)
+{
+	static const char words[] = "lorem ipsum dolor sit amet ";
+	char tail[LG_LABEL_MAX + 256];
+	size_t pad, i;
+
+	snprintf(tail, sizeof(tail), "</body>%s%s%s</message>", label != NULL ?
+	    "<securitylabel xmlns='urn:xmpp:sec-label:0'><displaymarking>"
+	    "LABELLED</displaymarking><label><esssecuritylabel xmlns='urn:"
+	    "xmpp:sec-label:ess:0'>" : "", label != NULL ? label : "",
+	    label != NULL ? "</esssecuritylabel></label></securitylabel>" : "");
+	pad = len - n - strlen(tail);
+	memcpy(out, head, n);
+	for (i = 0; i < pad; i++)
+		out[n + i] = words[i % (sizeof(words) - 1)];
+	memcpy(out + n + pad, tail, strlen(tail));
+}
+
 /*
- * Builds the message template: opts.size bytes (or the smallest message
- * that carries an id and a time stamp), padded with words in the body.
+ * Builds the message templates: opts.size bytes each (or the smallest
+ * message that carries an id, a time stamp and the longest label),
+ * padded with words in the body; one per label of opts.labels, each
+ * carrying it, else one.
  */
 void
 lg_template(struct lg *lg)
 {
-	static const char words[] = "lorem ipsum dolor sit amet ";
+	static char labels[LG_LABELS][LG_LABEL_MAX];
 	char head[512];
-	const char *tail = "</body></message>";
+	size_t i, longest = 0, fixed;
 	int n;
-	size_t pad, i;
 
+	lg->ntmpl = lg->o.labels != NULL ? lg_labels(lg->o.labels, labels) : 1;
+	for (i = 0; lg->o.labels != NULL && i < lg->ntmpl; i++)
+		if (strlen(labels[i]) > longest)
+			longest = strlen(labels[i]);
 	n = snprintf(head, sizeof(head), "<message from='user@%s/r' "
 	    "to='user@%s/r' type='chat' id='%0*d'><body>ts:%0*d ",
 	    lg->o.from, lg->o.to, LG_ID_DIGITS, 0, LG_TS_DIGITS, 0);
 	if (n < 0 || (size_t)n >= sizeof(head))
 		lg_die("domain names too long");
-	lg->tmpl_len = (size_t)n + strlen(tail);
-	pad = lg->o.size > lg->tmpl_len ? lg->o.size - lg->tmpl_len : 0;
-	lg->tmpl_len += pad;
-	if ((lg->tmpl = malloc(lg->tmpl_len)) == NULL)
+	/* The head, the longest label's element and the closing tags. */
+	fixed = (size_t)n + strlen("</body></message>") + (lg->o.labels !=
+	    NULL ? longest + 256 : 0);
+	lg->tmpl_len = lg->o.size > fixed ? lg->o.size : fixed;
+	if ((lg->tmpl = malloc(lg->ntmpl * lg->tmpl_len)) == NULL)
 		lg_die("out of memory");
-	memcpy(lg->tmpl, head, (size_t)n);
-	for (i = 0; i < pad; i++)
-		lg->tmpl[(size_t)n + i] = words[i % (sizeof(words) - 1)];
-	memcpy(lg->tmpl + n + pad, tail, strlen(tail));
+	for (i = 0; i < lg->ntmpl; i++)
+		lg_message(lg->tmpl + i * lg->tmpl_len, lg->tmpl_len, head,
+		    (size_t)n, lg->o.labels != NULL ? labels[i] : NULL);
 	lg->id_off = (size_t)(strstr(head, "id='") - head) + 4;
 	lg->ts_off = (size_t)(strstr(head, "ts:") - head) + 3;
 }

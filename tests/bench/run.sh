@@ -41,6 +41,7 @@ RELAY_HOST=127.0.77.2
 GUARD_HOST=127.0.77.3
 CONTROLS_HOST=127.0.77.4
 NOWORDS_HOST=127.0.77.5
+LABELS_HOST=127.0.77.6
 
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 T=$(mktemp -d /tmp/xedge-bench.XXXXXX) || exit 1
@@ -321,6 +322,38 @@ while [ $round -le "$ROUNDS" ]; do
 	fi
 	round=$((round + 1))
 done
+# Three rounds of the load through each guard of $1 in turn, each a
+# NAME:HOST:PID; the other arguments go to the load generator. Each
+# round's stanzas per CPU-second of the guard go to $T/rounds-NAME.
+rounds() {
+	guards=$1
+	shift
+	round=1
+	while [ $round -le 3 ]; do
+		for spec in $guards; do
+			g=${spec%%:*}
+			host=${spec#*:}
+			pid=${host#*:}
+			host=${host%%:*}
+			ticks=$(cpu_ticks "$pid")
+			load "$g-$round" --connect "$host:$PORT" "$@" ||
+			    fail "load through the $g guard"
+			ticks=$(($(cpu_ticks "$pid") - ticks))
+			echo "$g round $round: $(field "$T/$g-$round.out" \
+			    rate result) stanzas/s, $(awk "BEGIN { printf \
+			    \"%d\", $(field "$T/$g-$round.out" sent result) \
+			    * $(getconf CLK_TCK) / ($ticks > 0 ? $ticks : 1) \
+			    }") per CPU-second" | tee -a "$T/rounds-$g"
+		done
+		round=$((round + 1))
+	done
+}
+
+# The best of guard NAME's rounds, in stanzas per CPU-second.
+best_round() {
+	sed 's/.*, \([0-9]*\) per.*/\1/' "$T/rounds-$1" | sort -n | tail -n 1
+}
+
 # ---- content controls ---------------------------------------------------
 # The same guard with every content control on (bench-controls.policy),
 # and with all of them but its words and patterns, against the plain one,
@@ -349,32 +382,10 @@ if [ -n "$GUARD_RATE" ] &&
 	PIDS="$PIDS $XEDGE_CONTROLS $XEDGE_NOWORDS"
 	wait_listen $CONTROLS_HOST "$PORT" && wait_listen $NOWORDS_HOST "$PORT" ||
 	    { cat "$T"/xedge-*.log; fail "xedge did not listen"; }
-	round=1
-	while [ $round -le 3 ]; do
-		for g in plain nowords controls; do
-			case $g in
-			plain) host=$GUARD_HOST pid=$XEDGE ;;
-			nowords) host=$NOWORDS_HOST pid=$XEDGE_NOWORDS ;;
-			*) host=$CONTROLS_HOST pid=$XEDGE_CONTROLS ;;
-			esac
-			ticks=$(cpu_ticks $pid)
-			load $g-$round --connect "$host:$PORT" ||
-			    fail "load through the $g guard"
-			ticks=$(($(cpu_ticks $pid) - ticks))
-			echo "$g round $round: $(field "$T/$g-$round.out" \
-			    rate result) stanzas/s, $(awk "BEGIN { printf \
-			    \"%d\", $(field "$T/$g-$round.out" sent result) \
-			    * $(getconf CLK_TCK) / ($ticks > 0 ? $ticks : 1) \
-			    }") per CPU-second" | tee -a "$T/rounds-$g"
-		done
-		round=$((round + 1))
-	done
+	rounds "plain:$GUARD_HOST:$XEDGE nowords:$NOWORDS_HOST:$XEDGE_NOWORDS \
+	    controls:$CONTROLS_HOST:$XEDGE_CONTROLS"
 	kill "$XEDGE_CONTROLS" "$XEDGE_NOWORDS"
 	wait "$XEDGE_CONTROLS" "$XEDGE_NOWORDS" 2>/dev/null
-	best_round() {
-		sed 's/.*, \([0-9]*\) per.*/\1/' "$T/rounds-$1" | sort -n |
-		    tail -n 1
-	}
 	CTRL_PLAIN=$(best_round plain)
 	CTRL_NOWORDS=$(best_round nowords)
 	CTRL_ON=$(best_round controls)
@@ -383,6 +394,78 @@ if [ -n "$GUARD_RATE" ] &&
 elif [ -n "$GUARD_RATE" ]; then
 	cat "$T/controls.build"
 	echo "== content controls: could not be built, skipped"
+fi
+
+# ---- security labels ----------------------------------------------------
+# The guard of bench-labels.policy, which decides every message's label
+# against both peers' clearances, against the plain one, both carrying
+# the same labelled messages (32 distinct labels, all within both
+# clearances, in turn) in alternating rounds: what checking labels costs.
+LABELS=
+
+# Writes the base64 of an ESS label of bench-labels.policy's policy:
+# classification $1, RELEASABLE-TO bits $2 and CODEWORD bits $3 (each a
+# list for openssl's BITLIST, or -), privacy mark $4 (or -).
+ess_label() {
+	{
+		printf 'asn1=SET:label\n[label]\npolicy=OID:%s\nclass=INT:%s\n' \
+		    1.3.6.1.4.1.99999.9 "$1"
+		[ "$4" = - ] || printf 'mark=PRINTABLESTRING:%s\n' "$4"
+		if [ "$2" != - ] || [ "$3" != - ]; then
+			printf 'cats=SET:cats\n[cats]\n'
+			[ "$2" = - ] || printf 'rel=SEQUENCE:rel\n'
+			[ "$3" = - ] || printf 'cw=SEQUENCE:cw\n'
+			[ "$2" = - ] || ess_category rel 2 1 "$2"
+			[ "$3" = - ] || ess_category cw 0 2 "$3"
+		fi
+	} > "$T/label.cnf"
+	openssl asn1parse -genconf "$T/label.cnf" -noout -out "$T/label.der" \
+	    > /dev/null && base64 -w0 "$T/label.der" && echo
+}
+
+# The genconf sections of category $1: a bit map of syntax 8.3.$2 of tag
+# set 1.3.6.1.4.1.99999.9.$3, bits $4.
+ess_category() {
+	printf '[%s]\ntype=IMP:0,OID:2.16.840.1.101.2.1.8.3.%s\n' "$1" "$2"
+	printf 'value=EXP:1,SEQUENCE:%s-tag\n[%s-tag]\n' "$1" "$1"
+	printf 'name=OID:1.3.6.1.4.1.99999.9.%s\n' "$3"
+	printf 'flags=FORMAT:BITLIST,BITSTR:%s\n' "$4"
+}
+
+LABEL_FILE=$T/labels.txt
+all_labels() {
+	for c in 1 2; do
+		for r in - 1 2 1,2; do
+			for w in - 0; do
+				for m in - "UK EYES ONLY"; do
+					ess_label $c $r $w "$m" || return 1
+				done
+			done
+		done
+	done
+}
+if [ -n "$GUARD_RATE" ] && all_labels > "$LABEL_FILE" 2> "$T/labels.log" &&
+    build_guard tests/bench/bench-labels.policy labels \
+    > "$T/labels.build" 2>&1; then
+	echo "== security labels: $(wc -l < "$LABEL_FILE") labels in turn," \
+	    "through the plain guard and through one that checks them"
+	site $LABELS_HOST > "$T/site-labels"
+	$PIN_SUT "$T/labels/xedge" -s "$T/site-labels" \
+	    2> "$T/xedge-labels.log" &
+	XEDGE_LABELS=$!
+	PIDS="$PIDS $XEDGE_LABELS"
+	wait_listen $LABELS_HOST "$PORT" ||
+	    { cat "$T/xedge-labels.log"; fail "xedge did not listen"; }
+	rounds "unchecked:$GUARD_HOST:$XEDGE labels:$LABELS_HOST:$XEDGE_LABELS" \
+	    --labels "$LABEL_FILE"
+	kill "$XEDGE_LABELS"
+	wait "$XEDGE_LABELS" 2>/dev/null
+	LBL_PLAIN=$(best_round unchecked)
+	LBL_ON=$(best_round labels)
+	LABELS=$(awk "BEGIN { printf \"%.3f\", $LBL_ON / $LBL_PLAIN }")
+elif [ -n "$GUARD_RATE" ]; then
+	cat "$T/labels.log" "$T/labels.build" 2>/dev/null
+	echo "== security labels: could not be built, skipped"
 fi
 
 if [ -n "$GUARD_RATE" ]; then
@@ -450,6 +533,14 @@ if [ -n "$GUARD_RATE" ]; then
 		    "$(verdict "$CONTROLS >= 0.85")"
 	else
 		row "all controls / plain" "skipped" ">= 0.85" "-"
+	fi
+	if [ -n "$LABELS" ]; then
+		row "labels: stanzas/CPU-s" "$LBL_ON /s" \
+		    "unchecked $LBL_PLAIN /s" "-"
+		row "labels checked / unchecked" "$LABELS" ">= 0.90" \
+		    "$(verdict "$LABELS >= 0.90")"
+	else
+		row "labels checked / unchecked" "skipped" ">= 0.90" "-"
 	fi
 	LOST=0
 	for f in "$T"/guard*.out; do

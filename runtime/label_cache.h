@@ -1,0 +1,40 @@
+/*
+ * The label stage's memory of its decisions (label_cache.c): labelled
+ * traffic repeats a few labels, and decoding and deciding one costs far
+ * more than finding it again. A decision is kept per label text and pair
+ * of peers, in a bounded table; a label is compared whole, never by its
+ * hash alone, so that a collision cannot pass one label for another.
+ */
+#ifndef XEDGE_LABEL_CACHE_H
+#define XEDGE_LABEL_CACHE_H
+
+#include <stddef.h>
+
+/* The longest label text kept; longer ones are decided every time. */
+#define LABEL_CACHE_TEXT 240
+
+/* Decisions kept, at most. */
+#define LABEL_CACHE_SLOTS 512
+
+/* A decision on a label between two peers. */
+struct label_verdict {
+	int deny;			/* LABEL_ALLOW, or who refuses it */
+	const char *why;		/* static text, for a refusal */
+};
+
+/* label_verdict.deny: allowed; refused by the source's clearance, by the
+ * destination's (PIPE_INBOUND, PIPE_OUTBOUND); invalid (the label rule). */
+#define LABEL_ALLOW (-1)
+#define LABEL_BAD 2
+
+/* Sets *V to the decision kept for label TEXT (LEN bytes) from peer SRC
+ * to peer DST. Returns 1, or 0 when none is kept. */
+int label_cache_get(const char *text, size_t len, int src, int dst,
+    struct label_verdict *v);
+
+/* Keeps decision V for label TEXT (LEN bytes) from SRC to DST, in place
+ * of another if need be. */
+void label_cache_put(const char *text, size_t len, int src, int dst,
+    const struct label_verdict *v);
+
+#endif
