@@ -38,8 +38,9 @@ label_forwarded(const struct stanza_node *e, const struct stanza_node **m,
 	for (ch = e->children; ch != NULL; ch = ch->next) {
 		if (ch->kind != STANZA_ELEMENT)
 			continue;
-		if (strcmp(ch->ns, STANZA_NS_FORWARD) == 0 &&
-		    strcmp(ch->name, "forwarded") == 0)
+		/* Most elements differ at the first letter of their name. */
+		if (ch->name[0] == 'f' && strcmp(ch->name, "forwarded") == 0 &&
+		    strcmp(ch->ns, STANZA_NS_FORWARD) == 0)
 			for (f = ch->children; f != NULL; f = f->next)
 				if (f->kind == STANZA_ELEMENT &&
 				    strcmp(f->name, "message") == 0) {

@@ -34,7 +34,7 @@ static struct {
 static uint64_t
 label_cache_hash(const char *text, size_t len, int src, int dst)
 {
-	uint64_t h;
+	uint64_t h, w;
 	size_t i;
 
 	if (!cache.seeded) {
@@ -45,10 +45,16 @@ label_cache_hash(const char *text, size_t len, int src, int dst)
 		cache.seeded = 1;
 	}
 	h = cache.seed ^ ((uint64_t)(unsigned)src << 32 | (unsigned)dst);
-	for (i = 0; i < len; i++) {
-		h = (h ^ (unsigned char)text[i]) * UINT64_C(0x100000001b3);
+	/* Eight bytes a step, then the rest: a multiply and a shift each. */
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, text + i, 8);
+		h = (h ^ w) * UINT64_C(0x9e3779b97f4a7c15);
 		h ^= h >> 29;
 	}
+	for (w = 0; i < len; i++)
+		w = w << 8 | (unsigned char)text[i];
+	h = (h ^ w ^ len) * UINT64_C(0x9e3779b97f4a7c15);
+	h ^= h >> 32;
 	return h | 1;
 }
 

@@ -12,8 +12,8 @@
 static int
 label_is(const struct stanza_node *e, const char *ns, const char *name)
 {
-	return e->kind == STANZA_ELEMENT && strcmp(e->ns, ns) == 0 &&
-	    strcmp(e->name, name) == 0;
+	return e->kind == STANZA_ELEMENT && strcmp(e->name, name) == 0 &&
+	    strcmp(e->ns, ns) == 0;
 }
 
 /* The text of E (its text children, in order) into TEXT, ESS_TEXT_MAX
