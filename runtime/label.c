@@ -103,16 +103,21 @@ label_decide(struct pipe_ctx *c, const struct stanza_node *s, int message,
     const int peer[2])
 {
 	static char text[ESS_TEXT_MAX];
+	static struct ess_label l;
+	const struct stanza_node *xml = NULL;
 	struct label_verdict v = { LABEL_BAD, NULL };
 	enum label_form form;
 	size_t len = 0;
 
-	form = label_find(s, message, text, &len, &v.why);
+	form = label_find(s, message, text, &len, &xml, &v.why);
 	if (form == LABEL_NONE && !message)
 		return 0;
 	if (form == LABEL_ESS)
 		v = label_judge_ess(c->policy, text, len, peer);
-	else if (form != LABEL_INVALID)
+	else if (form == LABEL_4774) {
+		if (label_4774_read(xml, c->policy, &l, &v.why) == 0)
+			v = label_judge(c->policy, LABEL_ESS, &l, peer);
+	} else if (form != LABEL_INVALID)
 		v = label_judge(c->policy, form, NULL, peer);
 	if (v.deny == LABEL_ALLOW)
 		return 0;

@@ -48,10 +48,11 @@ label_blank(const struct stanza_node *t)
 	return 1;
 }
 
-/* The form of <label/> element L; the ESS text into TEXT, *LEN. */
+/* The form of <label/> element L; the ESS text into TEXT, *LEN; the
+ * STANAG 4774 label in *XML. */
 static enum label_form
 label_inner(const struct stanza_node *l, char *text, size_t *len,
-    const char **why)
+    const struct stanza_node **xml, const char **why)
 {
 	const struct stanza_node *c, *inner = NULL;
 	long n;
@@ -67,6 +68,10 @@ label_inner(const struct stanza_node *l, char *text, size_t *len,
 	}
 	if (inner == NULL)
 		return LABEL_DEFAULT;
+	if (strcmp(inner->ns, NS_STANAG_4774) == 0) {
+		*xml = inner;
+		return LABEL_4774;
+	}
 	if (!label_is(inner, NS_SECLABEL_ESS, "esssecuritylabel")) {
 		*why = "a label in a format the guard does not know";
 		return LABEL_INVALID;
@@ -81,7 +86,7 @@ label_inner(const struct stanza_node *l, char *text, size_t *len,
 
 enum label_form
 label_find(const struct stanza_node *s, int message, char *text,
-    size_t *len, const char **why)
+    size_t *len, const struct stanza_node **xml, const char **why)
 {
 	const struct stanza_node *e, *sl = NULL, *label = NULL;
 	int markings = 0;
@@ -119,5 +124,5 @@ label_find(const struct stanza_node *s, int message, char *text,
 		*why = "a security label without a label";
 		return LABEL_INVALID;
 	}
-	return label_inner(label, text, len, why);
+	return label_inner(label, text, len, xml, why);
 }

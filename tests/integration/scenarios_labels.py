@@ -303,3 +303,39 @@ async def labels_forwarded(ctx):
                 "urn:xmpp:forward:0'>" + inner + "</forwarded></message>")
     return await expect_refused(ctx, "alice", "bob", template, PARTNER,
                                 "outbound", partner_line())
+
+
+def nato_label(classification, *category_names):
+    """A message template carrying a STANAG 4774 label of LABELS (its
+    policy by OID) for CLASSIFICATION and the named categories."""
+    by_tag = {}
+    for name in category_names:
+        for tag, (_, kind, cats) in LABELS.tagsets.items():
+            if name in cats:
+                by_tag.setdefault((tag, kind), []).append(name)
+    cats = "".join("<Category TagName='%s' Type='%s'>%s</Category>" % (
+        tag, kind.upper(), "".join("<GenericValue>%s</GenericValue>" % v
+                                   for v in values))
+        for (tag, kind), values in sorted(by_tag.items()))
+    return ("<message to='%%(to)s' id='%%(id)s' type='chat'>"
+            "<securitylabel xmlns='%s'><label>"
+            "<originatorConfidentialityLabel xmlns='urn:nato:stanag:4774:"
+            "confidentialitymetadatalabel:1:0'><ConfidentialityInformation>"
+            "<PolicyIdentifier URI='urn:oid:%s'>%s</PolicyIdentifier>"
+            "<Classification>%s</Classification>%s"
+            "</ConfidentialityInformation><CreationDateTime>"
+            "2026-11-30T20:00:00Z</CreationDateTime>"
+            "</originatorConfidentialityLabel></label></securitylabel>"
+            "<body>labelled</body></message>" % (
+                NS_SECLABEL, LABELS.oid, LABELS.name, classification, cats))
+
+
+@labels_scenario("labels: STANAG 4774 XML labels are decided as ESS labels "
+                 "are: within the clearance they cross, above it they are "
+                 "refused")
+async def labels_4774(ctx):
+    _, cls, held = LABELS.clearances[PARTNER]
+    await expect_crosses(ctx, "alice", "bob", nato_label(cls, *held))
+    higher = max(LABELS.classes, key=LABELS.classes.get)
+    return await expect_refused(ctx, "alice", "bob", nato_label(higher),
+                                PARTNER, "outbound", partner_line())

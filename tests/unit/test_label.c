@@ -1,7 +1,8 @@
 /*
  * Unit tests for runtime/label_find.c and label_acdf.c: where a stanza's
  * label is and in what form, and the access decision against clearances,
- * over a label policy built here as xedgec would emit it: classifications
+ * for ESS labels and STANAG 4774 XML labels alike, over a label policy
+ * built here as xedgec would emit it: classifications
  * UNCLASSIFIED 1, RESTRICTED 2, SECRET 4; a permissive tag set
  * RELEASABLE-TO (1.2.5) with UK 1 and NATO 2; a restrictive tag set
  * CODEWORD (1.2.7) with ALPHA 0 and BRAVO 1; an informative one, NOTE
@@ -73,7 +74,10 @@ find(const char *text, int message, char *ess, const char **why)
 	enum label_form f;
 
 	*why = NULL;
-	f = label_find(fixture_stanza(&parser, text), message, buf, &len, why);
+	const struct stanza_node *xml = NULL;
+
+	f = label_find(fixture_stanza(&parser, text), message, buf, &len, &xml,
+	    why);
 	if (f == LABEL_ESS) {
 		memcpy(ess, buf, len);
 		ess[len] = '\0';
@@ -254,6 +258,122 @@ test_missing(void **state)
 	assert_non_null(label_acdf(NULL, &k));
 }
 
+/* A STANAG 4774 originator label of policy POLICY (a PolicyIdentifier
+ * element's attributes and text), classification CLASS, and CATS
+ * (Category elements). */
+#define NATO_4774(policy, class, cats) \
+	"<originatorConfidentialityLabel xmlns='urn:nato:stanag:4774:" \
+	"confidentialitymetadatalabel:1:0'><ConfidentialityInformation>" \
+	"<PolicyIdentifier " policy "</PolicyIdentifier><Classification>" \
+	class "</Classification>" cats "</ConfidentialityInformation>" \
+	"<OriginatorID IDType='jID'>a@a.example</OriginatorID>" \
+	"<CreationDateTime>2026-11-30T20:00:00Z</CreationDateTime>" \
+	"</originatorConfidentialityLabel>"
+#define CAT_4774(tag, type, values) "<Category TagName='" tag "' Type='" \
+	type "'>" values "</Category>"
+
+/* Reads the STANAG 4774 label XML (inside a label of a message, as it
+ * crosses) into *L; returns what label_4774_read() does, *WHY its
+ * reason. */
+static int
+read_4774(const char *xml, struct ess_label *l, const char **why)
+{
+	static const struct gen_policy p = { .label_policies = &nato,
+	    .nlabel_policies = 1 };
+	char text[2048], ess[ESS_TEXT_MAX];
+	const struct stanza_node *inner = NULL;
+	size_t len;
+
+	snprintf(text, sizeof(text), MSG(SL("<label>%s</label>")), xml);
+	assert_int_equal(label_find(fixture_stanza(&parser, text), 1, ess,
+	    &len, &inner, why), LABEL_4774);
+	return label_4774_read(inner, &p, l, why);
+}
+
+static void
+test_4774(void **state)
+{
+	static struct ess_label l;
+	/* Up to RESTRICTED, holding UK and ALPHA. */
+	struct gen_clearance k = clearance(1, 1u << 0 | 1u << 2);
+	const char *why;
+
+	(void)state;
+	assert_int_equal(read_4774(NATO_4774("URI='urn:oid:1.1'>nato",
+	    "RESTRICTED", CAT_4774("RELEASABLE-TO", "PERMISSIVE",
+	    "<GenericValue>NATO</GenericValue><GenericValue>UK</GenericValue>")
+	    CAT_4774("CODEWORD", "RESTRICTIVE", "<GenericValue>ALPHA"
+	    "</GenericValue>")), &l, &why), 0);
+	assert_string_equal(l.policy, "1.1");
+	assert_int_equal(l.classification, 2);
+	assert_int_equal(l.ncategories, 2);
+	assert_int_equal(l.categories[0].nvalues, 2);
+	assert_int_equal(l.categories[0].values[0], 1);
+	assert_null(label_acdf(&l, &k));
+	/* The policy by name, or by OID in a URL attribute. */
+	assert_int_equal(read_4774(NATO_4774(">nato", "UNCLASSIFIED", ""), &l,
+	    &why), 0);
+	assert_null(label_acdf(&l, &k));
+	assert_int_equal(read_4774(NATO_4774("URL='urn:oid:1.1'>NATO",
+	    "UNCLASSIFIED", ""), &l, &why), 0);
+	assert_null(label_acdf(&l, &k));
+	/* Decided as an ESS label would be. */
+	assert_int_equal(read_4774(NATO_4774(">nato", "SECRET", ""), &l, &why),
+	    0);
+	assert_string_equal(label_acdf(&l, &k),
+	    "classified above the clearance");
+	assert_int_equal(read_4774(NATO_4774(">nato", "RESTRICTED",
+	    CAT_4774("CODEWORD", "RESTRICTIVE", "<GenericValue>BRAVO"
+	    "</GenericValue>")), &l, &why), 0);
+	assert_non_null(label_acdf(&l, &k));
+	assert_int_equal(read_4774(NATO_4774(">nato", "RESTRICTED",
+	    CAT_4774("RELEASABLE-TO", "RESTRICTIVE", "<GenericValue>UK"
+	    "</GenericValue>")), &l, &why), 0);
+	assert_string_equal(label_acdf(&l, &k),
+	    "a security category in a syntax its tag set does not take");
+	/* Another policy, by OID: read, and refused. */
+	assert_int_equal(read_4774(NATO_4774("URI='urn:oid:1.2.3'>other",
+	    "SECRET", ""), &l, &why), 0);
+	assert_string_equal(label_acdf(&l, &k),
+	    "a label of another security policy");
+}
+
+static void
+test_4774_invalid(void **state)
+{
+	static const char *const bad[] = {
+		NATO_4774(">unknown", "RESTRICTED", ""),
+		NATO_4774(">nato", "TOP SECRET", ""),
+		NATO_4774(">nato", "RESTRICTED", CAT_4774("NO-SUCH-TAG",
+		    "PERMISSIVE", "<GenericValue>UK</GenericValue>")),
+		NATO_4774(">nato", "RESTRICTED", CAT_4774("RELEASABLE-TO",
+		    "PERMISSIVE", "<GenericValue>FR</GenericValue>")),
+		NATO_4774(">nato", "RESTRICTED", CAT_4774("RELEASABLE-TO",
+		    "SOMETIMES", "<GenericValue>UK</GenericValue>")),
+		NATO_4774(">nato", "RESTRICTED", CAT_4774("RELEASABLE-TO",
+		    "PERMISSIVE", "<Value>UK</Value>")),
+		"<originatorConfidentialityLabel xmlns='urn:nato:stanag:4774:"
+		    "confidentialitymetadatalabel:1:0'/>",
+		"<ConfidentialityLabel xmlns='urn:nato:stanag:4774:"
+		    "confidentialitymetadatalabel:1:0'/>",
+		"<originatorConfidentialityLabel xmlns='urn:nato:stanag:4774:"
+		    "confidentialitymetadatalabel:1:0'><ConfidentialityInformation>"
+		    "<Classification>RESTRICTED</Classification><PolicyIdentifier>"
+		    "nato</PolicyIdentifier></ConfidentialityInformation>"
+		    "</originatorConfidentialityLabel>",
+	};
+	static struct ess_label l;
+	const char *why;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why = NULL;
+		assert_int_equal(read_4774(bad[i], &l, &why), -1);
+		assert_non_null(why);
+	}
+}
+
 static int
 teardown(void **state)
 {
@@ -272,6 +392,8 @@ main(void)
 		cmocka_unit_test(test_classification),
 		cmocka_unit_test(test_categories),
 		cmocka_unit_test(test_missing),
+		cmocka_unit_test(test_4774),
+		cmocka_unit_test(test_4774_invalid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, teardown);
