@@ -76,15 +76,6 @@ label_4774_policy(const struct stanza_node *e, const struct gen_policy *p,
 	return &p->label_policies[i];
 }
 
-/* Orders category values, for qsort(). */
-static int
-label_4774_value_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Reads Category element E of label policy LP into C. Returns NULL, or
  * why it cannot be. */
 static const char *
@@ -130,8 +121,7 @@ label_4774_category(const struct stanza_node *e,
 			return "more category values than the guard keeps";
 		c->values[c->nvalues++] = t->categories[i].lacv;
 	}
-	qsort(c->values, c->nvalues, sizeof(c->values[0]),
-	    label_4774_value_cmp);
+	qsort(c->values, c->nvalues, sizeof(c->values[0]), ess_value_cmp);
 	return NULL;
 }
 

@@ -78,6 +78,9 @@ struct ess_label {
 int ess_label_decode(const char *text, size_t len, struct ess_label *l,
     const char **why);
 
+/* Orders two category values (uint32_t), for qsort(). */
+int ess_value_cmp(const void *a, const void *b);
+
 /* The syntax of category type OID (dotted text): ESS_UNKNOWN for any
  * other than the five. */
 enum ess_syntax ess_syntax_of(const char *oid);

@@ -83,8 +83,7 @@ ess_syntax_of(const char *oid)
 	return ESS_UNKNOWN;
 }
 
-/* Orders two values, for qsort(). */
-static int
+int
 ess_value_cmp(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
