@@ -129,6 +129,7 @@ static void parse_skip_block(void *);
 %type <item> alert_block test_items test_item test_block
 %type <item> label_items label_item label_block category_items
 %type <item> category_item category_block display_items display_item
+%type <item> spif_items
 %type <val> lang_opt
 %type <flag> listen_opt limit_key tls_mode auth_methods force_opt
 %type <flag> tls_list_key crl_action direction words_kind cond_opt
@@ -242,7 +243,7 @@ stmt		: POLICY value ';' {
 			st->items = $3;
 			parse_add(ctx, st);
 		}
-		| LABEL_POLICY IDENT SPIF STRING lang_opt ';' {
+		| LABEL_POLICY IDENT SPIF STRING lang_opt spif_items {
 			struct ast_stmt *st = ast_stmt_new(STMT_LABEL_POLICY,
 			    &@1);
 
@@ -251,6 +252,7 @@ stmt		: POLICY value ';' {
 			st->items = parse_item(ITEM_SPIF, &@3, 0,
 			    parse_value(AST_STRING, &@4, $4, 0));
 			st->items->value = $5;
+			st->items->next = $6;
 			parse_add(ctx, st);
 		}
 		;
@@ -624,6 +626,12 @@ display_item	: display_key value {
 display_key	: MARKING			{ $$ = DISPLAY_MARKING; }
 		| FGCOLOR			{ $$ = DISPLAY_FGCOLOR; }
 		| BGCOLOR			{ $$ = DISPLAY_BGCOLOR; }
+		;
+
+/* What a policy adds to a SPIF: a block of label items, of which the
+ * resolver takes only missing-label. */
+spif_items	: ';'				{ $$ = NULL; }
+		| label_block			{ $$ = $1; }
 		;
 
 lang_opt	: %empty			{ $$ = NULL; }

@@ -285,6 +285,12 @@ resolve_label_policy(struct resolver *r, const struct ast_stmt *st)
 	lp->missing = -1;
 	where = resolve_where("label policy", st->name);
 	for (it = st->items; it != NULL; it = it->next) {
+		if (st->items->kind == ITEM_SPIF && it != st->items &&
+		    it->kind != ITEM_MISSING_LABEL) {
+			diag_error(&it->loc, "a label policy read from a SPIF "
+			    "takes only 'missing-label'");
+			continue;
+		}
 		switch (it->kind) {
 		case ITEM_OID:
 			if (resolve_once(it, &oid, "oid", where) == 0) {
