@@ -114,17 +114,14 @@ emit_tagset_categories(struct out *o, size_t l, size_t t,
 	free(k);
 }
 
-/* Writes the display marking of classification C (marking, fgcolor,
- * bgcolor: see runtime/policy_types.h), if it has one. */
+/* Writes the display marking of classification C: its marking, fgcolor
+ * and bgcolor (see runtime/policy_types.h), NULL where not given. */
 static void
 emit_display(struct out *o, const struct m_label_value *c)
 {
 	size_t d;
 
-	for (d = 0; d < DISPLAY_COUNT && c->display[d] == NULL; d++)
-		;
-	for (d = d < DISPLAY_COUNT ? 0 : DISPLAY_COUNT; d < DISPLAY_COUNT;
-	    d++) {
+	for (d = 0; d < DISPLAY_COUNT; d++) {
 		out_printf(o, ", ");
 		out_cstring(o, c->display[d]);
 	}
