@@ -88,10 +88,12 @@ $(B)/compiler/%.o: $(B)/compiler/%.c
 $(COMPILER_SRC:%.c=$(B)/%.o): $(B)/compiler/parser.h
 $(B)/compiler/%.o: compiler/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Icompiler -I$(B)/compiler -Iruntime -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) $(CFLAGS_LIB) -Icompiler -I$(B)/compiler -Iruntime -c -o $@ $<
 
+# The compiler reads SPIF files with libxml2 (compiler/spif.c).
+$(B)/compiler/spif.o: CFLAGS_LIB = $(XML2_CFLAGS)
 $(B)/xedgec: $(COMPILER_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ -lcrypto
+	$(CC) $(LDFLAGS) -o $@ $^ -lcrypto $(XML2_LIBS)
 
 # ---- generated policy -----------------------------------------------------
 # The policy's path is recorded so that a different POLICY regenerates.
@@ -245,7 +247,7 @@ $(F)/fuzz_site: tests/fuzz/fuzz_site.c tests/fuzz/fuzz.h $(FT)/xedge
 $(F)/fuzz_xedgec: tests/fuzz/fuzz_xedgec.c tests/fuzz/fuzz.h $(FT)/xedge
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Icompiler -o $@ $< \
 		$$(ls $(FT)/compiler/*.o | grep -v '/main\.o$$') \
-		-Wl,--wrap=src_load -lcrypto
+		-Wl,--wrap=src_load -lcrypto $(XML2_LIBS)
 
 # The guard's runtime with its network, clock and randomness seams wrapped
 # (tests/fuzz/fuzz_s2s.c says why each).

@@ -178,3 +178,15 @@ ast_tag_type_name(enum ast_tag_type t)
 
 	return names[t];
 }
+
+const char *
+ast_display_name(enum ast_display d)
+{
+	static const char *const names[] = {
+		[DISPLAY_MARKING] = "marking",
+		[DISPLAY_FGCOLOR] = "fgcolor",
+		[DISPLAY_BGCOLOR] = "bgcolor",
+	};
+
+	return names[d];
+}

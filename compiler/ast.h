@@ -97,7 +97,13 @@ enum ast_item_kind {
 	ITEM_TEST_STANZA,	/* VALS XML */
 	ITEM_TEST_EXPECT,	/* VERDICT; VALS XML of modify, or COND */
 	ITEM_OID,		/* in a label-policy: VALS the dotted OID */
-	ITEM_CLASSIFICATION,	/* VALS name, VALUE its value */
+	ITEM_CLASSIFICATION,	/* VALS name, VALUE its value, SUB display
+				 * items */
+	ITEM_DISPLAY,		/* in a classification: ARG enum
+				 * ast_display, VALS its text */
+	ITEM_SPIF,		/* the label policy read from a SPIF: VALS
+				 * the file, VALUE the language (NULL: not
+				 * given) */
 	ITEM_TAGSET,		/* VALS name, VALUE its OID, ARG enum
 				 * ast_tag_type, SUB category items */
 	ITEM_CATEGORY,		/* in a tagset: VALS name, VALUE its value */
@@ -110,6 +116,11 @@ enum ast_item_kind {
 
 /* How a tag set's categories decide access (xedge.policy(5), LABELS). */
 enum ast_tag_type { TAG_RESTRICTIVE, TAG_PERMISSIVE, TAG_INFORMATIVE };
+
+/* What a classification says of its display marking (XEP-0258): the
+ * text shown, and its colours. */
+enum ast_display { DISPLAY_MARKING, DISPLAY_FGCOLOR, DISPLAY_BGCOLOR,
+    DISPLAY_COUNT };
 
 /* Directions of a peer's filters: stanzas it sends us, or we send it. */
 enum ast_direction { DIR_INBOUND, DIR_OUTBOUND, DIR_COUNT };
@@ -208,5 +219,8 @@ const char *ast_cond_name(enum ast_cond c);
 
 /* The keyword that spells tag set type T. */
 const char *ast_tag_type_name(enum ast_tag_type t);
+
+/* The keyword that spells display item D. */
+const char *ast_display_name(enum ast_display d);
 
 #endif

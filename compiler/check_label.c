@@ -1,7 +1,7 @@
 /*
  * Checks of the label statements (see check.h): OIDs well formed and
- * unique, values in range and unique, label policies and tag sets not
- * empty, and the peers' clearances as a whole.
+ * unique, values in range and unique, colours of display markings, label
+ * policies and tag sets not empty, and the peers' clearances as a whole.
  */
 #include <string.h>
 
@@ -96,6 +96,51 @@ check_label_values(const struct m_label_value *v, size_t n, const char *what,
 	}
 }
 
+/*
+ * Whether COLOUR is one XEP-0258 allows: "#" and six hex digits, or a
+ * name of its schema, which spells "fuchsia" "fuschia" (both are taken,
+ * and passed on as written) and adds "orange" to the sixteen of CSS.
+ */
+static int
+check_colour(const char *colour)
+{
+	static const char *const names[] = { "aqua", "black", "blue",
+	    "fuchsia", "fuschia", "gray", "green", "lime", "maroon", "navy",
+	    "olive", "orange", "purple", "red", "silver", "teal", "white",
+	    "yellow" };
+	size_t i;
+
+	if (colour[0] == '#')
+		return strlen(colour) == 7 &&
+		    strspn(colour + 1, "0123456789abcdefABCDEF") == 6;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(colour, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Checks the colours of the display markings of the classifications of
+ * LP. */
+static void
+check_display(const struct m_label_policy *lp)
+{
+	const struct m_label_value *c;
+	size_t i, d;
+
+	for (i = 0; i < lp->ncls; i++) {
+		c = &lp->cls[i];
+		for (d = DISPLAY_FGCOLOR; d <= DISPLAY_BGCOLOR; d++)
+			if (c->display[d] != NULL &&
+			    !check_colour(c->display[d]))
+				diag_error(&c->display_loc[d], "invalid %s "
+				    "'%s' of classification '%s': a colour is "
+				    "#rrggbb or an XEP-0258 name (aqua, "
+				    "black, blue, fuchsia, gray, ...)",
+				    ast_display_name(d), c->display[d],
+				    c->name);
+	}
+}
+
 /* Checks the tag sets of LP: OIDs, categories and their count. */
 static void
 check_tagsets(const struct m_label_policy *lp)
@@ -145,6 +190,7 @@ check_label_policy(const struct model *m, size_t i)
 		    "classification", lp->name);
 	check_label_values(lp->cls, lp->ncls, "classification",
 	    MODEL_CLASSIFICATION_MAX);
+	check_display(lp);
 	check_tagsets(lp);
 	if (!lp->used && !m->incomplete)
 		diag_warning(&lp->loc, "label policy '%s' is used by no "

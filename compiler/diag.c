@@ -26,6 +26,15 @@ static size_t diag_nplaces;
 /* Whether the last error or warning was left out: its notes are too. */
 static int diag_muted;
 
+/* The place a message at LOC is shown: LOC, or, in a file read as data,
+ * the string that names the file. */
+static const struct ast_loc *
+diag_shown(const struct ast_loc *loc)
+{
+	return loc->file != NULL && loc->file->named_at.file != NULL ?
+	    &loc->file->named_at : loc;
+}
+
 /*
  * Prints line LOC->first_line of its file and, under it, a caret at the
  * first column and tildes to the last column (or to the end of the line if
@@ -39,6 +48,7 @@ diag_quote(const struct ast_loc *loc)
 	size_t len;
 	int col, last;
 
+	loc = diag_shown(loc);
 	if (loc->file == NULL ||
 	    (line = src_line(loc->file, loc->first_line, &len)) == NULL)
 		return;
@@ -90,15 +100,19 @@ diag_vprint(const char *level, const struct ast_loc *loc, const char *fmt,
     va_list ap)
 {
 	int note = strcmp(level, "note") == 0;
+	const struct ast_loc *shown;
 
 	if (note ? diag_muted : loc != NULL && diag_seen(loc))
 		return diag_muted = 1, 0;
 	diag_muted = 0;
-	if (loc != NULL && loc->file != NULL)
-		fprintf(stderr, "%s:%d:%d: %s: ", loc->file->path,
-		    loc->first_line, loc->first_column, level);
+	shown = loc != NULL ? diag_shown(loc) : NULL;
+	if (shown != NULL && shown->file != NULL)
+		fprintf(stderr, "%s:%d:%d: %s: ", shown->file->path,
+		    shown->first_line, shown->first_column, level);
 	else
 		fprintf(stderr, "xedgec: %s: ", level);
+	if (shown != loc)
+		fprintf(stderr, "%s:%d: ", loc->file->path, loc->first_line);
 	vfprintf(stderr, fmt, ap);
 	return 1;
 }

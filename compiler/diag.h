@@ -6,7 +6,11 @@
  *	      ^~~~
  *
  * with "warning:" and "note:" in the same shape. Errors and warnings are
- * counted.
+ * counted. A place in a file read as data (a SPIF, see source.h) is shown
+ * at the statement that names the file, the message starting with the
+ * file's name and line:
+ *
+ *	FILE:LINE:COL: error: DATAFILE:LINE: MESSAGE
  *
  * Every pass runs, even after an earlier one reported errors, so that one
  * run shows every mistake of a file; the compiler stops before it emits.

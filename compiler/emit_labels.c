@@ -114,6 +114,19 @@ emit_tagset_categories(struct out *o, size_t l, size_t t,
 	free(k);
 }
 
+/* Writes the display marking of classification C: its marking, fgcolor
+ * and bgcolor (see runtime/policy_types.h), NULL where not given. */
+static void
+emit_display(struct out *o, const struct m_label_value *c)
+{
+	size_t d;
+
+	for (d = 0; d < DISPLAY_COUNT; d++) {
+		out_printf(o, ", ");
+		out_cstring(o, c->display[d]);
+	}
+}
+
 /* Writes the classifications and tag sets of label policy L. */
 static void
 emit_label_tables(struct out *o, const struct m_label_policy *lp, size_t l)
@@ -130,8 +143,9 @@ emit_label_tables(struct out *o, const struct m_label_policy *lp, size_t l)
 		out_line_policy(o, c->loc.file->path, c->loc.first_line);
 		out_printf(o, "\t{ ");
 		out_cstring(o, c->name);
-		out_printf(o, ", %lu, %zu, NULL, NULL, NULL },\n",
-		    (unsigned long)c->lacv, k[i].i);
+		out_printf(o, ", %lu, %zu", (unsigned long)c->lacv, k[i].i);
+		emit_display(o, c);
+		out_printf(o, " },\n");
 	}
 	out_line_self(o, "policy.c");
 	out_printf(o, "};\n");

@@ -21,8 +21,7 @@ struct incl_frame {
 static struct ast_stmt *incl_file(const struct src_file *,
     const struct incl_frame *);
 
-/* Returns PATH joined to the directory of FROM (caller frees). */
-static char *
+char *
 incl_join(const char *from, const char *path)
 {
 	const char *slash = strrchr(from, '/');

@@ -16,4 +16,8 @@
  */
 int incl_read_policy(const char *path, struct ast_stmt **out);
 
+/* Returns PATH, a file named in the policy file FROM, joined to the
+ * directory of FROM unless absolute (caller frees). */
+char *incl_join(const char *from, const char *path);
+
 #endif

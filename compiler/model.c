@@ -163,13 +163,23 @@ model_free_filter(struct m_filter *f)
 	free(f->name);
 }
 
+void
+model_label_value_free(struct m_label_value *v)
+{
+	size_t d;
+
+	free(v->name);
+	for (d = 0; d < DISPLAY_COUNT; d++)
+		free(v->display[d]);
+}
+
 static void
 model_free_values(struct m_label_value *v, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		free(v[i].name);
+		model_label_value_free(&v[i]);
 	free(v);
 }
 
@@ -186,6 +196,8 @@ model_free_label_policy(struct m_label_policy *lp)
 	free(lp->tagsets);
 	model_free_values(lp->cls, lp->ncls);
 	free(lp->name);
+	free(lp->spif);
+	free(lp->spif_name);
 	free(lp->oid);
 }
 

@@ -153,6 +153,10 @@ struct m_label_value {
 	uint32_t lacv;
 	struct ast_loc loc;		/* the name */
 	struct ast_loc value_loc;
+	/* A classification's display marking, by enum ast_display: each
+	 * NULL where not given, and always for a category. */
+	char *display[DISPLAY_COUNT];
+	struct ast_loc display_loc[DISPLAY_COUNT];
 };
 
 /* A tag set: an ESS security category's tagName and its categories. */
@@ -178,6 +182,9 @@ struct m_label_policy {
 	char *name;
 	struct ast_loc loc;		/* the name */
 	struct ast_loc stmt_loc;	/* the label-policy keyword */
+	char *spif;			/* the SPIF file it was read from, as
+					 * written; NULL: written in the policy */
+	char *spif_name;		/* the SPIF's name of the policy */
 	char *oid;			/* NULL: not given */
 	struct ast_loc oid_loc;
 	struct m_label_value *cls;	/* lowest first: the index is the rank */
@@ -326,6 +333,9 @@ int model_domain_syntax(const char *name, int wildcard, const char **why);
 /* Whether clearance C holds category CAT of tag set TAGSET. */
 int model_clearance_holds(const struct m_clearance *c, size_t tagset,
     size_t cat);
+
+/* Frees what label value V owns. */
+void model_label_value_free(struct m_label_value *v);
 
 /* Frees everything M owns and zeroes it. */
 void model_free(struct model *m);

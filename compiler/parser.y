@@ -117,7 +117,8 @@ static void parse_skip_block(void *);
 %token TAGSET "tagset" CATEGORY "category" RESTRICTIVE "restrictive"
 %token PERMISSIVE "permissive" INFORMATIVE "informative"
 %token MISSING_LABEL "missing-label" ASSUME "assume" DENY "deny"
-%token CLEARANCE "clearance"
+%token CLEARANCE "clearance" MARKING "marking" FGCOLOR "fgcolor"
+%token BGCOLOR "bgcolor" SPIF "spif" LANG "lang"
 %token YYEOF 0 "end of file"
 
 %type <val> value values port_opt key_opt strings value_seq
@@ -127,10 +128,12 @@ static void parse_skip_block(void *);
 %type <item> filter_items filter_item filter_block alert_items alert_item
 %type <item> alert_block test_items test_item test_block
 %type <item> label_items label_item label_block category_items
-%type <item> category_item category_block
+%type <item> category_item category_block display_items display_item
+%type <item> spif_items
+%type <val> lang_opt
 %type <flag> listen_opt limit_key tls_mode auth_methods force_opt
 %type <flag> tls_list_key crl_action direction words_kind cond_opt
-%type <flag> tag_type
+%type <flag> tag_type display_key
 %type <verdict> verdict_opt
 
 %destructor { free($$); } <str>
@@ -240,9 +243,17 @@ stmt		: POLICY value ';' {
 			st->items = $3;
 			parse_add(ctx, st);
 		}
-		| LABEL_POLICY IDENT RESERVED reserved_tail {
-			parse_reserved($3, &@3);
-			free($2);
+		| LABEL_POLICY IDENT SPIF STRING lang_opt spif_items {
+			struct ast_stmt *st = ast_stmt_new(STMT_LABEL_POLICY,
+			    &@1);
+
+			st->name = $2;
+			st->name_loc = @2;
+			st->items = parse_item(ITEM_SPIF, &@3, 0,
+			    parse_value(AST_STRING, &@4, $4, 0));
+			st->items->value = $5;
+			st->items->next = $6;
+			parse_add(ctx, st);
 		}
 		;
 
@@ -574,9 +585,10 @@ label_items	: %empty			{ $$ = NULL; }
 label_item	: OID value ';' {
 			$$ = parse_item(ITEM_OID, &@$, 0, $2);
 		}
-		| CLASSIFICATION value '=' value ';' {
+		| CLASSIFICATION value '=' value display_items ';' {
 			$$ = parse_item(ITEM_CLASSIFICATION, &@$, 0, $2);
 			$$->value = $4;
+			$$->sub = $5;
 		}
 		| TAGSET value OID value tag_type category_block {
 			$$ = parse_item(ITEM_TAGSET, &@1, $5, $2);
@@ -601,6 +613,31 @@ label_item	: OID value ';' {
 		}
 		;
 
+/* How a label of a classification is displayed (XEP-0258). */
+display_items	: %empty			{ $$ = NULL; }
+		| display_items display_item	{ $$ = ast_item_append($1, $2); }
+		;
+
+display_item	: display_key value {
+			$$ = parse_item(ITEM_DISPLAY, &@$, $1, $2);
+		}
+		;
+
+display_key	: MARKING			{ $$ = DISPLAY_MARKING; }
+		| FGCOLOR			{ $$ = DISPLAY_FGCOLOR; }
+		| BGCOLOR			{ $$ = DISPLAY_BGCOLOR; }
+		;
+
+/* What a policy adds to a SPIF: a block of label items, of which the
+ * resolver takes only missing-label. */
+spif_items	: ';'				{ $$ = NULL; }
+		| label_block			{ $$ = $1; }
+		;
+
+lang_opt	: %empty			{ $$ = NULL; }
+		| LANG STRING	{ $$ = parse_value(AST_STRING, &@2, $2, 0); }
+		;
+
 tag_type	: RESTRICTIVE			{ $$ = TAG_RESTRICTIVE; }
 		| PERMISSIVE			{ $$ = TAG_PERMISSIVE; }
 		| INFORMATIVE			{ $$ = TAG_INFORMATIVE; }
@@ -623,7 +660,7 @@ category_item	: CATEGORY value '=' value ';' {
 
 /*
  * The items of a label-policy reserved for later (equivalent, original,
- * spif, and a category outside a tag set) are read as any balanced run
+ * and a category outside a tag set) are read as any balanced run
  * of tokens ending in ';' or a '{ ... }' block, so that the rest of the
  * file is still checked.
  */
@@ -660,7 +697,7 @@ soup_word	: STRING { free($1); } | IDENT { free($1); }
 		| RECENT | TEST | STANZA | EXPECT | LABEL_POLICY | OID
 		| CLASSIFICATION | TAGSET | CATEGORY | RESTRICTIVE
 		| PERMISSIVE | INFORMATIVE | MISSING_LABEL | ASSUME | DENY
-		| CLEARANCE
+		| CLEARANCE | MARKING | FGCOLOR | BGCOLOR | SPIF | LANG
 		;
 
 %%

@@ -203,7 +203,7 @@ static void
 print_label_policy(FILE *fp, const struct m_label_policy *lp)
 {
 	const struct m_tagset *ts;
-	size_t i, k;
+	size_t i, k, d;
 
 	fprintf(fp, "\nlabel-policy %s {\n\toid ", lp->name);
 	print_string(fp, lp->oid);
@@ -211,7 +211,14 @@ print_label_policy(FILE *fp, const struct m_label_policy *lp)
 	for (i = 0; i < lp->ncls; i++) {
 		fputs("\tclassification ", fp);
 		print_string(fp, lp->cls[i].name);
-		fprintf(fp, " = %lu;\n", (unsigned long)lp->cls[i].lacv);
+		fprintf(fp, " = %lu", (unsigned long)lp->cls[i].lacv);
+		for (d = 0; d < DISPLAY_COUNT; d++) {
+			if (lp->cls[i].display[d] == NULL)
+				continue;
+			fprintf(fp, " %s ", ast_display_name(d));
+			print_string(fp, lp->cls[i].display[d]);
+		}
+		fputs(";\n", fp);
 	}
 	for (i = 0; i < lp->ntagsets; i++) {
 		ts = &lp->tagsets[i];

@@ -30,7 +30,7 @@ report_clearances(struct report *r)
 	const struct model *m = r->m;
 	const struct m_label_policy *lp;
 	const struct m_peer *p;
-	char *text, *held;
+	char *text, *held, *spif;
 	size_t i;
 
 	if (m->nlabels == 0)
@@ -48,6 +48,13 @@ report_clearances(struct report *r)
 		    lp->oid, lp->cls[lp->missing].name) : report_str("label "
 		    "policy %s (OID %s): a stanza without a label is refused",
 		    lp->name, lp->oid);
+		if (lp->spif != NULL) {
+			spif = report_str("%s; it is read from the SPIF %s, "
+			    "which calls it %s", text, lp->spif,
+			    lp->spif_name);
+			free(text);
+			text = spif;
+		}
 		report_bullet(r, text);
 		free(text);
 	}

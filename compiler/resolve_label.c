@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "resolve_int.h"
+#include "spif.h"
 #include "suggest.h"
 #include "xmalloc.h"
 
@@ -81,8 +82,27 @@ resolve_label_value(struct resolver *r, const struct ast_value *name,
 	return 0;
 }
 
+/* Fills the display marking of classification V from the display items
+ * IT of its statement, each at most once. */
+static void
+resolve_display(struct resolver *r, const struct ast_item *it,
+    struct m_label_value *v)
+{
+	const struct ast_item *first[DISPLAY_COUNT] = { NULL };
+	char *where = resolve_where("classification", v->name);
+
+	for (; it != NULL; it = it->next) {
+		if (resolve_once(it, &first[it->arg], ast_display_name(it->arg),
+		    where) == -1)
+			continue;
+		v->display[it->arg] = resolve_string(r, it->vals, WANT_STRING);
+		v->display_loc[it->arg] = it->vals->loc;
+	}
+	free(where);
+}
+
 /* Reports V, a WHAT of label policy LP, as a repetition of FIRST, and
- * frees its name. */
+ * frees it. */
 static void
 resolve_label_duplicate(const struct m_label_policy *lp, const char *what,
     struct m_label_value *v, const struct ast_loc *first)
@@ -90,7 +110,7 @@ resolve_label_duplicate(const struct m_label_policy *lp, const char *what,
 	diag_error(&v->loc, "duplicate %s '%s' in label policy '%s'", what,
 	    v->name, lp->name);
 	diag_note(first, "first defined here");
-	free(v->name);
+	model_label_value_free(v);
 }
 
 /* Appends V to the N values of *ARR. */
@@ -102,48 +122,80 @@ resolve_label_append(struct m_label_value **arr, size_t *n,
 	(*arr)[(*n)++] = *v;
 }
 
-/* Adds the tag set of item IT, with its categories, to LP. A category's
- * name is unique in the whole label policy, so that a clearance can name
- * it alone. */
+/* Adds classification V to LP, which takes what V owns, unless LP has
+ * one of its name already. */
+static void
+resolve_add_class(struct m_label_policy *lp, struct m_label_value *v)
+{
+	int k;
+
+	if ((k = resolve_label_find(lp->cls, lp->ncls, v->name)) >= 0)
+		resolve_label_duplicate(lp, "classification", v,
+		    &lp->cls[k].loc);
+	else
+		resolve_label_append(&lp->cls, &lp->ncls, v);
+}
+
+/* Adds category V to tag set TS of LP, which takes what V owns. A
+ * category's name is unique in the whole label policy, so that a
+ * clearance can name it alone. */
+static void
+resolve_add_category(struct m_label_policy *lp, struct m_tagset *ts,
+    struct m_label_value *v)
+{
+	size_t t, k;
+
+	if (resolve_category_find(lp, v->name, &t, &k) == 0)
+		resolve_label_duplicate(lp, "category", v,
+		    &lp->tagsets[t].cats[k].loc);
+	else
+		resolve_label_append(&ts->cats, &ts->ncats, v);
+}
+
+/* Adds tag set TS, without its categories, to LP, which takes what TS
+ * owns, and returns it; or, if LP has one of its name already, reports
+ * it, frees it and returns NULL. */
+static struct m_tagset *
+resolve_add_tagset(struct m_label_policy *lp, struct m_tagset *ts)
+{
+	size_t i;
+
+	for (i = 0; i < lp->ntagsets; i++) {
+		if (strcmp(lp->tagsets[i].name, ts->name) == 0) {
+			diag_error(&ts->loc, "duplicate tagset '%s' in "
+			    "label policy '%s'", ts->name, lp->name);
+			diag_note(&lp->tagsets[i].loc, "first defined here");
+			free(ts->name);
+			free(ts->oid);
+			return NULL;
+		}
+	}
+	lp->tagsets = xreallocarray(lp->tagsets, lp->ntagsets + 1,
+	    sizeof(*lp->tagsets));
+	lp->tagsets[lp->ntagsets] = *ts;
+	return &lp->tagsets[lp->ntagsets++];
+}
+
+/* Adds the tag set of item IT, with its categories, to LP. */
 static void
 resolve_tagset(struct resolver *r, const struct ast_item *it,
     struct m_label_policy *lp)
 {
 	const struct ast_item *c;
 	struct m_label_value v;
-	struct m_tagset *ts;
-	size_t i, t, k;
-	char *name;
+	struct m_tagset head = { 0 }, *ts;
 
-	if ((name = resolve_string(r, it->vals, WANT_STRING)) == NULL)
+	if ((head.name = resolve_string(r, it->vals, WANT_STRING)) == NULL)
 		return;
-	for (i = 0; i < lp->ntagsets; i++) {
-		if (strcmp(lp->tagsets[i].name, name) == 0) {
-			diag_error(&it->vals->loc, "duplicate tagset '%s' in "
-			    "label policy '%s'", name, lp->name);
-			diag_note(&lp->tagsets[i].loc, "first defined here");
-			free(name);
-			return;
-		}
-	}
-	lp->tagsets = xreallocarray(lp->tagsets, lp->ntagsets + 1,
-	    sizeof(*lp->tagsets));
-	ts = &lp->tagsets[lp->ntagsets++];
-	memset(ts, 0, sizeof(*ts));
-	ts->name = name;
-	ts->loc = it->vals->loc;
-	ts->type = it->arg;
-	ts->oid = resolve_string(r, it->value, WANT_STRING);
-	ts->oid_loc = it->value->loc;
-	for (c = it->sub; c != NULL; c = c->next) {
-		if (resolve_label_value(r, c->vals, c->value, &v) == -1)
-			continue;
-		if (resolve_category_find(lp, v.name, &t, &k) == 0)
-			resolve_label_duplicate(lp, "category", &v,
-			    &lp->tagsets[t].cats[k].loc);
-		else
-			resolve_label_append(&ts->cats, &ts->ncats, &v);
-	}
+	head.loc = it->vals->loc;
+	head.type = it->arg;
+	head.oid = resolve_string(r, it->value, WANT_STRING);
+	head.oid_loc = it->value->loc;
+	if ((ts = resolve_add_tagset(lp, &head)) == NULL)
+		return;
+	for (c = it->sub; c != NULL; c = c->next)
+		if (resolve_label_value(r, c->vals, c->value, &v) == 0)
+			resolve_add_category(lp, ts, &v);
 }
 
 /* Binds the missing-label item IT of LP, if any, to its classification. */
@@ -164,6 +216,45 @@ resolve_missing_label(struct resolver *r, const struct ast_item *it,
 	free(name);
 }
 
+/*
+ * Fills LP from the SPIF file of item IT (see spif.h), through the same
+ * steps as a label policy written out, so that a name defined twice is
+ * reported alike; the label policy of a SPIF denies a stanza without a
+ * label.
+ */
+static void
+resolve_spif(const struct ast_item *it, struct m_label_policy *lp)
+{
+	struct m_label_policy draft = { 0 };
+	struct m_tagset head, *ts;
+	size_t i, k;
+
+	lp->spif = xstrdup(it->vals->str);
+	(void)spif_read(it->vals, it->value != NULL ? it->value->str : NULL,
+	    &draft);
+	lp->spif_name = draft.spif_name;
+	lp->oid = draft.oid;
+	lp->oid_loc = draft.oid_loc;
+	for (i = 0; i < draft.ncls; i++)
+		resolve_add_class(lp, &draft.cls[i]);
+	for (i = 0; i < draft.ntagsets; i++) {
+		head = draft.tagsets[i];
+		head.cats = NULL;
+		head.ncats = 0;
+		ts = resolve_add_tagset(lp, &head);
+		for (k = 0; k < draft.tagsets[i].ncats; k++) {
+			if (ts != NULL)
+				resolve_add_category(lp, ts,
+				    &draft.tagsets[i].cats[k]);
+			else
+				model_label_value_free(
+				    &draft.tagsets[i].cats[k]);
+		}
+		free(draft.tagsets[i].cats);
+	}
+	free(draft.cls);
+	free(draft.tagsets);
+}
 /* Adds the label policy of statement ST to the model. */
 static void
 resolve_label_policy(struct resolver *r, const struct ast_stmt *st)
@@ -175,7 +266,6 @@ resolve_label_policy(struct resolver *r, const struct ast_stmt *st)
 	struct m_label_value v;
 	char *where;
 	size_t i;
-	int k;
 
 	for (i = 0; i < m->nlabels; i++) {
 		if (strcmp(m->labels[i].name, st->name) == 0) {
@@ -195,6 +285,12 @@ resolve_label_policy(struct resolver *r, const struct ast_stmt *st)
 	lp->missing = -1;
 	where = resolve_where("label policy", st->name);
 	for (it = st->items; it != NULL; it = it->next) {
+		if (st->items->kind == ITEM_SPIF && it != st->items &&
+		    it->kind != ITEM_MISSING_LABEL) {
+			diag_error(&it->loc, "a label policy read from a SPIF "
+			    "takes only 'missing-label'");
+			continue;
+		}
 		switch (it->kind) {
 		case ITEM_OID:
 			if (resolve_once(it, &oid, "oid", where) == 0) {
@@ -207,12 +303,8 @@ resolve_label_policy(struct resolver *r, const struct ast_stmt *st)
 			if (resolve_label_value(r, it->vals, it->value,
 			    &v) == -1)
 				break;
-			if ((k = resolve_label_find(lp->cls, lp->ncls,
-			    v.name)) >= 0)
-				resolve_label_duplicate(lp, "classification",
-				    &v, &lp->cls[k].loc);
-			else
-				resolve_label_append(&lp->cls, &lp->ncls, &v);
+			resolve_display(r, it->sub, &v);
+			resolve_add_class(lp, &v);
 			break;
 		case ITEM_TAGSET:
 			resolve_tagset(r, it, lp);
@@ -220,6 +312,9 @@ resolve_label_policy(struct resolver *r, const struct ast_stmt *st)
 		case ITEM_MISSING_LABEL:
 			(void)resolve_once(it, &missing, "missing-label",
 			    where);
+			break;
+		case ITEM_SPIF:
+			resolve_spif(it, lp);
 			break;
 		default:
 			break;

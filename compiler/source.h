@@ -9,12 +9,19 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "ast.h"
+
 struct src_file {
 	char *path;		/* as given, or joined to the includer's directory */
 	char *text;		/* LEN bytes and a NUL */
 	size_t len;
 	dev_t dev;		/* identity for include cycle detection */
 	ino_t ino;
+	/* A file read as data by a statement (a SPIF) rather than parsed as
+	 * policy: the string that names it. A message about a place in the
+	 * file is shown there, naming the file and line (see diag.h). All
+	 * zero for a policy file. */
+	struct ast_loc named_at;
 	struct src_file *next;	/* the next file read */
 };
 

@@ -253,6 +253,21 @@ else
 	notok "digest covers the included files in reading order" "$tmp/diff"
 fi
 
+# A SPIF a label policy is read from counts as a file read, after the
+# policy files, and is a dependency.
+compile "$top/examples/labels-spif.policy" "$tmp/d2"
+want=$(digest_of "$top/examples/labels-spif.policy" \
+    "$top/examples/labels-spif.xml")
+if grep -q "GEN_POLICY_SHA256 \"$want\"" "$tmp/d2/policy.h" &&
+    grep -q "^$top/examples/labels-spif.xml:$" "$tmp/d2/policy.d"; then
+	ok "digest and depfile cover the SPIF a label policy is read from"
+else
+	echo "want $want" > "$tmp/diff"
+	cat "$tmp/d2/policy.h" "$tmp/d2/policy.d" >> "$tmp/diff"
+	notok "digest and depfile cover the SPIF a label policy is read from" \
+	    "$tmp/diff"
+fi
+
 # A failing compile leaves the output directory as it was.
 mkdir -p "$tmp/keep" && echo old > "$tmp/keep/policy.c"
 "$xedgec" -o "$tmp/keep" fail/route-undefined-peer.policy 2> /dev/null

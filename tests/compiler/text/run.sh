@@ -43,9 +43,11 @@ text_now() {
 }
 
 text_objs=$(ls "$(dirname "$xedgec")"/compiler/*.o | grep -v '/main\.o$')
-# shellcheck disable=SC2086 # object files, one word each
+# The compiler reads SPIF files with libxml2.
+text_libs="-lcrypto $(pkg-config --libs libxml-2.0)"
+# shellcheck disable=SC2086 # object files and libraries, one word each
 if $text_cc -I"$top/compiler" -I"$top/runtime" -o "$tmp/text-emit" \
-    text/emit.c $text_objs -lcrypto > "$tmp/text-cc.out" 2>&1; then
+    text/emit.c $text_objs $text_libs > "$tmp/text-cc.out" 2>&1; then
 	for kind in words pattern; do
 		cut -f2- "text/$kind.expect" |
 		    "$tmp/text-emit" -c "$kind" > "$tmp/text-check"
