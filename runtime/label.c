@@ -54,12 +54,17 @@ label_forwarded(const struct stanza_node *e, const struct stanza_node **m,
 	return 0;
 }
 
-/* The decision on a stanza whose label is of FORM (L, for LABEL_ESS)
+/* The label being decided, decoded or read: the guard runs one stanza at
+ * a time, on one thread, and a label (some 25 KiB) need not be on the
+ * stack. */
+static struct ess_label label_read;
+
+/* The decision on a stanza of label L (NULL: none, or the default one)
  * between peers PEER[0] and PEER[1] of policy P: the source's clearance
  * first, then the destination's. */
 static struct label_verdict
-label_judge(const struct gen_policy *p, enum label_form form,
-    const struct ess_label *l, const int peer[2])
+label_judge(const struct gen_policy *p, const struct ess_label *l,
+    const int peer[2])
 {
 	struct label_verdict v = { LABEL_ALLOW, NULL };
 	const struct gen_clearance *k;
@@ -67,8 +72,7 @@ label_judge(const struct gen_policy *p, enum label_form form,
 
 	for (d = PIPE_INBOUND; d <= PIPE_OUTBOUND; d++) {
 		k = &p->peers[peer[d]].clearance;
-		if (k->policy != NULL && (v.why = label_acdf(form == LABEL_ESS ?
-		    l : NULL, k)) != NULL) {
+		if (k->policy != NULL && (v.why = label_acdf(l, k)) != NULL) {
 			v.deny = d;
 			return v;
 		}
@@ -82,15 +86,12 @@ static struct label_verdict
 label_judge_ess(const struct gen_policy *p, const char *text, size_t len,
     const int peer[2])
 {
-	/* The guard runs one stanza at a time, on one thread: the decoded
-	 * label (some 25 KiB) need not be on the stack. */
-	static struct ess_label l;
 	struct label_verdict v = { LABEL_BAD, NULL };
 
 	if (label_cache_get(text, len, peer[0], peer[1], &v))
 		return v;
-	if (ess_label_decode(text, len, &l, &v.why) == 0)
-		v = label_judge(p, LABEL_ESS, &l, peer);
+	if (ess_label_decode(text, len, &label_read, &v.why) == 0)
+		v = label_judge(p, &label_read, peer);
 	label_cache_put(text, len, peer[0], peer[1], &v);
 	return v;
 }
@@ -103,7 +104,6 @@ label_decide(struct pipe_ctx *c, const struct stanza_node *s, int message,
     const int peer[2])
 {
 	static char text[ESS_TEXT_MAX];
-	static struct ess_label l;
 	const struct stanza_node *xml = NULL;
 	struct label_verdict v = { LABEL_BAD, NULL };
 	enum label_form form;
@@ -115,10 +115,10 @@ label_decide(struct pipe_ctx *c, const struct stanza_node *s, int message,
 	if (form == LABEL_ESS)
 		v = label_judge_ess(c->policy, text, len, peer);
 	else if (form == LABEL_4774) {
-		if (label_4774_read(xml, c->policy, &l, &v.why) == 0)
-			v = label_judge(c->policy, LABEL_ESS, &l, peer);
+		if (label_4774_read(xml, c->policy, &label_read, &v.why) == 0)
+			v = label_judge(c->policy, &label_read, peer);
 	} else if (form != LABEL_INVALID)
-		v = label_judge(c->policy, form, NULL, peer);
+		v = label_judge(c->policy, NULL, peer);
 	if (v.deny == LABEL_ALLOW)
 		return 0;
 	if (v.deny == LABEL_BAD)
