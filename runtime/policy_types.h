@@ -319,6 +319,15 @@ struct gen_clearance {
 	unsigned rule;			/* the rule that denies what exceeds it */
 };
 
+/* A clearance of one domain of a peer, in place of the peer's own for
+ * stanzas from and to that domain. */
+struct gen_domain_clearance {
+	const char *domain;		/* canonical, exact */
+	struct gen_clearance clearance;
+	const struct gen_domain_clearance *domain_clearances; /* by domain */
+	size_t ndomain_clearances;
+};
+
 /* A peer: a set of domains reached by one protocol. */
 struct gen_peer {
 	const char *name;
