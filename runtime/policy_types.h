@@ -324,8 +324,6 @@ struct gen_clearance {
 struct gen_domain_clearance {
 	const char *domain;		/* canonical, exact */
 	struct gen_clearance clearance;
-	const struct gen_domain_clearance *domain_clearances; /* by domain */
-	size_t ndomain_clearances;
 };
 
 /* A peer: a set of domains reached by one protocol. */
@@ -347,6 +345,8 @@ struct gen_peer {
 	const struct gen_filter *const *filters[2];
 	size_t nfilters[2];
 	struct gen_clearance clearance;
+	const struct gen_domain_clearance *domain_clearances; /* by domain */
+	size_t ndomain_clearances;
 };
 
 /* The guard itself. */
