@@ -1,11 +1,13 @@
 /*
  * The label stage (see label.h). A stanza's label is decided against the
- * source's clearance, then the destination's; so is the label of every
+ * clearance of the source (its domain's, else its peer's), then the
+ * destination's; so is the label of every
  * message forwarded inside it (a carbon, a forward, an archive result),
  * which would otherwise carry its content past the decision. Decisions on
  * ESS labels are kept (label_cache.h): a label seen before between the
- * same peers costs a lookup.
+ * same clearances costs a lookup.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "label.h"
@@ -60,48 +62,45 @@ label_forwarded(const struct stanza_node *e, const struct stanza_node **m,
 static struct ess_label label_read;
 
 /* The decision on a stanza of label L (NULL: none, or the default one)
- * between peers PEER[0] and PEER[1] of policy P: the source's clearance
- * first, then the destination's. */
+ * between clearances K[0] (the source's) and K[1] (the destination's),
+ * the source's first. */
 static struct label_verdict
-label_judge(const struct gen_policy *p, const struct ess_label *l,
-    const int peer[2])
+label_judge(const struct ess_label *l, const struct gen_clearance *const k[2])
 {
 	struct label_verdict v = { LABEL_ALLOW, NULL };
-	const struct gen_clearance *k;
 	int d;
 
-	for (d = PIPE_INBOUND; d <= PIPE_OUTBOUND; d++) {
-		k = &p->peers[peer[d]].clearance;
-		if (k->policy != NULL && (v.why = label_acdf(l, k)) != NULL) {
+	for (d = PIPE_INBOUND; d <= PIPE_OUTBOUND; d++)
+		if (k[d]->policy != NULL &&
+		    (v.why = label_acdf(l, k[d])) != NULL) {
 			v.deny = d;
 			return v;
 		}
-	}
 	return v;
 }
 
-/* The decision on the ESS label TEXT (LEN bytes) between PEER[0] and
- * PEER[1] of policy P: kept, or decoded and decided, and kept. */
+/* The decision on the ESS label TEXT (LEN bytes) between clearances K[0]
+ * and K[1]: kept, or decoded and decided, and kept. */
 static struct label_verdict
-label_judge_ess(const struct gen_policy *p, const char *text, size_t len,
-    const int peer[2])
+label_judge_ess(const char *text, size_t len,
+    const struct gen_clearance *const k[2])
 {
 	struct label_verdict v = { LABEL_BAD, NULL };
 
-	if (label_cache_get(text, len, peer[0], peer[1], &v))
+	if (label_cache_get(text, len, k[0], k[1], &v))
 		return v;
 	if (ess_label_decode(text, len, &label_read, &v.why) == 0)
-		v = label_judge(p, &label_read, peer);
-	label_cache_put(text, len, peer[0], peer[1], &v);
+		v = label_judge(&label_read, k);
+	label_cache_put(text, len, k[0], k[1], &v);
 	return v;
 }
 
 /* Decides message or stanza S (a message if MESSAGE) in run C between
- * PEER[0] (the source) and PEER[1] (the destination). Returns 0 to go
- * on, -1 when the run ended. */
+ * PEER[0] (the source) and PEER[1] (the destination), of clearances K[0]
+ * and K[1]. Returns 0 to go on, -1 when the run ended. */
 static int
 label_decide(struct pipe_ctx *c, const struct stanza_node *s, int message,
-    const int peer[2])
+    const int peer[2], const struct gen_clearance *const k[2])
 {
 	static char text[ESS_TEXT_MAX];
 	const struct stanza_node *xml = NULL;
@@ -113,40 +112,64 @@ label_decide(struct pipe_ctx *c, const struct stanza_node *s, int message,
 	if (form == LABEL_NONE && !message)
 		return 0;
 	if (form == LABEL_ESS)
-		v = label_judge_ess(c->policy, text, len, peer);
+		v = label_judge_ess(text, len, k);
 	else if (form == LABEL_4774) {
 		if (label_4774_read(xml, c->policy, &label_read, &v.why) == 0)
-			v = label_judge(c->policy, &label_read, peer);
+			v = label_judge(&label_read, k);
 	} else if (form != LABEL_INVALID)
-		v = label_judge(c->policy, NULL, peer);
+		v = label_judge(NULL, k);
 	if (v.deny == LABEL_ALLOW)
 		return 0;
 	if (v.deny == LABEL_BAD)
 		return label_deny(c, c->policy->label_rule, peer[PIPE_INBOUND],
 		    PIPE_INBOUND, v.why);
-	return label_deny(c, c->policy->peers[peer[v.deny]].clearance.rule,
-	    peer[v.deny], (enum pipe_dir)v.deny, v.why);
+	return label_deny(c, k[v.deny]->rule, peer[v.deny],
+	    (enum pipe_dir)v.deny, v.why);
+}
+
+/* Orders a domain (canonical) against a gen_domain_clearance's. */
+static int
+label_domain_cmp(const void *k, const void *e)
+{
+	return strcmp(*(const char *const *)k,
+	    ((const struct gen_domain_clearance *)e)->domain);
+}
+
+/* The clearance of PEER of policy P for its domain DOMAIN (canonical):
+ * the domain's own, else the peer's. */
+static const struct gen_clearance *
+label_clearance(const struct gen_policy *p, int peer, const char *domain)
+{
+	const struct gen_peer *q = &p->peers[peer];
+	const struct gen_domain_clearance *d = bsearch(&domain,
+	    q->domain_clearances, q->ndomain_clearances, sizeof(*d),
+	    label_domain_cmp);
+
+	return d != NULL ? &d->clearance : &q->clearance;
 }
 
 int
 label_stage(struct pipe_ctx *c)
 {
 	const int peer[2] = { c->src.peer, c->facts.dst_peer };
+	const struct gen_clearance *const k[2] = {
+		label_clearance(c->policy, peer[PIPE_INBOUND], c->from_domain),
+		label_clearance(c->policy, peer[PIPE_OUTBOUND], c->to_domain),
+	};
 	const struct stanza_node *m[LABEL_MESSAGES];
 	size_t n = 0, i;
 
-	if (c->policy->peers[peer[PIPE_INBOUND]].clearance.policy == NULL &&
-	    c->policy->peers[peer[PIPE_OUTBOUND]].clearance.policy == NULL)
+	if (k[PIPE_INBOUND]->policy == NULL && k[PIPE_OUTBOUND]->policy == NULL)
 		return 0;
 	if (label_decide(c, c->stanza, c->facts.kind == GEN_KIND_MESSAGE,
-	    peer) == -1)
+	    peer, k) == -1)
 		return -1;
 	if (label_forwarded(c->stanza, m, &n) == -1)
 		return label_deny(c, c->policy->label_rule, peer[PIPE_INBOUND],
 		    PIPE_INBOUND, "more forwarded messages than the guard "
 		    "decides on");
 	for (i = 0; i < n; i++)
-		if (label_decide(c, m[i], 1, peer) == -1)
+		if (label_decide(c, m[i], 1, peer, k) == -1)
 			return -1;
 	return 0;
 }

@@ -1,6 +1,6 @@
 /*
  * The label stage's memory of its decisions (see label_cache.h): a table
- * of two-way sets, the set chosen by a hash of the label and the peers
+ * of two-way sets, the set chosen by a hash of the label and clearances
  * under a seed drawn at start (so that no sender can aim labels at one
  * set), the older of a set's two entries replaced.
  */
@@ -15,7 +15,7 @@
 
 struct label_cache_entry {
 	uint64_t hash;			/* 0: free */
-	int src, dst;
+	const void *src, *dst;
 	unsigned age;			/* the set's clock when last used */
 	size_t len;
 	char text[LABEL_CACHE_TEXT];
@@ -32,7 +32,8 @@ static struct {
 
 /* The hash of TEXT between SRC and DST, never 0. */
 static uint64_t
-label_cache_hash(const char *text, size_t len, int src, int dst)
+label_cache_hash(const char *text, size_t len, const void *src,
+    const void *dst)
 {
 	uint64_t h, w;
 	size_t i;
@@ -44,7 +45,7 @@ label_cache_hash(const char *text, size_t len, int src, int dst)
 		    sizeof(cache.seed));
 		cache.seeded = 1;
 	}
-	h = cache.seed ^ ((uint64_t)(unsigned)src << 32 | (unsigned)dst);
+	h = cache.seed ^ ((uint64_t)(uintptr_t)src * 31 + (uintptr_t)dst);
 	/* Eight bytes a step, then the rest: a multiply and a shift each. */
 	for (i = 0; i + 8 <= len; i += 8) {
 		memcpy(&w, text + i, 8);
@@ -67,8 +68,8 @@ label_cache_set(uint64_t h)
 }
 
 int
-label_cache_get(const char *text, size_t len, int src, int dst,
-    struct label_verdict *v)
+label_cache_get(const char *text, size_t len, const void *src,
+    const void *dst, struct label_verdict *v)
 {
 	uint64_t h;
 	struct label_cache_entry *e;
@@ -89,8 +90,8 @@ label_cache_get(const char *text, size_t len, int src, int dst,
 }
 
 void
-label_cache_put(const char *text, size_t len, int src, int dst,
-    const struct label_verdict *v)
+label_cache_put(const char *text, size_t len, const void *src,
+    const void *dst, const struct label_verdict *v)
 {
 	uint64_t h;
 	struct label_cache_entry *e, *old;

@@ -2,7 +2,7 @@
  * The label stage's memory of its decisions (label_cache.c): labelled
  * traffic repeats a few labels, and decoding and deciding one costs far
  * more than finding it again. A decision is kept per label text and pair
- * of peers, in a bounded table; a label is compared whole, never by its
+ * of clearances (the source's and the destination's), in a bounded table; a label is compared whole, never by its
  * hash alone, so that a collision cannot pass one label for another.
  */
 #ifndef XEDGE_LABEL_CACHE_H
@@ -16,7 +16,7 @@
 /* Decisions kept, at most. */
 #define LABEL_CACHE_SLOTS 512
 
-/* A decision on a label between two peers. */
+/* A decision on a label between two clearances. */
 struct label_verdict {
 	int deny;			/* LABEL_ALLOW, or who refuses it */
 	const char *why;		/* static text, for a refusal */
@@ -27,14 +27,15 @@ struct label_verdict {
 #define LABEL_ALLOW (-1)
 #define LABEL_BAD 2
 
-/* Sets *V to the decision kept for label TEXT (LEN bytes) from peer SRC
- * to peer DST. Returns 1, or 0 when none is kept. */
-int label_cache_get(const char *text, size_t len, int src, int dst,
-    struct label_verdict *v);
+/* Sets *V to the decision kept for label TEXT (LEN bytes) between the
+ * clearances SRC and DST (their addresses: the generated tables').
+ * Returns 1, or 0 when none is kept. */
+int label_cache_get(const char *text, size_t len, const void *src,
+    const void *dst, struct label_verdict *v);
 
-/* Keeps decision V for label TEXT (LEN bytes) from SRC to DST, in place
- * of another if need be. */
-void label_cache_put(const char *text, size_t len, int src, int dst,
-    const struct label_verdict *v);
+/* Keeps decision V for label TEXT (LEN bytes) between SRC and DST, in
+ * place of another if need be. */
+void label_cache_put(const char *text, size_t len, const void *src,
+    const void *dst, const struct label_verdict *v);
 
 #endif

@@ -15,22 +15,26 @@
 
 #include "label_cache.h"
 
+/* Stand-ins for the clearances a decision is kept between. */
+static const char clearances[5];
+#define K(i) ((const void *)&clearances[i])
+
 static void
 test_found_again(void **state)
 {
 	struct label_verdict v = { 1, "above" }, got;
 
 	(void)state;
-	assert_int_equal(label_cache_get("MQYCAQQGASk=", 12, 0, 1, &got), 0);
-	label_cache_put("MQYCAQQGASk=", 12, 0, 1, &v);
-	assert_int_equal(label_cache_get("MQYCAQQGASk=", 12, 0, 1, &got), 1);
+	assert_int_equal(label_cache_get("MQYCAQQGASk=", 12, K(0), K(1), &got), 0);
+	label_cache_put("MQYCAQQGASk=", 12, K(0), K(1), &v);
+	assert_int_equal(label_cache_get("MQYCAQQGASk=", 12, K(0), K(1), &got), 1);
 	assert_int_equal(got.deny, 1);
 	assert_string_equal(got.why, "above");
 	/* Another pair of peers, another text, a prefix: not the same. */
-	assert_int_equal(label_cache_get("MQYCAQQGASk=", 12, 1, 0, &got), 0);
-	assert_int_equal(label_cache_get("MQYCAQQGASk=", 12, 0, 2, &got), 0);
-	assert_int_equal(label_cache_get("MQYCAQMGASk=", 12, 0, 1, &got), 0);
-	assert_int_equal(label_cache_get("MQYCAQQGASk", 11, 0, 1, &got), 0);
+	assert_int_equal(label_cache_get("MQYCAQQGASk=", 12, K(1), K(0), &got), 0);
+	assert_int_equal(label_cache_get("MQYCAQQGASk=", 12, K(0), K(2), &got), 0);
+	assert_int_equal(label_cache_get("MQYCAQMGASk=", 12, K(0), K(1), &got), 0);
+	assert_int_equal(label_cache_get("MQYCAQQGASk", 11, K(0), K(1), &got), 0);
 }
 
 static void
@@ -41,10 +45,10 @@ test_too_long(void **state)
 
 	(void)state;
 	memset(text, 'A', sizeof(text));
-	label_cache_put(text, sizeof(text), 0, 1, &v);
-	assert_int_equal(label_cache_get(text, sizeof(text), 0, 1, &got), 0);
-	label_cache_put(text, sizeof(text) - 1, 0, 1, &v);
-	assert_int_equal(label_cache_get(text, sizeof(text) - 1, 0, 1, &got),
+	label_cache_put(text, sizeof(text), K(0), K(1), &v);
+	assert_int_equal(label_cache_get(text, sizeof(text), K(0), K(1), &got), 0);
+	label_cache_put(text, sizeof(text) - 1, K(0), K(1), &v);
+	assert_int_equal(label_cache_get(text, sizeof(text) - 1, K(0), K(1), &got),
 	    1);
 }
 
@@ -62,11 +66,11 @@ test_bounded(void **state)
 	for (i = 0; i < n; i++) {
 		snprintf(text, sizeof(text), "label-%d", i);
 		v = (struct label_verdict){ i % 3 - 1, why[i % 3] };
-		label_cache_put(text, strlen(text), 3, 4, &v);
+		label_cache_put(text, strlen(text), K(3), K(4), &v);
 	}
 	for (i = 0; i < n; i++) {
 		snprintf(text, sizeof(text), "label-%d", i);
-		if (!label_cache_get(text, strlen(text), 3, 4, &got))
+		if (!label_cache_get(text, strlen(text), K(3), K(4), &got))
 			continue;
 		found++;
 		assert_int_equal(got.deny, i % 3 - 1);
@@ -74,7 +78,7 @@ test_bounded(void **state)
 	}
 	assert_true(found > 0 && found <= LABEL_CACHE_SLOTS);
 	snprintf(text, sizeof(text), "label-%d", n - 1);
-	assert_int_equal(label_cache_get(text, strlen(text), 3, 4, &got), 1);
+	assert_int_equal(label_cache_get(text, strlen(text), K(3), K(4), &got), 1);
 }
 
 int
