@@ -240,8 +240,9 @@ content_room(const struct gen_filter *f, const char *j, const char *domain,
 	}
 	while (j[key.n] != '\0' && j[key.n] != '@' && j[key.n] != '/')
 		key.n++;
-	if (j[key.n] != '@' || (r = bsearch(&key, s->rooms, s->nrooms,
-	    sizeof(*s->rooms), content_local_cmp)) == NULL)
+	/* A service blocked whole has no rooms, and no table. */
+	if (j[key.n] != '@' || s->nrooms == 0 || (r = bsearch(&key, s->rooms,
+	    s->nrooms, sizeof(*s->rooms), content_local_cmp)) == NULL)
 		return 0;
 	*rule = r->rule;
 	return 1;

@@ -141,10 +141,13 @@ static const struct gen_clearance *
 label_clearance(const struct gen_policy *p, int peer, const char *domain)
 {
 	const struct gen_peer *q = &p->peers[peer];
-	const struct gen_domain_clearance *d = bsearch(&domain,
-	    q->domain_clearances, q->ndomain_clearances, sizeof(*d),
-	    label_domain_cmp);
+	const struct gen_domain_clearance *d;
 
+	/* Most peers have none, and no table: bsearch() takes no NULL. */
+	if (q->ndomain_clearances == 0)
+		return &q->clearance;
+	d = bsearch(&domain, q->domain_clearances, q->ndomain_clearances,
+	    sizeof(*d), label_domain_cmp);
 	return d != NULL ? &d->clearance : &q->clearance;
 }
 

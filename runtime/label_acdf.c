@@ -73,8 +73,10 @@ label_category(const struct ess_category *c, const struct gen_clearance *k)
 
 	if (c->syntax == ESS_UNKNOWN)
 		return "a security category of a syntax the guard does not know";
-	t = bsearch(c->tag, k->policy->tagsets, k->policy->ntagsets,
-	    sizeof(*t), label_tagset_cmp);
+	/* A label policy may have no tag set, and then no table. */
+	t = k->policy->ntagsets == 0 ? NULL : bsearch(c->tag,
+	    k->policy->tagsets, k->policy->ntagsets, sizeof(*t),
+	    label_tagset_cmp);
 	if (t == NULL)
 		return "a tag set the security policy does not define";
 	if (!label_syntax_fits(c->syntax, t->type))
