@@ -10,7 +10,7 @@
  * (a label invalid, or of no label policy the guard knows) when the
  * policy has a label policy, then one rule per peer-wide clearance, in
  * peer order, then one per clearance for a domain, in peer order and
- * the order given; so a clearance for a domain, added to a policy,
+ * domain order; so a clearance for a domain, added to a policy,
  * renumbers no rule that was there before.
  */
 #include <stdlib.h>
@@ -81,8 +81,8 @@ emit_peer_clearance_rule(const struct model *m, size_t pi)
 	return rule;
 }
 
-/* The index of the rule of clearance D (in the order given) of peer PI
- * for one of its domains. */
+/* The index of the rule of clearance D (in domain order) of peer PI for
+ * one of its domains. */
 static size_t
 emit_domain_clearance_rule(const struct model *m, size_t pi, size_t d)
 {
@@ -256,43 +256,28 @@ emit_clearance(struct out *o, const struct model *m,
 	out_printf(o, " } },\n\t\t\t.rule = %zu,\n\t\t},\n", rule);
 }
 
-static int
-emit_domain_clearance_cmp(const void *a, const void *b)
-{
-	const struct m_domain_clearance *const *x = a, *const *y = b;
-
-	return strcmp((*x)->domain, (*y)->domain);
-}
-
-/* Writes the clearances of peer PI for a domain, sorted by domain, if it
- * has any. */
+/* Writes the clearances of peer PI for a domain, by domain (as the model
+ * holds them), if it has any. */
 static void
 emit_domain_clearances(struct out *o, const struct model *m, size_t pi)
 {
 	const struct m_peer *p = &m->peers[pi];
-	const struct m_domain_clearance **k;
 	size_t i, n = p->ndomain_clearances;
 
 	if (n == 0)
 		return;
-	k = xcalloc(n, sizeof(*k));
-	for (i = 0; i < n; i++)
-		k[i] = &p->domain_clearances[i];
-	qsort(k, n, sizeof(*k), emit_domain_clearance_cmp);
 	out_printf(o, "static const struct gen_domain_clearance "
 	    "gen_peer%zu_domain_clearances[%zu] = {\n", pi, n);
 	for (i = 0; i < n; i++) {
 		out_printf(o, "\t{\n\t\t.domain = ");
-		out_cstring(o, k[i]->domain);
+		out_cstring(o, p->domain_clearances[i].domain);
 		out_printf(o, ",\n");
-		emit_clearance(o, m, &k[i]->clearance,
-		    emit_domain_clearance_rule(m, pi,
-		    (size_t)(k[i] - p->domain_clearances)));
+		emit_clearance(o, m, &p->domain_clearances[i].clearance,
+		    emit_domain_clearance_rule(m, pi, i));
 		out_printf(o, "\t},\n");
 	}
 	out_line_self(o, "policy.c");
 	out_printf(o, "};\n");
-	free(k);
 }
 
 void

@@ -251,8 +251,8 @@ struct m_peer {
 	struct m_use *filters[DIR_COUNT];	/* in the order given */
 	size_t nfilters[DIR_COUNT];
 	struct m_clearance clearance;
-	struct m_domain_clearance *domain_clearances;	/* in the order
-							 * given */
+	struct m_domain_clearance *domain_clearances;	/* by domain
+							 * (strcmp) */
 	size_t ndomain_clearances;
 	/* Part of its statement was lost to an error already reported:
 	 * what it seems to lack is not judged. */

@@ -419,7 +419,9 @@ resolve_domain_suggest(const struct m_peer *p, const char *name)
 }
 
 /*
- * Adds the clearance of item IT for one domain to peer P, unless the
+ * Adds the clearance of item IT for one domain to peer P, in domain
+ * order (as the runtime looks it up, and so that the order written
+ * changes no table or rule number), unless the
  * domain is not one of P's written exactly, or has a clearance already.
  * A domain only a wildcard matches is refused: the runtime looks a
  * domain clearance up by the exact domain of the stanza, and a clearance
@@ -433,6 +435,7 @@ resolve_domain_clearance(struct resolver *r, const struct ast_item *it,
 	struct m_domain_clearance *dc;
 	struct m_pattern pat;
 	size_t i;
+	int cmp = 1;
 
 	if (resolve_pattern(r, it->value, 1, &pat) == -1)
 		return;
@@ -441,25 +444,28 @@ resolve_domain_clearance(struct resolver *r, const struct ast_item *it,
 		;
 	if (i == p->ndomains) {
 		diag_error_hint(&pat.loc, resolve_domain_suggest(p, pat.name),
-		    "%s '%s' is not an exact domain of peer '%s': a "
-		    "clearance is for one of its domains written out",
-		    pat.wildcard ? "wildcard" : "domain", pat.name, p->name);
+		    pat.wildcard ? "'%s' is a wildcard pattern: a clearance "
+		    "is for one domain of peer '%s' written out" : "'%s' is "
+		    "not a domain of peer '%s' written out", pat.name,
+		    p->name);
 		free(pat.name);
 		return;
 	}
-	for (i = 0; i < p->ndomain_clearances; i++) {
-		dc = &p->domain_clearances[i];
-		if (strcmp(dc->domain, pat.name) == 0) {
-			diag_error(&it->loc, "duplicate 'clearance' for "
-			    "domain '%s' in peer '%s'", pat.name, p->name);
-			diag_note(&dc->clearance.loc, "first given here");
-			free(pat.name);
-			return;
-		}
+	for (i = 0; i < p->ndomain_clearances && (cmp = strcmp(
+	    p->domain_clearances[i].domain, pat.name)) < 0; i++)
+		;
+	if (i < p->ndomain_clearances && cmp == 0) {
+		diag_error(&it->loc, "duplicate 'clearance' for domain '%s' "
+		    "in peer '%s'", pat.name, p->name);
+		diag_note(&p->domain_clearances[i].clearance.loc,
+		    "first given here");
+		free(pat.name);
+		return;
 	}
 	p->domain_clearances = xreallocarray(p->domain_clearances,
 	    p->ndomain_clearances + 1, sizeof(*p->domain_clearances));
-	dc = &p->domain_clearances[p->ndomain_clearances++];
+	dc = &p->domain_clearances[i];
+	memmove(dc + 1, dc, (p->ndomain_clearances++ - i) * sizeof(*dc));
 	memset(dc, 0, sizeof(*dc));
 	dc->domain = pat.name;
 	resolve_clearance(r, it, &dc->clearance);
