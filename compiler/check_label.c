@@ -241,11 +241,10 @@ check_labels(const struct model *m)
 	for (i = 0; i < m->npeers; i++)
 		cleared += check_peer_clearances(m, &m->peers[i]);
 	/* A peer, or a domain of one, left out of every label check is a
-	 * hole in it. A peer whose every domain is exact and has its own
-	 * clearance leaves none. */
+	 * hole in it. */
 	for (i = 0; cleared > 0 && i < m->npeers; i++) {
 		p = &m->peers[i];
-		if (p->clearance.given || p->incomplete)
+		if (!model_peer_uncleared(p) || p->incomplete)
 			continue;
 		if (p->ndomain_clearances == 0)
 			diag_warning(&p->loc, "peer '%s' has no clearance: labels "

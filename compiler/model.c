@@ -120,6 +120,12 @@ model_domain_syntax(const char *name, int wildcard, const char **why)
 }
 
 int
+model_peer_uncleared(const struct m_peer *p)
+{
+	return !p->clearance.given && p->ndomain_clearances < p->ndomains;
+}
+
+int
 model_clearance_holds(const struct m_clearance *c, size_t tagset, size_t cat)
 {
 	size_t i;

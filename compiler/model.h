@@ -341,6 +341,11 @@ int model_domain_syntax(const char *name, int wildcard, const char **why);
 #define MODEL_ALERT_MAX_WINDOW	(24 * 3600)
 #define MODEL_ALERT_MAX_RECENT	10000
 
+/* Whether stanzas to and from some domain of peer P are checked against
+ * no clearance: P has none of its own, and not every one of its domains
+ * has one (each is of a distinct exact domain). */
+int model_peer_uncleared(const struct m_peer *p);
+
 /* Whether clearance C holds category CAT of tag set TAGSET. */
 int model_clearance_holds(const struct m_clearance *c, size_t tagset,
     size_t cat);
