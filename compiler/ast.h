@@ -111,7 +111,8 @@ enum ast_item_kind {
 				 * 0: deny */
 	ITEM_CLEARANCE		/* in a peer: VALS the label policy (a
 				 * name), the classification, then the
-				 * categories held */
+				 * categories held; VALUE the domain it is
+				 * for (NULL: the whole peer) */
 };
 
 /* How a tag set's categories decide access (xedge.policy(5), LABELS). */
@@ -155,7 +156,7 @@ struct ast_item {
 	struct ast_value *from;		/* ITEM_ALERT_MESSAGE */
 	struct ast_value *per;		/* ITEM_ALERT_RATE */
 	struct ast_value *value;	/* ITEM_CLASSIFICATION, ITEM_TAGSET,
-					 * ITEM_CATEGORY */
+					 * ITEM_CATEGORY, ITEM_CLEARANCE */
 	enum ast_verdict verdict;
 	enum ast_cond cond;
 	struct ast_item *sub;

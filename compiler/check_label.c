@@ -215,6 +215,21 @@ check_clearance(const struct model *m, const struct m_clearance *c)
 	}
 }
 
+/* Checks the clearances of peer P, the peer-wide one and those for a
+ * domain. Returns whether P has any. */
+static int
+check_peer_clearances(const struct model *m, const struct m_peer *p)
+{
+	size_t i;
+
+	if (p->clearance.given)
+		check_clearance(m, &p->clearance);
+	for (i = 0; i < p->ndomain_clearances; i++)
+		if (p->domain_clearances[i].clearance.given)
+			check_clearance(m, &p->domain_clearances[i].clearance);
+	return p->clearance.given || p->ndomain_clearances > 0;
+}
+
 void
 check_labels(const struct model *m)
 {
@@ -223,19 +238,21 @@ check_labels(const struct model *m)
 
 	for (i = 0; i < m->nlabels; i++)
 		check_label_policy(m, i);
-	for (i = 0; i < m->npeers; i++) {
-		p = &m->peers[i];
-		if (p->clearance.given) {
-			check_clearance(m, &p->clearance);
-			cleared++;
-		}
-	}
-	/* A peer left out of every label check is a hole in it. */
+	for (i = 0; i < m->npeers; i++)
+		cleared += check_peer_clearances(m, &m->peers[i]);
+	/* A peer, or a domain of one, left out of every label check is a
+	 * hole in it. */
 	for (i = 0; cleared > 0 && i < m->npeers; i++) {
 		p = &m->peers[i];
-		if (!p->clearance.given && !p->incomplete)
+		if (!model_peer_uncleared(p) || p->incomplete)
+			continue;
+		if (p->ndomain_clearances == 0)
 			diag_warning(&p->loc, "peer '%s' has no clearance: labels "
 			    "of stanzas to and from it are not checked",
 			    p->name);
+		else if (p->ndomain_clearances < p->ndomains)
+			diag_warning(&p->loc, "peer '%s' has clearances for "
+			    "some of its domains only: labels of stanzas to "
+			    "and from the others are not checked", p->name);
 	}
 }

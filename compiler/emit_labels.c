@@ -8,7 +8,10 @@
  * rank of a classification and the bit of a category keep the order of
  * the policy. The label rules come last in the rules table: "label check"
  * (a label invalid, or of no label policy the guard knows) when the
- * policy has a label policy, then one rule per clearance, in peer order.
+ * policy has a label policy, then one rule per peer-wide clearance, in
+ * peer order, then one per clearance for a domain, in peer order and
+ * domain order; so a clearance for a domain, added to a policy,
+ * renumbers no rule that was there before.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,23 +58,47 @@ emit_label_rules_count(const struct model *m)
 	size_t i, n = m->nlabels > 0;
 
 	for (i = 0; i < m->npeers; i++)
-		n += m->peers[i].clearance.given;
+		n += m->peers[i].clearance.given +
+		    m->peers[i].ndomain_clearances;
 	return n;
 }
 
-/* The index of the label check rule; that of the clearance of the Nth
- * peer with one follows it. */
+/* The index of the label check rule; the clearances' follow it. */
 static size_t
 emit_label_rule(const struct model *m)
 {
 	return emit_rules_count(m) - emit_label_rules_count(m);
 }
 
+/* The index of the rule of the peer-wide clearance of peer PI. */
+static size_t
+emit_peer_clearance_rule(const struct model *m, size_t pi)
+{
+	size_t i, rule = emit_label_rule(m) + 1;
+
+	for (i = 0; i < pi; i++)
+		rule += m->peers[i].clearance.given;
+	return rule;
+}
+
+/* The index of the rule of clearance D (in domain order) of peer PI for
+ * one of its domains. */
+static size_t
+emit_domain_clearance_rule(const struct model *m, size_t pi, size_t d)
+{
+	size_t i, rule = emit_peer_clearance_rule(m, m->npeers) + d;
+
+	for (i = 0; i < pi; i++)
+		rule += m->peers[i].ndomain_clearances;
+	return rule;
+}
+
 void
 emit_label_rules(struct out *o, const struct model *m)
 {
+	const struct m_domain_clearance *dc;
 	const struct m_peer *p;
-	size_t i;
+	size_t i, d;
 	char *name;
 
 	if (m->nlabels == 0)
@@ -87,6 +114,19 @@ emit_label_rules(struct out *o, const struct model *m)
 		emit_rule_entry(o, name, &p->clearance.loc, VERDICT_BOUNCE,
 		    COND_POLICY_VIOLATION, 1);
 		free(name);
+	}
+	for (i = 0; i < m->npeers; i++) {
+		p = &m->peers[i];
+		for (d = 0; d < p->ndomain_clearances; d++) {
+			dc = &p->domain_clearances[d];
+			name = xmalloc(strlen(p->name) + strlen(dc->domain) +
+			    19);
+			strcat(strcat(strcat(strcpy(name, "clearance of "),
+			    p->name), " for "), dc->domain);
+			emit_rule_entry(o, name, &dc->clearance.loc,
+			    VERDICT_BOUNCE, COND_POLICY_VIOLATION, 1);
+			free(name);
+		}
 	}
 }
 
@@ -190,6 +230,56 @@ emit_label_place(const struct m_label_policy *lp, size_t rank)
 	return place;
 }
 
+/* Writes the .clearance initializer of clearance C, denied by rule
+ * number RULE, at the depth of a peer's members. */
+static void
+emit_clearance(struct out *o, const struct model *m,
+    const struct m_clearance *c, size_t rule)
+{
+	const struct m_label_policy *lp = &m->labels[c->policy];
+	uint64_t held[MODEL_LABEL_BITS / 64] = { 0 };
+	unsigned bit;
+	size_t i;
+
+	for (i = 0; i < c->nheld; i++) {
+		bit = M_HELD_BIT(lp, &c->held[i]);
+		held[bit / 64] |= (uint64_t)1 << (bit % 64);
+	}
+	out_pin_policy(o, c->loc.file->path, c->loc.first_line);
+	out_printf(o, "\t\t.clearance = {\n\t\t\t.policy = "
+	    "&gen_label_policies[%zu],\n\t\t\t.rank = %zu,\t/* ", c->policy,
+	    c->rank);
+	emit_comment_text(o, lp->cls[c->rank].name);
+	out_printf(o, " */\n\t\t\t.held = { {");
+	for (i = 0; i < MODEL_LABEL_BITS / 64; i++)
+		out_printf(o, " UINT64_C(0x%llx),", (unsigned long long)held[i]);
+	out_printf(o, " } },\n\t\t\t.rule = %zu,\n\t\t},\n", rule);
+}
+
+/* Writes the clearances of peer PI for a domain, by domain (as the model
+ * holds them), if it has any. */
+static void
+emit_domain_clearances(struct out *o, const struct model *m, size_t pi)
+{
+	const struct m_peer *p = &m->peers[pi];
+	size_t i, n = p->ndomain_clearances;
+
+	if (n == 0)
+		return;
+	out_printf(o, "static const struct gen_domain_clearance "
+	    "gen_peer%zu_domain_clearances[%zu] = {\n", pi, n);
+	for (i = 0; i < n; i++) {
+		out_printf(o, "\t{\n\t\t.domain = ");
+		out_cstring(o, p->domain_clearances[i].domain);
+		out_printf(o, ",\n");
+		emit_clearance(o, m, &p->domain_clearances[i].clearance,
+		    emit_domain_clearance_rule(m, pi, i));
+		out_printf(o, "\t},\n");
+	}
+	out_line_self(o, "policy.c");
+	out_printf(o, "};\n");
+}
+
 void
 emit_labels(struct out *o, const struct model *m)
 {
@@ -225,38 +315,26 @@ emit_labels(struct out *o, const struct model *m)
 	}
 	out_line_self(o, "policy.c");
 	out_printf(o, "};\n\n");
+	for (l = 0; l < m->npeers; l++)
+		emit_domain_clearances(o, m, l);
 }
 
 void
 emit_labels_peer(struct out *o, const struct model *m, size_t pi)
 {
 	const struct m_peer *p = &m->peers[pi];
-	const struct m_clearance *c = &p->clearance;
-	const struct m_label_policy *lp;
-	uint64_t held[MODEL_LABEL_BITS / 64] = { 0 };
-	size_t i, rule = emit_label_rule(m);
-	unsigned bit;
 
 	/* A peer without a clearance leaves it all-zero. */
-	if (!c->given)
-		return;
-	for (i = 0; i < pi; i++)
-		rule += m->peers[i].clearance.given;
-	lp = &m->labels[c->policy];
-	for (i = 0; i < c->nheld; i++) {
-		bit = M_HELD_BIT(lp, &c->held[i]);
-		held[bit / 64] |= (uint64_t)1 << (bit % 64);
-	}
-	out_pin_policy(o, c->loc.file->path, c->loc.first_line);
-	out_printf(o, "\t\t.clearance = {\n\t\t\t.policy = "
-	    "&gen_label_policies[%zu],\n\t\t\t.rank = %zu,\t/* ", c->policy,
-	    c->rank);
-	emit_comment_text(o, lp->cls[c->rank].name);
-	out_printf(o, " */\n\t\t\t.held = { {");
-	for (i = 0; i < MODEL_LABEL_BITS / 64; i++)
-		out_printf(o, " UINT64_C(0x%llx),", (unsigned long long)held[i]);
-	out_printf(o, " } },\n\t\t\t.rule = %zu,\n\t\t},\n", rule + 1);
-	out_pin_policy(o, p->loc.file->path, p->loc.first_line);
+	if (p->clearance.given)
+		emit_clearance(o, m, &p->clearance,
+		    emit_peer_clearance_rule(m, pi));
+	if (p->ndomain_clearances > 0)
+		out_printf(o, "\t\t.domain_clearances = "
+		    "gen_peer%zu_domain_clearances,\n"
+		    "\t\t.ndomain_clearances = %zu,\n", pi,
+		    p->ndomain_clearances);
+	if (p->clearance.given)
+		out_pin_policy(o, p->loc.file->path, p->loc.first_line);
 }
 
 void

@@ -120,6 +120,12 @@ model_domain_syntax(const char *name, int wildcard, const char **why)
 }
 
 int
+model_peer_uncleared(const struct m_peer *p)
+{
+	return !p->clearance.given && p->ndomain_clearances < p->ndomains;
+}
+
+int
 model_clearance_holds(const struct m_clearance *c, size_t tagset, size_t cat)
 {
 	size_t i;
@@ -213,7 +219,7 @@ model_free_test(struct m_test *t)
 void
 model_free(struct model *m)
 {
-	size_t i;
+	size_t i, j;
 
 	free(m->name);
 	free(m->guard_name);
@@ -237,6 +243,11 @@ model_free(struct model *m)
 		free(m->peers[i].filters[DIR_INBOUND]);
 		free(m->peers[i].filters[DIR_OUTBOUND]);
 		free(m->peers[i].clearance.held);
+		for (j = 0; j < m->peers[i].ndomain_clearances; j++) {
+			free(m->peers[i].domain_clearances[j].domain);
+			free(m->peers[i].domain_clearances[j].clearance.held);
+		}
+		free(m->peers[i].domain_clearances);
 	}
 	free(m->peers);
 	for (i = 0; i < m->nroutes; i++)

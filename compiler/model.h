@@ -214,6 +214,14 @@ struct m_clearance {
 	size_t nheld;
 };
 
+/* A clearance of one domain of a peer, in place of the peer's own for
+ * stanzas from and to that domain. */
+struct m_domain_clearance {
+	char *domain;			/* canonical, one of the peer's exact
+					 * domains */
+	struct m_clearance clearance;
+};
+
 /* The bit of category H of label policy LP. */
 #define M_HELD_BIT(lp, h) ((lp)->tagsets[(h)->tagset].first_bit + (h)->cat)
 
@@ -243,6 +251,9 @@ struct m_peer {
 	struct m_use *filters[DIR_COUNT];	/* in the order given */
 	size_t nfilters[DIR_COUNT];
 	struct m_clearance clearance;
+	struct m_domain_clearance *domain_clearances;	/* by domain
+							 * (strcmp) */
+	size_t ndomain_clearances;
 	/* Part of its statement was lost to an error already reported:
 	 * what it seems to lack is not judged. */
 	int incomplete;
@@ -329,6 +340,11 @@ int model_domain_syntax(const char *name, int wildcard, const char **why);
 #define MODEL_ALERT_MAX_RATE	1000000
 #define MODEL_ALERT_MAX_WINDOW	(24 * 3600)
 #define MODEL_ALERT_MAX_RECENT	10000
+
+/* Whether stanzas to and from some domain of peer P are checked against
+ * no clearance: P has none of its own, and not every one of its domains
+ * has one (each is of a distinct exact domain). */
+int model_peer_uncleared(const struct m_peer *p);
 
 /* Whether clearance C holds category CAT of tag set TAGSET. */
 int model_clearance_holds(const struct m_clearance *c, size_t tagset,

@@ -351,6 +351,12 @@ peer_item	: DOMAIN values ';' {
 			    ast_value_append(parse_value(AST_NAME, &@2, $2, 0),
 			    $3));
 		}
+		| CLEARANCE IDENT value_seq DOMAIN value ';' {
+			$$ = parse_item(ITEM_CLEARANCE, &@$, 0,
+			    ast_value_append(parse_value(AST_NAME, &@2, $2, 0),
+			    $3));
+			$$->value = $5;
+		}
 		;
 
 /* Values one after the other, without commas. */

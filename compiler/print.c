@@ -174,9 +174,11 @@ print_guard(FILE *fp, const struct model *m)
 	fputs("}\n", fp);
 }
 
-/* Prints a clearance, its categories in the order of their bits. */
+/* Prints a clearance, its categories in the order of their bits, for
+ * DOMAIN if not NULL. */
 static void
-print_clearance(FILE *fp, const struct model *m, const struct m_clearance *c)
+print_clearance(FILE *fp, const struct model *m, const struct m_clearance *c,
+    const char *domain)
 {
 	const struct m_label_policy *lp = &m->labels[c->policy];
 	const struct m_tagset *ts;
@@ -192,6 +194,10 @@ print_clearance(FILE *fp, const struct model *m, const struct m_clearance *c)
 			fputc(' ', fp);
 			print_string(fp, ts->cats[k].name);
 		}
+	}
+	if (domain != NULL) {
+		fputs(" domain ", fp);
+		print_string(fp, domain);
 	}
 	fputs(";\n", fp);
 }
@@ -290,7 +296,10 @@ print_peer(FILE *fp, const struct model *m, const struct m_peer *p)
 			    m->filters[p->filters[d][i].filter].name,
 			    d == DIR_INBOUND ? "inbound" : "outbound");
 	if (p->clearance.given)
-		print_clearance(fp, m, &p->clearance);
+		print_clearance(fp, m, &p->clearance, NULL);
+	for (i = 0; i < p->ndomain_clearances; i++)
+		print_clearance(fp, m, &p->domain_clearances[i].clearance,
+		    p->domain_clearances[i].domain);
 	fputs("}\n", fp);
 }
 

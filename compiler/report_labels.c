@@ -1,13 +1,15 @@
 /*
  * The report's account of security labels: each label policy's handling
- * of a stanza without a label, what each peer is cleared for, and what
- * labels may cross between each pair of cleared peers.
+ * of a stanza without a label, what each peer, and each domain with a
+ * clearance of its own, is cleared for, and what labels may cross
+ * between each pair of them of different peers.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "model.h"
 #include "report_int.h"
+#include "xmalloc.h"
 
 /* Returns the categories clearance C holds, and clearance ALSO too if not
  * NULL, of tag sets of type TYPE (any if negative), in bit order, joined
@@ -29,37 +31,119 @@ report_held(const struct m_label_policy *lp, const struct m_clearance *c,
 	return held;
 }
 
-/* The bullet of what labels may cross between peers A and B, both
- * cleared: a label must pass both clearances. */
-static void
-report_pair(struct report *r, const struct m_peer *a, const struct m_peer *b)
-{
-	const struct m_label_policy *lp = &r->m->labels[a->clearance.policy];
-	size_t rank = a->clearance.rank < b->clearance.rank ?
-	    a->clearance.rank : b->clearance.rank;
-	char *text, *restrictive, *permissive;
+/* What a clearance is the clearance of: a peer, or one of its domains
+ * (DOMAIN not NULL). */
+struct report_cleared {
+	const struct m_peer *peer;
+	const char *domain;
+	const struct m_clearance *c;
+};
 
-	if (a->clearance.policy != b->clearance.policy) {
-		text = report_str("between peers %s and %s no label crosses: "
-		    "they are cleared in different label policies", a->name,
-		    b->name);
+/* Returns the name of what X is the clearance of (caller frees). */
+static char *
+report_cleared_name(const struct report_cleared *x)
+{
+	if (x->domain != NULL)
+		return report_str("domain %s of peer %s", x->domain,
+		    x->peer->name);
+	return report_str("peer %s", x->peer->name);
+}
+
+/* Returns who A and B are, as the start of a pair's bullet (caller
+ * frees). */
+static char *
+report_pair_names(const struct report_cleared *a,
+    const struct report_cleared *b)
+{
+	char *na, *nb, *text;
+
+	if (a->domain == NULL && b->domain == NULL)
+		return report_str("peers %s and %s", a->peer->name,
+		    b->peer->name);
+	na = report_cleared_name(a);
+	nb = report_cleared_name(b);
+	text = report_str("%s and %s", na, nb);
+	free(na);
+	free(nb);
+	return text;
+}
+
+/* The bullet of what labels may cross between A and B, both cleared: a
+ * label must pass both clearances. */
+static void
+report_pair(struct report *r, const struct report_cleared *a,
+    const struct report_cleared *b)
+{
+	const struct m_label_policy *lp = &r->m->labels[a->c->policy];
+	size_t rank = a->c->rank < b->c->rank ? a->c->rank : b->c->rank;
+	char *names = report_pair_names(a, b), *text, *restrictive;
+	char *permissive;
+
+	if (a->c->policy != b->c->policy) {
+		text = report_str("between %s no label crosses: they are "
+		    "cleared in different label policies", names);
 		report_bullet(r, text);
 		free(text);
+		free(names);
 		return;
 	}
-	restrictive = report_held(lp, &a->clearance, &b->clearance,
-	    TAG_RESTRICTIVE);
-	permissive = report_held(lp, &a->clearance, &b->clearance,
-	    TAG_PERMISSIVE);
-	text = report_str("between peers %s and %s, either way, labels of %s "
-	    "up to %s cross, with restrictive categories among %s, and of "
-	    "each permissive tag set they name at least one of %s", a->name,
-	    b->name, lp->name, lp->cls[rank].name, restrictive != NULL ?
+	restrictive = report_held(lp, a->c, b->c, TAG_RESTRICTIVE);
+	permissive = report_held(lp, a->c, b->c, TAG_PERMISSIVE);
+	text = report_str("between %s, either way, labels of %s up to %s "
+	    "cross, with restrictive categories among %s, and of each "
+	    "permissive tag set they name at least one of %s", names,
+	    lp->name, lp->cls[rank].name, restrictive != NULL ?
 	    restrictive : "none", permissive != NULL ? permissive : "none");
 	report_bullet(r, text);
 	free(text);
+	free(names);
 	free(restrictive);
 	free(permissive);
+}
+
+/* The bullet of what X is cleared for. */
+static void
+report_cleared(struct report *r, const struct report_cleared *x)
+{
+	const struct m_label_policy *lp = &r->m->labels[x->c->policy];
+	char *name = report_cleared_name(x), *held, *text;
+
+	held = report_held(lp, x->c, NULL, -1);
+	text = report_str("%s is cleared up to %s in label policy %s, holding "
+	    "%s", name, lp->cls[x->c->rank].name, lp->name, held != NULL ?
+	    held : "no category");
+	report_bullet(r, text);
+	free(text);
+	free(held);
+	free(name);
+}
+
+/* Returns the clearances of the peers of M, each peer's own before those
+ * of its domains, setting *N to their number (caller frees). */
+static struct report_cleared *
+report_all_cleared(const struct model *m, size_t *n)
+{
+	struct report_cleared *all;
+	const struct m_peer *p;
+	size_t i, d;
+
+	*n = 0;
+	for (i = 0; i < m->npeers; i++)
+		*n += m->peers[i].clearance.given +
+		    m->peers[i].ndomain_clearances;
+	all = xcalloc(*n + 1, sizeof(*all));
+	*n = 0;
+	for (i = 0; i < m->npeers; i++) {
+		p = &m->peers[i];
+		if (p->clearance.given)
+			all[(*n)++] = (struct report_cleared){ p, NULL,
+			    &p->clearance };
+		for (d = 0; d < p->ndomain_clearances; d++)
+			all[(*n)++] = (struct report_cleared){ p,
+			    p->domain_clearances[d].domain,
+			    &p->domain_clearances[d].clearance };
+	}
+	return all;
 }
 
 void
@@ -67,9 +151,10 @@ report_clearances(struct report *r)
 {
 	const struct model *m = r->m;
 	const struct m_label_policy *lp;
+	struct report_cleared *all;
 	const struct m_peer *p;
-	char *text, *held, *spif;
-	size_t i, j;
+	char *text, *spif;
+	size_t i, j, n;
 
 	if (m->nlabels == 0)
 		return;
@@ -96,29 +181,28 @@ report_clearances(struct report *r)
 		report_bullet(r, text);
 		free(text);
 	}
-	for (i = 0; i < m->npeers; i++) {
+	all = report_all_cleared(m, &n);
+	for (i = j = 0; i < m->npeers; i++) {
 		p = &m->peers[i];
-		if (!p->clearance.given) {
-			text = report_str("peer %s has no clearance: labels of "
-			    "stanzas to and from it are not checked", p->name);
+		if (model_peer_uncleared(p)) {
+			text = report_str(p->ndomain_clearances == 0 ?
+			    "peer %s has no clearance: labels of stanzas to "
+			    "and from it are not checked" : "peer %s has no "
+			    "clearance of its own: labels of stanzas to and "
+			    "from its domains without one are not checked",
+			    p->name);
 			report_bullet(r, text);
 			free(text);
-			continue;
 		}
-		lp = &m->labels[p->clearance.policy];
-		held = report_held(lp, &p->clearance, NULL, -1);
-		text = report_str("peer %s is cleared up to %s in label policy "
-		    "%s, holding %s", p->name, lp->cls[p->clearance.rank].name,
-		    lp->name, held != NULL ? held : "no category");
-		report_bullet(r, text);
-		free(text);
-		free(held);
+		for (; j < n && all[j].peer == p; j++)
+			report_cleared(r, &all[j]);
 	}
-	for (i = 0; i < m->npeers; i++)
-		for (j = i + 1; j < m->npeers; j++)
-			if (m->peers[i].clearance.given &&
-			    m->peers[j].clearance.given)
-				report_pair(r, &m->peers[i], &m->peers[j]);
+	/* Stanzas between domains of one peer do not cross the guard. */
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (all[i].peer != all[j].peer)
+				report_pair(r, &all[i], &all[j]);
+	free(all);
 	/* The list ends as a paragraph does. */
 	fputc('\n', r->fp);
 }

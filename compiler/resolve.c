@@ -487,8 +487,10 @@ resolve_peer_item(struct resolver *r, const struct ast_item *it,
 		resolve_peer_filter(r, it, p);
 		break;
 	case ITEM_CLEARANCE:
-		if (resolve_once(it, &seen->clearance, "clearance", where) == 0)
-			resolve_clearance(r, it, p);
+		/* One for a domain waits for all the peer's domains. */
+		if (it->value == NULL && resolve_once(it, &seen->clearance,
+		    "clearance", where) == 0)
+			resolve_clearance(r, it, &p->clearance);
 		break;
 	default:
 		break;
@@ -531,6 +533,7 @@ resolve_peer(struct resolver *r, const struct ast_stmt *st)
 	for (it = st->items; it != NULL; it = it->next)
 		resolve_peer_item(r, it, p, &seen, where);
 	free(where);
+	resolve_domain_clearances(r, st->items, p);
 	p->incomplete = diag_errors() != before || resolve_lost(st);
 	if (p->tls_mode == TLS_MODE_DEFAULT)
 		p->tls_mode = TLS_MODE_STARTTLS;

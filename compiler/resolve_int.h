@@ -77,9 +77,13 @@ void resolve_alert(struct resolver *r, const struct ast_stmt *st);
 void resolve_tests(struct resolver *r, const struct ast_stmt *st);
 
 /* resolve_label.c: the label policies of ST (before the peers whose
- * clearances name them), and a peer's clearance item IT. */
+ * clearances name them); the clearance of item IT of a peer into C; and,
+ * once all the peer's domains are known, the clearances of its items IT
+ * for one domain each. */
 void resolve_labels(struct resolver *r, const struct ast_stmt *st);
 void resolve_clearance(struct resolver *r, const struct ast_item *it,
+    struct m_clearance *c);
+void resolve_domain_clearances(struct resolver *r, const struct ast_item *it,
     struct m_peer *p);
 
 #endif

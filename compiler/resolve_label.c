@@ -365,10 +365,9 @@ resolve_held(const struct m_label_policy *lp, const struct ast_value *v,
 
 void
 resolve_clearance(struct resolver *r, const struct ast_item *it,
-    struct m_peer *p)
+    struct m_clearance *c)
 {
 	const struct ast_value *v = it->vals;
-	struct m_clearance *c = &p->clearance;
 	struct m_label_policy *lp;
 	char *name;
 	size_t i;
@@ -402,4 +401,81 @@ resolve_clearance(struct resolver *r, const struct ast_item *it,
 	c->policy = i;
 	c->rank = rank >= 0 ? (size_t)rank : 0;
 	c->given = rank >= 0;
+}
+
+/* The exact domain of peer P nearest to the NAME it lacks, or NULL (see
+ * suggest.h). */
+static const char *
+resolve_domain_suggest(const struct m_peer *p, const char *name)
+{
+	struct suggest s;
+	size_t i;
+
+	suggest_init(&s, name);
+	for (i = 0; i < p->ndomains; i++)
+		if (!p->domains[i].wildcard)
+			suggest_offer(&s, p->domains[i].name);
+	return suggest_best(&s);
+}
+
+/*
+ * Adds the clearance of item IT for one domain to peer P, in domain
+ * order (as the runtime looks it up, and so that the order written
+ * changes no table or rule number), unless the
+ * domain is not one of P's written exactly, or has a clearance already.
+ * A domain only a wildcard matches is refused: the runtime looks a
+ * domain clearance up by the exact domain of the stanza, and a clearance
+ * for part of what a pattern covers is better written as a peer of its
+ * own.
+ */
+static void
+resolve_domain_clearance(struct resolver *r, const struct ast_item *it,
+    struct m_peer *p)
+{
+	struct m_domain_clearance *dc;
+	struct m_pattern pat;
+	size_t i;
+	int cmp = 1;
+
+	if (resolve_pattern(r, it->value, 1, &pat) == -1)
+		return;
+	for (i = 0; i < p->ndomains && (p->domains[i].wildcard ||
+	    strcmp(p->domains[i].name, pat.name) != 0); i++)
+		;
+	if (i == p->ndomains) {
+		diag_error_hint(&pat.loc, resolve_domain_suggest(p, pat.name),
+		    pat.wildcard ? "'%s' is a wildcard pattern: a clearance "
+		    "is for one domain of peer '%s' written out" : "'%s' is "
+		    "not a domain of peer '%s' written out", pat.name,
+		    p->name);
+		free(pat.name);
+		return;
+	}
+	for (i = 0; i < p->ndomain_clearances && (cmp = strcmp(
+	    p->domain_clearances[i].domain, pat.name)) < 0; i++)
+		;
+	if (i < p->ndomain_clearances && cmp == 0) {
+		diag_error(&it->loc, "duplicate 'clearance' for domain '%s' "
+		    "in peer '%s'", pat.name, p->name);
+		diag_note(&p->domain_clearances[i].clearance.loc,
+		    "first given here");
+		free(pat.name);
+		return;
+	}
+	p->domain_clearances = xreallocarray(p->domain_clearances,
+	    p->ndomain_clearances + 1, sizeof(*p->domain_clearances));
+	dc = &p->domain_clearances[i];
+	memmove(dc + 1, dc, (p->ndomain_clearances++ - i) * sizeof(*dc));
+	memset(dc, 0, sizeof(*dc));
+	dc->domain = pat.name;
+	resolve_clearance(r, it, &dc->clearance);
+}
+
+void
+resolve_domain_clearances(struct resolver *r, const struct ast_item *it,
+    struct m_peer *p)
+{
+	for (; it != NULL; it = it->next)
+		if (it->kind == ITEM_CLEARANCE && it->value != NULL)
+			resolve_domain_clearance(r, it, p);
 }
