@@ -5,6 +5,8 @@
 #                    own) must fail, print exactly failing.err (the lines
 #                    of the failing tests) and leave no guard, not even
 #                    the one an earlier build left
+#   examples/*.policy   each builds (into a tree of its own), its tests
+#                    passing; single-edge.policy is the default build's
 #   replay.xml       build/xedge --replay must print replay.out, and with
 #                    --from partner replay-from.out; both for the default
 #                    policy, examples/single-edge.policy (skipped for
@@ -61,6 +63,20 @@ same "the build says which tests failed, and how" "$here/failing.err" \
     "$tmp/err"
 grep -qx 'policy failing: 9 tests, 2 passed, 7 failed' "$tmp/log"
 result $? "the build counts the tests"
+
+# Every other example builds into a guard, and its own tests pass (the
+# build runs them, and fails if one does).
+for ex in "$root"/examples/*.policy; do
+	name=$(basename "$ex" .policy)
+	[ "$name" = single-edge ] && continue
+	make -C "$root" --no-print-directory -j2 B="$tmp/ex-$name" \
+	    G="$tmp/ex-$name/generated" POLICY="examples/$name.policy" \
+	    "$tmp/ex-$name/xedge" > "$tmp/ex.log" 2>&1
+	result $? "examples/$name.policy builds, its tests passing"
+	grep '^policy .* tests, .* passed, 0 failed$' "$tmp/ex.log" |
+	    sed 's/^/# /'
+	rm -rf "$tmp/ex-$name"
+done
 
 xedge=$root/build/xedge
 if ! "$xedge" --version 2> /dev/null | grep -qx 'policy single-edge'; then
