@@ -7,6 +7,7 @@
 
 #include "check_int.h"
 #include "diag.h"
+#include "label_ess.h"
 
 /*
  * Whether OID is dotted decimal as X.660 allows: at least two arcs, each
@@ -46,6 +47,10 @@ check_oid_syntax(const char *oid, const char **why)
 	}
 	if (arcs < 2) {
 		*why = "an OID has at least two arcs";
+		return -1;
+	}
+	if (strlen(oid) >= ESS_OID_MAX) {
+		*why = "longer than the guard reads in a label (95 characters)";
 		return -1;
 	}
 	return 0;

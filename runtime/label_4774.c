@@ -106,7 +106,9 @@ label_4774_category(const struct stanza_node *e,
 		return "a category of a tag set or type the policy does not "
 		    "define";
 	c->syntax = types[k].syntax;
-	strcpy(c->tag, t->oid);
+	if ((size_t)snprintf(c->tag, sizeof(c->tag), "%s", t->oid) >=
+	    sizeof(c->tag))
+		return "a tag set whose OID is longer than the guard reads";
 	for (v = e->children; v != NULL; v = v->next) {
 		if (v->kind != STANZA_ELEMENT)
 			continue;

@@ -43,7 +43,8 @@ label_blank(const struct stanza_node *t)
 	if (t->kind != STANZA_TEXT)
 		return 0;
 	for (i = 0; i < t->text_len; i++)
-		if (strchr(" \t\r\n", t->text[i]) == NULL)
+		if (t->text[i] != ' ' && t->text[i] != '\t' &&
+		    t->text[i] != '\r' && t->text[i] != '\n')
 			return 0;
 	return 1;
 }
