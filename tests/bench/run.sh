@@ -15,7 +15,9 @@
 #
 # Environment: BENCH_DURATION (seconds measured per run, default 5),
 # BENCH_STREAMS (source streams per run, default 1), BENCH_IDLE (idle
-# streams for the memory figure, default 1000), BENCH_ROUNDS (latency
+# streams for the memory figure, default 1000), BENCH_COMPARE_ROUNDS
+# (rounds of each guard in the comparisons of controls and labels,
+# default 5), BENCH_ROUNDS (latency
 # rounds, default 5), BENCH_LAT_DURATION (seconds per round, default 2),
 # CC, BENCH_LDLIBS (the guard's libraries; `make bench` passes the
 # Makefile's).
@@ -27,6 +29,7 @@ DURATION=${BENCH_DURATION:-5}
 STREAMS=${BENCH_STREAMS:-1}
 IDLE=${BENCH_IDLE:-1000}
 ROUNDS=${BENCH_ROUNDS:-5}
+COMPARE_ROUNDS=${BENCH_COMPARE_ROUNDS:-5}
 LAT_DURATION=${BENCH_LAT_DURATION:-2}
 CC=${CC:-cc}
 LDLIBS=${BENCH_LDLIBS:--lssl -lcrypto -lresolv -pthread}
@@ -322,14 +325,15 @@ while [ $round -le "$ROUNDS" ]; do
 	fi
 	round=$((round + 1))
 done
-# Three rounds of the load through each guard of $1 in turn, each a
+# COMPARE_ROUNDS rounds of the load through each guard of $1 in turn
+# (the best of each counts: other work only ever slows a round), each a
 # NAME:HOST:PID; the other arguments go to the load generator. Each
 # round's stanzas per CPU-second of the guard go to $T/rounds-NAME.
 rounds() {
 	guards=$1
 	shift
 	round=1
-	while [ $round -le 3 ]; do
+	while [ $round -le "$COMPARE_ROUNDS" ]; do
 		for spec in $guards; do
 			g=${spec%%:*}
 			host=${spec#*:}
