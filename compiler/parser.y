@@ -29,8 +29,8 @@ int parse_source(const struct src_file *src, struct ast_stmt **out);
 
 #include "diag.h"
 #include "lexer.h"
+#include "parse_error.h"
 #include "source.h"
-#include "suggest.h"
 #include "xmalloc.h"
 
 int yylex(YYSTYPE *, YYLTYPE *, void *);
@@ -776,10 +776,7 @@ parse_reserved(char *keyword, const YYLTYPE *loc)
 	free(keyword);
 }
 
-/* The kinds of token that make a value. */
-#define PARSE_VALUE_KINDS 7
-
-/* Whether KIND is one of the tokens that make a value. */
+/* Whether KIND is one of the PARSE_VALUE_KINDS tokens that make a value. */
 static int
 parse_is_value(yysymbol_kind_t kind)
 {
@@ -790,203 +787,41 @@ parse_is_value(yysymbol_kind_t kind)
 }
 
 /*
- * Whether KIND is a keyword. Keywords are told from the token table, so
- * that a keyword added to the grammar is named and suggested with no edit
- * here: a keyword's name is its spelling ("peer"), while punctuation is
- * quoted ("';'") and the other names are kinds of value ("string") or
- * have a space ("end of file").
+ * Token KIND as syntax errors name it. Keywords are told from the token
+ * table, so that a keyword added to the grammar is named and suggested
+ * with no edit here: a keyword's name is its spelling ("peer"), while
+ * punctuation is quoted ("';'") and the other names are kinds of value
+ * ("string") or have a space ("end of file").
  */
-static int
-parse_is_keyword(yysymbol_kind_t kind)
+static struct parse_token
+parse_token(yysymbol_kind_t kind)
 {
 	const char *name = yysymbol_name(kind);
+	int value = parse_is_value(kind);
 
-	return kind < YYNTOKENS && kind != YYSYMBOL_YYerror &&
-	    !parse_is_value(kind) && name[0] != '\0' &&
+	return (struct parse_token){ name, value, kind < YYNTOKENS &&
+	    kind != YYSYMBOL_YYerror && !value && name[0] != '\0' &&
 	    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") ==
-	    strlen(name);
+	    strlen(name) };
 }
 
-/*
- * Writes into BUF the name of token KIND as messages show it: keywords
- * quoted ('peer'), punctuation as the token table has it (';'), classes of
- * tokens bare (string).
- */
-static void
-parse_token_name(yysymbol_kind_t kind, char *buf, size_t size)
-{
-	snprintf(buf, size, parse_is_keyword(kind) ? "'%s'" : "%s",
-	    yysymbol_name(kind));
-}
-
-/* Whether the N tokens of EXPECTED include the one the token table names
- * NAME (as "';'"). */
-static int
-parse_expects(const yysymbol_kind_t *expected, int n, const char *name)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(yysymbol_name(expected[i]), name) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * Copies into BUF (SIZE bytes, at least 8) the source text of SRC from
- * line LINE, column COL (from 1) to just before column END of that line,
- * or, with END 0, to the end of the line followed by " ..." (a statement
- * that goes on). A text too long for BUF is cut short and ends in " ...".
- * Returns 0, or -1 if there is no such text.
- */
-static int
-parse_text(const struct src_file *src, int line, int col, int end,
-    char *buf, size_t size)
-{
-	const char *text;
-	size_t len, from = (size_t)col - 1, to, keep;
-
-	if ((text = src_line(src, line, &len)) == NULL || col < 1 ||
-	    from >= len)
-		return -1;
-	to = end > col && (size_t)end - 1 <= len ? (size_t)end - 1 : len;
-	while (to > from && strchr(" \t\r", text[to - 1]) != NULL)
-		to--;
-	keep = to - from;
-	if (end > col && keep < size) {
-		snprintf(buf, size, "%.*s", (int)keep, text + from);
-		return 0;
-	}
-	if (keep > size - 5)
-		keep = size - 5;
-	snprintf(buf, size, "%.*s ...", (int)keep, text + from);
-	return 0;
-}
-
-/*
- * Reports a missing ';' where it belongs: just after the last token of the
- * statement that lacks it, rather than at the token that showed it missing
- * (at the start of the next line, or a '}'), as a C compiler does. The
- * statement is named by its text. Returns 0 if reported, -1 if the error
- * is of another kind.
- */
-static int
-parse_missing_semicolon(const yypcontext_t *pctx, void *scanner,
-    const struct parse_ctx *ctx, const yysymbol_kind_t *expected, int n)
-{
-	const struct lex_state *ls = lex_where(scanner);
-	const YYLTYPE *at = yypcontext_location(pctx);
-	yysymbol_kind_t tok = yypcontext_token(pctx);
-	struct ast_loc loc;
-	char text[48];
-
-	if (!parse_expects(expected, n, "';'") ||
-	    (tok != YYSYMBOL_YYEOF && strcmp(yysymbol_name(tok), "'}'") != 0 &&
-	    at->first_line <= ls->prev_end_line))
-		return -1;
-	/* The statement must start before the token that ends it. */
-	if (ls->stmt_line > ls->prev_end_line ||
-	    (ls->stmt_line == ls->prev_end_line &&
-	    ls->stmt_col >= ls->prev_end_col))
-		return -1;
-	if (parse_text(ctx->src, ls->stmt_line, ls->stmt_col,
-	    ls->stmt_line == ls->prev_end_line ? ls->prev_end_col : 0, text,
-	    sizeof(text)) == -1)
-		return -1;
-	loc.file = ctx->src;
-	loc.first_line = loc.last_line = ls->prev_end_line;
-	loc.first_column = loc.last_column = ls->prev_end_col;
-	diag_error(&loc, "expected ';' after '%s'", text);
-	return 0;
-}
-
-/*
- * Reports an identifier where only keywords (or punctuation) may stand
- * as a misspelled keyword, if one of the N keywords in EXPECTED is near
- * enough to suggest (see suggest.h). Returns 0 if reported, -1 if not.
- */
-static int
-parse_misspelled_keyword(const yypcontext_t *pctx,
-    const struct parse_ctx *ctx, const yysymbol_kind_t *expected, int n)
-{
-	const YYLTYPE *at = yypcontext_location(pctx);
-	char word[SUGGEST_MAX_LEN + 1];
-	struct suggest s;
-	int i;
-
-	if (yypcontext_token(pctx) != YYSYMBOL_IDENT ||
-	    at->first_line != at->last_line ||
-	    at->last_column - at->first_column >= SUGGEST_MAX_LEN ||
-	    parse_text(ctx->src, at->first_line, at->first_column,
-	    at->last_column + 1, word, sizeof(word)) == -1)
-		return -1;
-	suggest_init(&s, word);
-	for (i = 0; i < n; i++) {
-		if (!parse_is_keyword(expected[i]))
-			continue;
-		suggest_offer(&s, yysymbol_name(expected[i]));
-	}
-	if (suggest_best(&s) == NULL)
-		return -1;
-	diag_error_hint(at, suggest_best(&s), "unknown keyword '%s'", word);
-	return 0;
-}
-
-/*
- * Reports a syntax error as "unexpected X, expecting Y or Z" at the
- * location of the unexpected token, given the N tokens EXPECTED there.
- * When any value may come, the seven kinds of value are named together as
- * "a value"; a list longer than four is left out.
- */
-static void
-parse_unexpected(const yypcontext_t *pctx, const yysymbol_kind_t *expected,
-    int n)
-{
-	const char *names[YYNTOKENS];
-	char msg[512], name[64], buf[4][64];
-	int i, nnames = 0, values = 0, grouped = 0;
-	size_t used;
-
-	parse_token_name(yypcontext_token(pctx), name, sizeof(name));
-	used = (size_t)snprintf(msg, sizeof(msg), "unexpected %s", name);
-	for (i = 0; i < n; i++)
-		values += parse_is_value(expected[i]);
-	for (i = 0; i < n; i++) {
-		if (values == PARSE_VALUE_KINDS &&
-		    parse_is_value(expected[i])) {
-			if (!grouped++)
-				names[nnames++] = "a value";
-		} else if (nnames < 4) {
-			parse_token_name(expected[i], buf[nnames],
-			    sizeof(buf[nnames]));
-			names[nnames] = buf[nnames];
-			nnames++;
-		} else
-			nnames++;
-	}
-	for (i = 0; nnames <= 4 && i < nnames && used < sizeof(msg); i++)
-		used += (size_t)snprintf(msg + used, sizeof(msg) - used,
-		    "%s%s", i == 0 ? ", expecting " : " or ", names[i]);
-	diag_error(yypcontext_location(pctx), "syntax error, %s", msg);
-}
-
-/*
- * Reports a syntax error, in the most telling form that fits: a missing
- * ';' at the end of its statement, a misspelled keyword with the keyword
- * meant, else the token found and those expected.
- */
+/* Reports a syntax error (parse_error.h), told what the parser saw. */
 static int
 yyreport_syntax_error(const yypcontext_t *pctx, void *scanner,
     struct parse_ctx *ctx)
 {
-	yysymbol_kind_t expected[YYNTOKENS];
-	int n;
+	yysymbol_kind_t kinds[YYNTOKENS];
+	struct parse_token expected[YYNTOKENS];
+	yysymbol_kind_t tok = yypcontext_token(pctx);
+	int n, i;
 
-	if ((n = yypcontext_expected_tokens(pctx, expected, YYNTOKENS)) < 0)
+	if ((n = yypcontext_expected_tokens(pctx, kinds, YYNTOKENS)) < 0)
 		n = 0;
-	if (parse_missing_semicolon(pctx, scanner, ctx, expected, n) == -1 &&
-	    parse_misspelled_keyword(pctx, ctx, expected, n) == -1)
-		parse_unexpected(pctx, expected, n);
+	for (i = 0; i < n; i++)
+		expected[i] = parse_token(kinds[i]);
+	parse_report_syntax_error(&(struct parse_syntax_error){ ctx->src,
+	    lex_where(scanner), yypcontext_location(pctx), parse_token(tok),
+	    tok == YYSYMBOL_IDENT, tok == YYSYMBOL_YYEOF, expected, n });
 	return 0;
 }
 
