@@ -173,14 +173,11 @@ emit_filter_rules(struct out *o, const struct model *m)
 		f = &m->filters[i];
 		for (j = 0; j < f->nctl; j++) {
 			c = &f->ctl[j];
-			name = xmalloc(strlen(f->name) + 32 +
-			    (c->kind == CTL_STRIP || c->kind == CTL_BLOCK ?
-			    strlen(c->what) : 0));
-			strcpy(name, "filter ");
-			strcat(strcat(strcat(name, f->name), " "),
+			name = c->kind == CTL_STRIP || c->kind == CTL_BLOCK ?
+			    xstrfmt("filter %s %s %s", f->name,
+			    emit_ctl_keyword(c), c->what) :
+			    xstrfmt("filter %s %s", f->name,
 			    emit_ctl_keyword(c));
-			if (c->kind == CTL_STRIP || c->kind == CTL_BLOCK)
-				strcat(strcat(name, " "), c->what);
 			emit_rule_entry(o, name, &c->loc, c->verdict, c->cond,
 			    c->kind != CTL_FOLD && c->kind != CTL_STRIP);
 			free(name);

@@ -109,8 +109,7 @@ emit_label_rules(struct out *o, const struct model *m)
 		p = &m->peers[i];
 		if (!p->clearance.given)
 			continue;
-		name = xmalloc(strlen(p->name) + 14);
-		strcat(strcpy(name, "clearance of "), p->name);
+		name = xstrfmt("clearance of %s", p->name);
 		emit_rule_entry(o, name, &p->clearance.loc, VERDICT_BOUNCE,
 		    COND_POLICY_VIOLATION, 1);
 		free(name);
@@ -119,10 +118,8 @@ emit_label_rules(struct out *o, const struct model *m)
 		p = &m->peers[i];
 		for (d = 0; d < p->ndomain_clearances; d++) {
 			dc = &p->domain_clearances[d];
-			name = xmalloc(strlen(p->name) + strlen(dc->domain) +
-			    19);
-			strcat(strcat(strcat(strcpy(name, "clearance of "),
-			    p->name), " for "), dc->domain);
+			name = xstrfmt("clearance of %s for %s", p->name,
+			    dc->domain);
 			emit_rule_entry(o, name, &dc->clearance.loc,
 			    VERDICT_BOUNCE, COND_POLICY_VIOLATION, 1);
 			free(name);

@@ -85,7 +85,7 @@ report_verdict(const struct m_control *c, int words)
 		return xstrdup(words ? "dropped with an alert (an IQ get or "
 		    "set is bounced instead: it must be answered)" : "drop");
 	case VERDICT_BOUNCE:
-		return report_str(words ? "bounced with the error %s and an "
+		return xstrfmt(words ? "bounced with the error %s and an "
 		    "alert" : "bounce %s", cond);
 	default:
 		return xstrdup("modify");
@@ -140,7 +140,7 @@ report_peers(struct report *r)
 		p = &m->peers[i];
 		dom = report_patterns(p->domains, p->ndomains);
 		orig = report_patterns(p->origins, p->norigins);
-		tls = report_str("%s, %s", p->tls == TLS_REQUIRED ?
+		tls = xstrfmt("%s, %s", p->tls == TLS_REQUIRED ?
 		    "required" : "optional", p->tls_mode == TLS_MODE_DIRECT ?
 		    "direct TLS" : "STARTTLS");
 		print_fmt_size(size, model_peer_limit(m, p,
@@ -323,7 +323,7 @@ report_group(struct report_way *w, size_t k, enum group g,
 static char *
 report_at(const struct report_stage *s)
 {
-	return report_str("%s %s", s->peer->name, s->dir == DIR_INBOUND ?
+	return xstrfmt("%s %s", s->peer->name, s->dir == DIR_INBOUND ?
 	    "in" : "out");
 }
 
@@ -335,10 +335,10 @@ report_content(struct report_pair *out, const struct report_stage *s,
     const struct m_control *by, char **list)
 {
 	char *at = report_at(s), *v = report_verdict(c, 0), *loc =
-	    report_loc(&c->loc), *ref = report_str("%s, %s", s->f->name, loc),
+	    report_loc(&c->loc), *ref = xstrfmt("%s, %s", s->f->name, loc),
 	    *byloc = by != NULL ? report_loc(&by->loc) : NULL, *text;
 
-	text = by != NULL ? report_str("%s (no effect: decided before, %s)",
+	text = by != NULL ? xstrfmt("%s (no effect: decided before, %s)",
 	    item, byloc) : xstrdup(item);
 	report_cat(list, ", ", text);
 	report_row(&out->table, 6, at, item, c->kind == CTL_STRIP ? "strip" :
@@ -372,7 +372,7 @@ report_contents(struct report_pair *out, struct report_way *w, size_t k,
 			report_cat(&sum, ", ", group_get(i)->name);
 	}
 	for (i = 0; i < c->nns; i++) {
-		ns = c->ns[i].name != NULL ? report_str("{%s}%s", c->ns[i].ns,
+		ns = c->ns[i].name != NULL ? xstrfmt("{%s}%s", c->ns[i].ns,
 		    c->ns[i].name) : xstrdup(c->ns[i].ns);
 		by = report_decided(w, k, c->ns[i].ns, c->ns[i].name);
 		report_see(w, k, c->ns[i].ns, c->ns[i].name, c);
@@ -386,10 +386,10 @@ report_contents(struct report_pair *out, struct report_way *w, size_t k,
 	out->bullet = xreallocarray(out->bullet, out->nbullet + 1,
 	    sizeof(*out->bullet));
 	out->bullet[out->nbullet++] = c->kind == CTL_STRIP ?
-	    report_str("Removed wherever found, the stanza crossing without "
+	    xstrfmt("Removed wherever found, the stanza crossing without "
 	    "them: %s; a message left with nothing to say is dropped (%s, "
 	    "%s).", list, s->f->name, loc) :
-	    report_str("A stanza carrying %s, at any depth (inside forwarded "
+	    xstrfmt("A stanza carrying %s, at any depth (inside forwarded "
 	    "messages and carbons too), is %s (%s, %s).", list, v, s->f->name,
 	    loc);
 	free(v);
@@ -423,14 +423,14 @@ report_other(struct report_pair *out, const struct report_stage *s,
 {
 	char *at = report_at(s), *v = report_verdict(c, 0), *vw =
 	    report_verdict(c, 1), *loc = report_loc(&c->loc), *ref =
-	    report_str("%s, %s", s->f->name, loc), *list = NULL, *q, *sum;
+	    xstrfmt("%s, %s", s->f->name, loc), *list = NULL, *q, *sum;
 	const char *what = c->words == WORDS_LITERAL ? "words" : "patterns";
 	size_t i;
 
 	if (c->kind == CTL_FOLD) {
 		report_row(&out->table, 6, at, "presence", "fold", v, "no",
 		    ref);
-		report_add(out, report_str("Presence is folded: only "
+		report_add(out, xstrfmt("Presence is folded: only "
 		    "available, away (away, xa, dnd) or unavailable crosses, "
 		    "without status text, priority, caps, avatar, nick or "
 		    "anything else; subscriptions and probes cross without "
@@ -441,7 +441,7 @@ report_other(struct report_pair *out, const struct report_stage *s,
 	} else {
 		for (i = 0; i < c->nitems; i++) {
 			q = c->kind == CTL_ROOM ? xstrdup(c->items[i]) :
-			    report_str("\"%s\"", c->items[i]);
+			    xstrfmt("\"%s\"", c->items[i]);
 			report_cat(&list, ", ", q);
 			if (c->kind == CTL_ROOM)
 				report_row(&out->table, 6, at, q, "block room",
@@ -451,14 +451,14 @@ report_other(struct report_pair *out, const struct report_stage *s,
 		if (c->kind == CTL_WORDS)
 			report_row(&out->table, 6, at, list, what, v, "yes",
 			    ref);
-		report_add(out, c->kind == CTL_ROOM ? report_str("Traffic to "
+		report_add(out, c->kind == CTL_ROOM ? xstrfmt("Traffic to "
 		    "or from the rooms (or room services) %s is %s (%s).",
-		    list, vw, ref) : report_str("A message whose body or "
+		    list, vw, ref) : xstrfmt("A message whose body or "
 		    "subject %s one of the %s %s (whole words, "
 		    "case-insensitive) is %s (%s).", c->words ==
 		    WORDS_LITERAL ? "contains" : "matches", what, list, vw,
 		    ref));
-		sum = report_str("%s %s: %s", c->kind == CTL_ROOM ? "rooms" :
+		sum = xstrfmt("%s %s: %s", c->kind == CTL_ROOM ? "rooms" :
 		    what, list, v);
 		report_cat(&out->blocked, "; ", sum);
 		free(sum);
@@ -489,22 +489,22 @@ report_limit(const struct model *m, struct report_pair *out,
 	char size[PRINT_FMT_MAX], *at, *what, *v, *loc;
 
 	print_fmt_size(size, l->size);
-	what = report_str("stanza over %s", size);
+	what = xstrfmt("stanza over %s", size);
 	if (l->c != NULL) {
 		at = report_at(l->s);
 		loc = report_loc(&l->c->loc);
-		*ref = report_str("%s, %s", l->s->f->name, loc);
+		*ref = xstrfmt("%s, %s", l->s->f->name, loc);
 		v = report_verdict(l->c, 0);
 		*words = report_verdict(l->c, 1);
 	} else {
-		at = report_str("%s %s", l->peer->name, l->dir ==
+		at = xstrfmt("%s %s", l->peer->name, l->dir ==
 		    DIR_INBOUND ? "in" : "out");
 		loc = report_loc(model_peer_limit_loc(m, l->peer,
 		    LIMIT_STANZA_SIZE));
-		*ref = report_str("peer %s, %s", l->peer->name, loc);
+		*ref = xstrfmt("peer %s, %s", l->peer->name, loc);
 		v = xstrdup(l->dir == DIR_INBOUND ? "stream closed "
 		    "(policy-violation)" : "bounce policy-violation");
-		*words = report_str(l->dir == DIR_INBOUND ? "refused: the "
+		*words = xstrfmt(l->dir == DIR_INBOUND ? "refused: the "
 		    "stream from %s is closed with the stream error "
 		    "policy-violation" : "bounced with the error "
 		    "policy-violation and an alert", l->peer->name);
@@ -553,14 +553,14 @@ report_sizes(const struct model *m, struct report_pair *out,
 		report_limit(m, out, &l[i], &words, &ref);
 		print_fmt_size(size, l[i].size);
 		if (i == best) {
-			report_add(out, report_str("The largest stanza that "
+			report_add(out, xstrfmt("The largest stanza that "
 			    "crosses is %s (%lu bytes): a larger one is %s "
 			    "(%s).", size, (unsigned long)l[i].size, words,
 			    ref));
 			out->size = xstrdup(size);
 		} else if (l[i].c != NULL && l[i].c->verdict == VERDICT_PASS &&
 		    l[i].size < l[best].size)
-			report_add(out, report_str("A stanza over %s crosses "
+			report_add(out, xstrfmt("A stanza over %s crosses "
 			    "with an alert (audit) (%s).", size, ref));
 		free(words);
 		free(ref);
@@ -587,7 +587,7 @@ report_pair(const struct model *m, size_t p, size_t q,
 	report_row(&out->table, 6, "at", "content", "control", "verdict",
 	    "alert", "statement");
 	for (k = 0; k < w.nst; k++) {
-		name = report_str("%s (%s of %s)", w.st[k].f->name,
+		name = xstrfmt("%s (%s of %s)", w.st[k].f->name,
 		    w.st[k].dir == DIR_INBOUND ? "inbound" : "outbound",
 		    w.st[k].peer->name);
 		report_cat(&out->filters, ", ", name);
@@ -627,10 +627,10 @@ report_pair_write(struct report *r, struct report_pair *out, size_t n)
 	char *text, *dom = report_patterns(p->domains, p->ndomains);
 	size_t i;
 
-	text = report_str("3.%zu From %s to %s", n, p->name, q->name);
+	text = xstrfmt("3.%zu From %s to %s", n, p->name, q->name);
 	report_heading(r, 3, text);
 	free(text);
-	text = report_str("A stanza from %s (%s) to %s (%s) goes through "
+	text = xstrfmt("A stanza from %s (%s) to %s (%s) goes through "
 	    "these filters, in this order: %s. Message, presence and IQ "
 	    "stanzas cross, subject to what follows; an IQ get or set "
 	    "refused is always answered with an error.", p->name, dom,
@@ -708,11 +708,11 @@ report_alerts(struct report *r)
 	    "alert; the policy has no alert block, so alerts go to the log "
 	    "at the default rate.");
 	print_fmt_duration(win, a->window);
-	msg = a->to != NULL ? report_str("to %s, from %s, through the "
+	msg = a->to != NULL ? xstrfmt("to %s, from %s, through the "
 	    "guard's routes", a->to, a->from) : xstrdup("none");
-	rate = report_str("at most %lu per rule per %s; the rest are counted "
+	rate = xstrfmt("at most %lu per rule per %s; the rest are counted "
 	    "and reported as suppressed", (unsigned long)a->rate, win);
-	recent = report_str("the last %lu, on the status page",
+	recent = xstrfmt("the last %lu, on the status page",
 	    (unsigned long)a->recent);
 	report_row(&t, 2, "sink", "setting");
 	report_row(&t, 2, "log", a->log ? "yes (syslog or standard error)" :

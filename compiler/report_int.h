@@ -22,8 +22,6 @@ struct report_table {
 	char **cell;
 };
 
-/* Returns a string made from FMT; the caller frees it. */
-char *report_str(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Appends TEXT to the string *S (which may be NULL), after SEP unless *S
  * is empty. */

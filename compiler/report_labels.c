@@ -44,9 +44,9 @@ static char *
 report_cleared_name(const struct report_cleared *x)
 {
 	if (x->domain != NULL)
-		return report_str("domain %s of peer %s", x->domain,
+		return xstrfmt("domain %s of peer %s", x->domain,
 		    x->peer->name);
-	return report_str("peer %s", x->peer->name);
+	return xstrfmt("peer %s", x->peer->name);
 }
 
 /* Returns who A and B are, as the start of a pair's bullet (caller
@@ -58,11 +58,11 @@ report_pair_names(const struct report_cleared *a,
 	char *na, *nb, *text;
 
 	if (a->domain == NULL && b->domain == NULL)
-		return report_str("peers %s and %s", a->peer->name,
+		return xstrfmt("peers %s and %s", a->peer->name,
 		    b->peer->name);
 	na = report_cleared_name(a);
 	nb = report_cleared_name(b);
-	text = report_str("%s and %s", na, nb);
+	text = xstrfmt("%s and %s", na, nb);
 	free(na);
 	free(nb);
 	return text;
@@ -80,7 +80,7 @@ report_pair(struct report *r, const struct report_cleared *a,
 	char *permissive;
 
 	if (a->c->policy != b->c->policy) {
-		text = report_str("between %s no label crosses: they are "
+		text = xstrfmt("between %s no label crosses: they are "
 		    "cleared in different label policies", names);
 		report_bullet(r, text);
 		free(text);
@@ -89,7 +89,7 @@ report_pair(struct report *r, const struct report_cleared *a,
 	}
 	restrictive = report_held(lp, a->c, b->c, TAG_RESTRICTIVE);
 	permissive = report_held(lp, a->c, b->c, TAG_PERMISSIVE);
-	text = report_str("between %s, either way, labels of %s up to %s "
+	text = xstrfmt("between %s, either way, labels of %s up to %s "
 	    "cross, with restrictive categories among %s, and of each "
 	    "permissive tag set they name at least one of %s", names,
 	    lp->name, lp->cls[rank].name, restrictive != NULL ?
@@ -109,7 +109,7 @@ report_cleared(struct report *r, const struct report_cleared *x)
 	char *name = report_cleared_name(x), *held, *text;
 
 	held = report_held(lp, x->c, NULL, -1);
-	text = report_str("%s is cleared up to %s in label policy %s, holding "
+	text = xstrfmt("%s is cleared up to %s in label policy %s, holding "
 	    "%s", name, lp->cls[x->c->rank].name, lp->name, held != NULL ?
 	    held : "no category");
 	report_bullet(r, text);
@@ -166,13 +166,13 @@ report_clearances(struct report *r)
 	    "invalid, or of a label policy not listed here, never crosses.");
 	for (i = 0; i < m->nlabels; i++) {
 		lp = &m->labels[i];
-		text = lp->missing >= 0 ? report_str("label policy %s (OID %s): "
+		text = lp->missing >= 0 ? xstrfmt("label policy %s (OID %s): "
 		    "a stanza without a label is taken to be %s", lp->name,
-		    lp->oid, lp->cls[lp->missing].name) : report_str("label "
+		    lp->oid, lp->cls[lp->missing].name) : xstrfmt("label "
 		    "policy %s (OID %s): a stanza without a label is refused",
 		    lp->name, lp->oid);
 		if (lp->spif != NULL) {
-			spif = report_str("%s; it is read from the SPIF %s, "
+			spif = xstrfmt("%s; it is read from the SPIF %s, "
 			    "which calls it %s", text, lp->spif,
 			    lp->spif_name);
 			free(text);
@@ -185,7 +185,7 @@ report_clearances(struct report *r)
 	for (i = j = 0; i < m->npeers; i++) {
 		p = &m->peers[i];
 		if (model_peer_uncleared(p)) {
-			text = report_str(p->ndomain_clearances == 0 ?
+			text = xstrfmt(p->ndomain_clearances == 0 ?
 			    "peer %s has no clearance: labels of stanzas to "
 			    "and from it are not checked" : "peer %s has no "
 			    "clearance of its own: labels of stanzas to and "

@@ -13,30 +13,12 @@
 
 #define REPORT_WIDTH 76
 
-/* Returns a string made from FMT; the caller frees it. */
-char *
-report_str(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
 /* Appends TEXT to the string *S (which may be NULL), after SEP unless *S
  * is empty. */
 void
 report_cat(char **s, const char *sep, const char *text)
 {
-	char *joined = report_str("%s%s%s", *s != NULL ? *s : "",
+	char *joined = xstrfmt("%s%s%s", *s != NULL ? *s : "",
 	    *s != NULL && **s != '\0' ? sep : "", text);
 
 	free(*s);
@@ -47,7 +29,7 @@ report_cat(char **s, const char *sep, const char *text)
 char *
 report_loc(const struct ast_loc *loc)
 {
-	return report_str("%s:%d", loc->file->path, loc->first_line);
+	return xstrfmt("%s:%d", loc->file->path, loc->first_line);
 }
 
 /* The columns the N bytes of UTF-8 at S take: one a character. */

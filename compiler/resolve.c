@@ -66,11 +66,7 @@ resolve_lost(const struct ast_stmt *st)
 char *
 resolve_where(const char *kind, const char *name)
 {
-	char *where = xmalloc(strlen(kind) + strlen(name) + 4);
-
-	strcpy(where, kind);
-	strcat(strcat(strcat(where, " '"), name), "'");
-	return where;
+	return xstrfmt("%s '%s'", kind, name);
 }
 
 /*

@@ -627,8 +627,7 @@ spif_qualify(struct m_label_policy *lp)
 	for (; n > 0; n--) {
 		ts = &lp->tagsets[shared[2 * n - 2]];
 		k = shared[2 * n - 1];
-		name = xmalloc(strlen(ts->name) + strlen(ts->cats[k].name) + 2);
-		strcat(strcat(strcpy(name, ts->name), ":"), ts->cats[k].name);
+		name = xstrfmt("%s:%s", ts->name, ts->cats[k].name);
 		free(ts->cats[k].name);
 		ts->cats[k].name = name;
 	}

@@ -13,4 +13,7 @@ void *xcalloc(size_t n, size_t size);
 void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 
+/* A string made from FMT, as printf(3) would write it. */
+char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif
