@@ -16,7 +16,6 @@
 #include "fold_memo.h"
 #include "pipeline_int.h"
 
-#define NS_CLIENT "jabber:client"
 #define NS_MUC_USER "http://jabber.org/protocol/muc#user"
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 #define NS_CAPS "http://jabber.org/protocol/caps"
@@ -47,7 +46,7 @@ content_is(const struct stanza_node *e, const char *name)
 {
 	return strcmp(e->name, name) == 0 &&
 	    (strcmp(e->ns, STANZA_NS_SERVER) == 0 ||
-	    strcmp(e->ns, NS_CLIENT) == 0);
+	    strcmp(e->ns, STANZA_NS_CLIENT) == 0);
 }
 
 /* What filter W does with element NAME in namespace NS (NUL-terminated),

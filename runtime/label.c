@@ -41,11 +41,10 @@ label_forwarded(const struct stanza_node *e, const struct stanza_node **m,
 		if (ch->kind != STANZA_ELEMENT)
 			continue;
 		/* Most elements differ at the first letter of their name. */
-		if (ch->name[0] == 'f' && strcmp(ch->name, "forwarded") == 0 &&
-		    strcmp(ch->ns, STANZA_NS_FORWARD) == 0)
+		if (ch->name[0] == 'f' &&
+		    stanza_is(ch, STANZA_NS_FORWARD, "forwarded"))
 			for (f = ch->children; f != NULL; f = f->next)
-				if (f->kind == STANZA_ELEMENT &&
-				    strcmp(f->name, "message") == 0) {
+				if (stanza_is(f, NULL, "message")) {
 					if (*n == LABEL_MESSAGES)
 						return -1;
 					m[(*n)++] = f;

@@ -34,8 +34,7 @@
 static int
 label_4774_is(const struct stanza_node *e, const char *name)
 {
-	return e->kind == STANZA_ELEMENT && strcmp(e->name, name) == 0 &&
-	    strcmp(e->ns, NS_STANAG_4774) == 0;
+	return stanza_is(e, NS_STANAG_4774, name);
 }
 
 /* Whether the text of E (one text node) is NAME. */

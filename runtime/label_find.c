@@ -8,14 +8,6 @@
 
 #include "label_int.h"
 
-/* Whether E is element NAME of namespace NS. */
-static int
-label_is(const struct stanza_node *e, const char *ns, const char *name)
-{
-	return e->kind == STANZA_ELEMENT && strcmp(e->name, name) == 0 &&
-	    strcmp(e->ns, ns) == 0;
-}
-
 /* The text of E (its text children, in order) into TEXT, ESS_TEXT_MAX
  * bytes. Returns its length, or -1 when it holds an element or does not
  * fit. */
@@ -73,7 +65,7 @@ label_inner(const struct stanza_node *l, char *text, size_t *len,
 		*xml = inner;
 		return LABEL_4774;
 	}
-	if (!label_is(inner, NS_SECLABEL_ESS, "esssecuritylabel")) {
+	if (!stanza_is(inner, NS_SECLABEL_ESS, "esssecuritylabel")) {
 		*why = "a label in a format the guard does not know";
 		return LABEL_INVALID;
 	}
@@ -93,7 +85,7 @@ label_find(const struct stanza_node *s, int message, char *text,
 	int markings = 0;
 
 	for (e = s->children; e != NULL; e = e->next)
-		if (label_is(e, NS_SECLABEL, "securitylabel")) {
+		if (stanza_is(e, NS_SECLABEL, "securitylabel")) {
 			if (sl != NULL) {
 				*why = "two security labels";
 				return LABEL_INVALID;
@@ -108,13 +100,13 @@ label_find(const struct stanza_node *s, int message, char *text,
 		return LABEL_INVALID;
 	}
 	for (e = sl->children; e != NULL; e = e->next) {
-		if (label_blank(e) || label_is(e, NS_SECLABEL,
+		if (label_blank(e) || stanza_is(e, NS_SECLABEL,
 		    "equivalentlabel"))
 			continue;
-		if (label_is(e, NS_SECLABEL, "displaymarking") &&
+		if (stanza_is(e, NS_SECLABEL, "displaymarking") &&
 		    markings++ == 0)
 			continue;
-		if (label_is(e, NS_SECLABEL, "label") && label == NULL) {
+		if (stanza_is(e, NS_SECLABEL, "label") && label == NULL) {
 			label = e;
 			continue;
 		}

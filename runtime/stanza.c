@@ -187,14 +187,21 @@ stanza_head(const struct stanza_node *e, struct stanza_head *h)
 	}
 }
 
+int
+stanza_is(const struct stanza_node *e, const char *ns, const char *name)
+{
+	/* The name first: it tells most elements apart. */
+	return e->kind == STANZA_ELEMENT && strcmp(e->name, name) == 0 &&
+	    (ns == NULL || strcmp(e->ns, ns) == 0);
+}
+
 struct stanza_node *
 stanza_child(const struct stanza_node *e, const char *ns, const char *name)
 {
 	struct stanza_node *c;
 
 	for (c = e->children; c != NULL; c = c->next)
-		if (c->kind == STANZA_ELEMENT && strcmp(c->name, name) == 0 &&
-		    (ns == NULL || strcmp(c->ns, ns) == 0))
+		if (stanza_is(c, ns, name))
 			return c;
 	return NULL;
 }

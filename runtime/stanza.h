@@ -90,6 +90,9 @@ struct stanza_head {
 /* Fills *H from E's attributes in one pass. */
 void stanza_head(const struct stanza_node *e, struct stanza_head *h);
 
+/* Whether node E is element NAME of namespace NS (NULL: any). */
+int stanza_is(const struct stanza_node *e, const char *ns, const char *name);
+
 /* Returns the first child element NS:NAME (NS NULL: any namespace), or NULL. */
 struct stanza_node *stanza_child(const struct stanza_node *e, const char *ns,
     const char *name);
