@@ -269,6 +269,20 @@ struct gen_label_bits {
 	uint64_t w[GEN_LABEL_BITS / 64];
 };
 
+/* How many of a set of categories a label of a classification must
+ * carry (SPIF requiredCategory's operation). */
+enum gen_require_op {
+	GEN_REQUIRE_ONE,		/* exactly one */
+	GEN_REQUIRE_SOME,		/* one or more */
+	GEN_REQUIRE_ALL			/* every one */
+};
+
+/* Categories a label of a classification must carry. */
+struct gen_label_require {
+	enum gen_require_op op;
+	struct gen_label_bits cats;
+};
+
 /* A classification: its value in a label, its rank (0 the lowest), and
  * how a label of it is displayed (XEP-0258 displaymarking). */
 struct gen_classification {
@@ -277,6 +291,9 @@ struct gen_classification {
 	unsigned rank;
 	const char *marking;		/* the text; NULL: the name */
 	const char *fgcolor, *bgcolor;	/* XEP-0258 colours; NULL: none */
+	/* What a label of it must carry, each of these (NULL: nothing). */
+	const struct gen_label_require *requires;
+	size_t nrequires;
 };
 
 /* A category of a tag set: its value in a label and its bit. */
@@ -284,6 +301,10 @@ struct gen_label_category {
 	const char *name;
 	uint32_t lacv;
 	unsigned bit;			/* < GEN_LABEL_BITS */
+	/* The classifications, by rank, a label carrying it may not have
+	 * (SPIF excludedClass); a label policy with any has at most
+	 * GEN_LABEL_BITS classifications. */
+	struct gen_label_bits excluded;
 };
 
 /* A tag set: an ESS category's tagName. Its restrictive categories come
@@ -294,7 +315,40 @@ struct gen_tagset {
 	const char *name;
 	const char *oid;		/* dotted */
 	enum gen_tag_type type;
+	/* A label the guard writes carries its restrictive or permissive
+	 * categories as enumerated attributes (1) or as a bit map (0);
+	 * informative ones always as attributes. */
+	int enumerated;
 	const struct gen_label_category *categories;	/* sorted by lacv */
+	size_t ncategories;
+};
+
+struct gen_label_policy;
+
+/* What becomes of a request for a security label catalog (XEP-0258,
+ * urn:xmpp:sec-label:catalog:2) to a peer. */
+enum gen_catalog {
+	GEN_CATALOG_FORWARD,	/* it crosses; its answer offers only the
+				 * labels that may cross to the peer */
+	GEN_CATALOG_ANSWER,	/* the guard answers, with those labels */
+	GEN_CATALOG_BLOCK	/* refused by the peer's catalog rule */
+};
+
+/* A category's equivalent in another label policy. */
+struct gen_label_map_category {
+	const struct gen_tagset *tagset;	/* NULL: none */
+	const struct gen_label_category *category;
+};
+
+/* How a label of one label policy is relabelled into another (its
+ * "equivalent" statement, or the SPIF's equivalences). */
+struct gen_label_map {
+	const struct gen_label_policy *to;
+	/* Per classification of the label policy mapped from, in the order
+	 * of its classifications[] table: the equivalent (NULL: none). */
+	const struct gen_classification *const *classifications;
+	/* Per category of the label policy mapped from, by bit. */
+	const struct gen_label_map_category *categories;
 	size_t ncategories;
 };
 
@@ -308,6 +362,13 @@ struct gen_label_policy {
 	/* A stanza without a label: assumed to carry this classification,
 	 * or denied (NULL). */
 	const struct gen_classification *missing;
+	/* Its labels' equivalents in other label policies, sorted by the
+	 * address of the policy mapped to (NULL: none). */
+	const struct gen_label_map *maps;
+	size_t nmaps;
+	/* A label relabelled into this policy keeps its original as an
+	 * XEP-0258 equivalentlabel (1) or loses it (0). */
+	int keep_original;
 };
 
 /* What a peer is cleared for: the stanzas from it that it may send and
@@ -347,6 +408,9 @@ struct gen_peer {
 	struct gen_clearance clearance;
 	const struct gen_domain_clearance *domain_clearances; /* by domain */
 	size_t ndomain_clearances;
+	/* Security label catalog requests (XEP-0258) to the peer. */
+	enum gen_catalog catalog;
+	unsigned catalog_rule;		/* 0: catalogs are not decided */
 };
 
 /* The guard itself. */
