@@ -32,10 +32,9 @@ label_deny(struct pipe_ctx *c, unsigned rule, int peer, enum pipe_dir dir,
 /* Adds to M (*N of LABEL_MESSAGES) the messages forwarded (XEP-0297)
  * anywhere below E. Returns -1 when there are more than M holds. */
 static int
-label_forwarded(const struct stanza_node *e, const struct stanza_node **m,
-    size_t *n)
+label_forwarded(struct stanza_node *e, struct stanza_node **m, size_t *n)
 {
-	const struct stanza_node *ch, *f;
+	struct stanza_node *ch, *f;
 
 	for (ch = e->children; ch != NULL; ch = ch->next) {
 		if (ch->kind != STANZA_ELEMENT)
@@ -55,75 +54,39 @@ label_forwarded(const struct stanza_node *e, const struct stanza_node **m,
 	return 0;
 }
 
-/* The label being decided, decoded or read: the guard runs one stanza at
- * a time, on one thread, and a label (some 25 KiB) need not be on the
- * stack. */
-static struct ess_label label_read;
-
-/* The decision on a stanza of label L (NULL: none, or the default one)
- * between clearances K[0] (the source's) and K[1] (the destination's),
- * the source's first. */
-static struct label_verdict
-label_judge(const struct ess_label *l, const struct gen_clearance *const k[2])
-{
-	struct label_verdict v = { LABEL_ALLOW, NULL };
-	int d;
-
-	for (d = PIPE_INBOUND; d <= PIPE_OUTBOUND; d++)
-		if (k[d]->policy != NULL &&
-		    (v.why = label_acdf(l, k[d])) != NULL) {
-			v.deny = d;
-			return v;
-		}
-	return v;
-}
-
-/* The decision on the ESS label TEXT (LEN bytes) between clearances K[0]
- * and K[1]: kept, or decoded and decided, and kept. */
-static struct label_verdict
-label_judge_ess(const char *text, size_t len,
-    const struct gen_clearance *const k[2])
-{
-	struct label_verdict v = { LABEL_BAD, NULL };
-
-	if (label_cache_get(text, len, k[0], k[1], &v))
-		return v;
-	if (ess_label_decode(text, len, &label_read, &v.why) == 0)
-		v = label_judge(&label_read, k);
-	label_cache_put(text, len, k[0], k[1], &v);
-	return v;
-}
-
 /* Decides message or stanza S (a message if MESSAGE) in run C between
  * PEER[0] (the source) and PEER[1] (the destination), of clearances K[0]
- * and K[1]. Returns 0 to go on, -1 when the run ended. */
+ * and K[1], and writes the label it leaves with. Returns 0 to go on, -1
+ * when the run ended. */
 static int
-label_decide(struct pipe_ctx *c, const struct stanza_node *s, int message,
+label_decide(struct pipe_ctx *c, struct stanza_node *s, int message,
     const int peer[2], const struct gen_clearance *const k[2])
 {
 	static char text[ESS_TEXT_MAX];
-	const struct stanza_node *xml = NULL;
-	struct label_verdict v = { LABEL_BAD, NULL };
-	enum label_form form;
-	size_t len = 0;
+	struct label_found f;
+	struct label_verdict v;
+	int changed;
 
-	form = label_find(s, message, text, &len, &xml, &v.why);
-	if (form == LABEL_NONE && !message)
+	if (label_find(s, message, text, &f) == LABEL_NONE && !message)
 		return 0;
-	if (form == LABEL_ESS)
-		v = label_judge_ess(text, len, k);
-	else if (form == LABEL_4774) {
-		if (label_4774_read(xml, c->policy, &label_read, &v.why) == 0)
-			v = label_judge(&label_read, k);
-	} else if (form != LABEL_INVALID)
-		v = label_judge(NULL, k);
-	if (v.deny == LABEL_ALLOW)
-		return 0;
+	v = label_verdict_of(c->policy, text, &f, k);
 	if (v.deny == LABEL_BAD)
 		return label_deny(c, c->policy->label_rule, peer[PIPE_INBOUND],
 		    PIPE_INBOUND, v.why);
-	return label_deny(c, k[v.deny]->rule, peer[v.deny],
-	    (enum pipe_dir)v.deny, v.why);
+	if (v.deny != LABEL_ALLOW)
+		return label_deny(c, k[v.deny]->rule, peer[v.deny],
+		    (enum pipe_dir)v.deny, v.why);
+	if (f.sl == NULL)
+		return 0;
+	changed = label_write(c->arena, &f, &v,
+	    k[PIPE_OUTBOUND]->policy->keep_original);
+	if (changed == -1)
+		return pipeline_refuse(c, GEN_RULE_RESOURCES,
+		    STANZA_COND_RESOURCE_CONSTRAINT, "no memory to relabel");
+	if (changed)
+		pipeline_hit(c, k[PIPE_OUTBOUND]->rule, GEN_VERDICT_MODIFY,
+		    peer[PIPE_OUTBOUND], PIPE_OUTBOUND);
+	return 0;
 }
 
 /* Orders a domain (canonical) against a gen_domain_clearance's. */
@@ -158,7 +121,7 @@ label_stage(struct pipe_ctx *c)
 		label_clearance(c->policy, peer[PIPE_INBOUND], c->from_domain),
 		label_clearance(c->policy, peer[PIPE_OUTBOUND], c->to_domain),
 	};
-	const struct stanza_node *m[LABEL_MESSAGES];
+	struct stanza_node *m[LABEL_MESSAGES];
 	size_t n = 0, i;
 
 	if (k[PIPE_INBOUND]->policy == NULL && k[PIPE_OUTBOUND]->policy == NULL)

@@ -40,6 +40,33 @@ label_tagset_cmp(const void *k, const void *e)
 	return strcmp(k, ((const struct gen_tagset *)e)->oid);
 }
 
+const struct gen_classification *
+label_classification(const struct gen_label_policy *p,
+    const struct ess_label *l)
+{
+	/* An absent classification is ESS's "unmarked", 0. */
+	uint32_t lacv = l->classification < 0 ? 0 :
+	    (uint32_t)l->classification;
+
+	return bsearch(&lacv, p->classifications, p->nclassifications,
+	    sizeof(struct gen_classification), label_lacv_cmp);
+}
+
+const struct gen_tagset *
+label_tagset(const struct gen_label_policy *p, const char *oid)
+{
+	/* A label policy may have no tag set, and then no table. */
+	return p->ntagsets == 0 ? NULL : bsearch(oid, p->tagsets, p->ntagsets,
+	    sizeof(struct gen_tagset), label_tagset_cmp);
+}
+
+const struct gen_label_category *
+label_category_of(const struct gen_tagset *t, uint32_t lacv)
+{
+	return bsearch(&lacv, t->categories, t->ncategories,
+	    sizeof(struct gen_label_category), label_cat_cmp);
+}
+
 /* Whether category syntax S is how tag sets of type T are written. */
 static int
 label_syntax_fits(enum ess_syntax s, enum gen_tag_type t)
@@ -72,23 +99,17 @@ label_category(const struct ess_category *c, const struct gen_clearance *k)
 	int any = 0;
 
 	if (c->syntax == ESS_UNKNOWN)
-		return "a security category of a syntax the guard does not know";
-	/* A label policy may have no tag set, and then no table. */
-	t = k->policy->ntagsets == 0 ? NULL : bsearch(c->tag,
-	    k->policy->tagsets, k->policy->ntagsets, sizeof(*t),
-	    label_tagset_cmp);
-	if (t == NULL)
-		return "a tag set the security policy does not define";
+		return LABEL_WHY_SYNTAX;
+	if ((t = label_tagset(k->policy, c->tag)) == NULL)
+		return LABEL_WHY_TAGSET;
 	if (!label_syntax_fits(c->syntax, t->type))
 		return "a security category in a syntax its tag set does not "
 		    "take";
 	if (t->type == GEN_TAG_INFORMATIVE)
 		return NULL;
 	for (i = 0; i < c->nvalues; i++) {
-		cat = bsearch(&c->values[i], t->categories, t->ncategories,
-		    sizeof(*cat), label_cat_cmp);
-		if (cat == NULL)
-			return "a security category the policy does not define";
+		if ((cat = label_category_of(t, c->values[i])) == NULL)
+			return LABEL_WHY_CATEGORY;
 		if (t->type == GEN_TAG_RESTRICTIVE && !label_held(k, cat))
 			return "a restrictive category the destination or "
 			    "source does not hold";
@@ -105,7 +126,6 @@ label_acdf(const struct ess_label *l, const struct gen_clearance *k)
 	const struct gen_label_policy *p = k->policy;
 	const struct gen_classification *cl;
 	const char *why;
-	uint32_t lacv;
 	size_t i;
 
 	if (l == NULL) {
@@ -116,12 +136,8 @@ label_acdf(const struct ess_label *l, const struct gen_clearance *k)
 	}
 	if (strcmp(l->policy, p->oid) != 0)
 		return "a label of another security policy";
-	/* An absent classification is ESS's "unmarked", 0. */
-	lacv = l->classification < 0 ? 0 : (uint32_t)l->classification;
-	cl = bsearch(&lacv, p->classifications, p->nclassifications,
-	    sizeof(*cl), label_lacv_cmp);
-	if (cl == NULL)
-		return "a classification the security policy does not define";
+	if ((cl = label_classification(p, l)) == NULL)
+		return LABEL_WHY_CLASSIFICATION;
 	if (cl->rank > k->rank)
 		return "classified above the clearance";
 	for (i = 0; i < l->ncategories; i++)

@@ -20,6 +20,7 @@ struct label_cache_entry {
 	size_t len;
 	char text[LABEL_CACHE_TEXT];
 	struct label_verdict verdict;
+	char out[LABEL_CACHE_TEXT];	/* verdict.out points here */
 };
 
 /* The guard decides one stanza at a time, on one thread. */
@@ -96,7 +97,7 @@ label_cache_put(const char *text, size_t len, const void *src,
 	uint64_t h;
 	struct label_cache_entry *e, *old;
 
-	if (len > LABEL_CACHE_TEXT)
+	if (len > LABEL_CACHE_TEXT || v->out_len > LABEL_CACHE_TEXT)
 		return;
 	h = label_cache_hash(text, len, src, dst);
 	e = old = label_cache_set(h);
@@ -109,4 +110,8 @@ label_cache_put(const char *text, size_t len, const void *src,
 	old->len = len;
 	memcpy(old->text, text, len);
 	old->verdict = *v;
+	if (v->out != NULL) {
+		memcpy(old->out, v->out, v->out_len);
+		old->verdict.out = old->out;
+	}
 }

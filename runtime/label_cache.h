@@ -16,10 +16,19 @@
 /* Decisions kept, at most. */
 #define LABEL_CACHE_SLOTS 512
 
+struct gen_classification;
+
 /* A decision on a label between two clearances. */
 struct label_verdict {
 	int deny;			/* LABEL_ALLOW, or who refuses it */
 	const char *why;		/* static text, for a refusal */
+	/* Allowed: the label's classification in the destination's label
+	 * policy, for its display marking (NULL: not cleared, or no
+	 * label); and the ESS label (base64) it leaves as, when it is
+	 * relabelled (NULL: it leaves as it came). */
+	const struct gen_classification *mark;
+	const char *out;
+	size_t out_len;
 };
 
 /* label_verdict.deny: allowed; refused by the source's clearance, by the
@@ -28,13 +37,15 @@ struct label_verdict {
 #define LABEL_BAD 2
 
 /* Sets *V to the decision kept for label TEXT (LEN bytes) between the
- * clearances SRC and DST (their addresses: the generated tables').
+ * clearances SRC and DST (their addresses: the generated tables'); its
+ * OUT is then the cache's copy, valid until the next label_cache_put().
  * Returns 1, or 0 when none is kept. */
 int label_cache_get(const char *text, size_t len, const void *src,
     const void *dst, struct label_verdict *v);
 
 /* Keeps decision V for label TEXT (LEN bytes) between SRC and DST, in
- * place of another if need be. */
+ * place of another if need be; not when the label, or the one it leaves
+ * as, is longer than LABEL_CACHE_TEXT. */
 void label_cache_put(const char *text, size_t len, const void *src,
     const void *dst, const struct label_verdict *v);
 

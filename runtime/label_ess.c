@@ -23,7 +23,7 @@
 
 ASN1_ITEM_TEMPLATE(ESS_LABEL_SET) =
 	ASN1_EX_TEMPLATE_TYPE(ASN1_TFLG_SET_OF, 0, ESSSecurityLabel, ASN1_ANY)
-static_ASN1_ITEM_TEMPLATE_END(ESS_LABEL_SET)
+ASN1_ITEM_TEMPLATE_END(ESS_LABEL_SET)
 
 int
 ess_oid_text(const ASN1_OBJECT *o, char *out)
@@ -139,6 +139,7 @@ ess_component(const ASN1_TYPE *t, struct ess_label *l, int *seen,
 		memcpy(l->privacy, s->data, (size_t)s->length);
 		l->privacy[s->length] = '\0';
 		l->has_privacy = 1;
+		l->privacy_utf8 = t->type == V_ASN1_UTF8STRING;
 		return 0;
 	}
 }

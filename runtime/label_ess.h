@@ -54,7 +54,7 @@ struct ess_category {
 	/* The tag set (tagName) it belongs to; for ESS_UNKNOWN, the type. */
 	char tag[ESS_OID_MAX];
 	/* The bits set in a bit map, or the attributes listed, ascending,
-	 * each once; none for ESS_INFORMATIVE and ESS_UNKNOWN. */
+	 * each once; none for ESS_UNKNOWN. */
 	uint32_t values[ESS_VALUES_MAX];
 	size_t nvalues;
 };
@@ -64,6 +64,7 @@ struct ess_label {
 	char policy[ESS_OID_MAX];	/* security-policy-identifier */
 	int classification;		/* -1: absent */
 	int has_privacy;
+	int privacy_utf8;		/* a UTF8String, else a PrintableString */
 	char privacy[ESS_PRIVACY_MAX + 1];	/* NUL-terminated */
 	struct ess_category categories[ESS_CATEGORIES_MAX];
 	size_t ncategories;
@@ -77,6 +78,15 @@ struct ess_label {
  */
 int ess_label_decode(const char *text, size_t len, struct ess_label *l,
     const char **why);
+
+/*
+ * Encodes L as a DER ESSSecurityLabel, in base64 without line ends, into
+ * OUT (CAP bytes): its categories in the syntax each says (bit maps for
+ * ESS_RESTRICTIVE and ESS_PERMISSIVE, attributes otherwise), their values
+ * as decoded (ascending, each once). Returns the length written, or -1
+ * when it does not fit or memory is exhausted.
+ */
+long ess_label_encode(const struct ess_label *l, char *out, size_t cap);
 
 /* Orders two category values (uint32_t), for qsort(). */
 int ess_value_cmp(const void *a, const void *b);

@@ -14,10 +14,12 @@
  * name. A type the guard does not know is kept as ESS_UNKNOWN, undecoded:
  * the access decision denies it.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/asn1t.h>
+#include <openssl/objects.h>
 
 #include "label_ess_int.h"
 
@@ -89,6 +91,23 @@ ess_value_cmp(const void *a, const void *b)
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return (x > y) - (x < y);
+}
+
+/* Whether syntax S is written as a bit map: the bit map tags, and an
+ * informative tag's FreeFormField in one of its two forms. */
+static int
+ess_takes_bits(enum ess_syntax s)
+{
+	return s == ESS_RESTRICTIVE || s == ESS_PERMISSIVE ||
+	    s == ESS_INFORMATIVE;
+}
+
+/* Whether syntax S is written as a SET OF SecurityAttribute. */
+static int
+ess_takes_attributes(enum ess_syntax s)
+{
+	return s == ESS_ENUMERATED_RESTRICTIVE ||
+	    s == ESS_ENUMERATED_PERMISSIVE || s == ESS_INFORMATIVE;
 }
 
 /* Adds value V to category C. Returns 0, or -1 when it holds too many. */
@@ -164,14 +183,10 @@ ess_value_of(const ASN1_TYPE *value, struct ess_category *c)
 	type = tag->field->type;
 	if (p != s->data + s->length || ess_oid_text(tag->name, c->tag) == -1)
 		rc = -1;
-	else if (c->syntax == ESS_INFORMATIVE)
-		rc = type == V_ASN1_BIT_STRING || type == V_ASN1_SET ? 0 : -1;
-	else if (c->syntax == ESS_RESTRICTIVE || c->syntax == ESS_PERMISSIVE)
-		rc = type == V_ASN1_BIT_STRING ?
-		    ess_bits(tag->field->value.bit_string, c) : -1;
-	else
-		rc = type == V_ASN1_SET ?
-		    ess_attributes(tag->field->value.set, c) : -1;
+	else if (type == V_ASN1_BIT_STRING && ess_takes_bits(c->syntax))
+		rc = ess_bits(tag->field->value.bit_string, c);
+	else if (type == V_ASN1_SET && ess_takes_attributes(c->syntax))
+		rc = ess_attributes(tag->field->value.set, c);
 	ASN1_item_free((ASN1_VALUE *)tag, ASN1_ITEM_rptr(ESS_TAG));
 	return rc;
 }
@@ -209,4 +224,143 @@ ess_categories(const unsigned char *der, size_t len, struct ess_label *l,
 	if (set != NULL)
 		ASN1_item_free((ASN1_VALUE *)set, ASN1_ITEM_rptr(ESS_CATEGORIES));
 	return rc;
+}
+
+/* The DER of item IT (its value V) as an ASN1_TYPE of universal TYPE
+ * (a SEQUENCE or a SET, which ASN1_TYPE holds whole). Returns NULL when
+ * memory is exhausted. */
+static ASN1_TYPE *
+ess_der_type(const ASN1_VALUE *v, const ASN1_ITEM *it, int type)
+{
+	unsigned char *der = NULL;
+	ASN1_STRING *s = NULL;
+	ASN1_TYPE *t = NULL;
+	int n = ASN1_item_i2d(v, &der, it);
+
+	if (n > 0 && (s = ASN1_STRING_type_new(type)) != NULL &&
+	    ASN1_STRING_set(s, der, n) == 1 && (t = ASN1_TYPE_new()) != NULL)
+		ASN1_TYPE_set(t, type, s);
+	else
+		ASN1_STRING_free(s);
+	OPENSSL_free(der);
+	return t;
+}
+
+/* C's values as a bit map, or NULL. */
+static ASN1_TYPE *
+ess_bits_type(const struct ess_category *c)
+{
+	ASN1_BIT_STRING *b = ASN1_BIT_STRING_new();
+	ASN1_TYPE *t = ASN1_TYPE_new();
+	size_t i;
+
+	for (i = 0; b != NULL && i < c->nvalues; i++)
+		if (c->values[i] > INT_MAX - 8 ||
+		    ASN1_BIT_STRING_set_bit(b, (int)c->values[i], 1) != 1) {
+			ASN1_BIT_STRING_free(b);
+			b = NULL;
+		}
+	if (b == NULL || t == NULL) {
+		ASN1_BIT_STRING_free(b);
+		ASN1_TYPE_free(t);
+		return NULL;
+	}
+	ASN1_TYPE_set(t, V_ASN1_BIT_STRING, b);
+	return t;
+}
+
+/* C's values as a SET OF SecurityAttribute, or NULL. */
+static ASN1_TYPE *
+ess_attributes_type(const struct ess_category *c)
+{
+	STACK_OF(ASN1_INTEGER) *v = sk_ASN1_INTEGER_new_null();
+	ASN1_INTEGER *n;
+	ASN1_TYPE *t = NULL;
+	size_t i;
+	int ok = v != NULL;
+
+	for (i = 0; ok && i < c->nvalues; i++) {
+		n = ASN1_INTEGER_new();
+		ok = n != NULL && ASN1_INTEGER_set_uint64(n, c->values[i]) ==
+		    1 && sk_ASN1_INTEGER_push(v, n) > 0;
+		if (!ok)
+			ASN1_INTEGER_free(n);
+	}
+	if (ok)
+		t = ess_der_type((ASN1_VALUE *)v, ASN1_ITEM_rptr(ESS_ATTRIBUTES),
+		    V_ASN1_SET);
+	sk_ASN1_INTEGER_pop_free(v, ASN1_INTEGER_free);
+	return t;
+}
+
+/* The type OID of syntax S (never ESS_UNKNOWN). */
+static const char *
+ess_syntax_oid(enum ess_syntax s)
+{
+	size_t i;
+
+	for (i = 0; ess_syntaxes[i].syntax != s; i++)
+		;
+	return ess_syntaxes[i].oid;
+}
+
+/* Category C as a SecurityCategory, or NULL. */
+static ESS_CATEGORY *
+ess_category_new(const struct ess_category *c)
+{
+	ESS_CATEGORY *e = (ESS_CATEGORY *)ASN1_item_new(
+	    ASN1_ITEM_rptr(ESS_CATEGORY));
+	ESS_TAG *tag = (ESS_TAG *)ASN1_item_new(ASN1_ITEM_rptr(ESS_TAG));
+	int ok = e != NULL && tag != NULL && c->syntax != ESS_UNKNOWN;
+
+	if (ok) {
+		ASN1_OBJECT_free(tag->name);
+		ASN1_TYPE_free(tag->field);
+		tag->name = OBJ_txt2obj(c->tag, 1);
+		tag->field = c->syntax == ESS_RESTRICTIVE ||
+		    c->syntax == ESS_PERMISSIVE ? ess_bits_type(c) :
+		    ess_attributes_type(c);
+		ASN1_OBJECT_free(e->type);
+		ASN1_TYPE_free(e->value);
+		e->type = OBJ_txt2obj(ess_syntax_oid(c->syntax), 1);
+		e->value = tag->name != NULL && tag->field != NULL ?
+		    ess_der_type((ASN1_VALUE *)tag, ASN1_ITEM_rptr(ESS_TAG),
+		    V_ASN1_SEQUENCE) : NULL;
+		ok = e->type != NULL && e->value != NULL;
+	}
+	ASN1_item_free((ASN1_VALUE *)tag, ASN1_ITEM_rptr(ESS_TAG));
+	if (!ok) {
+		ASN1_item_free((ASN1_VALUE *)e, ASN1_ITEM_rptr(ESS_CATEGORY));
+		return NULL;
+	}
+	return e;
+}
+
+static void
+ess_category_free(ESS_CATEGORY *e)
+{
+	ASN1_item_free((ASN1_VALUE *)e, ASN1_ITEM_rptr(ESS_CATEGORY));
+}
+
+ASN1_TYPE *
+ess_categories_encode(const struct ess_label *l)
+{
+	STACK_OF(ESS_CATEGORY) *set = sk_ESS_CATEGORY_new_null();
+	ESS_CATEGORY *e;
+	ASN1_TYPE *t = NULL;
+	size_t i;
+	int ok = set != NULL;
+
+	for (i = 0; ok && i < l->ncategories; i++) {
+		e = ess_category_new(&l->categories[i]);
+		ok = e != NULL && sk_ESS_CATEGORY_push(set, e) > 0;
+		if (!ok && e != NULL)
+			ess_category_free(e);
+	}
+	/* i2d of a SET OF sorts its members, as DER wants. */
+	if (ok)
+		t = ess_der_type((ASN1_VALUE *)set,
+		    ASN1_ITEM_rptr(ESS_CATEGORIES), V_ASN1_SET);
+	sk_ESS_CATEGORY_pop_free(set, ess_category_free);
+	return t;
 }

@@ -41,81 +41,105 @@ label_blank(const struct stanza_node *t)
 	return 1;
 }
 
-/* The form of <label/> element L; the ESS text into TEXT, *LEN; the
- * STANAG 4774 label in *XML. */
+/* Reads <label/> or <equivalentlabel/> element L into F: its form, the
+ * label inside it, and for LABEL_ESS the text into TEXT. */
 static enum label_form
-label_inner(const struct stanza_node *l, char *text, size_t *len,
-    const struct stanza_node **xml, const char **why)
+label_inner(struct stanza_node *l, char *text, struct label_found *f)
 {
-	const struct stanza_node *c, *inner = NULL;
+	struct stanza_node *c, *inner = NULL;
 	long n;
 
 	for (c = l->children; c != NULL; c = c->next) {
 		if (label_blank(c))
 			continue;
 		if (c->kind != STANZA_ELEMENT || inner != NULL) {
-			*why = "a label that holds more than one label";
-			return LABEL_INVALID;
+			f->why = "a label that holds more than one label";
+			return f->form = LABEL_INVALID;
 		}
 		inner = c;
 	}
+	f->inner = inner;
 	if (inner == NULL)
-		return LABEL_DEFAULT;
-	if (strcmp(inner->ns, NS_STANAG_4774) == 0) {
-		*xml = inner;
-		return LABEL_4774;
-	}
+		return f->form = LABEL_DEFAULT;
+	if (strcmp(inner->ns, NS_STANAG_4774) == 0)
+		return f->form = LABEL_4774;
 	if (!stanza_is(inner, NS_SECLABEL_ESS, "esssecuritylabel")) {
-		*why = "a label in a format the guard does not know";
-		return LABEL_INVALID;
+		f->why = "a label in a format the guard does not know";
+		return f->form = LABEL_INVALID;
 	}
 	if ((n = label_text(inner, text)) < 0) {
-		*why = "an ESS label that is not base64 text";
-		return LABEL_INVALID;
+		f->why = "an ESS label that is not base64 text";
+		return f->form = LABEL_INVALID;
 	}
-	*len = (size_t)n;
-	return LABEL_ESS;
+	f->len = (size_t)n;
+	return f->form = LABEL_ESS;
 }
 
 enum label_form
-label_find(const struct stanza_node *s, int message, char *text,
-    size_t *len, const struct stanza_node **xml, const char **why)
+label_find(struct stanza_node *s, int message, char *text,
+    struct label_found *f)
 {
-	const struct stanza_node *e, *sl = NULL, *label = NULL;
-	int markings = 0;
+	struct stanza_node *e;
 
+	*f = (struct label_found){ .form = LABEL_NONE };
 	for (e = s->children; e != NULL; e = e->next)
 		if (stanza_is(e, NS_SECLABEL, "securitylabel")) {
-			if (sl != NULL) {
-				*why = "two security labels";
-				return LABEL_INVALID;
+			if (f->sl != NULL) {
+				f->why = "two security labels";
+				return f->form = LABEL_INVALID;
 			}
-			sl = e;
+			f->sl = e;
 		}
-	if (sl == NULL)
+	if (f->sl == NULL)
 		return LABEL_NONE;
 	if (!message) {
-		*why = "a security label on presence or IQ (XEP-0258 "
+		f->why = "a security label on presence or IQ (XEP-0258 "
 		    "labels messages)";
-		return LABEL_INVALID;
+		return f->form = LABEL_INVALID;
 	}
-	for (e = sl->children; e != NULL; e = e->next) {
-		if (label_blank(e) || stanza_is(e, NS_SECLABEL,
-		    "equivalentlabel"))
+	for (e = f->sl->children; e != NULL; e = e->next) {
+		if (label_blank(e))
 			continue;
-		if (stanza_is(e, NS_SECLABEL, "displaymarking") &&
-		    markings++ == 0)
-			continue;
-		if (stanza_is(e, NS_SECLABEL, "label") && label == NULL) {
-			label = e;
+		if (stanza_is(e, NS_SECLABEL, "equivalentlabel")) {
+			f->equivalents = 1;
 			continue;
 		}
-		*why = "a security label of the wrong structure";
-		return LABEL_INVALID;
+		if (stanza_is(e, NS_SECLABEL, "displaymarking") &&
+		    f->marking == NULL) {
+			f->marking = e;
+			continue;
+		}
+		if (stanza_is(e, NS_SECLABEL, "label") && f->label == NULL) {
+			f->label = e;
+			continue;
+		}
+		f->why = "a security label of the wrong structure";
+		return f->form = LABEL_INVALID;
 	}
-	if (label == NULL) {
-		*why = "a security label without a label";
-		return LABEL_INVALID;
+	if (f->label == NULL) {
+		f->why = "a security label without a label";
+		return f->form = LABEL_INVALID;
 	}
-	return label_inner(label, text, len, xml, why);
+	return label_inner(f->label, text, f);
+}
+
+int
+label_read_equivalent(const struct stanza_node *e, const struct gen_policy *p,
+    struct ess_label *l, const char **why)
+{
+	static char text[ESS_TEXT_MAX];
+	struct label_found f = { .form = LABEL_NONE };
+
+	switch (label_inner((struct stanza_node *)e, text, &f)) {
+	case LABEL_ESS:
+		return ess_label_decode(text, f.len, l, why);
+	case LABEL_4774:
+		return label_4774_read(f.inner, p, l, why);
+	case LABEL_DEFAULT:
+		*why = "an empty equivalent label";
+		return -1;
+	default:
+		*why = f.why;
+		return -1;
+	}
 }

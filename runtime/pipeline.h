@@ -74,6 +74,7 @@ struct pipe_ctx {
 	const struct gen_policy *policy;
 	struct pipe_source src;
 	struct stanza_node *stanza;	/* changed in place by the filters */
+	struct arena *arena;		/* the stanza's, for what stages add */
 	struct pipe_buf *out;
 	struct fold_memo *memo;		/* folded presence sent; NULL: none */
 	/* Set by the stages. */

@@ -19,7 +19,7 @@
 
 enum replay_outcome
 replay_stanza(struct replay_run *r, const struct gen_policy *p, int peer,
-    struct stanza_node *e)
+    struct stanza_node *e, struct arena *a)
 {
 	const char *from = stanza_attr(e, "", "from");
 	const char *to = stanza_attr(e, "", "to");
@@ -37,7 +37,7 @@ replay_stanza(struct replay_run *r, const struct gen_policy *p, int peer,
 	r->c = (struct pipe_ctx){ .policy = p, .src = { .peer = peer,
 	    .local = r->local, .authed = r->authed, .nauthed = n >= 0 &&
 	    gen_origin_peer(r->from_domain, (size_t)n) == peer },
-	    .stanza = e, .out = &r->out };
+	    .stanza = e, .arena = a, .out = &r->out };
 	switch (pipeline_run(&r->c)) {
 	case PIPE_DELIVER:
 		break;
@@ -167,12 +167,13 @@ replay_peer(int fixed, const struct stanza_node *e, FILE *out)
 	return peer;
 }
 
-/* Runs element E, number N of the file, from peer FROM (-1: the one of
- * its 'from'), and prints what became of it. */
+/* Runs the element parser X just read, number N of the file, from peer
+ * FROM (-1: the one of its 'from'), and prints what became of it. */
 static void
 replay_one(const struct gen_policy *p, struct replay_run *r, unsigned long n,
-    int from, struct stanza_node *e, FILE *out)
+    int from, struct xml_parser *x, FILE *out)
 {
+	struct stanza_node *e = xml_element(x);
 	enum replay_outcome o;
 	const char *cond, *why;
 	int peer;
@@ -180,7 +181,7 @@ replay_one(const struct gen_policy *p, struct replay_run *r, unsigned long n,
 	fprintf(out, "%lu %s ", n, e->name);
 	if ((peer = replay_peer(from, e, out)) < 0)
 		return;
-	o = replay_stanza(r, p, peer, e);
+	o = replay_stanza(r, p, peer, e, xml_element_arena(x));
 	fprintf(out, "from %s: %s", p->peers[peer].name,
 	    replay_outcome_name(o));
 	if ((cond = replay_condition(r, o)) != NULL)
@@ -236,7 +237,7 @@ replay_feed(const struct gen_policy *p, struct replay_run *r,
 		ev = xml_parse(x, data + off, len - off, &used);
 		off += used;
 		if (ev == XML_ELEMENT)
-			replay_one(p, r, ++*n, from, xml_element(x), out);
+			replay_one(p, r, ++*n, from, x, out);
 		else if (ev != XML_NEED_MORE)
 			return ev;
 	}

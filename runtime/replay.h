@@ -35,11 +35,12 @@ struct replay_run {
 	char local[JID_DOMAIN_MAX + 1];	/* the stream's 'to' */
 };
 
-/* Runs E (changed in place) through policy P as arriving from PEER.
- * Returns the outcome; R->c says the rest (R->c.bytes, R->c.len: what
- * crosses, in R->out). */
+/* Runs E (changed in place, A its arena) through policy P as arriving
+ * from PEER. Returns the outcome; R->c says the rest (R->c.bytes,
+ * R->c.len: what crosses, in R->out). */
 enum replay_outcome replay_stanza(struct replay_run *r,
-    const struct gen_policy *p, int peer, struct stanza_node *e);
+    const struct gen_policy *p, int peer, struct stanza_node *e,
+    struct arena *a);
 
 /* The outcome's name: "pass", "modify", "drop", "bounce",
  * "stream-error". */

@@ -121,7 +121,7 @@ replay_test_one(const struct gen_policy *p, const struct gen_test *t,
 		    "not parse: %s\n", t->name, why);
 		return -1;
 	}
-	o = replay_stanza(r, p, t->from, e);
+	o = replay_stanza(r, p, t->from, e, xml_element_arena(x));
 	/* What crossed is in R's buffer: the tokenizer may move on. */
 	if (t->output != NULL) {
 		if ((e = replay_parse_text(x, t->output, buf, sizeof(buf),

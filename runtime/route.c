@@ -334,6 +334,7 @@ route_stanza(struct route_env *r, const struct route_source *src,
 	c.policy = r->policy;
 	c.src = src->pipe;
 	c.stanza = e;
+	c.arena = src->arena;
 	c.out = &r->out;
 	c.memo = r->memo;
 	pipeline_run(&c);

@@ -36,6 +36,7 @@ struct route_source {
 	struct pipe_source pipe;
 	uint64_t conn_id;		/* for the log; 0 if none */
 	struct egress_waiter *waiter;	/* NULL: the source never waits */
+	struct arena *arena;		/* the stanza's (see pipe_ctx) */
 };
 
 /* Presence pairs the fold memo keeps (fold_memo.h): 32 bytes each. */

@@ -273,6 +273,7 @@ s2s_in_stanza(struct s2s *s, struct stanza_node *e)
 		    .authed = s->authed, .nauthed = s->nauthed },
 		.conn_id = s->conn->id,
 		.waiter = &s->waiter,
+		.arena = xml_element_arena(s->xml),
 	};
 	enum pipe_stream_error se;
 	const char *why;

@@ -30,19 +30,27 @@ static const struct gen_classification classes[] = {
 	{ .name = "SECRET", .lacv = 4, .rank = 2 },
 };
 static const struct gen_label_category releasable[] = {
-	{ "UK", 1, 0 }, { "NATO", 2, 1 },
+	{ .name = "UK", .lacv = 1, .bit = 0 },
+	{ .name = "NATO", .lacv = 2, .bit = 1 },
 };
 static const struct gen_label_category codeword[] = {
-	{ "ALPHA", 0, 2 }, { "BRAVO", 1, 3 },
+	{ .name = "ALPHA", .lacv = 0, .bit = 2 },
+	{ .name = "BRAVO", .lacv = 1, .bit = 3 },
 };
-static const struct gen_label_category note[] = { { "X", 0, 4 } };
+static const struct gen_label_category note[] = {
+	{ .name = "X", .lacv = 0, .bit = 4 },
+};
 static const struct gen_tagset tagsets[] = {
-	{ "RELEASABLE-TO", "1.2.5", GEN_TAG_PERMISSIVE, releasable, 2 },
-	{ "CODEWORD", "1.2.7", GEN_TAG_RESTRICTIVE, codeword, 2 },
-	{ "NOTE", "1.2.9", GEN_TAG_INFORMATIVE, note, 1 },
+	{ .name = "RELEASABLE-TO", .oid = "1.2.5", .type = GEN_TAG_PERMISSIVE,
+	    .categories = releasable, .ncategories = 2 },
+	{ .name = "CODEWORD", .oid = "1.2.7", .type = GEN_TAG_RESTRICTIVE,
+	    .categories = codeword, .ncategories = 2 },
+	{ .name = "NOTE", .oid = "1.2.9", .type = GEN_TAG_INFORMATIVE,
+	    .enumerated = 1, .categories = note, .ncategories = 1 },
 };
 static const struct gen_label_policy nato = {
-	"nato", "1.1", classes, 3, tagsets, 3, NULL
+	.name = "nato", .oid = "1.1", .classifications = classes,
+	.nclassifications = 3, .tagsets = tagsets, .ntagsets = 3,
 };
 
 /* A clearance of nato up to rank RANK holding the categories of bits
@@ -50,7 +58,8 @@ static const struct gen_label_policy nato = {
 static struct gen_clearance
 clearance(unsigned rank, uint64_t held)
 {
-	return (struct gen_clearance){ &nato, rank, { { held, 0, 0, 0 } }, 7 };
+	return (struct gen_clearance){ .policy = &nato, .rank = rank,
+	    .held = { { held, 0, 0, 0 } }, .rule = 7 };
 }
 
 static struct xml_parser *parser;
@@ -70,21 +79,17 @@ static enum label_form
 find(const char *text, int message, char *ess, const char **why)
 {
 	static char buf[ESS_TEXT_MAX];
-	size_t len = 0;
-	enum label_form f;
+	struct label_found f;
 
-	*why = NULL;
-	const struct stanza_node *xml = NULL;
-
-	f = label_find(fixture_stanza(&parser, text), message, buf, &len, &xml,
-	    why);
-	if (f == LABEL_ESS) {
-		memcpy(ess, buf, len);
-		ess[len] = '\0';
+	label_find(fixture_stanza(&parser, text), message, buf, &f);
+	*why = f.why;
+	if (f.form == LABEL_ESS) {
+		memcpy(ess, buf, f.len);
+		ess[f.len] = '\0';
 	}
-	if (f == LABEL_INVALID)
+	if (f.form == LABEL_INVALID)
 		assert_non_null(*why);
-	return f;
+	return f.form;
 }
 
 #define MSG(inner) "<message from='a@a.example' to='b@b.example'>" inner \
@@ -281,13 +286,12 @@ read_4774(const char *xml, struct ess_label *l, const char **why)
 	static const struct gen_policy p = { .label_policies = &nato,
 	    .nlabel_policies = 1 };
 	char text[2048], ess[ESS_TEXT_MAX];
-	const struct stanza_node *inner = NULL;
-	size_t len;
+	struct label_found f;
 
 	snprintf(text, sizeof(text), MSG(SL("<label>%s</label>")), xml);
 	assert_int_equal(label_find(fixture_stanza(&parser, text), 1, ess,
-	    &len, &inner, why), LABEL_4774);
-	return label_4774_read(inner, &p, l, why);
+	    &f), LABEL_4774);
+	return label_4774_read(f.inner, &p, l, why);
 }
 
 static void

@@ -111,9 +111,13 @@ test_privacy_mark(void **state)
  * writes it (DER: the SETs sorted): policy 1.2.840.1, classification 3,
  * privacy mark "Releasable"; a restrictive bit map of tag set 1.2.3.4
  * with bits 0 and 9, enumerated permissive attributes 7 and 2 of tag set
- * 1.2.3.5, an informative bit map of tag set 1.2.3.6, and a category of
- * type 1.2.99 whose value is a UTF8String.
+ * 1.2.3.5, an informative bit map of tag set 1.2.3.6 with bit 1, and a
+ * category of type 1.2.99 whose value is a UTF8String.
  */
+#define CATEGORIES "MX8CAQMGBCqGSAEMClJlbGVhc2FibGUxaDAQgAIqY6EK" \
+	"DAh3aGF0ZXZlcjAZgApghkgBZQIBCAMDoQswCQYDKgMGAwIGQDAagApghkgB" \
+	"ZQIBCAMAoQwwCgYDKgMEAwMGgEAwHYAKYIZIAWUCAQgDAaEPMA0GAyoDBTEG" \
+	"AgECAgEH"
 static void
 test_categories(void **state)
 {
@@ -122,10 +126,7 @@ test_categories(void **state)
 	int seen = 0;
 
 	(void)state;
-	assert_int_equal(decode("MX8CAQMGBCqGSAEMClJlbGVhc2FibGUxaDAQgAIqY6EK"
-	    "DAh3aGF0ZXZlcjAZgApghkgBZQIBCAMDoQswCQYDKgMGAwIGQDAagApghkgB"
-	    "ZQIBCAMAoQwwCgYDKgMEAwMGgEAwHYAKYIZIAWUCAQgDAaEPMA0GAyoDBTEG"
-	    "AgECAgEH"), 0);
+	assert_int_equal(decode(CATEGORIES), 0);
 	assert_string_equal(label.policy, "1.2.840.1");
 	assert_int_equal(label.classification, 3);
 	assert_string_equal(label.privacy, "Releasable");
@@ -148,7 +149,8 @@ test_categories(void **state)
 			break;
 		case ESS_INFORMATIVE:
 			assert_string_equal(c->tag, "1.2.3.6");
-			assert_int_equal(c->nvalues, 0);
+			assert_int_equal(c->nvalues, 1);
+			assert_int_equal(c->values[0], 1);
 			break;
 		case ESS_UNKNOWN:
 			assert_string_equal(c->tag, "1.2.99");
@@ -160,6 +162,92 @@ test_categories(void **state)
 	assert_int_equal(seen, 1 << ESS_RESTRICTIVE |
 	    1 << ESS_ENUMERATED_PERMISSIVE | 1 << ESS_INFORMATIVE |
 	    1 << ESS_UNKNOWN);
+}
+
+/* Encodes the label decoded last, and checks the text is WANT. */
+static void
+expect_encoded(const char *want)
+{
+	char out[ESS_TEXT_MAX];
+
+	assert_int_equal(ess_label_encode(&label, out, sizeof(out)),
+	    (long)strlen(want));
+	assert_string_equal(out, want);
+}
+
+/* Whether category C is one of L's. */
+static int
+has_category(const struct ess_label *l, const struct ess_category *c)
+{
+	const struct ess_category *d;
+	size_t i;
+
+	for (i = 0; i < l->ncategories; i++) {
+		d = &l->categories[i];
+		if (d->syntax == c->syntax && strcmp(d->tag, c->tag) == 0 &&
+		    d->nvalues == c->nvalues && memcmp(d->values, c->values,
+		    c->nvalues * sizeof(uint32_t)) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether labels A and B say the same: their categories in any order
+ * (the DER of the SET sorts them, and an informative category's values
+ * may come as a bit map or as attributes). */
+static int
+same_label(const struct ess_label *a, const struct ess_label *b)
+{
+	size_t i;
+
+	if (strcmp(a->policy, b->policy) != 0 ||
+	    a->classification != b->classification ||
+	    a->has_privacy != b->has_privacy ||
+	    a->privacy_utf8 != b->privacy_utf8 ||
+	    strcmp(a->privacy, b->privacy) != 0 ||
+	    a->ncategories != b->ncategories)
+		return 0;
+	for (i = 0; i < a->ncategories; i++)
+		if (!has_category(b, &a->categories[i]))
+			return 0;
+	return 1;
+}
+
+/* What the guard writes, relabelling, is DER that reads back the same. */
+static void
+test_encode(void **state)
+{
+	static const unsigned char policy_first[] = { 0x31, 0x06, 0x06, 0x01,
+	    0x29, 0x02, 0x01, 0x02 };
+	static struct ess_label first;
+	char out[ESS_TEXT_MAX], again[ESS_TEXT_MAX];
+	size_t i;
+	long n;
+
+	(void)state;
+	/* BER in the policy's order comes out sorted as DER wants. */
+	assert_int_equal(decode_der(policy_first, sizeof(policy_first)), 0);
+	expect_encoded("MQYCAQIGASk=");
+	/* DER comes out as it came, privacy marks in their string type. */
+	assert_int_equal(decode("MQsGASkTBlVLIEV5ZQ=="), 0);
+	expect_encoded("MQsGASkTBlVLIEV5ZQ==");
+	assert_int_equal(decode("MQkGASkMBMOcYnI="), 0);
+	expect_encoded("MQkGASkMBMOcYnI=");
+	/* Every category syntax: without the one of an unknown type, which
+	 * the guard cannot write, the label reads back the same. */
+	assert_int_equal(decode(CATEGORIES), 0);
+	assert_int_equal(ess_label_encode(&label, out, sizeof(out)), -1);
+	for (i = 0; label.categories[i].syntax != ESS_UNKNOWN; i++)
+		;
+	label.categories[i] = label.categories[--label.ncategories];
+	first = label;
+	assert_true((n = ess_label_encode(&label, out, sizeof(out))) > 0);
+	assert_int_equal(decode(out), 0);
+	assert_true(same_label(&label, &first));
+	assert_int_equal(ess_label_encode(&label, again, sizeof(again)), n);
+	assert_string_equal(again, out);
+	/* No room: nothing written. */
+	assert_int_equal(ess_label_encode(&label, out, (size_t)n), -1);
 }
 
 static void
@@ -348,6 +436,7 @@ main(void)
 		cmocka_unit_test(test_ber_orders),
 		cmocka_unit_test(test_privacy_mark),
 		cmocka_unit_test(test_categories),
+		cmocka_unit_test(test_encode),
 		cmocka_unit_test(test_syntaxes),
 		cmocka_unit_test(test_malformed_base64),
 		cmocka_unit_test(test_invalid),
