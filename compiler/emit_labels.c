@@ -143,8 +143,8 @@ emit_tagset_categories(struct out *o, size_t l, size_t t,
 		out_line_policy(o, c->loc.file->path, c->loc.first_line);
 		out_printf(o, "\t{ ");
 		out_cstring(o, c->name);
-		out_printf(o, ", %lu, %zu },\n", (unsigned long)c->lacv,
-		    ts->first_bit + k[i].i);
+		out_printf(o, ", %lu, %zu, { { 0 } } },\n",
+		    (unsigned long)c->lacv, ts->first_bit + k[i].i);
 	}
 	out_line_self(o, "policy.c");
 	out_printf(o, "};\n");
@@ -182,7 +182,7 @@ emit_label_tables(struct out *o, const struct m_label_policy *lp, size_t l)
 		out_cstring(o, c->name);
 		out_printf(o, ", %lu, %zu", (unsigned long)c->lacv, k[i].i);
 		emit_display(o, c);
-		out_printf(o, " },\n");
+		out_printf(o, ", NULL, 0 },\n");
 	}
 	out_line_self(o, "policy.c");
 	out_printf(o, "};\n");

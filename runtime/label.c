@@ -124,6 +124,8 @@ label_stage(struct pipe_ctx *c)
 	struct stanza_node *m[LABEL_MESSAGES];
 	size_t n = 0, i;
 
+	if (c->facts.kind == GEN_KIND_IQ && label_catalog(c, peer, k) == -1)
+		return -1;
 	if (k[PIPE_INBOUND]->policy == NULL && k[PIPE_OUTBOUND]->policy == NULL)
 		return 0;
 	if (label_decide(c, c->stanza, c->facts.kind == GEN_KIND_MESSAGE,

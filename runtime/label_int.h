@@ -7,6 +7,7 @@
 
 #include "label_cache.h"
 #include "label_ess.h"
+#include "pipeline.h"
 #include "policy_types.h"
 #include "stanza.h"
 
@@ -130,6 +131,17 @@ struct label_verdict label_judge(const struct gen_policy *p,
  */
 int label_write(struct arena *a, struct label_found *f,
     const struct label_verdict *v, int keep);
+
+/*
+ * Decides a security label catalog (XEP-0258) in IQ run C from PEER[0] to
+ * PEER[1], of clearances K[0] and K[1], as the peer whose catalog it is
+ * says: a request crosses, is answered by the guard with the labels that
+ * may cross to that peer, or is refused by its catalog rule; an answer's
+ * items whose labels may not cross to it are removed. Returns 0 to go
+ * on, -1 when the run ended.
+ */
+int label_catalog(struct pipe_ctx *c, const int peer[2],
+    const struct gen_clearance *const k[2]);
 
 /*
  * The access decision for label L against clearance K: NULL when K allows

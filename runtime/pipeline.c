@@ -249,6 +249,32 @@ pipe_serialize(struct pipe_ctx *c)
 	return content_size(c);
 }
 
+int
+pipeline_reply(struct pipe_ctx *c)
+{
+	char domain[JID_DOMAIN_MAX + 1];
+	const char *from = c->head.from;
+	long n;
+
+	if (stanza_set_attr(c->arena, c->stanza, "", "from", c->head.to) ==
+	    -1 || stanza_set_attr(c->arena, c->stanza, "", "to", from) == -1 ||
+	    stanza_set_attr(c->arena, c->stanza, "", "type", "result") == -1 ||
+	    (n = pipeline_serialize(c->out, c->stanza)) < 0)
+		return pipeline_refuse(c, GEN_RULE_RESOURCES,
+		    STANZA_COND_RESOURCE_CONSTRAINT, "no memory for an answer");
+	c->head.from = c->head.to;
+	c->head.to = from;
+	c->head.type = "result";
+	memcpy(domain, c->from_domain, sizeof(domain));
+	memcpy(c->from_domain, c->to_domain, sizeof(domain));
+	memcpy(c->to_domain, domain, sizeof(domain));
+	c->facts.dst_peer = c->src.peer;
+	c->bytes = c->out->data;
+	c->len = (size_t)n;
+	return pipeline_end(c, PIPE_DELIVER, c->decision.rule,
+	    GEN_VERDICT_PASS, "answered by the guard");
+}
+
 enum pipe_end
 pipeline_run(struct pipe_ctx *c)
 {

@@ -26,6 +26,14 @@ int pipeline_refuse(struct pipe_ctx *c, unsigned rule, enum stanza_cond cond,
 int pipeline_fire(struct pipe_ctx *c, unsigned rule, enum gen_verdict v,
     int peer, enum pipe_dir dir, const char *why);
 
+/*
+ * Turns the stanza of run C, whose children the caller has replaced,
+ * into the guard's answer to its sender: a result from its 'to' to its
+ * 'from', with its id. Ends the run delivering it to the source peer.
+ * Returns -1, for a stage to return.
+ */
+int pipeline_reply(struct pipe_ctx *c);
+
 /* Records that RULE acted with VERDICT at PEER's filter of direction DIR. */
 void pipeline_hit(struct pipe_ctx *c, unsigned rule, enum gen_verdict verdict,
     int peer, enum pipe_dir dir);
