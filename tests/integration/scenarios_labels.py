@@ -31,15 +31,16 @@ NS_SECLABEL_ESS = "urn:xmpp:sec-label:ess:0"
 # ---- the policy, read ------------------------------------------------------
 
 class LabelPolicy:
-    """The one label policy of trunk.policy: OID, CLASSES {name: value},
-    TAGSETS {name: (oid, type, {category: value})}, and CLEARANCES {peer:
-    (line, classification, [category])}."""
+    """A label policy of trunk.policy, NAME or else the first: OID,
+    CLASSES {name: value}, TAGSETS {name: (oid, type, {category:
+    value})}, and CLEARANCES {peer: (line, classification, [category])}
+    of the peers cleared in it."""
 
-    def __init__(self, path=POLICY):
+    def __init__(self, name=None, path=POLICY):
         with open(path) as f:
             text = re.sub(r"#[^\n]*", "", f.read())
-        m = re.search(r"\blabel-policy\s+([\w.-]+)\s*\{(.*?)\n\}", text,
-                      re.S)
+        m = re.search(r"\blabel-policy\s+(%s)\s*\{(.*?)\n\}" % (
+            re.escape(name) if name else r"[\w.-]+"), text, re.S)
         if not m:
             raise AssertionError("trunk.policy has no label policy")
         self.name, body = m.group(1), m.group(2)
@@ -55,8 +56,8 @@ class LabelPolicy:
                 r'\bcategory\s+"([^"]+)"\s*=\s*(\d+)', cats)})
         self.clearances = {}
         for peer, (pbody, line0) in _blocks(text, "peer").items():
-            cm = re.search(r"\bclearance\s+[\w.-]+\s+((?:\"[^\"]+\"\s*)+);",
-                           pbody)
+            cm = re.search(r"\bclearance\s+%s\s+((?:\"[^\"]+\"\s*)+);" %
+                           re.escape(self.name), pbody)
             if cm:
                 line = line0 + pbody[:cm.start()].count("\n")
                 names = re.findall(r'"([^"]+)"', cm.group(1))
@@ -114,14 +115,19 @@ def ess_label(policy_oid, classification, categories=()):
     return base64.b64encode(_tlv(0x31, body)).decode("ascii")
 
 
-def labelled(b64, body="labelled", marking="LABELLED"):
-    """A message template carrying the ESS label B64 (base64 text)."""
+def labelled(b64, body="labelled", marking=None):
+    """A message template carrying the ESS label B64 (base64 text), with
+    the display marking MARKING (text, fgcolor, bgcolor; a colour None
+    is left out), if given."""
+    shown = "" if marking is None else "<displaymarking%s>%s</displaymarking>" \
+        % ("".join(" %s='%s'" % (a, v) for a, v in (
+            ("fgcolor", marking[1]), ("bgcolor", marking[2])) if v),
+           marking[0])
     return ("<message to='%%(to)s' id='%%(id)s' type='chat'>"
-            "<securitylabel xmlns='%s'>"
-            "<displaymarking fgcolor='black' bgcolor='yellow'>%s"
-            "</displaymarking><label><esssecuritylabel xmlns='%s'>%s"
+            "<securitylabel xmlns='%s'>%s"
+            "<label><esssecuritylabel xmlns='%s'>%s"
             "</esssecuritylabel></label></securitylabel>"
-            "<body>%s</body></message>" % (NS_SECLABEL, marking,
+            "<body>%s</body></message>" % (NS_SECLABEL, shown,
                                            NS_SECLABEL_ESS, b64, body))
 
 
@@ -129,14 +135,15 @@ LABELS = LabelPolicy() if os.path.exists(POLICY) and re.search(
     r"\blabel-policy\b", open(POLICY).read()) else None
 
 
-def label_of(classification, *category_names):
-    """The base64 ESS label of LABELS for CLASSIFICATION and the named
-    categories."""
+def label_of(classification, *category_names, policy=None):
+    """The base64 ESS label of POLICY (default LABELS) for
+    CLASSIFICATION and the named categories."""
+    policy = policy or LABELS
     by_tag = {}
     for name in category_names:
-        oid, kind, value = LABELS.category(name)
+        oid, kind, value = policy.category(name)
         by_tag.setdefault((oid, kind), []).append(value)
-    return ess_label(LABELS.oid, LABELS.classes[classification],
+    return ess_label(policy.oid, policy.classes[classification],
                      [(o, k, v) for (o, k), v in sorted(by_tag.items())])
 
 
@@ -224,7 +231,9 @@ async def labels_within(ctx):
     _, cls, held = LABELS.clearances[PARTNER]
     label = label_of(cls, *held)
     await expect_crosses(ctx, "alice", "bob", labelled(label))
-    await expect_crosses(ctx, "bob", "alice", labelled(label))
+    # With the display marking the policy gives it (its name, no colour).
+    await expect_crosses(ctx, "bob", "alice", labelled(
+        label, marking=(cls, None, None)))
     return "%s %s" % (cls, " ".join(held))
 
 

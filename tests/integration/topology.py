@@ -16,6 +16,8 @@ guard; without it (--direct), to each other.
                            guard finds it by DNS SRV
                 r.example  s2s certificate revoked by the CRL the guard
                            reads
+                m.example  rooms only (content controls)
+                n.example  cleared in a security policy of its own
   xedge 127.0.3.1:5269     tests/integration/trunk.policy
 
 Peers of the guard that are no Prosody, and the name server:
@@ -105,6 +107,10 @@ REVOKED_DOMAIN = "r.example"
 # content scenarios' "block one-to-one").
 ROOMS_ONLY_DOMAIN = "m.example"
 
+# A peer cleared in a security policy of its own (allied-labels): labels
+# cross between it and a.example relabelled (scenarios_labels.py).
+ALLIED_DOMAIN = "n.example"
+
 # A domain nobody serves: stanzas to it must bounce.
 UNKNOWN_DOMAIN = "z.example"
 
@@ -174,6 +180,7 @@ def trunk_servers():
             Host(SRV_DOMAIN, "heidi"),
             Host(REVOKED_DOMAIN, "rita", CERT_REVOKED),
             Host(ROOMS_ONLY_DOMAIN, "mallory"),
+            Host(ALLIED_DOMAIN, "nadia"),
         ], secure_auth=False, extra_s2s_ports=[SRV_S2S_PORT]),
     ]
 
@@ -214,7 +221,7 @@ TRUNK_GUARD = GuardPlan(
     "xedge", "tests/integration/trunk.policy", "build/it", GUARD_ADDR,
     {"inside": "A", "partner": "B", "legacy": "C", "strict": "C",
      "down": DEAD, "mute": SILENT, "stalled": SILENT, "jammed": STUCK,
-     "found": SRV, "revoked": "C", "rooms-only": "C"},
+     "found": SRV, "revoked": "C", "rooms-only": "C", "allied": "C"},
     near=("A", "B", "C"), user="nobody",
     site=("memory-budget %dM" % TRUNK_BUDGET_MB,))
 
