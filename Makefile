@@ -260,8 +260,8 @@ $(F)/fuzz_s2s: tests/fuzz/fuzz_s2s.c tests/fuzz/fuzz.h \
 		$(FUZZ_S2S_WRAP:%=-Wl,--wrap=%) $(LDLIBS_ALL)
 
 $(F)/fuzz_label: tests/fuzz/fuzz_label.c tests/fuzz/fuzz.h \
-	runtime/label_ess.c runtime/label_ess_cat.c runtime/label_ess.h \
-	runtime/label_ess_int.h
+	runtime/label_ess.c runtime/label_ess_cat.c runtime/label_ess_write.c \
+	runtime/label_ess.h runtime/label_ess_int.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iruntime -o $@ $(filter %.c,$^) -lcrypto
 
