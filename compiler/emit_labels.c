@@ -127,14 +127,36 @@ emit_label_rules(struct out *o, const struct model *m)
 	}
 }
 
-/* Writes the categories of tag set T of label policy L, by value. */
+/* Writes the initializer of a struct gen_label_bits of the words W. */
 static void
-emit_tagset_categories(struct out *o, size_t l, size_t t,
-    const struct m_tagset *ts)
+emit_label_bits(struct out *o, const uint64_t w[MODEL_LABEL_BITS / 64])
 {
+	size_t i;
+
+	out_printf(o, "{ {");
+	for (i = 0; i < MODEL_LABEL_BITS / 64; i++)
+		out_printf(o, " UINT64_C(0x%llx),", (unsigned long long)w[i]);
+	out_printf(o, " } }");
+}
+
+/* Sets bit B of the words W of a struct gen_label_bits. */
+static void
+emit_label_bit(uint64_t w[MODEL_LABEL_BITS / 64], unsigned b)
+{
+	w[b / 64] |= (uint64_t)1 << (b % 64);
+}
+
+/* Writes the categories of tag set T of label policy LP (number L), by
+ * value, each with the classifications it excludes. */
+static void
+emit_tagset_categories(struct out *o, const struct m_label_policy *lp,
+    size_t l, size_t t)
+{
+	const struct m_tagset *ts = &lp->tagsets[t];
 	struct emit_label_key *k = emit_label_by_value(ts->cats, ts->ncats);
 	const struct m_label_value *c;
-	size_t i;
+	uint64_t w[MODEL_LABEL_BITS / 64];
+	size_t i, j;
 
 	out_printf(o, "static const struct gen_label_category "
 	    "gen_label%zu_tagset%zu_categories[%zu] = {\n", l, t, ts->ncats);
@@ -143,8 +165,13 @@ emit_tagset_categories(struct out *o, size_t l, size_t t,
 		out_line_policy(o, c->loc.file->path, c->loc.first_line);
 		out_printf(o, "\t{ ");
 		out_cstring(o, c->name);
-		out_printf(o, ", %lu, %zu, { { 0 } } },\n",
-		    (unsigned long)c->lacv, ts->first_bit + k[i].i);
+		memset(w, 0, sizeof(w));
+		for (j = 0; j < c->nexcludes; j++)
+			emit_label_bit(w, (unsigned)c->excludes[j].index);
+		out_printf(o, ", %lu, %zu, ", (unsigned long)c->lacv,
+		    ts->first_bit + k[i].i);
+		emit_label_bits(o, w);
+		out_printf(o, " },\n");
 	}
 	out_line_self(o, "policy.c");
 	out_printf(o, "};\n");
@@ -164,6 +191,39 @@ emit_display(struct out *o, const struct m_label_value *c)
 	}
 }
 
+/* Writes the requirements of classification RANK of label policy LP
+ * (number L), if it has any, in the order given. */
+static void
+emit_requires(struct out *o, const struct m_label_policy *lp, size_t l,
+    size_t rank)
+{
+	static const char *const ops[] = { [REQUIRE_EXACTLY_ONE] = "ONE",
+	    [REQUIRE_ONE_OR_MORE] = "SOME", [REQUIRE_ALL] = "ALL" };
+	const struct m_label_value *c = &lp->cls[rank];
+	const struct m_require *req;
+	uint64_t w[MODEL_LABEL_BITS / 64];
+	size_t i, j;
+
+	if (c->nrequires == 0)
+		return;
+	out_printf(o, "static const struct gen_label_require "
+	    "gen_label%zu_class%zu_requires[%zu] = {\n", l, rank,
+	    c->nrequires);
+	for (i = 0; i < c->nrequires; i++) {
+		req = &c->requires[i];
+		out_line_policy(o, req->loc.file->path, req->loc.first_line);
+		memset(w, 0, sizeof(w));
+		for (j = 0; j < req->ncats; j++)
+			emit_label_bit(w, lp->tagsets[req->cats[j].tagset].
+			    first_bit + (unsigned)req->cats[j].index);
+		out_printf(o, "\t{ GEN_REQUIRE_%s, ", ops[req->op]);
+		emit_label_bits(o, w);
+		out_printf(o, " },\n");
+	}
+	out_line_self(o, "policy.c");
+	out_printf(o, "};\n");
+}
+
 /* Writes the classifications and tag sets of label policy L. */
 static void
 emit_label_tables(struct out *o, const struct m_label_policy *lp, size_t l)
@@ -173,6 +233,8 @@ emit_label_tables(struct out *o, const struct m_label_policy *lp, size_t l)
 	const struct m_tagset *ts;
 	size_t i;
 
+	for (i = 0; i < lp->ncls; i++)
+		emit_requires(o, lp, l, i);
 	out_printf(o, "static const struct gen_classification "
 	    "gen_label%zu_classifications[%zu] = {\n", l, lp->ncls);
 	for (i = 0; i < lp->ncls; i++) {
@@ -182,14 +244,18 @@ emit_label_tables(struct out *o, const struct m_label_policy *lp, size_t l)
 		out_cstring(o, c->name);
 		out_printf(o, ", %lu, %zu", (unsigned long)c->lacv, k[i].i);
 		emit_display(o, c);
-		out_printf(o, ", NULL, 0 },\n");
+		if (c->nrequires > 0)
+			out_printf(o, ", gen_label%zu_class%zu_requires, %zu },"
+			    "\n", l, k[i].i, c->nrequires);
+		else
+			out_printf(o, ", NULL, 0 },\n");
 	}
 	out_line_self(o, "policy.c");
 	out_printf(o, "};\n");
 	free(k);
 	k = xcalloc(lp->ntagsets + 1, sizeof(*k));
 	for (i = 0; i < lp->ntagsets; i++) {
-		emit_tagset_categories(o, l, i, &lp->tagsets[i]);
+		emit_tagset_categories(o, lp, l, i);
 		k[i] = (struct emit_label_key){ lp->tagsets[i].oid, 0, i };
 	}
 	qsort(k, lp->ntagsets, sizeof(*k), emit_label_cmp);
@@ -235,22 +301,18 @@ emit_clearance(struct out *o, const struct model *m,
 {
 	const struct m_label_policy *lp = &m->labels[c->policy];
 	uint64_t held[MODEL_LABEL_BITS / 64] = { 0 };
-	unsigned bit;
 	size_t i;
 
-	for (i = 0; i < c->nheld; i++) {
-		bit = M_HELD_BIT(lp, &c->held[i]);
-		held[bit / 64] |= (uint64_t)1 << (bit % 64);
-	}
+	for (i = 0; i < c->nheld; i++)
+		emit_label_bit(held, M_HELD_BIT(lp, &c->held[i]));
 	out_pin_policy(o, c->loc.file->path, c->loc.first_line);
 	out_printf(o, "\t\t.clearance = {\n\t\t\t.policy = "
 	    "&gen_label_policies[%zu],\n\t\t\t.rank = %zu,\t/* ", c->policy,
 	    c->rank);
 	emit_comment_text(o, lp->cls[c->rank].name);
-	out_printf(o, " */\n\t\t\t.held = { {");
-	for (i = 0; i < MODEL_LABEL_BITS / 64; i++)
-		out_printf(o, " UINT64_C(0x%llx),", (unsigned long long)held[i]);
-	out_printf(o, " } },\n\t\t\t.rule = %zu,\n\t\t},\n", rule);
+	out_printf(o, " */\n\t\t\t.held = ");
+	emit_label_bits(o, held);
+	out_printf(o, ",\n\t\t\t.rule = %zu,\n\t\t},\n", rule);
 }
 
 /* Writes the clearances of peer PI for a domain, by domain (as the model
