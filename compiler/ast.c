@@ -202,3 +202,15 @@ ast_require_op_name(enum ast_require_op op)
 
 	return names[op];
 }
+
+const char *
+ast_catalog_name(enum ast_catalog c)
+{
+	static const char *const names[] = {
+		[CATALOG_FORWARD] = "forward",
+		[CATALOG_ANSWER] = "answer",
+		[CATALOG_BLOCK] = "block",
+	};
+
+	return names[c];
+}

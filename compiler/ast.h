@@ -113,10 +113,11 @@ enum ast_item_kind {
 	ITEM_EXCLUDES,		/* in a category: VALS the classifications */
 	ITEM_MISSING_LABEL,	/* ARG 1: VALS the classification assumed;
 				 * 0: deny */
-	ITEM_CLEARANCE		/* in a peer: VALS the label policy (a
+	ITEM_CLEARANCE,		/* in a peer: VALS the label policy (a
 				 * name), the classification, then the
 				 * categories held; VALUE the domain it is
 				 * for (NULL: the whole peer) */
+	ITEM_CATALOG		/* in a peer: ARG enum ast_catalog */
 };
 
 /* How a tag set's categories decide access (xedge.policy(5), LABELS). */
@@ -126,6 +127,10 @@ enum ast_tag_type { TAG_RESTRICTIVE, TAG_PERMISSIVE, TAG_INFORMATIVE };
  * of it must carry (SPIF requiredCategory's operation). */
 enum ast_require_op { REQUIRE_EXACTLY_ONE, REQUIRE_ONE_OR_MORE,
     REQUIRE_ALL };
+
+/* What becomes of a security label catalog request to a peer (XEP-0258):
+ * it crosses, the guard answers it, or it is refused. */
+enum ast_catalog { CATALOG_FORWARD, CATALOG_ANSWER, CATALOG_BLOCK };
 
 /* What a classification says of its display marking (XEP-0258): the
  * text shown, and its colours. */
@@ -235,5 +240,8 @@ const char *ast_display_name(enum ast_display d);
 
 /* The keyword that spells require operation OP. */
 const char *ast_require_op_name(enum ast_require_op op);
+
+/* The keyword that spells catalog mode C. */
+const char *ast_catalog_name(enum ast_catalog c);
 
 #endif

@@ -2,7 +2,8 @@
  * Checks of the label statements (see check.h): OIDs well formed and
  * unique, values in range and unique, colours of display markings, label
  * policies and tag sets not empty, the rules tying categories to
- * classifications, and the peers' clearances as a whole.
+ * classifications, the peers' clearances as a whole, and catalog
+ * statements only where there are labels.
  */
 #include <string.h>
 
@@ -311,6 +312,12 @@ check_labels(const struct model *m)
 
 	for (i = 0; i < m->nlabels; i++)
 		check_label_policy(m, i);
+	/* A catalog offers labels of a label policy. */
+	for (i = 0; m->nlabels == 0 && i < m->npeers; i++)
+		if (m->peers[i].catalog_given)
+			diag_error(&m->peers[i].catalog_loc, "'catalog' in "
+			    "peer '%s', but the policy has no label policy",
+			    m->peers[i].name);
 	for (i = 0; i < m->npeers; i++)
 		cleared += check_peer_clearances(m, &m->peers[i]);
 	/* A peer, or a domain of one, left out of every label check is a

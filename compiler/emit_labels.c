@@ -10,8 +10,10 @@
  * (a label invalid, or of no label policy the guard knows) when the
  * policy has a label policy, then one rule per peer-wide clearance, in
  * peer order, then one per clearance for a domain, in peer order and
- * domain order; so a clearance for a domain, added to a policy,
- * renumbers no rule that was there before.
+ * domain order, then one per peer that decides the security label
+ * catalogs asked of it (it has a clearance or a catalog statement), in
+ * peer order; so a rule of a kind added to the language after another
+ * renumbers no rule of the kinds before it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +61,8 @@ emit_label_rules_count(const struct model *m)
 
 	for (i = 0; i < m->npeers; i++)
 		n += m->peers[i].clearance.given +
-		    m->peers[i].ndomain_clearances;
+		    m->peers[i].ndomain_clearances +
+		    model_peer_catalogs(&m->peers[i]);
 	return n;
 }
 
@@ -93,6 +96,29 @@ emit_domain_clearance_rule(const struct model *m, size_t pi, size_t d)
 	return rule;
 }
 
+/* The index of the catalog rule of peer PI, which has one. */
+static size_t
+emit_catalog_rule(const struct model *m, size_t pi)
+{
+	size_t i, rule = emit_domain_clearance_rule(m, m->npeers, 0);
+
+	for (i = 0; i < pi; i++)
+		rule += model_peer_catalogs(&m->peers[i]);
+	return rule;
+}
+
+/* Where the catalog rule of peer P comes from: its catalog statement,
+ * else the clearance that gives it one, its own before a domain's. */
+static const struct ast_loc *
+emit_catalog_loc(const struct m_peer *p)
+{
+	if (p->catalog_given)
+		return &p->catalog_loc;
+	if (p->clearance.given)
+		return &p->clearance.loc;
+	return &p->domain_clearances[0].clearance.loc;
+}
+
 void
 emit_label_rules(struct out *o, const struct model *m)
 {
@@ -124,6 +150,15 @@ emit_label_rules(struct out *o, const struct model *m)
 			    VERDICT_BOUNCE, COND_POLICY_VIOLATION, 1);
 			free(name);
 		}
+	}
+	for (i = 0; i < m->npeers; i++) {
+		p = &m->peers[i];
+		if (!model_peer_catalogs(p))
+			continue;
+		name = xstrfmt("catalog of %s", p->name);
+		emit_rule_entry(o, name, emit_catalog_loc(p), VERDICT_BOUNCE,
+		    COND_POLICY_VIOLATION, 1);
+		free(name);
 	}
 }
 
@@ -378,6 +413,29 @@ emit_labels(struct out *o, const struct model *m)
 		emit_domain_clearances(o, m, l);
 }
 
+/* Writes the .catalog and .catalog_rule initializers of peer PI, if it
+ * has a catalog rule (forward, the default, left out), at the depth of a
+ * peer's members. */
+static void
+emit_catalog(struct out *o, const struct model *m, size_t pi)
+{
+	static const char *const modes[] = { [CATALOG_FORWARD] = "FORWARD",
+	    [CATALOG_ANSWER] = "ANSWER", [CATALOG_BLOCK] = "BLOCK" };
+	const struct m_peer *p = &m->peers[pi];
+
+	if (!model_peer_catalogs(p))
+		return;
+	if (p->catalog_given)
+		out_pin_policy(o, p->catalog_loc.file->path,
+		    p->catalog_loc.first_line);
+	if (p->catalog != CATALOG_FORWARD)
+		out_printf(o, "\t\t.catalog = GEN_CATALOG_%s,\n",
+		    modes[p->catalog]);
+	out_printf(o, "\t\t.catalog_rule = %zu,\n", emit_catalog_rule(m, pi));
+	if (p->catalog_given)
+		out_pin_policy(o, p->loc.file->path, p->loc.first_line);
+}
+
 void
 emit_labels_peer(struct out *o, const struct model *m, size_t pi)
 {
@@ -394,6 +452,7 @@ emit_labels_peer(struct out *o, const struct model *m, size_t pi)
 		    p->ndomain_clearances);
 	if (p->clearance.given)
 		out_pin_policy(o, p->loc.file->path, p->loc.first_line);
+	emit_catalog(o, m, pi);
 }
 
 void

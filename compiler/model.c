@@ -126,6 +126,13 @@ model_peer_uncleared(const struct m_peer *p)
 }
 
 int
+model_peer_catalogs(const struct m_peer *p)
+{
+	return p->catalog_given || p->clearance.given ||
+	    p->ndomain_clearances > 0;
+}
+
+int
 model_clearance_holds(const struct m_clearance *c, size_t tagset, size_t cat)
 {
 	size_t i;

@@ -284,6 +284,9 @@ struct m_peer {
 	struct m_domain_clearance *domain_clearances;	/* by domain
 							 * (strcmp) */
 	size_t ndomain_clearances;
+	enum ast_catalog catalog;	/* catalog requests to it */
+	int catalog_given;		/* by a catalog statement */
+	struct ast_loc catalog_loc;
 	/* Part of its statement was lost to an error already reported:
 	 * what it seems to lack is not judged. */
 	int incomplete;
@@ -375,6 +378,10 @@ int model_domain_syntax(const char *name, int wildcard, const char **why);
  * no clearance: P has none of its own, and not every one of its domains
  * has one (each is of a distinct exact domain). */
 int model_peer_uncleared(const struct m_peer *p);
+
+/* Whether peer P has a rule deciding the security label catalogs asked
+ * of it: it has a clearance, or a catalog statement. */
+int model_peer_catalogs(const struct m_peer *p);
 
 /* Whether clearance C holds category CAT of tag set TAGSET. */
 int model_clearance_holds(const struct m_clearance *c, size_t tagset,

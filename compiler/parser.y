@@ -121,6 +121,7 @@ static void parse_skip_block(void *);
 %token BGCOLOR "bgcolor" SPIF "spif" LANG "lang"
 %token REQUIRE "require" EXACTLY_ONE_OF "exactly-one-of"
 %token ONE_OR_MORE_OF "one-or-more-of" ALL_OF "all-of" EXCLUDES "excludes"
+%token CATALOG "catalog" FORWARD "forward" ANSWER "answer"
 %token YYEOF 0 "end of file"
 
 %type <val> value values port_opt key_opt strings value_seq
@@ -136,7 +137,7 @@ static void parse_skip_block(void *);
 %type <val> lang_opt
 %type <flag> listen_opt limit_key tls_mode auth_methods force_opt
 %type <flag> tls_list_key crl_action direction words_kind cond_opt
-%type <flag> tag_type display_key require_op
+%type <flag> tag_type display_key require_op catalog_mode
 %type <verdict> verdict_opt
 
 %destructor { free($$); } <str>
@@ -360,6 +361,15 @@ peer_item	: DOMAIN values ';' {
 			    $3));
 			$$->value = $5;
 		}
+		| CATALOG catalog_mode ';' {
+			$$ = parse_item(ITEM_CATALOG, &@$, $2, NULL);
+		}
+		;
+
+/* What becomes of a security label catalog request to the peer. */
+catalog_mode	: FORWARD			{ $$ = CATALOG_FORWARD; }
+		| ANSWER			{ $$ = CATALOG_ANSWER; }
+		| BLOCK				{ $$ = CATALOG_BLOCK; }
 		;
 
 /* Values one after the other, without commas. */
@@ -725,6 +735,7 @@ soup_word	: STRING { free($1); } | IDENT { free($1); }
 		| PERMISSIVE | INFORMATIVE | MISSING_LABEL | ASSUME | DENY
 		| CLEARANCE | MARKING | FGCOLOR | BGCOLOR | SPIF | LANG
 		| REQUIRE | EXACTLY_ONE_OF | ONE_OR_MORE_OF | ALL_OF | EXCLUDES
+		| CATALOG | FORWARD | ANSWER
 		;
 
 %%

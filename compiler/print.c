@@ -3,8 +3,9 @@
  * (listen, certificate, ca-bundle), limits (all six keys), tls-policy
  * (all five keys), each peer in policy order (domain, connect, protocol,
  * tls, auth, originates if given, limits and tls-policy keys it
- * overrides, filters, clearance), routes in policy order with the
- * default last, label policies, filters, the alert block and tests.
+ * overrides, filters, clearances, catalog if given), routes in policy
+ * order with the default last, label policies, filters, the alert block
+ * and tests.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -357,6 +358,8 @@ print_peer(FILE *fp, const struct model *m, const struct m_peer *p)
 	for (i = 0; i < p->ndomain_clearances; i++)
 		print_clearance(fp, m, &p->domain_clearances[i].clearance,
 		    p->domain_clearances[i].domain);
+	if (p->catalog_given)
+		fprintf(fp, "\tcatalog %s;\n", ast_catalog_name(p->catalog));
 	fputs("}\n", fp);
 }
 
