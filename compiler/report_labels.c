@@ -1,8 +1,9 @@
 /*
  * The report's account of security labels: each label policy's handling
  * of a stanza without a label, what each peer, and each domain with a
- * clearance of its own, is cleared for, and what labels may cross
- * between each pair of them of different peers.
+ * clearance of its own, is cleared for, what becomes of the security
+ * label catalogs asked of each peer, and what labels may cross between
+ * each pair of them of different peers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +119,28 @@ report_cleared(struct report *r, const struct report_cleared *x)
 	free(name);
 }
 
+/* The bullet of what becomes of the security label catalogs asked of
+ * peer P, if it has a catalog rule. */
+static void
+report_catalog(struct report *r, const struct m_peer *p)
+{
+	static const char *const what[] = {
+		[CATALOG_FORWARD] = "are let through, and its answers keep "
+		    "only the labels that may cross",
+		[CATALOG_ANSWER] = "are answered by the guard, with the "
+		    "labels that may cross to it",
+		[CATALOG_BLOCK] = "are refused",
+	};
+	char *text;
+
+	if (!model_peer_catalogs(p))
+		return;
+	text = xstrfmt("security label catalogs asked of peer %s %s",
+	    p->name, what[p->catalog]);
+	report_bullet(r, text);
+	free(text);
+}
+
 /* Returns the clearances of the peers of M, each peer's own before those
  * of its domains, setting *N to their number (caller frees). */
 static struct report_cleared *
@@ -196,6 +219,7 @@ report_clearances(struct report *r)
 		}
 		for (; j < n && all[j].peer == p; j++)
 			report_cleared(r, &all[j]);
+		report_catalog(r, p);
 	}
 	/* Stanzas between domains of one peer do not cross the guard. */
 	for (i = 0; i < n; i++)
