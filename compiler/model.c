@@ -133,6 +133,18 @@ model_peer_catalogs(const struct m_peer *p)
 }
 
 int
+model_label_named(const struct m_label_ref *refs, size_t n, size_t tagset,
+    size_t index)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (refs[i].tagset == tagset && refs[i].index == index)
+			return 1;
+	return 0;
+}
+
+int
 model_clearance_holds(const struct m_clearance *c, size_t tagset, size_t cat)
 {
 	size_t i;

@@ -383,6 +383,11 @@ int model_peer_uncleared(const struct m_peer *p);
  * of it: it has a clearance, or a catalog statement. */
 int model_peer_catalogs(const struct m_peer *p);
 
+/* Whether one of the N bound references REFS names the place of tag set
+ * TAGSET (0 for a classification) and INDEX. */
+int model_label_named(const struct m_label_ref *refs, size_t n,
+    size_t tagset, size_t index);
+
 /* Whether clearance C holds category CAT of tag set TAGSET. */
 int model_clearance_holds(const struct m_clearance *c, size_t tagset,
     size_t cat);

@@ -203,19 +203,6 @@ print_clearance(FILE *fp, const struct model *m, const struct m_clearance *c,
 	fputs(";\n", fp);
 }
 
-/* Whether the N references REFS name the place of tag set T (0 for a
- * classification) and index I. */
-static int
-print_named(const struct m_label_ref *refs, size_t n, size_t t, size_t i)
-{
-	size_t j;
-
-	for (j = 0; j < n; j++)
-		if (refs[j].tagset == t && refs[j].index == i)
-			return 1;
-	return 0;
-}
-
 /* Prints the requirements of classification C of LP, each on a line of
  * its own, its categories in the order of their bits. */
 static void
@@ -230,7 +217,8 @@ print_requires(FILE *fp, const struct m_label_policy *lp,
 		fprintf(fp, "\n\t    require %s", ast_require_op_name(req->op));
 		for (t = 0; t < lp->ntagsets; t++) {
 			for (k = 0; k < lp->tagsets[t].ncats; k++) {
-				if (!print_named(req->cats, req->ncats, t, k))
+				if (!model_label_named(req->cats, req->ncats,
+				    t, k))
 					continue;
 				fputc(' ', fp);
 				print_string(fp, lp->tagsets[t].cats[k].name);
@@ -250,7 +238,7 @@ print_excludes(FILE *fp, const struct m_label_policy *lp,
 		return;
 	fputs(" excludes", fp);
 	for (i = 0; i < lp->ncls; i++) {
-		if (!print_named(c->excludes, c->nexcludes, 0, i))
+		if (!model_label_named(c->excludes, c->nexcludes, 0, i))
 			continue;
 		fputc(' ', fp);
 		print_string(fp, lp->cls[i].name);
