@@ -6,8 +6,8 @@
  * elements. Every element and attribute of the file is either read, or
  * reported: a warning for what does not change which labels may cross
  * (relabelling, display qualifiers), an error for what would have the
- * guard pass labels the SPIF refuses (rules tying categories to
- * classifications, selection bounds) and for what is unknown. Each kind
+ * guard pass labels the SPIF refuses (rules tying categories to one
+ * another, selection bounds) and for what is unknown. Each kind
  * of item left unused is reported once a file, at its first place, with
  * a count, so that a SPIF of many categories does not bury the rest.
  */
@@ -796,18 +796,19 @@ spif_require(struct spif_reader *r, const xmlNode *node,
 	    [REQUIRE_ONE_OR_MORE] = "oneOrMore", [REQUIRE_ALL] = "all" };
 	struct m_require req = { .loc = spif_loc(r, node) };
 	const xmlNode *c;
+	size_t i, n = sizeof(ops) / sizeof(ops[0]);
 	char *op;
 	int ok;
 
 	spif_attrs(r, node, (const char *const[]){ "operation", NULL });
 	if ((op = spif_text(r, node, "operation", 1)) == NULL)
 		return;
-	for (req.op = REQUIRE_EXACTLY_ONE; req.op <= REQUIRE_ALL &&
-	    strcmp(op, ops[req.op]) != 0; req.op++)
+	for (i = 0; i < n && strcmp(op, ops[i]) != 0; i++)
 		;
-	if ((ok = req.op <= REQUIRE_ALL) == 0)
+	if ((ok = i < n) == 0)
 		diag_error(&req.loc, "unknown operation '%s' of "
 		    "requiredCategory (onlyOne, oneOrMore or all)", op);
+	req.op = (enum ast_require_op)i;
 	free(op);
 	for (c = node->children; c != NULL; c = c->next) {
 		if (spif_is(c, "categoryGroup"))
