@@ -190,3 +190,27 @@ ast_display_name(enum ast_display d)
 
 	return names[d];
 }
+
+const char *
+ast_require_op_name(enum ast_require_op op)
+{
+	static const char *const names[] = {
+		[REQUIRE_EXACTLY_ONE] = "exactly-one-of",
+		[REQUIRE_ONE_OR_MORE] = "one-or-more-of",
+		[REQUIRE_ALL] = "all-of",
+	};
+
+	return names[op];
+}
+
+const char *
+ast_catalog_name(enum ast_catalog c)
+{
+	static const char *const names[] = {
+		[CATALOG_FORWARD] = "forward",
+		[CATALOG_ANSWER] = "answer",
+		[CATALOG_BLOCK] = "block",
+	};
+
+	return names[c];
+}

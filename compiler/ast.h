@@ -98,25 +98,39 @@ enum ast_item_kind {
 	ITEM_TEST_EXPECT,	/* VERDICT; VALS XML of modify, or COND */
 	ITEM_OID,		/* in a label-policy: VALS the dotted OID */
 	ITEM_CLASSIFICATION,	/* VALS name, VALUE its value, SUB display
-				 * items */
+				 * and require items */
 	ITEM_DISPLAY,		/* in a classification: ARG enum
 				 * ast_display, VALS its text */
+	ITEM_REQUIRE,		/* in a classification: ARG enum
+				 * ast_require_op, VALS the categories */
 	ITEM_SPIF,		/* the label policy read from a SPIF: VALS
 				 * the file, VALUE the language (NULL: not
 				 * given) */
 	ITEM_TAGSET,		/* VALS name, VALUE its OID, ARG enum
 				 * ast_tag_type, SUB category items */
-	ITEM_CATEGORY,		/* in a tagset: VALS name, VALUE its value */
+	ITEM_CATEGORY,		/* in a tagset: VALS name, VALUE its value,
+				 * SUB its excludes item */
+	ITEM_EXCLUDES,		/* in a category: VALS the classifications */
 	ITEM_MISSING_LABEL,	/* ARG 1: VALS the classification assumed;
 				 * 0: deny */
-	ITEM_CLEARANCE		/* in a peer: VALS the label policy (a
+	ITEM_CLEARANCE,		/* in a peer: VALS the label policy (a
 				 * name), the classification, then the
 				 * categories held; VALUE the domain it is
 				 * for (NULL: the whole peer) */
+	ITEM_CATALOG		/* in a peer: ARG enum ast_catalog */
 };
 
 /* How a tag set's categories decide access (xedge.policy(5), LABELS). */
 enum ast_tag_type { TAG_RESTRICTIVE, TAG_PERMISSIVE, TAG_INFORMATIVE };
+
+/* How many of the categories of a classification's require item a label
+ * of it must carry (SPIF requiredCategory's operation). */
+enum ast_require_op { REQUIRE_EXACTLY_ONE, REQUIRE_ONE_OR_MORE,
+    REQUIRE_ALL };
+
+/* What becomes of a security label catalog request to a peer (XEP-0258):
+ * it crosses, the guard answers it, or it is refused. */
+enum ast_catalog { CATALOG_FORWARD, CATALOG_ANSWER, CATALOG_BLOCK };
 
 /* What a classification says of its display marking (XEP-0258): the
  * text shown, and its colours. */
@@ -223,5 +237,11 @@ const char *ast_tag_type_name(enum ast_tag_type t);
 
 /* The keyword that spells display item D. */
 const char *ast_display_name(enum ast_display d);
+
+/* The keyword that spells require operation OP. */
+const char *ast_require_op_name(enum ast_require_op op);
+
+/* The keyword that spells catalog mode C. */
+const char *ast_catalog_name(enum ast_catalog c);
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * Checks of the label statements (see check.h): OIDs well formed and
  * unique, values in range and unique, colours of display markings, label
- * policies and tag sets not empty, and the peers' clearances as a whole.
+ * policies and tag sets not empty, the rules tying categories to
+ * classifications, the peers' clearances as a whole, and catalog
+ * statements only where there are labels.
  */
 #include <string.h>
 
@@ -174,6 +176,72 @@ check_tagsets(const struct m_label_policy *lp)
 	}
 }
 
+/* Whether the category of reference REF of LP excludes classification
+ * RANK. */
+static int
+check_excludes(const struct m_label_policy *lp, const struct m_label_ref *ref,
+    size_t rank)
+{
+	const struct m_label_value *c =
+	    &lp->tagsets[ref->tagset].cats[ref->index];
+	size_t i;
+
+	for (i = 0; i < c->nexcludes; i++)
+		if (c->excludes[i].index == rank)
+			return 1;
+	return 0;
+}
+
+/* Warns about requirement REQ of classification RANK of LP if no label
+ * of it can meet it: the categories it requires exclude it (one of
+ * all-of, every one of the others). */
+static void
+check_require(const struct m_label_policy *lp, size_t rank,
+    const struct m_require *req)
+{
+	size_t i, excluding = 0;
+
+	for (i = 0; i < req->ncats; i++)
+		excluding += check_excludes(lp, &req->cats[i], rank);
+	if (excluding > 0 && (req->op == REQUIRE_ALL ||
+	    excluding == req->ncats))
+		diag_warning(&req->loc, "classification '%s' requires "
+		    "categories that exclude it: no label of it is valid",
+		    lp->cls[rank].name);
+}
+
+/*
+ * Checks the rules of LP: the classifications a category excludes are
+ * bits of a GEN_LABEL_BITS set, and a requirement no label can meet, or
+ * one that refuses every stanza without a label, is worth a warning.
+ */
+static void
+check_label_rules(const struct m_label_policy *lp)
+{
+	const struct m_label_value *c;
+	size_t i, t, k;
+
+	for (i = 0; i < lp->ncls; i++)
+		for (k = 0; k < lp->cls[i].nrequires; k++)
+			check_require(lp, i, &lp->cls[i].requires[k]);
+	if (lp->missing >= 0 && lp->cls[lp->missing].nrequires > 0)
+		diag_warning(&lp->cls[lp->missing].requires[0].loc,
+		    "classification '%s', assumed of a stanza without a "
+		    "label, requires categories: such a stanza is refused",
+		    lp->cls[lp->missing].name);
+	for (t = 0; lp->ncls > MODEL_LABEL_BITS && t < lp->ntagsets; t++) {
+		for (k = 0; k < lp->tagsets[t].ncats; k++) {
+			c = &lp->tagsets[t].cats[k];
+			if (c->nexcludes == 0)
+				continue;
+			diag_error(&c->excludes[0].loc, "label policy '%s' has "
+			    "%zu classifications: 'excludes' takes at most %d",
+			    lp->name, lp->ncls, MODEL_LABEL_BITS);
+			return;
+		}
+	}
+}
+
 /* Checks label policy number I of M on its own, and its OID against
  * those of the label policies before it. */
 static void
@@ -197,6 +265,7 @@ check_label_policy(const struct model *m, size_t i)
 	    MODEL_CLASSIFICATION_MAX);
 	check_display(lp);
 	check_tagsets(lp);
+	check_label_rules(lp);
 	if (!lp->used && !m->incomplete)
 		diag_warning(&lp->loc, "label policy '%s' is used by no "
 		    "peer's clearance", lp->name);
@@ -243,6 +312,12 @@ check_labels(const struct model *m)
 
 	for (i = 0; i < m->nlabels; i++)
 		check_label_policy(m, i);
+	/* A catalog offers labels of a label policy. */
+	for (i = 0; m->nlabels == 0 && i < m->npeers; i++)
+		if (m->peers[i].catalog_given)
+			diag_error(&m->peers[i].catalog_loc, "'catalog' in "
+			    "peer '%s', but the policy has no label policy",
+			    m->peers[i].name);
 	for (i = 0; i < m->npeers; i++)
 		cleared += check_peer_clearances(m, &m->peers[i]);
 	/* A peer, or a domain of one, left out of every label check is a

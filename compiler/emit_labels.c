@@ -10,8 +10,10 @@
  * (a label invalid, or of no label policy the guard knows) when the
  * policy has a label policy, then one rule per peer-wide clearance, in
  * peer order, then one per clearance for a domain, in peer order and
- * domain order; so a clearance for a domain, added to a policy,
- * renumbers no rule that was there before.
+ * domain order, then one per peer that decides the security label
+ * catalogs asked of it (it has a clearance or a catalog statement), in
+ * peer order; so a rule of a kind added to the language after another
+ * renumbers no rule of the kinds before it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +61,8 @@ emit_label_rules_count(const struct model *m)
 
 	for (i = 0; i < m->npeers; i++)
 		n += m->peers[i].clearance.given +
-		    m->peers[i].ndomain_clearances;
+		    m->peers[i].ndomain_clearances +
+		    model_peer_catalogs(&m->peers[i]);
 	return n;
 }
 
@@ -91,6 +94,29 @@ emit_domain_clearance_rule(const struct model *m, size_t pi, size_t d)
 	for (i = 0; i < pi; i++)
 		rule += m->peers[i].ndomain_clearances;
 	return rule;
+}
+
+/* The index of the catalog rule of peer PI, which has one. */
+static size_t
+emit_catalog_rule(const struct model *m, size_t pi)
+{
+	size_t i, rule = emit_domain_clearance_rule(m, m->npeers, 0);
+
+	for (i = 0; i < pi; i++)
+		rule += model_peer_catalogs(&m->peers[i]);
+	return rule;
+}
+
+/* Where the catalog rule of peer P comes from: its catalog statement,
+ * else the clearance that gives it one, its own before a domain's. */
+static const struct ast_loc *
+emit_catalog_loc(const struct m_peer *p)
+{
+	if (p->catalog_given)
+		return &p->catalog_loc;
+	if (p->clearance.given)
+		return &p->clearance.loc;
+	return &p->domain_clearances[0].clearance.loc;
 }
 
 void
@@ -125,16 +151,47 @@ emit_label_rules(struct out *o, const struct model *m)
 			free(name);
 		}
 	}
+	for (i = 0; i < m->npeers; i++) {
+		p = &m->peers[i];
+		if (!model_peer_catalogs(p))
+			continue;
+		name = xstrfmt("catalog of %s", p->name);
+		emit_rule_entry(o, name, emit_catalog_loc(p), VERDICT_BOUNCE,
+		    COND_POLICY_VIOLATION, 1);
+		free(name);
+	}
 }
 
-/* Writes the categories of tag set T of label policy L, by value. */
+/* Writes the initializer of a struct gen_label_bits of the words W. */
 static void
-emit_tagset_categories(struct out *o, size_t l, size_t t,
-    const struct m_tagset *ts)
+emit_label_bits(struct out *o, const uint64_t w[MODEL_LABEL_BITS / 64])
 {
+	size_t i;
+
+	out_printf(o, "{ {");
+	for (i = 0; i < MODEL_LABEL_BITS / 64; i++)
+		out_printf(o, " UINT64_C(0x%llx),", (unsigned long long)w[i]);
+	out_printf(o, " } }");
+}
+
+/* Sets bit B of the words W of a struct gen_label_bits. */
+static void
+emit_label_bit(uint64_t w[MODEL_LABEL_BITS / 64], unsigned b)
+{
+	w[b / 64] |= (uint64_t)1 << (b % 64);
+}
+
+/* Writes the categories of tag set T of label policy LP (number L), by
+ * value, each with the classifications it excludes. */
+static void
+emit_tagset_categories(struct out *o, const struct m_label_policy *lp,
+    size_t l, size_t t)
+{
+	const struct m_tagset *ts = &lp->tagsets[t];
 	struct emit_label_key *k = emit_label_by_value(ts->cats, ts->ncats);
 	const struct m_label_value *c;
-	size_t i;
+	uint64_t w[MODEL_LABEL_BITS / 64];
+	size_t i, j;
 
 	out_printf(o, "static const struct gen_label_category "
 	    "gen_label%zu_tagset%zu_categories[%zu] = {\n", l, t, ts->ncats);
@@ -143,8 +200,13 @@ emit_tagset_categories(struct out *o, size_t l, size_t t,
 		out_line_policy(o, c->loc.file->path, c->loc.first_line);
 		out_printf(o, "\t{ ");
 		out_cstring(o, c->name);
-		out_printf(o, ", %lu, %zu, { { 0 } } },\n",
-		    (unsigned long)c->lacv, ts->first_bit + k[i].i);
+		memset(w, 0, sizeof(w));
+		for (j = 0; j < c->nexcludes; j++)
+			emit_label_bit(w, (unsigned)c->excludes[j].index);
+		out_printf(o, ", %lu, %zu, ", (unsigned long)c->lacv,
+		    ts->first_bit + k[i].i);
+		emit_label_bits(o, w);
+		out_printf(o, " },\n");
 	}
 	out_line_self(o, "policy.c");
 	out_printf(o, "};\n");
@@ -164,6 +226,39 @@ emit_display(struct out *o, const struct m_label_value *c)
 	}
 }
 
+/* Writes the requirements of classification RANK of label policy LP
+ * (number L), if it has any, in the order given. */
+static void
+emit_requires(struct out *o, const struct m_label_policy *lp, size_t l,
+    size_t rank)
+{
+	static const char *const ops[] = { [REQUIRE_EXACTLY_ONE] = "ONE",
+	    [REQUIRE_ONE_OR_MORE] = "SOME", [REQUIRE_ALL] = "ALL" };
+	const struct m_label_value *c = &lp->cls[rank];
+	const struct m_require *req;
+	uint64_t w[MODEL_LABEL_BITS / 64];
+	size_t i, j;
+
+	if (c->nrequires == 0)
+		return;
+	out_printf(o, "static const struct gen_label_require "
+	    "gen_label%zu_class%zu_requires[%zu] = {\n", l, rank,
+	    c->nrequires);
+	for (i = 0; i < c->nrequires; i++) {
+		req = &c->requires[i];
+		out_line_policy(o, req->loc.file->path, req->loc.first_line);
+		memset(w, 0, sizeof(w));
+		for (j = 0; j < req->ncats; j++)
+			emit_label_bit(w, lp->tagsets[req->cats[j].tagset].
+			    first_bit + (unsigned)req->cats[j].index);
+		out_printf(o, "\t{ GEN_REQUIRE_%s, ", ops[req->op]);
+		emit_label_bits(o, w);
+		out_printf(o, " },\n");
+	}
+	out_line_self(o, "policy.c");
+	out_printf(o, "};\n");
+}
+
 /* Writes the classifications and tag sets of label policy L. */
 static void
 emit_label_tables(struct out *o, const struct m_label_policy *lp, size_t l)
@@ -173,6 +268,8 @@ emit_label_tables(struct out *o, const struct m_label_policy *lp, size_t l)
 	const struct m_tagset *ts;
 	size_t i;
 
+	for (i = 0; i < lp->ncls; i++)
+		emit_requires(o, lp, l, i);
 	out_printf(o, "static const struct gen_classification "
 	    "gen_label%zu_classifications[%zu] = {\n", l, lp->ncls);
 	for (i = 0; i < lp->ncls; i++) {
@@ -182,14 +279,18 @@ emit_label_tables(struct out *o, const struct m_label_policy *lp, size_t l)
 		out_cstring(o, c->name);
 		out_printf(o, ", %lu, %zu", (unsigned long)c->lacv, k[i].i);
 		emit_display(o, c);
-		out_printf(o, ", NULL, 0 },\n");
+		if (c->nrequires > 0)
+			out_printf(o, ", gen_label%zu_class%zu_requires, %zu },"
+			    "\n", l, k[i].i, c->nrequires);
+		else
+			out_printf(o, ", NULL, 0 },\n");
 	}
 	out_line_self(o, "policy.c");
 	out_printf(o, "};\n");
 	free(k);
 	k = xcalloc(lp->ntagsets + 1, sizeof(*k));
 	for (i = 0; i < lp->ntagsets; i++) {
-		emit_tagset_categories(o, l, i, &lp->tagsets[i]);
+		emit_tagset_categories(o, lp, l, i);
 		k[i] = (struct emit_label_key){ lp->tagsets[i].oid, 0, i };
 	}
 	qsort(k, lp->ntagsets, sizeof(*k), emit_label_cmp);
@@ -235,22 +336,18 @@ emit_clearance(struct out *o, const struct model *m,
 {
 	const struct m_label_policy *lp = &m->labels[c->policy];
 	uint64_t held[MODEL_LABEL_BITS / 64] = { 0 };
-	unsigned bit;
 	size_t i;
 
-	for (i = 0; i < c->nheld; i++) {
-		bit = M_HELD_BIT(lp, &c->held[i]);
-		held[bit / 64] |= (uint64_t)1 << (bit % 64);
-	}
+	for (i = 0; i < c->nheld; i++)
+		emit_label_bit(held, M_HELD_BIT(lp, &c->held[i]));
 	out_pin_policy(o, c->loc.file->path, c->loc.first_line);
 	out_printf(o, "\t\t.clearance = {\n\t\t\t.policy = "
 	    "&gen_label_policies[%zu],\n\t\t\t.rank = %zu,\t/* ", c->policy,
 	    c->rank);
 	emit_comment_text(o, lp->cls[c->rank].name);
-	out_printf(o, " */\n\t\t\t.held = { {");
-	for (i = 0; i < MODEL_LABEL_BITS / 64; i++)
-		out_printf(o, " UINT64_C(0x%llx),", (unsigned long long)held[i]);
-	out_printf(o, " } },\n\t\t\t.rule = %zu,\n\t\t},\n", rule);
+	out_printf(o, " */\n\t\t\t.held = ");
+	emit_label_bits(o, held);
+	out_printf(o, ",\n\t\t\t.rule = %zu,\n\t\t},\n", rule);
 }
 
 /* Writes the clearances of peer PI for a domain, by domain (as the model
@@ -316,6 +413,29 @@ emit_labels(struct out *o, const struct model *m)
 		emit_domain_clearances(o, m, l);
 }
 
+/* Writes the .catalog and .catalog_rule initializers of peer PI, if it
+ * has a catalog rule (forward, the default, left out), at the depth of a
+ * peer's members. */
+static void
+emit_catalog(struct out *o, const struct model *m, size_t pi)
+{
+	static const char *const modes[] = { [CATALOG_FORWARD] = "FORWARD",
+	    [CATALOG_ANSWER] = "ANSWER", [CATALOG_BLOCK] = "BLOCK" };
+	const struct m_peer *p = &m->peers[pi];
+
+	if (!model_peer_catalogs(p))
+		return;
+	if (p->catalog_given)
+		out_pin_policy(o, p->catalog_loc.file->path,
+		    p->catalog_loc.first_line);
+	if (p->catalog != CATALOG_FORWARD)
+		out_printf(o, "\t\t.catalog = GEN_CATALOG_%s,\n",
+		    modes[p->catalog]);
+	out_printf(o, "\t\t.catalog_rule = %zu,\n", emit_catalog_rule(m, pi));
+	if (p->catalog_given)
+		out_pin_policy(o, p->loc.file->path, p->loc.first_line);
+}
+
 void
 emit_labels_peer(struct out *o, const struct model *m, size_t pi)
 {
@@ -332,6 +452,7 @@ emit_labels_peer(struct out *o, const struct model *m, size_t pi)
 		    p->ndomain_clearances);
 	if (p->clearance.given)
 		out_pin_policy(o, p->loc.file->path, p->loc.first_line);
+	emit_catalog(o, m, pi);
 }
 
 void

@@ -126,6 +126,25 @@ model_peer_uncleared(const struct m_peer *p)
 }
 
 int
+model_peer_catalogs(const struct m_peer *p)
+{
+	return p->catalog_given || p->clearance.given ||
+	    p->ndomain_clearances > 0;
+}
+
+int
+model_label_named(const struct m_label_ref *refs, size_t n, size_t tagset,
+    size_t index)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (refs[i].tagset == tagset && refs[i].index == index)
+			return 1;
+	return 0;
+}
+
+int
 model_clearance_holds(const struct m_clearance *c, size_t tagset, size_t cat)
 {
 	size_t i;
@@ -170,13 +189,28 @@ model_free_filter(struct m_filter *f)
 }
 
 void
+model_label_refs_free(struct m_label_ref *refs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(refs[i].name);
+	free(refs);
+}
+
+void
 model_label_value_free(struct m_label_value *v)
 {
-	size_t d;
+	size_t d, i;
 
 	free(v->name);
 	for (d = 0; d < DISPLAY_COUNT; d++)
 		free(v->display[d]);
+	for (i = 0; i < v->nrequires; i++)
+		model_label_refs_free(v->requires[i].cats,
+		    v->requires[i].ncats);
+	free(v->requires);
+	model_label_refs_free(v->excludes, v->nexcludes);
 }
 
 static void

@@ -144,6 +144,27 @@ struct m_test {
 };
 
 /*
+ * A classification or category a rule of a label policy names, as
+ * written, and, once bound, its place: a category's tag set and index
+ * in it, or a classification's rank (INDEX).
+ */
+struct m_label_ref {
+	char *name;
+	struct ast_loc loc;
+	size_t tagset;
+	size_t index;
+};
+
+/* Categories a label of a classification must carry (require, SPIF
+ * requiredCategory): OP of CATS. */
+struct m_require {
+	enum ast_require_op op;
+	struct ast_loc loc;
+	struct m_label_ref *cats;	/* in the order given */
+	size_t ncats;
+};
+
+/*
  * Security labels (xedge.policy(5), LABELS). A classification of a label
  * policy, or a category of a tag set: its name and its value in an ESS
  * label.
@@ -157,6 +178,15 @@ struct m_label_value {
 	 * NULL where not given, and always for a category. */
 	char *display[DISPLAY_COUNT];
 	struct ast_loc display_loc[DISPLAY_COUNT];
+	/* A classification's rules, each of which a label of it must
+	 * meet; none for a category. */
+	struct m_require *requires;
+	size_t nrequires;
+	/* A category's excluded classifications (excludes, SPIF
+	 * excludedClass): a label carrying it may not have one; none for
+	 * a classification. */
+	struct m_label_ref *excludes;
+	size_t nexcludes;
 };
 
 /* A tag set: an ESS security category's tagName and its categories. */
@@ -254,6 +284,9 @@ struct m_peer {
 	struct m_domain_clearance *domain_clearances;	/* by domain
 							 * (strcmp) */
 	size_t ndomain_clearances;
+	enum ast_catalog catalog;	/* catalog requests to it */
+	int catalog_given;		/* by a catalog statement */
+	struct ast_loc catalog_loc;
 	/* Part of its statement was lost to an error already reported:
 	 * what it seems to lack is not judged. */
 	int incomplete;
@@ -346,9 +379,21 @@ int model_domain_syntax(const char *name, int wildcard, const char **why);
  * has one (each is of a distinct exact domain). */
 int model_peer_uncleared(const struct m_peer *p);
 
+/* Whether peer P has a rule deciding the security label catalogs asked
+ * of it: it has a clearance, or a catalog statement. */
+int model_peer_catalogs(const struct m_peer *p);
+
+/* Whether one of the N bound references REFS names the place of tag set
+ * TAGSET (0 for a classification) and INDEX. */
+int model_label_named(const struct m_label_ref *refs, size_t n,
+    size_t tagset, size_t index);
+
 /* Whether clearance C holds category CAT of tag set TAGSET. */
 int model_clearance_holds(const struct m_clearance *c, size_t tagset,
     size_t cat);
+
+/* Frees the N references REFS and their names. */
+void model_label_refs_free(struct m_label_ref *refs, size_t n);
 
 /* Frees what label value V owns. */
 void model_label_value_free(struct m_label_value *v);

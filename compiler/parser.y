@@ -119,6 +119,9 @@ static void parse_skip_block(void *);
 %token MISSING_LABEL "missing-label" ASSUME "assume" DENY "deny"
 %token CLEARANCE "clearance" MARKING "marking" FGCOLOR "fgcolor"
 %token BGCOLOR "bgcolor" SPIF "spif" LANG "lang"
+%token REQUIRE "require" EXACTLY_ONE_OF "exactly-one-of"
+%token ONE_OR_MORE_OF "one-or-more-of" ALL_OF "all-of" EXCLUDES "excludes"
+%token CATALOG "catalog" FORWARD "forward" ANSWER "answer"
 %token YYEOF 0 "end of file"
 
 %type <val> value values port_opt key_opt strings value_seq
@@ -128,12 +131,13 @@ static void parse_skip_block(void *);
 %type <item> filter_items filter_item filter_block alert_items alert_item
 %type <item> alert_block test_items test_item test_block
 %type <item> label_items label_item label_block category_items
-%type <item> category_item category_block display_items display_item
+%type <item> category_item category_block class_items class_item
+%type <item> excludes_opt
 %type <item> spif_items
 %type <val> lang_opt
 %type <flag> listen_opt limit_key tls_mode auth_methods force_opt
 %type <flag> tls_list_key crl_action direction words_kind cond_opt
-%type <flag> tag_type display_key
+%type <flag> tag_type display_key require_op catalog_mode
 %type <verdict> verdict_opt
 
 %destructor { free($$); } <str>
@@ -357,6 +361,15 @@ peer_item	: DOMAIN values ';' {
 			    $3));
 			$$->value = $5;
 		}
+		| CATALOG catalog_mode ';' {
+			$$ = parse_item(ITEM_CATALOG, &@$, $2, NULL);
+		}
+		;
+
+/* What becomes of a security label catalog request to the peer. */
+catalog_mode	: FORWARD			{ $$ = CATALOG_FORWARD; }
+		| ANSWER			{ $$ = CATALOG_ANSWER; }
+		| BLOCK				{ $$ = CATALOG_BLOCK; }
 		;
 
 /* Values one after the other, without commas. */
@@ -591,7 +604,7 @@ label_items	: %empty			{ $$ = NULL; }
 label_item	: OID value ';' {
 			$$ = parse_item(ITEM_OID, &@$, 0, $2);
 		}
-		| CLASSIFICATION value '=' value display_items ';' {
+		| CLASSIFICATION value '=' value class_items ';' {
 			$$ = parse_item(ITEM_CLASSIFICATION, &@$, 0, $2);
 			$$->value = $4;
 			$$->sub = $5;
@@ -619,14 +632,23 @@ label_item	: OID value ';' {
 		}
 		;
 
-/* How a label of a classification is displayed (XEP-0258). */
-display_items	: %empty			{ $$ = NULL; }
-		| display_items display_item	{ $$ = ast_item_append($1, $2); }
+/* How a label of a classification is displayed (XEP-0258), and the
+ * categories it must carry. */
+class_items	: %empty			{ $$ = NULL; }
+		| class_items class_item	{ $$ = ast_item_append($1, $2); }
 		;
 
-display_item	: display_key value {
+class_item	: display_key value {
 			$$ = parse_item(ITEM_DISPLAY, &@$, $1, $2);
 		}
+		| REQUIRE require_op value_seq {
+			$$ = parse_item(ITEM_REQUIRE, &@$, $2, $3);
+		}
+		;
+
+require_op	: EXACTLY_ONE_OF		{ $$ = REQUIRE_EXACTLY_ONE; }
+		| ONE_OR_MORE_OF		{ $$ = REQUIRE_ONE_OR_MORE; }
+		| ALL_OF			{ $$ = REQUIRE_ALL; }
 		;
 
 display_key	: MARKING			{ $$ = DISPLAY_MARKING; }
@@ -658,9 +680,17 @@ category_items	: %empty			{ $$ = NULL; }
 		| category_items error ';'	{ $$ = $1; yyerrok; }
 		;
 
-category_item	: CATEGORY value '=' value ';' {
+category_item	: CATEGORY value '=' value excludes_opt ';' {
 			$$ = parse_item(ITEM_CATEGORY, &@$, 0, $2);
 			$$->value = $4;
+			$$->sub = $5;
+		}
+		;
+
+/* The classifications a label carrying the category may not have. */
+excludes_opt	: %empty			{ $$ = NULL; }
+		| EXCLUDES value_seq {
+			$$ = parse_item(ITEM_EXCLUDES, &@$, 0, $2);
 		}
 		;
 
@@ -704,6 +734,8 @@ soup_word	: STRING { free($1); } | IDENT { free($1); }
 		| CLASSIFICATION | TAGSET | CATEGORY | RESTRICTIVE
 		| PERMISSIVE | INFORMATIVE | MISSING_LABEL | ASSUME | DENY
 		| CLEARANCE | MARKING | FGCOLOR | BGCOLOR | SPIF | LANG
+		| REQUIRE | EXACTLY_ONE_OF | ONE_OR_MORE_OF | ALL_OF | EXCLUDES
+		| CATALOG | FORWARD | ANSWER
 		;
 
 %%

@@ -3,8 +3,9 @@
  * (listen, certificate, ca-bundle), limits (all six keys), tls-policy
  * (all five keys), each peer in policy order (domain, connect, protocol,
  * tls, auth, originates if given, limits and tls-policy keys it
- * overrides, filters, clearance), routes in policy order with the
- * default last, label policies, filters, the alert block and tests.
+ * overrides, filters, clearances, catalog if given), routes in policy
+ * order with the default last, label policies, filters, the alert block
+ * and tests.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -202,6 +203,48 @@ print_clearance(FILE *fp, const struct model *m, const struct m_clearance *c,
 	fputs(";\n", fp);
 }
 
+/* Prints the requirements of classification C of LP, each on a line of
+ * its own, its categories in the order of their bits. */
+static void
+print_requires(FILE *fp, const struct m_label_policy *lp,
+    const struct m_label_value *c)
+{
+	const struct m_require *req;
+	size_t r, t, k;
+
+	for (r = 0; r < c->nrequires; r++) {
+		req = &c->requires[r];
+		fprintf(fp, "\n\t    require %s", ast_require_op_name(req->op));
+		for (t = 0; t < lp->ntagsets; t++) {
+			for (k = 0; k < lp->tagsets[t].ncats; k++) {
+				if (!model_label_named(req->cats, req->ncats,
+				    t, k))
+					continue;
+				fputc(' ', fp);
+				print_string(fp, lp->tagsets[t].cats[k].name);
+			}
+		}
+	}
+}
+
+/* Prints the classifications category C of LP excludes, by rank. */
+static void
+print_excludes(FILE *fp, const struct m_label_policy *lp,
+    const struct m_label_value *c)
+{
+	size_t i;
+
+	if (c->nexcludes == 0)
+		return;
+	fputs(" excludes", fp);
+	for (i = 0; i < lp->ncls; i++) {
+		if (!model_label_named(c->excludes, c->nexcludes, 0, i))
+			continue;
+		fputc(' ', fp);
+		print_string(fp, lp->cls[i].name);
+	}
+}
+
 /* Prints a label policy: its items in the order of the language, its
  * classifications, tag sets and categories in policy order (which gives
  * ranks and bits), missing-label written out. */
@@ -224,6 +267,7 @@ print_label_policy(FILE *fp, const struct m_label_policy *lp)
 			fprintf(fp, " %s ", ast_display_name(d));
 			print_string(fp, lp->cls[i].display[d]);
 		}
+		print_requires(fp, lp, &lp->cls[i]);
 		fputs(";\n", fp);
 	}
 	for (i = 0; i < lp->ntagsets; i++) {
@@ -236,7 +280,9 @@ print_label_policy(FILE *fp, const struct m_label_policy *lp)
 		for (k = 0; k < ts->ncats; k++) {
 			fputs("\t\tcategory ", fp);
 			print_string(fp, ts->cats[k].name);
-			fprintf(fp, " = %lu;\n", (unsigned long)ts->cats[k].lacv);
+			fprintf(fp, " = %lu", (unsigned long)ts->cats[k].lacv);
+			print_excludes(fp, lp, &ts->cats[k]);
+			fputs(";\n", fp);
 		}
 		fputs("\t}\n", fp);
 	}
@@ -300,6 +346,8 @@ print_peer(FILE *fp, const struct model *m, const struct m_peer *p)
 	for (i = 0; i < p->ndomain_clearances; i++)
 		print_clearance(fp, m, &p->domain_clearances[i].clearance,
 		    p->domain_clearances[i].domain);
+	if (p->catalog_given)
+		fprintf(fp, "\tcatalog %s;\n", ast_catalog_name(p->catalog));
 	fputs("}\n", fp);
 }
 

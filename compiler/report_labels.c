@@ -1,8 +1,10 @@
 /*
  * The report's account of security labels: each label policy's handling
- * of a stanza without a label, what each peer, and each domain with a
- * clearance of its own, is cleared for, and what labels may cross
- * between each pair of them of different peers.
+ * of a stanza without a label and its own rules, what each peer, and each
+ * domain with a
+ * clearance of its own, is cleared for, what becomes of the security
+ * label catalogs asked of each peer, and what labels may cross between
+ * each pair of them of different peers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,76 @@ report_held(const struct m_label_policy *lp, const struct m_clearance *c,
 				report_cat(&held, ", ",
 				    lp->tagsets[t].cats[k].name);
 	return held;
+}
+
+/* Returns the names of the classifications (TAGSETS 0) or categories
+ * the N references REFS of LP name, in the order of the label policy,
+ * joined by ", " (caller frees). */
+static char *
+report_refs(const struct m_label_policy *lp, int tagsets,
+    const struct m_label_ref *refs, size_t n)
+{
+	char *names = NULL;
+	size_t t, k;
+
+	for (k = 0; !tagsets && k < lp->ncls; k++)
+		if (model_label_named(refs, n, 0, k))
+			report_cat(&names, ", ", lp->cls[k].name);
+	for (t = 0; tagsets && t < lp->ntagsets; t++)
+		for (k = 0; k < lp->tagsets[t].ncats; k++)
+			if (model_label_named(refs, n, t, k))
+				report_cat(&names, ", ",
+				    lp->tagsets[t].cats[k].name);
+	return names;
+}
+
+/* The bullet of the rules of LP, if it has any: what a label of each
+ * classification carries, and which classifications each category
+ * excludes. */
+static void
+report_rules(struct report *r, const struct m_label_policy *lp)
+{
+	static const char *const ops[] = {
+		[REQUIRE_EXACTLY_ONE] = "exactly one",
+		[REQUIRE_ONE_OR_MORE] = "one or more",
+		[REQUIRE_ALL] = "all",
+	};
+	const struct m_label_value *v;
+	const struct m_require *req;
+	char *rules = NULL, *names, *text;
+	size_t i, t;
+
+	for (i = 0; i < lp->ncls; i++) {
+		for (t = 0; t < lp->cls[i].nrequires; t++) {
+			req = &lp->cls[i].requires[t];
+			names = report_refs(lp, 1, req->cats, req->ncats);
+			text = xstrfmt("a label of %s carries %s of %s",
+			    lp->cls[i].name, ops[req->op], names);
+			report_cat(&rules, "; ", text);
+			free(text);
+			free(names);
+		}
+	}
+	for (t = 0; t < lp->ntagsets; t++) {
+		for (i = 0; i < lp->tagsets[t].ncats; i++) {
+			v = &lp->tagsets[t].cats[i];
+			if (v->nexcludes == 0)
+				continue;
+			names = report_refs(lp, 0, v->excludes, v->nexcludes);
+			text = xstrfmt("a label carrying %s is of none of %s",
+			    v->name, names);
+			report_cat(&rules, "; ", text);
+			free(text);
+			free(names);
+		}
+	}
+	if (rules == NULL)
+		return;
+	text = xstrfmt("label policy %s refuses, whatever the clearance, a "
+	    "label that breaks its rules: %s", lp->name, rules);
+	report_bullet(r, text);
+	free(text);
+	free(rules);
 }
 
 /* What a clearance is the clearance of: a peer, or one of its domains
@@ -118,6 +190,28 @@ report_cleared(struct report *r, const struct report_cleared *x)
 	free(name);
 }
 
+/* The bullet of what becomes of the security label catalogs asked of
+ * peer P, if it has a catalog rule. */
+static void
+report_catalog(struct report *r, const struct m_peer *p)
+{
+	static const char *const what[] = {
+		[CATALOG_FORWARD] = "are let through, and its answers keep "
+		    "only the labels that may cross",
+		[CATALOG_ANSWER] = "are answered by the guard, with the "
+		    "labels that may cross to it",
+		[CATALOG_BLOCK] = "are refused",
+	};
+	char *text;
+
+	if (!model_peer_catalogs(p))
+		return;
+	text = xstrfmt("security label catalogs asked of peer %s %s",
+	    p->name, what[p->catalog]);
+	report_bullet(r, text);
+	free(text);
+}
+
 /* Returns the clearances of the peers of M, each peer's own before those
  * of its domains, setting *N to their number (caller frees). */
 static struct report_cleared *
@@ -180,6 +274,7 @@ report_clearances(struct report *r)
 		}
 		report_bullet(r, text);
 		free(text);
+		report_rules(r, lp);
 	}
 	all = report_all_cleared(m, &n);
 	for (i = j = 0; i < m->npeers; i++) {
@@ -196,6 +291,7 @@ report_clearances(struct report *r)
 		}
 		for (; j < n && all[j].peer == p; j++)
 			report_cleared(r, &all[j]);
+		report_catalog(r, p);
 	}
 	/* Stanzas between domains of one peer do not cross the guard. */
 	for (i = 0; i < n; i++)

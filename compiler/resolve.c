@@ -419,7 +419,7 @@ resolve_guard(struct resolver *r, const struct ast_stmt *st)
 /* Singleton items of a peer block, to report repetitions. */
 struct resolve_peer_seen {
 	const struct ast_item *connect, *protocol, *tls, *auth, *limits;
-	const struct ast_item *tls_policy, *clearance;
+	const struct ast_item *tls_policy, *clearance, *catalog;
 };
 
 /* Applies item IT of the block of peer P (WHERE names it for messages);
@@ -487,6 +487,13 @@ resolve_peer_item(struct resolver *r, const struct ast_item *it,
 		if (it->value == NULL && resolve_once(it, &seen->clearance,
 		    "clearance", where) == 0)
 			resolve_clearance(r, it, &p->clearance);
+		break;
+	case ITEM_CATALOG:
+		if (resolve_once(it, &seen->catalog, "catalog", where) == 0) {
+			p->catalog = it->arg;
+			p->catalog_given = 1;
+			p->catalog_loc = it->loc;
+		}
 		break;
 	default:
 		break;

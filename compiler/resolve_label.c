@@ -92,13 +92,51 @@ resolve_display(struct resolver *r, const struct ast_item *it,
 	char *where = resolve_where("classification", v->name);
 
 	for (; it != NULL; it = it->next) {
-		if (resolve_once(it, &first[it->arg], ast_display_name(it->arg),
-		    where) == -1)
+		if (it->kind != ITEM_DISPLAY || resolve_once(it,
+		    &first[it->arg], ast_display_name(it->arg), where) == -1)
 			continue;
 		v->display[it->arg] = resolve_string(r, it->vals, WANT_STRING);
 		v->display_loc[it->arg] = it->vals->loc;
 	}
 	free(where);
+}
+
+/* Returns the names of the values VALS as references, unbound, in *N
+ * (caller frees with model_label_refs_free). */
+static struct m_label_ref *
+resolve_label_refs(struct resolver *r, const struct ast_value *vals,
+    size_t *n)
+{
+	struct m_label_ref *refs = NULL;
+	char *name;
+
+	for (*n = 0; vals != NULL; vals = vals->next) {
+		if ((name = resolve_string(r, vals, WANT_STRING)) == NULL)
+			continue;
+		refs = xreallocarray(refs, *n + 1, sizeof(*refs));
+		refs[(*n)++] = (struct m_label_ref){ name, vals->loc, 0, 0 };
+	}
+	return refs;
+}
+
+/* Adds the require items among IT, the items of its statement, to
+ * classification V, their categories left to bind. */
+static void
+resolve_requires(struct resolver *r, const struct ast_item *it,
+    struct m_label_value *v)
+{
+	struct m_require *req;
+
+	for (; it != NULL; it = it->next) {
+		if (it->kind != ITEM_REQUIRE)
+			continue;
+		v->requires = xreallocarray(v->requires, v->nrequires + 1,
+		    sizeof(*v->requires));
+		req = &v->requires[v->nrequires++];
+		req->op = it->arg;
+		req->loc = it->loc;
+		req->cats = resolve_label_refs(r, it->vals, &req->ncats);
+	}
 }
 
 /* Reports V, a WHAT of label policy LP, as a repetition of FIRST, and
@@ -193,9 +231,82 @@ resolve_tagset(struct resolver *r, const struct ast_item *it,
 	head.oid_loc = it->value->loc;
 	if ((ts = resolve_add_tagset(lp, &head)) == NULL)
 		return;
-	for (c = it->sub; c != NULL; c = c->next)
-		if (resolve_label_value(r, c->vals, c->value, &v) == 0)
-			resolve_add_category(lp, ts, &v);
+	for (c = it->sub; c != NULL; c = c->next) {
+		if (resolve_label_value(r, c->vals, c->value, &v) == -1)
+			continue;
+		if (c->sub != NULL)
+			v.excludes = resolve_label_refs(r, c->sub->vals,
+			    &v.nexcludes);
+		resolve_add_category(lp, ts, &v);
+	}
+}
+
+/*
+ * Binds the N references of REFS, in place, to the classifications (CATS
+ * 0) or categories (CATS 1) of LP that they name, keeping those defined
+ * and named once in WHAT, after reporting the others. Returns how many
+ * are kept.
+ */
+static size_t
+resolve_refs_bind(const struct m_label_policy *lp, int cats,
+    struct m_label_ref *refs, size_t n, const char *what)
+{
+	struct m_label_ref *ref;
+	size_t i, j, kept = 0;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		ref = &refs[i];
+		k = cats ? resolve_category_find(lp, ref->name, &ref->tagset,
+		    &ref->index) : resolve_label_find(lp->cls, lp->ncls,
+		    ref->name);
+		if (!cats && k >= 0)
+			ref->index = (size_t)k;
+		for (j = 0; k >= 0 && j < kept && (refs[j].tagset !=
+		    ref->tagset || refs[j].index != ref->index); j++)
+			;
+		if (k < 0)
+			diag_error_hint(&ref->loc, resolve_label_suggest(lp,
+			    cats, ref->name), "undefined %s '%s' in label "
+			    "policy '%s'", cats ? "category" : "classification",
+			    ref->name, lp->name);
+		else if (j < kept) {
+			diag_error(&ref->loc, "%s '%s' is named twice in %s",
+			    cats ? "category" : "classification", ref->name,
+			    what);
+			diag_note(&refs[j].loc, "first given here");
+		} else {
+			refs[kept++] = *ref;
+			continue;
+		}
+		free(ref->name);
+	}
+	return kept;
+}
+
+/* Binds the names the rules of LP give: the categories of each
+ * classification's requirements, the classifications each category
+ * excludes. */
+static void
+resolve_label_rules(struct m_label_policy *lp)
+{
+	struct m_label_value *v;
+	size_t i, t;
+
+	for (i = 0; i < lp->ncls; i++) {
+		v = &lp->cls[i];
+		for (t = 0; t < v->nrequires; t++)
+			v->requires[t].ncats = resolve_refs_bind(lp, 1,
+			    v->requires[t].cats, v->requires[t].ncats,
+			    "the requirement");
+	}
+	for (t = 0; t < lp->ntagsets; t++) {
+		for (i = 0; i < lp->tagsets[t].ncats; i++) {
+			v = &lp->tagsets[t].cats[i];
+			v->nexcludes = resolve_refs_bind(lp, 0, v->excludes,
+			    v->nexcludes, "'excludes'");
+		}
+	}
 }
 
 /* Binds the missing-label item IT of LP, if any, to its classification. */
@@ -304,6 +415,7 @@ resolve_label_policy(struct resolver *r, const struct ast_stmt *st)
 			    &v) == -1)
 				break;
 			resolve_display(r, it->sub, &v);
+			resolve_requires(r, it->sub, &v);
 			resolve_add_class(lp, &v);
 			break;
 		case ITEM_TAGSET:
@@ -326,6 +438,7 @@ resolve_label_policy(struct resolver *r, const struct ast_stmt *st)
 		lp->tagsets[i].first_bit = bit;
 		bit += (unsigned)lp->tagsets[i].ncats;
 	}
+	resolve_label_rules(lp);
 	lp->incomplete = diag_errors() != before || resolve_lost(st);
 }
 

@@ -6,8 +6,8 @@
  * elements. Every element and attribute of the file is either read, or
  * reported: a warning for what does not change which labels may cross
  * (relabelling, display qualifiers), an error for what would have the
- * guard pass labels the SPIF refuses (rules tying categories to
- * classifications, selection bounds) and for what is unknown. Each kind
+ * guard pass labels the SPIF refuses (rules tying categories to one
+ * another, selection bounds) and for what is unknown. Each kind
  * of item left unused is reported once a file, at its first place, with
  * a count, so that a SPIF of many categories does not bury the rest.
  */
@@ -49,8 +49,9 @@ static const struct spif_unused {
 	{ "markingData", 0, "only a classification has a display marking" },
 	{ "markingQualifier", 0, "a display marking is the phrase alone" },
 	{ "extensions", 0, "vendor extensions are not interpreted" },
-	{ "requiredCategory", 1, spif_refused },
-	{ "excludedClass", 1, spif_refused },
+	/* Met here in a category: a classification's are read. */
+	{ "requiredCategory", 1, "only a classification's is read: the guard "
+	    "would pass labels the SPIF refuses" },
 	{ "excludedCategory", 1, spif_refused },
 };
 
@@ -72,6 +73,14 @@ struct spif_notice {
 	unsigned count;
 };
 
+/* A requiredCategory of a classification, read once the tag sets it
+ * names are. */
+struct spif_required {
+	const xmlNode *node;
+	const char *cls;		/* the classification's name, as the
+					 * label policy holds it */
+};
+
 struct spif_reader {
 	const struct src_file *src;
 	const char *lang;
@@ -79,6 +88,8 @@ struct spif_reader {
 	long long *hierarchy;		/* of each of lp->cls */
 	struct spif_notice *notices;	/* in the order first met */
 	size_t nnotices;
+	struct spif_required *required;	/* in the order met */
+	size_t nrequired;
 };
 
 /* The place of NODE: its line of the SPIF. */
@@ -334,6 +345,23 @@ spif_marking(struct spif_reader *r, const xmlNode *node)
 	return pick != NULL ? spif_text(r, pick, "phrase", 0) : NULL;
 }
 
+/* Keeps the requiredCategory children of classification NODE, called
+ * CLS, to read once the tag sets are (see spif_requires). */
+static void
+spif_defer_required(struct spif_reader *r, const xmlNode *node,
+    const char *cls)
+{
+	const xmlNode *c;
+
+	for (c = node->children; c != NULL; c = c->next) {
+		if (!spif_is(c, "requiredCategory"))
+			continue;
+		r->required = xreallocarray(r->required, r->nrequired + 1,
+		    sizeof(*r->required));
+		r->required[r->nrequired++] = (struct spif_required){ c, cls };
+	}
+}
+
 /* Reads securityClassification NODE into the reader's label policy. */
 static void
 spif_classification(struct spif_reader *r, const xmlNode *node)
@@ -348,7 +376,8 @@ spif_classification(struct spif_reader *r, const xmlNode *node)
 
 	spif_attrs(r, node, known);
 	for (c = node->children; c != NULL; c = c->next)
-		if (!spif_is(c, "markingData"))
+		if (!spif_is(c, "markingData") &&
+		    !spif_is(c, "requiredCategory"))
 			spif_other(r, c);
 	v.name = spif_text(r, node, "name", 1);
 	ok = spif_number(r, node, "lacv", 0, UINT32_MAX, &lacv) == 0;
@@ -368,6 +397,7 @@ spif_classification(struct spif_reader *r, const xmlNode *node)
 	    sizeof(*r->hierarchy));
 	r->hierarchy[lp->ncls] = hierarchy;
 	lp->cls[lp->ncls++] = v;
+	spif_defer_required(r, node, v.name);
 }
 
 /*
@@ -464,6 +494,68 @@ spif_refuse_attrs(struct spif_reader *r, const xmlNode *node,
 			    spif_refused);
 }
 
+/*
+ * Returns a copy of the text of element NODE without the white space
+ * around it (caller frees), or NULL after reporting it empty or holding a
+ * control character.
+ */
+static char *
+spif_content(struct spif_reader *r, const xmlNode *node)
+{
+	struct ast_loc loc = spif_loc(r, node);
+	xmlChar *text = xmlNodeGetContent(node);
+	const char *p = text != NULL ? (const char *)text : "";
+	size_t len, i;
+	char *s = NULL;
+
+	p += strspn(p, " \t\r\n");
+	for (len = strlen(p); len > 0 && strchr(" \t\r\n", p[len - 1]); len--)
+		;
+	for (i = 0; i < len && (unsigned char)p[i] >= 0x20 && p[i] != 0x7f;
+	    i++)
+		;
+	if (len == 0)
+		diag_error(&loc, "empty %s", (const char *)node->name);
+	else if (i < len)
+		diag_error(&loc, "%s holds a control character",
+		    (const char *)node->name);
+	else
+		s = xstrfmt("%.*s", (int)len, p);
+	xmlFree(text);
+	return s;
+}
+
+/* Adds the classifications the excludedClass children of tagCategory
+ * NODE name to the excludes of category V, each once: a category given
+ * in two tags of its tag set excludes what either excludes. */
+static void
+spif_excluded(struct spif_reader *r, const xmlNode *node,
+    struct m_label_value *v)
+{
+	const xmlNode *c;
+	char *name;
+	size_t i;
+
+	for (c = node->children; c != NULL; c = c->next) {
+		if (!spif_is(c, "excludedClass"))
+			continue;
+		spif_attrs(r, c, (const char *const[]){ NULL });
+		if ((name = spif_content(r, c)) == NULL)
+			continue;
+		for (i = 0; i < v->nexcludes &&
+		    strcmp(v->excludes[i].name, name) != 0; i++)
+			;
+		if (i < v->nexcludes) {
+			free(name);
+			continue;
+		}
+		v->excludes = xreallocarray(v->excludes, v->nexcludes + 1,
+		    sizeof(*v->excludes));
+		v->excludes[v->nexcludes++] = (struct m_label_ref){ name,
+		    spif_loc(r, c), 0, 0 };
+	}
+}
+
 /* Reads tagCategory NODE of a tag of TYPE into tag set TS; a category
  * met already in another tag of the set is read once. */
 static void
@@ -478,13 +570,16 @@ spif_category(struct spif_reader *r, const xmlNode *node,
 	    "requiredClass", "dateFormat", "notBefore", "notAfter", NULL };
 	static const char *const never[] = { "", "", "", "", "", NULL };
 	struct m_label_value v = { 0 };
+	const xmlNode *c;
 	long long lacv;
 	size_t i;
 
 	spif_attrs(r, node, known);
 	if (type != TAG_INFORMATIVE)
 		spif_refuse_attrs(r, node, narrowing, never);
-	spif_others(r, node);
+	for (c = node->children; c != NULL; c = c->next)
+		if (!spif_is(c, "excludedClass"))
+			spif_other(r, c);
 	if ((v.name = spif_text(r, node, "name", 1)) == NULL ||
 	    spif_number(r, node, "lacv", 0, UINT32_MAX, &lacv) == -1) {
 		free(v.name);
@@ -495,10 +590,12 @@ spif_category(struct spif_reader *r, const xmlNode *node,
 	for (i = 0; i < ts->ncats; i++) {
 		if (strcmp(ts->cats[i].name, v.name) == 0 &&
 		    ts->cats[i].lacv == v.lacv) {
+			spif_excluded(r, node, &ts->cats[i]);
 			free(v.name);
 			return;
 		}
 	}
+	spif_excluded(r, node, &v);
 	ts->cats = xreallocarray(ts->cats, ts->ncats + 1, sizeof(*ts->cats));
 	ts->cats[ts->ncats++] = v;
 }
@@ -634,6 +731,123 @@ spif_qualify(struct m_label_policy *lp)
 	free(shared);
 }
 
+/*
+ * Adds to requirement REQ the category categoryGroup NODE names: by the
+ * name of its tag set, the tag's type and the category's lacv. A group
+ * without a lacv (a whole tag set) is not read.
+ */
+static void
+spif_group(struct spif_reader *r, const xmlNode *node, struct m_require *req)
+{
+	static const char *const known[] = { "tagSetRef", "tagType",
+	    "enumType", "lacv", "all", NULL };
+	const struct m_label_policy *lp = r->lp;
+	struct ast_loc loc = spif_loc(r, node);
+	const struct m_tagset *ts = NULL;
+	enum ast_tag_type type;
+	long long lacv;
+	size_t i;
+	char *name;
+
+	spif_attrs(r, node, known);
+	spif_others(r, node);
+	if (spif_narrows(node, "all", "false"))
+		spif_notice(r, node, "attribute", "all", 1, "a categoryGroup "
+		    "names one category, by its lacv");
+	if ((name = spif_text(r, node, "tagSetRef", 1)) == NULL)
+		return;
+	for (i = 0; i < lp->ntagsets && ts == NULL; i++)
+		if (strcmp(lp->tagsets[i].name, name) == 0)
+			ts = &lp->tagsets[i];
+	if (ts == NULL)
+		diag_error(&loc, "categoryGroup of tagset '%s', which the SPIF "
+		    "does not define", name);
+	free(name);
+	if (spif_tag_type(r, node, &type) == -1 ||
+	    spif_number(r, node, "lacv", 0, UINT32_MAX, &lacv) == -1 ||
+	    ts == NULL)
+		return;
+	if (type != ts->type) {
+		diag_error(&loc, "categoryGroup of a %s tag: tagset '%s' is "
+		    "%s", ast_tag_type_name(type), ts->name,
+		    ast_tag_type_name(ts->type));
+		return;
+	}
+	for (i = 0; i < ts->ncats && ts->cats[i].lacv != lacv; i++)
+		;
+	if (i == ts->ncats) {
+		diag_error(&loc, "categoryGroup of lacv %lld, which tagset "
+		    "'%s' does not define", lacv, ts->name);
+		return;
+	}
+	req->cats = xreallocarray(req->cats, req->ncats + 1,
+	    sizeof(*req->cats));
+	req->cats[req->ncats++] = (struct m_label_ref){
+	    xstrdup(ts->cats[i].name), loc, 0, 0 };
+}
+
+/* Reads requiredCategory NODE of classification V: its operation and
+ * the categories of its categoryGroup children. */
+static void
+spif_require(struct spif_reader *r, const xmlNode *node,
+    struct m_label_value *v)
+{
+	static const char *const ops[] = { [REQUIRE_EXACTLY_ONE] = "onlyOne",
+	    [REQUIRE_ONE_OR_MORE] = "oneOrMore", [REQUIRE_ALL] = "all" };
+	struct m_require req = { .loc = spif_loc(r, node) };
+	const xmlNode *c;
+	size_t i, n = sizeof(ops) / sizeof(ops[0]);
+	char *op;
+	int ok;
+
+	spif_attrs(r, node, (const char *const[]){ "operation", NULL });
+	if ((op = spif_text(r, node, "operation", 1)) == NULL)
+		return;
+	for (i = 0; i < n && strcmp(op, ops[i]) != 0; i++)
+		;
+	if ((ok = i < n) == 0)
+		diag_error(&req.loc, "unknown operation '%s' of "
+		    "requiredCategory (onlyOne, oneOrMore or all)", op);
+	req.op = (enum ast_require_op)i;
+	free(op);
+	for (c = node->children; c != NULL; c = c->next) {
+		if (spif_is(c, "categoryGroup"))
+			spif_group(r, c, &req);
+		else
+			spif_other(r, c);
+	}
+	if (ok && req.ncats == 0)
+		diag_error(&req.loc, "requiredCategory without a categoryGroup "
+		    "read");
+	if (!ok || req.ncats == 0) {
+		model_label_refs_free(req.cats, req.ncats);
+		return;
+	}
+	v->requires = xreallocarray(v->requires, v->nrequires + 1,
+	    sizeof(*v->requires));
+	v->requires[v->nrequires++] = req;
+}
+
+/* Reads the requiredCategory elements kept by spif_defer_required, into
+ * the classifications they belong to, now that the tag sets are read
+ * and their categories named. */
+static void
+spif_requires(struct spif_reader *r)
+{
+	struct m_label_policy *lp = r->lp;
+	size_t i, k;
+
+	for (i = 0; i < r->nrequired; i++) {
+		/* Found: the classification was added with this name. */
+		for (k = 0; lp->cls[k].name != r->required[i].cls; k++)
+			;
+		spif_require(r, r->required[i].node, &lp->cls[k]);
+	}
+	free(r->required);
+	r->required = NULL;
+	r->nrequired = 0;
+}
+
 /* Reads the root element NODE of a SPIF into the reader's label policy. */
 static void
 spif_root(struct spif_reader *r, const xmlNode *node)
@@ -680,6 +894,7 @@ spif_root(struct spif_reader *r, const xmlNode *node)
 		diag_error(&loc, "SPIF without 'securityPolicyId'");
 	spif_rank(r);
 	spif_qualify(lp);
+	spif_requires(r);
 }
 
 /* Parses the text of SRC and returns its document (caller frees with
@@ -730,7 +945,7 @@ spif_read(const struct ast_value *file, const char *lang,
     struct m_label_policy *draft)
 {
 	unsigned before = diag_errors();
-	struct spif_reader r = { NULL, lang, draft, NULL, NULL, 0 };
+	struct spif_reader r = { NULL, lang, draft, NULL, NULL, 0, NULL, 0 };
 	struct src_file *src;
 	xmlNode *root;
 	xmlDoc *doc;

@@ -14,8 +14,10 @@
  * (a path relative to the directory of the policy file it is written
  * in), into the zeroed *DRAFT: spif_name and oid, the classifications
  * lowest first with their display markings (the phrases of language
- * LANG; NULL: none asked for), and the tag sets with their categories,
- * a category named as in another tag set renamed "TAGSET:CATEGORY".
+ * LANG; NULL: none asked for) and the categories they require, and the
+ * tag sets with their categories and the classifications each excludes,
+ * a category named as in another tag set renamed "TAGSET:CATEGORY"
+ * (requirements name them so); names a rule gives are left to bind.
  * Each item is located at its line of the SPIF (see source.h); names are
  * left for the caller to find repeated. The file is read as the policy's
  * own are (src_load), so that the digest and the dependencies cover it.

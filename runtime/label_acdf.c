@@ -7,6 +7,10 @@
  * for each permissive tag set it names, at least one of its categories
  * held; informative categories never decide. A category of a syntax the
  * guard does not know, or of a tag set the policy does not define, denies.
+ * The label must also keep the policy's own rules, whatever the
+ * clearance (SPIF excludedClass and requiredCategory): no category it
+ * carries, informative ones included, excludes its classification, and
+ * it carries the categories its classification requires.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -82,16 +86,66 @@ label_syntax_fits(enum ess_syntax s, enum gen_tag_type t)
 	return 0;
 }
 
+/* Whether bit B of S is set. */
+static int
+label_bit(const struct gen_label_bits *s, unsigned b)
+{
+	return (s->w[b / 64] >> (b % 64) & 1) != 0;
+}
+
 /* Whether K holds category C. */
 static int
 label_held(const struct gen_clearance *k, const struct gen_label_category *c)
 {
-	return (k->held.w[c->bit / 64] >> (c->bit % 64) & 1) != 0;
+	return label_bit(&k->held, c->bit);
 }
 
-/* The decision for category C of a label against clearance K. */
+/* The reasons of a label the policy's own rules refuse. */
+#define LABEL_RULES "a label the security policy's rules refuse: "
+
+/*
+ * The requirement of classification CL that a label of it carrying the
+ * categories CARRIED does not meet, as a reason, or NULL: for each, of
+ * its categories, the label carries exactly one, one or more, or all.
+ */
 static const char *
-label_category(const struct ess_category *c, const struct gen_clearance *k)
+label_required(const struct gen_classification *cl,
+    const struct gen_label_bits *carried)
+{
+	const struct gen_label_require *req;
+	unsigned n, want;
+	size_t i, w;
+
+	for (i = 0; i < cl->nrequires; i++) {
+		req = &cl->requires[i];
+		n = want = 0;
+		for (w = 0; w < GEN_LABEL_BITS / 64; w++) {
+			n += (unsigned)__builtin_popcountll(req->cats.w[w] &
+			    carried->w[w]);
+			want += (unsigned)__builtin_popcountll(req->cats.w[w]);
+		}
+		if (req->op == GEN_REQUIRE_ONE && n != 1)
+			return LABEL_RULES "not exactly one of the categories "
+			    "of which its classification requires one";
+		if (req->op == GEN_REQUIRE_SOME && n == 0)
+			return LABEL_RULES "none of the categories of which its "
+			    "classification requires one or more";
+		if (req->op == GEN_REQUIRE_ALL && n != want)
+			return LABEL_RULES "a category its classification "
+			    "requires is missing";
+	}
+	return NULL;
+}
+
+/*
+ * The decision for category C of a label of classification CL against
+ * clearance K; the categories found are added to *CARRIED unless it is
+ * NULL (CL requires none). A value of an informative tag set that the
+ * policy does not define is let be: it never decides.
+ */
+static const char *
+label_category(const struct ess_category *c, const struct gen_clearance *k,
+    const struct gen_classification *cl, struct gen_label_bits *carried)
 {
 	const struct gen_tagset *t;
 	const struct gen_label_category *cat;
@@ -105,11 +159,20 @@ label_category(const struct ess_category *c, const struct gen_clearance *k)
 	if (!label_syntax_fits(c->syntax, t->type))
 		return "a security category in a syntax its tag set does not "
 		    "take";
-	if (t->type == GEN_TAG_INFORMATIVE)
-		return NULL;
 	for (i = 0; i < c->nvalues; i++) {
-		if ((cat = label_category_of(t, c->values[i])) == NULL)
+		cat = label_category_of(t, c->values[i]);
+		if (cat == NULL && t->type == GEN_TAG_INFORMATIVE)
+			continue;
+		if (cat == NULL)
 			return LABEL_WHY_CATEGORY;
+		if (label_bit(&cat->excluded, cl->rank))
+			return LABEL_RULES "a category that excludes its "
+			    "classification";
+		if (carried != NULL)
+			carried->w[cat->bit / 64] |= (uint64_t)1 <<
+			    (cat->bit % 64);
+		if (t->type == GEN_TAG_INFORMATIVE)
+			continue;
 		if (t->type == GEN_TAG_RESTRICTIVE && !label_held(k, cat))
 			return "a restrictive category the destination or "
 			    "source does not hold";
@@ -124,15 +187,19 @@ const char *
 label_acdf(const struct ess_label *l, const struct gen_clearance *k)
 {
 	const struct gen_label_policy *p = k->policy;
+	static const struct gen_label_bits none;
 	const struct gen_classification *cl;
+	struct gen_label_bits carried, *gather = NULL;
 	const char *why;
 	size_t i;
 
 	if (l == NULL) {
 		if (p->missing == NULL)
 			return "no security label";
-		return p->missing->rank > k->rank ? "no security label, and "
-		    "the classification assumed is above the clearance" : NULL;
+		if (p->missing->rank > k->rank)
+			return "no security label, and the classification "
+			    "assumed is above the clearance";
+		return label_required(p->missing, &none);
 	}
 	if (strcmp(l->policy, p->oid) != 0)
 		return "a label of another security policy";
@@ -140,8 +207,15 @@ label_acdf(const struct ess_label *l, const struct gen_clearance *k)
 		return LABEL_WHY_CLASSIFICATION;
 	if (cl->rank > k->rank)
 		return "classified above the clearance";
+	/* Most classifications require nothing: their labels' categories
+	 * need not be gathered. */
+	if (cl->nrequires > 0) {
+		memset(&carried, 0, sizeof(carried));
+		gather = &carried;
+	}
 	for (i = 0; i < l->ncategories; i++)
-		if ((why = label_category(&l->categories[i], k)) != NULL)
+		if ((why = label_category(&l->categories[i], k, cl,
+		    gather)) != NULL)
 			return why;
-	return NULL;
+	return gather != NULL ? label_required(cl, gather) : NULL;
 }

@@ -146,7 +146,9 @@ int label_catalog(struct pipe_ctx *c, const int peer[2],
 /*
  * The access decision for label L against clearance K: NULL when K allows
  * it, else why not (a static text). L NULL stands for a stanza without a
- * label, or with the default one.
+ * label, or with the default one. A label that breaks the rules of K's
+ * label policy (a category excluding its classification, a category its
+ * classification requires missing) is refused whatever K holds.
  */
 const char *label_acdf(const struct ess_label *l,
     const struct gen_clearance *k);
