@@ -41,7 +41,8 @@ static struct ast_value *parse_value(enum ast_value_kind, const YYLTYPE *,
 static struct ast_item *parse_item(enum ast_item_kind, const YYLTYPE *,
     int, struct ast_value *);
 static struct ast_item *parse_verdict(struct ast_item *, int, int);
-static void parse_reserved(char *, const YYLTYPE *);
+static struct ast_item *parse_tagset(const YYLTYPE *, struct ast_value *,
+    struct ast_value *, int, int, struct ast_item *);
 static void parse_skip_block(void *);
 
 /* Locations carry their file; an empty rule sits just after what precedes. */
@@ -88,7 +89,6 @@ static void parse_skip_block(void *);
 
 %token <str> STRING "string" IDENT "identifier" ADDRESS "address"
 %token <str> VERSION "version"
-%token <str> RESERVED "reserved keyword"
 %token <num> NUMBER "number" DURATION "duration" SIZE "size"
 %token POLICY "policy" INCLUDE "include" DEFINE "define" GUARD "guard"
 %token LISTEN "listen" PORT "port" DIRECT_TLS "direct-tls"
@@ -118,7 +118,9 @@ static void parse_skip_block(void *);
 %token PERMISSIVE "permissive" INFORMATIVE "informative"
 %token MISSING_LABEL "missing-label" ASSUME "assume" DENY "deny"
 %token CLEARANCE "clearance" MARKING "marking" FGCOLOR "fgcolor"
-%token BGCOLOR "bgcolor" SPIF "spif" LANG "lang"
+%token BGCOLOR "bgcolor" SPIF "spif" LANG "lang" ENUMERATED "enumerated"
+%token EQUIVALENT "equivalent" ORIGINAL "original" KEEP "keep"
+%token REPLACE "replace"
 %token YYEOF 0 "end of file"
 
 %type <val> value values port_opt key_opt strings value_seq
@@ -129,11 +131,11 @@ static void parse_skip_block(void *);
 %type <item> alert_block test_items test_item test_block
 %type <item> label_items label_item label_block category_items
 %type <item> category_item category_block display_items display_item
-%type <item> spif_items
+%type <item> spif_items equivalent_block equivalent_items equivalent_item
 %type <val> lang_opt
 %type <flag> listen_opt limit_key tls_mode auth_methods force_opt
 %type <flag> tls_list_key crl_action direction words_kind cond_opt
-%type <flag> tag_type display_key
+%type <flag> tag_type decisive_type display_key
 %type <verdict> verdict_opt
 
 %destructor { free($$); } <str>
@@ -597,9 +599,11 @@ label_item	: OID value ';' {
 			$$->sub = $5;
 		}
 		| TAGSET value OID value tag_type category_block {
-			$$ = parse_item(ITEM_TAGSET, &@1, $5, $2);
-			$$->value = $4;
-			$$->sub = $6;
+			$$ = parse_tagset(&@1, $2, $4, $5, 0, $6);
+		}
+		| TAGSET value OID value decisive_type ENUMERATED
+		    category_block {
+			$$ = parse_tagset(&@1, $2, $4, $5, 1, $7);
 		}
 		| MISSING_LABEL ASSUME value ';' {
 			$$ = parse_item(ITEM_MISSING_LABEL, &@$, 1, $3);
@@ -607,15 +611,52 @@ label_item	: OID value ';' {
 		| MISSING_LABEL DENY ';' {
 			$$ = parse_item(ITEM_MISSING_LABEL, &@$, 0, NULL);
 		}
+		| EQUIVALENT IDENT equivalent_block {
+			$$ = parse_item(ITEM_EQUIVALENT, &@1, 0,
+			    parse_value(AST_NAME, &@2, $2, 0));
+			$$->sub = $3;
+		}
+		| ORIGINAL KEEP ';' {
+			$$ = parse_item(ITEM_ORIGINAL, &@$, 1, NULL);
+		}
+		| ORIGINAL REPLACE ';' {
+			$$ = parse_item(ITEM_ORIGINAL, &@$, 0, NULL);
+		}
 		| CATEGORY reserved_tail {
 			diag_error(&@1, "'category' is not supported yet "
 			    "directly in a label-policy: write it in a "
 			    "'tagset'");
 			$$ = NULL;
 		}
-		| RESERVED reserved_tail {
-			parse_reserved($1, &@1);
-			$$ = NULL;
+		;
+
+/* How the labels of a label policy are relabelled into another: each
+ * classification or category of the one, and its equivalent in the
+ * other, or none (a label carrying it is not relabelled). */
+equivalent_block : '{' equivalent_items '}'	{ $$ = $2; }
+		| '{' equivalent_items error '}' { $$ = $2; yyerrok; }
+		;
+
+equivalent_items : %empty			{ $$ = NULL; }
+		| equivalent_items equivalent_item {
+			$$ = ast_item_append($1, $2);
+		}
+		| equivalent_items error ';'	{ $$ = $1; yyerrok; }
+		;
+
+equivalent_item	: CLASSIFICATION value '=' value ';' {
+			$$ = parse_item(ITEM_EQUIVALENT_PAIR, &@$, 0, $2);
+			$$->value = $4;
+		}
+		| CLASSIFICATION value '=' NONE ';' {
+			$$ = parse_item(ITEM_EQUIVALENT_PAIR, &@$, 0, $2);
+		}
+		| CATEGORY value '=' value ';' {
+			$$ = parse_item(ITEM_EQUIVALENT_PAIR, &@$, 1, $2);
+			$$->value = $4;
+		}
+		| CATEGORY value '=' NONE ';' {
+			$$ = parse_item(ITEM_EQUIVALENT_PAIR, &@$, 1, $2);
 		}
 		;
 
@@ -644,9 +685,14 @@ lang_opt	: %empty			{ $$ = NULL; }
 		| LANG STRING	{ $$ = parse_value(AST_STRING, &@2, $2, 0); }
 		;
 
-tag_type	: RESTRICTIVE			{ $$ = TAG_RESTRICTIVE; }
-		| PERMISSIVE			{ $$ = TAG_PERMISSIVE; }
+tag_type	: decisive_type
 		| INFORMATIVE			{ $$ = TAG_INFORMATIVE; }
+		;
+
+/* The types whose categories a label may carry as a bit map: only these
+ * may be said to be written as enumerated attributes instead. */
+decisive_type	: RESTRICTIVE			{ $$ = TAG_RESTRICTIVE; }
+		| PERMISSIVE			{ $$ = TAG_PERMISSIVE; }
 		;
 
 category_block	: '{' category_items '}'	{ $$ = $2; }
@@ -665,8 +711,8 @@ category_item	: CATEGORY value '=' value ';' {
 		;
 
 /*
- * The items of a label-policy reserved for later (equivalent, original,
- * and a category outside a tag set) are read as any balanced run
+ * The item of a label-policy reserved for later (a category outside a
+ * tag set) is read as any balanced run
  * of tokens ending in ';' or a '{ ... }' block, so that the rest of the
  * file is still checked.
  */
@@ -685,8 +731,7 @@ soup		: %empty
 		;
 
 soup_word	: STRING { free($1); } | IDENT { free($1); }
-		| ADDRESS { free($1); } | RESERVED { free($1); }
-		| VERSION { free($1); }
+		| ADDRESS { free($1); } | VERSION { free($1); }
 		| NUMBER | DURATION | SIZE | '=' | ','
 		| POLICY | INCLUDE | DEFINE | GUARD | LISTEN | PORT
 		| DIRECT_TLS | CERTIFICATE | FILE_KW | KEY | CA_BUNDLE
@@ -704,6 +749,7 @@ soup_word	: STRING { free($1); } | IDENT { free($1); }
 		| CLASSIFICATION | TAGSET | CATEGORY | RESTRICTIVE
 		| PERMISSIVE | INFORMATIVE | MISSING_LABEL | ASSUME | DENY
 		| CLEARANCE | MARKING | FGCOLOR | BGCOLOR | SPIF | LANG
+		| ENUMERATED | EQUIVALENT | ORIGINAL | KEEP | REPLACE
 		;
 
 %%
@@ -763,17 +809,24 @@ parse_skip_block(void *scanner)
 		if (tok == YYEOF)
 			break;
 		if (tok == STRING || tok == IDENT || tok == ADDRESS ||
-		    tok == VERSION || tok == RESERVED)
+		    tok == VERSION)
 			free(val.str);
 	}
 }
 
-/* Rejects an item whose shape is reserved for a later version. */
-static void
-parse_reserved(char *keyword, const YYLTYPE *loc)
+/* Returns the item of a tagset NAME with OID, of TYPE, written as
+ * enumerated attributes if ENUMERATED, holding the category items
+ * CATS. */
+static struct ast_item *
+parse_tagset(const YYLTYPE *loc, struct ast_value *name,
+    struct ast_value *oid, int type, int enumerated, struct ast_item *cats)
 {
-	diag_error(loc, "'%s' is not supported yet", keyword);
-	free(keyword);
+	struct ast_item *it = parse_item(ITEM_TAGSET, loc, type, name);
+
+	it->arg2 = enumerated;
+	it->value = oid;
+	it->sub = cats;
+	return it;
 }
 
 /* Whether KIND is one of the PARSE_VALUE_KINDS tokens that make a value. */
