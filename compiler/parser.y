@@ -135,7 +135,7 @@ static void parse_skip_block(void *);
 %type <val> lang_opt
 %type <flag> listen_opt limit_key tls_mode auth_methods force_opt
 %type <flag> tls_list_key crl_action direction words_kind cond_opt
-%type <flag> tag_type decisive_type display_key
+%type <flag> tag_type display_key
 %type <verdict> verdict_opt
 
 %destructor { free($$); } <str>
@@ -601,9 +601,14 @@ label_item	: OID value ';' {
 		| TAGSET value OID value tag_type category_block {
 			$$ = parse_tagset(&@1, $2, $4, $5, 0, $6);
 		}
-		| TAGSET value OID value decisive_type ENUMERATED
-		    category_block {
-			$$ = parse_tagset(&@1, $2, $4, $5, 1, $7);
+		| TAGSET value OID value tag_type ENUMERATED category_block {
+			if ($5 == TAG_INFORMATIVE)
+				diag_error(&@6, "'enumerated' is for a "
+				    "restrictive or permissive tagset: "
+				    "informative categories are always "
+				    "written as attributes");
+			$$ = parse_tagset(&@1, $2, $4, $5,
+			    $5 != TAG_INFORMATIVE, $7);
 		}
 		| MISSING_LABEL ASSUME value ';' {
 			$$ = parse_item(ITEM_MISSING_LABEL, &@$, 1, $3);
@@ -685,14 +690,9 @@ lang_opt	: %empty			{ $$ = NULL; }
 		| LANG STRING	{ $$ = parse_value(AST_STRING, &@2, $2, 0); }
 		;
 
-tag_type	: decisive_type
-		| INFORMATIVE			{ $$ = TAG_INFORMATIVE; }
-		;
-
-/* The types whose categories a label may carry as a bit map: only these
- * may be said to be written as enumerated attributes instead. */
-decisive_type	: RESTRICTIVE			{ $$ = TAG_RESTRICTIVE; }
+tag_type	: RESTRICTIVE			{ $$ = TAG_RESTRICTIVE; }
 		| PERMISSIVE			{ $$ = TAG_PERMISSIVE; }
+		| INFORMATIVE			{ $$ = TAG_INFORMATIVE; }
 		;
 
 category_block	: '{' category_items '}'	{ $$ = $2; }
