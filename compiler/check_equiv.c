@@ -84,51 +84,70 @@ check_label_relabelled(const struct model *m, size_t l)
 	return 0;
 }
 
-/* Adds NAME, a WHAT without an equivalent, to the list *LIST of the N
- * named so far. */
+/* What a map says nothing of: the classifications and categories named
+ * (at most CHECK_MISSING_NAMED together), and how many there are. */
+struct check_missing {
+	char *names[2];			/* classifications, categories */
+	size_t named[2];
+	size_t n;
+};
+
+/* Adds NAME, a classification (CATS 0) or a category, to M. */
 static void
-check_missing_add(char **list, size_t *n, const char *what,
-    const char *name)
+check_missing_add(struct check_missing *m, int cats, const char *name)
 {
 	char *s;
 
-	if ((*n)++ >= CHECK_MISSING_NAMED)
+	if (m->n++ >= CHECK_MISSING_NAMED)
 		return;
-	s = xstrfmt("%s%s%s '%s'", *list != NULL ? *list : "",
-	    *list != NULL ? ", " : "", what, name);
-	free(*list);
-	*list = s;
+	s = xstrfmt("%s%s'%s'", m->names[cats] != NULL ? m->names[cats] :
+	    "", m->names[cats] != NULL ? ", " : "", name);
+	free(m->names[cats]);
+	m->names[cats] = s;
+	m->named[cats]++;
 }
 
 /*
  * Returns what a label clearance C of X lets a peer send may carry (the
  * classifications up to C's, the categories model_clearance_may_carry
  * says) and map MAP says nothing of (an equivalent, or none, for each
- * makes it total), or NULL if MAP covers them all. The caller frees it.
+ * makes it total), as "classifications 'A', 'B'; category 'C' and 2
+ * more", or NULL if MAP covers them all. The caller frees it.
  */
 static char *
 check_missing(const struct m_label_policy *x, const struct m_clearance *c,
     const struct m_label_map *map)
 {
+	static const char *const what[2][2] = { { "classification",
+	    "classifications" }, { "category", "categories" } };
+	struct check_missing m = { { NULL, NULL }, { 0, 0 }, 0 };
 	const struct m_tagset *ts;
 	char *list = NULL, *s;
-	size_t i, t, k, n = 0;
+	size_t i, t, k;
 
 	for (i = 0; i <= c->rank; i++)
 		if (!map->cls[i].given)
-			check_missing_add(&list, &n, "classification",
-			    x->cls[i].name);
+			check_missing_add(&m, 0, x->cls[i].name);
 	for (t = 0; t < x->ntagsets; t++) {
 		ts = &x->tagsets[t];
 		for (k = 0; k < ts->ncats; k++)
 			if (model_clearance_may_carry(x, c, t, k) &&
 			    !map->cats[ts->first_bit + k].given)
-				check_missing_add(&list, &n, "category",
-				    ts->cats[k].name);
+				check_missing_add(&m, 1, ts->cats[k].name);
 	}
-	if (n > CHECK_MISSING_NAMED) {
+	for (i = 0; i < 2; i++) {
+		if (m.names[i] == NULL)
+			continue;
+		s = xstrfmt("%s%s%s %s", list != NULL ? list : "",
+		    list != NULL ? "; " : "", what[i][m.named[i] > 1],
+		    m.names[i]);
+		free(list);
+		free(m.names[i]);
+		list = s;
+	}
+	if (m.n > CHECK_MISSING_NAMED) {
 		s = xstrfmt("%s and %zu more", list,
-		    n - CHECK_MISSING_NAMED);
+		    m.n - CHECK_MISSING_NAMED);
 		free(list);
 		list = s;
 	}

@@ -305,14 +305,15 @@ resolve_spif_equiv(struct model *m, size_t x, size_t y,
 	}
 	if (resolve_spif_item(ly, e, 1, &theirs) == -1) {
 		if (cats)
-			diag_error(&e->loc, "SPIF %s names value %lu of tag "
-			    "set %s, which label policy '%s' has no category "
-			    "of", resolve_spif_element(e->kind),
+			diag_error(&e->loc, "SPIF %s names value %lu in tag "
+			    "set %s of label policy '%s', which has no "
+			    "category of that value there",
+			    resolve_spif_element(e->kind),
 			    (unsigned long)e->to_lacv, e->to_tagset, ly->name);
 		else
-			diag_error(&e->loc, "SPIF %s names value %lu, which "
-			    "label policy '%s' has no classification of",
-			    resolve_spif_element(e->kind),
+			diag_error(&e->loc, "SPIF %s names value %lu of label "
+			    "policy '%s', which has no classification of that "
+			    "value", resolve_spif_element(e->kind),
 			    (unsigned long)e->to_lacv, ly->name);
 		return;
 	}
