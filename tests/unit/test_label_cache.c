@@ -22,7 +22,7 @@ static const char clearances[5];
 static void
 test_found_again(void **state)
 {
-	struct label_verdict v = { 1, "above" }, got;
+	struct label_verdict v = { .deny = 1, .why = "above" }, got;
 
 	(void)state;
 	assert_int_equal(label_cache_get("MQYCAQQGASk=", 12, K(0), K(1), &got), 0);
@@ -41,7 +41,7 @@ static void
 test_too_long(void **state)
 {
 	char text[LABEL_CACHE_TEXT + 1];
-	struct label_verdict v = { LABEL_ALLOW, NULL }, got;
+	struct label_verdict v = { .deny = LABEL_ALLOW }, got;
 
 	(void)state;
 	memset(text, 'A', sizeof(text));
@@ -65,7 +65,8 @@ test_bounded(void **state)
 	(void)state;
 	for (i = 0; i < n; i++) {
 		snprintf(text, sizeof(text), "label-%d", i);
-		v = (struct label_verdict){ i % 3 - 1, why[i % 3] };
+		v = (struct label_verdict){ .deny = i % 3 - 1,
+		    .why = why[i % 3] };
 		label_cache_put(text, strlen(text), K(3), K(4), &v);
 	}
 	for (i = 0; i < n; i++) {
