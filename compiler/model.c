@@ -140,11 +140,12 @@ model_clearance_holds(const struct m_clearance *c, size_t tagset, size_t cat)
 size_t
 model_label_ncats(const struct m_label_policy *lp)
 {
-	size_t t, n = 0;
+	const struct m_tagset *last;
 
-	for (t = 0; t < lp->ntagsets; t++)
-		n += lp->tagsets[t].ncats;
-	return n;
+	if (lp->ntagsets == 0)
+		return 0;
+	last = &lp->tagsets[lp->ntagsets - 1];
+	return last->first_bit + last->ncats;
 }
 
 void

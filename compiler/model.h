@@ -382,7 +382,8 @@ int model_peer_uncleared(const struct m_peer *p);
 int model_clearance_holds(const struct m_clearance *c, size_t tagset,
     size_t cat);
 
-/* The number of categories of LP, over all its tag sets. */
+/* The number of categories of LP, over all its tag sets, once their
+ * bits are given (as the resolution of LP ends). */
 size_t model_label_ncats(const struct m_label_policy *lp);
 
 /* Sets *TS and *CAT to the tag set and category of LP whose bit is BIT

@@ -47,10 +47,10 @@ resolve_label_named(const struct model *m, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < m->nlabels; i++)
-		if (strcmp(m->labels[i].name, name) == 0)
-			return (int)i;
-	return -1;
+	for (i = 0; i < m->nlabels && strcmp(m->labels[i].name, name) != 0;
+	    i++)
+		;
+	return i < m->nlabels ? (int)i : -1;
 }
 
 /* The name of classification or category E of label policy LP (CATS:
@@ -266,15 +266,6 @@ resolve_spif_set(struct model *m, size_t from, size_t to,
 	}
 }
 
-/* The element a SPIF equivalence of kind KIND is read from. */
-static const char *
-resolve_spif_element(enum spif_equiv_kind kind)
-{
-	return kind == SPIF_EQUIV_CLASSIFICATION ? "equivalentClassification" :
-	    kind == SPIF_EQUIV_CATEGORY ? "equivalentSecCategoryTag" :
-	    "equivalentSecurityCategoryTagSet";
-}
-
 /*
  * Resolves equivalence E that the SPIF of label policy X gives into
  * label policy Y: the equivalent its values name in Y, which must be
@@ -293,7 +284,7 @@ resolve_spif_equiv(struct model *m, size_t x, size_t y,
 		diag_error(&e->loc, "SPIF %s adds categories to the label it "
 		    "makes (requiredCategory), which the guard does not: it "
 		    "would pass labels the SPIF refuses",
-		    resolve_spif_element(e->kind));
+		    spif_equiv_element(e->kind));
 	if (e->kind == SPIF_EQUIV_TAGSET ||
 	    resolve_spif_item(lx, e, 0, &mine) == -1)
 		return;
@@ -308,18 +299,18 @@ resolve_spif_equiv(struct model *m, size_t x, size_t y,
 			diag_error(&e->loc, "SPIF %s names value %lu in tag "
 			    "set %s of label policy '%s', which has no "
 			    "category of that value there",
-			    resolve_spif_element(e->kind),
+			    spif_equiv_element(e->kind),
 			    (unsigned long)e->to_lacv, e->to_tagset, ly->name);
 		else
 			diag_error(&e->loc, "SPIF %s names value %lu of label "
 			    "policy '%s', which has no classification of that "
-			    "value", resolve_spif_element(e->kind),
+			    "value", spif_equiv_element(e->kind),
 			    (unsigned long)e->to_lacv, ly->name);
 		return;
 	}
 	if (cats && ly->tagsets[theirs.tagset].type != e->to_type) {
 		diag_error(&e->loc, "SPIF %s says tag set %s of label policy "
-		    "'%s' is %s, but it is %s", resolve_spif_element(e->kind),
+		    "'%s' is %s, but it is %s", spif_equiv_element(e->kind),
 		    e->to_tagset, ly->name, ast_tag_type_name(e->to_type),
 		    ast_tag_type_name(ly->tagsets[theirs.tagset].type));
 		return;

@@ -75,6 +75,9 @@ struct spif_equivs {
 int spif_read(const struct ast_value *file, const char *lang,
     struct m_label_policy *draft, struct spif_equivs *eq);
 
+/* The element an equivalence of kind KIND is read from, for messages. */
+const char *spif_equiv_element(enum spif_equiv_kind kind);
+
 /* Frees what EQ holds and zeroes it. */
 void spif_equivs_free(struct spif_equivs *eq);
 

@@ -187,10 +187,10 @@ spif_policy_named(const struct spif_equivs *eq, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < eq->npolicies; i++)
-		if (strcmp(eq->policies[i].name, name) == 0)
-			return (int)i;
-	return -1;
+	for (i = 0; i < eq->npolicies &&
+	    strcmp(eq->policies[i].name, name) != 0; i++)
+		;
+	return i < eq->npolicies ? (int)i : -1;
 }
 
 /* The index of the policy of EQ a policyRef REF names: the one called
@@ -248,17 +248,12 @@ spif_equivalent_policies(struct spif_reader *r, const xmlNode *node)
 	}
 }
 
-/* The element an equivalence of kind KIND is read from. */
-static const char *
+const char *
 spif_equiv_element(enum spif_equiv_kind kind)
 {
-	static const char *const name[] = {
-		[SPIF_EQUIV_CLASSIFICATION] = "equivalentClassification",
-		[SPIF_EQUIV_CATEGORY] = "equivalentSecCategoryTag",
-		[SPIF_EQUIV_TAGSET] = "equivalentSecurityCategoryTagSet",
-	};
-
-	return name[kind];
+	return kind == SPIF_EQUIV_CLASSIFICATION ? "equivalentClassification" :
+	    kind == SPIF_EQUIV_CATEGORY ? "equivalentSecCategoryTag" :
+	    "equivalentSecurityCategoryTagSet";
 }
 
 /* Whether REF is written as an OID: digits joined by dots. */
