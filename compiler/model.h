@@ -189,7 +189,6 @@ struct m_equiv {
 	size_t tagset;			/* a category's: the tag set, */
 	size_t to;			/* and the category in it; a
 					 * classification's: the rank */
-	int from_spif;			/* read from a SPIF, else written */
 	struct ast_loc loc;		/* the name mapped, or the SPIF line */
 	struct ast_loc to_loc;		/* the equivalent's name, or the line */
 };

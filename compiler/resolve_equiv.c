@@ -193,7 +193,9 @@ resolve_category_by_value(const struct m_label_policy *lp,
 	size_t t, k;
 
 	for (t = 0; t < lp->ntagsets; t++) {
-		if (strcmp(lp->tagsets[t].oid, tagset) != 0)
+		/* An OID lost to an error already reported is none. */
+		if (lp->tagsets[t].oid == NULL ||
+		    strcmp(lp->tagsets[t].oid, tagset) != 0)
 			continue;
 		for (k = 0; k < lp->tagsets[t].ncats; k++) {
 			if (lp->tagsets[t].cats[k].lacv == lacv) {
@@ -248,7 +250,6 @@ resolve_spif_set(struct model *m, size_t from, size_t to,
 	if (!slot->given) {
 		*slot = *dst;
 		slot->given = 1;
-		slot->from_spif = 1;
 		slot->loc = slot->to_loc = *loc;
 	} else if (slot->none != dst->none || (!dst->none &&
 	    (slot->tagset != dst->tagset || slot->to != dst->to))) {

@@ -1,6 +1,7 @@
 /*
- * What the files of the resolution pass share (resolve.c, resolve_filter.c):
- * the resolver's state and its helpers for values.
+ * What the files of the resolution pass share (resolve.c, resolve_filter.c,
+ * resolve_label.c, resolve_equiv.c): the resolver's state and its helpers
+ * for values.
  */
 #ifndef XEDGEC_RESOLVE_INT_H
 #define XEDGEC_RESOLVE_INT_H
