@@ -188,8 +188,9 @@ check_total(const struct model *m, const struct m_cleared *a,
 	free(who);
 }
 
-/* Checks, for each clearance, the map into each other label policy a
- * clearance of another peer is in, once a label policy. */
+/* Checks, for each clearance, the map of its label policy into each
+ * other label policy that a clearance of another peer is in: once for
+ * each, with the first such clearance as the note's. */
 static void
 check_totality(const struct model *m)
 {
