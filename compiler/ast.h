@@ -107,12 +107,19 @@ enum ast_item_kind {
 				 * the file, VALUE the language (NULL: not
 				 * given) */
 	ITEM_TAGSET,		/* VALS name, VALUE its OID, ARG enum
-				 * ast_tag_type, SUB category items */
+				 * ast_tag_type, ARG2 written as enumerated
+				 * attributes, SUB category items */
 	ITEM_CATEGORY,		/* in a tagset: VALS name, VALUE its value,
 				 * SUB its excludes item */
 	ITEM_EXCLUDES,		/* in a category: VALS the classifications */
 	ITEM_MISSING_LABEL,	/* ARG 1: VALS the classification assumed;
 				 * 0: deny */
+	ITEM_EQUIVALENT,	/* VALS the label policy relabelled into
+				 * (a name), SUB its pairs */
+	ITEM_EQUIVALENT_PAIR,	/* in an equivalent: ARG 0 classification,
+				 * 1 category; VALS its name, VALUE its
+				 * equivalent's (NULL: none) */
+	ITEM_ORIGINAL,		/* ARG 1 keep, 0 replace */
 	ITEM_CLEARANCE,		/* in a peer: VALS the label policy (a
 				 * name), the classification, then the
 				 * categories held; VALUE the domain it is
@@ -170,7 +177,8 @@ struct ast_item {
 	struct ast_value *from;		/* ITEM_ALERT_MESSAGE */
 	struct ast_value *per;		/* ITEM_ALERT_RATE */
 	struct ast_value *value;	/* ITEM_CLASSIFICATION, ITEM_TAGSET,
-					 * ITEM_CATEGORY, ITEM_CLEARANCE */
+					 * ITEM_CATEGORY, ITEM_CLEARANCE,
+					 * ITEM_EQUIVALENT_PAIR */
 	enum ast_verdict verdict;
 	enum ast_cond cond;
 	struct ast_item *sub;

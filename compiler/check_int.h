@@ -1,5 +1,6 @@
 /*
- * What the files of the checks share (check.c, check_filter.c).
+ * What the files of the checks share (check.c, check_filter.c,
+ * check_label.c, check_equiv.c).
  */
 #ifndef XEDGEC_CHECK_INT_H
 #define XEDGEC_CHECK_INT_H
@@ -20,5 +21,12 @@ void check_content(const struct model *m);
 
 /* check_label.c: the label policies and the peers' clearances. */
 void check_labels(const struct model *m);
+
+/* check_equiv.c: the equivalences between label policies, and whether
+ * they cover what peers may send each other; and whether label policy
+ * number L has a map into one a clearance uses (its labels are decided
+ * relabelled). */
+void check_equivalents(const struct model *m);
+int check_label_relabelled(const struct model *m, size_t l);
 
 #endif

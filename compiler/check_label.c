@@ -266,7 +266,7 @@ check_label_policy(const struct model *m, size_t i)
 	check_display(lp);
 	check_tagsets(lp);
 	check_label_rules(lp);
-	if (!lp->used && !m->incomplete)
+	if (!lp->used && !m->incomplete && !check_label_relabelled(m, i))
 		diag_warning(&lp->loc, "label policy '%s' is used by no "
 		    "peer's clearance", lp->name);
 }
@@ -335,4 +335,5 @@ check_labels(const struct model *m)
 			    "some of its domains only: labels of stanzas to "
 			    "and from the others are not checked", p->name);
 	}
+	check_equivalents(m);
 }

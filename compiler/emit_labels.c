@@ -6,7 +6,10 @@
  * a label, its tag sets by OID and each tag set's categories by value, so
  * that the label stage finds what a label holds by binary search; the
  * rank of a classification and the bit of a category keep the order of
- * the policy. The label rules come last in the rules table: "label check"
+ * the policy. A map of relabelling gives the equivalents of a label
+ * policy's classifications in the order of its table, and of its
+ * categories by bit, each a pointer into the tables of the label policy
+ * mapped into. The label rules come last in the rules table: "label check"
  * (a label invalid, or of no label policy the guard knows) when the
  * policy has a label policy, then one rule per peer-wide clearance, in
  * peer order, then one per clearance for a domain, in peer order and
@@ -304,11 +307,12 @@ emit_label_tables(struct out *o, const struct m_label_policy *lp, size_t l)
 		out_cstring(o, ts->name);
 		out_printf(o, ",\n\t\t.oid = ");
 		out_cstring(o, ts->oid);
-		out_printf(o, ",\n\t\t.type = GEN_TAG_%s,\n\t\t.categories = "
-		    "gen_label%zu_tagset%zu_categories,\n\t\t.ncategories = "
-		    "%zu,\n\t},\n", ts->type == TAG_RESTRICTIVE ?
-		    "RESTRICTIVE" : ts->type == TAG_PERMISSIVE ?
-		    "PERMISSIVE" : "INFORMATIVE", l, k[i].i, ts->ncats);
+		out_printf(o, ",\n\t\t.type = GEN_TAG_%s,\n\t\t.enumerated = "
+		    "%d,\n\t\t.categories = gen_label%zu_tagset%zu_categories,"
+		    "\n\t\t.ncategories = %zu,\n\t},\n",
+		    ts->type == TAG_RESTRICTIVE ? "RESTRICTIVE" :
+		    ts->type == TAG_PERMISSIVE ? "PERMISSIVE" : "INFORMATIVE",
+		    model_tagset_enumerated(ts), l, k[i].i, ts->ncats);
 	}
 	if (lp->ntagsets > 0) {
 		out_line_self(o, "policy.c");
@@ -317,15 +321,111 @@ emit_label_tables(struct out *o, const struct m_label_policy *lp, size_t l)
 	free(k);
 }
 
-/* The place of classification RANK of LP in its table, sorted by value. */
+/* The place of value I of the N of V in their table, sorted by value. */
 static size_t
-emit_label_place(const struct m_label_policy *lp, size_t rank)
+emit_label_place(const struct m_label_value *v, size_t n, size_t i)
+{
+	size_t j, place = 0;
+
+	for (j = 0; j < n; j++)
+		place += v[j].lacv < v[i].lacv;
+	return place;
+}
+
+/* The place of tag set T of LP in its table, sorted by OID. */
+static size_t
+emit_tagset_place(const struct m_label_policy *lp, size_t t)
 {
 	size_t i, place = 0;
 
-	for (i = 0; i < lp->ncls; i++)
-		place += lp->cls[i].lacv < lp->cls[rank].lacv;
+	for (i = 0; i < lp->ntagsets; i++)
+		place += strcmp(lp->tagsets[i].oid, lp->tagsets[t].oid) < 0;
 	return place;
+}
+
+/* Writes the tables of map I of label policy L: the equivalents of its
+ * classifications, in the order of its table, and of its categories, by
+ * bit (NULL where there is none). */
+static void
+emit_label_map(struct out *o, const struct model *m, size_t l, size_t i)
+{
+	const struct m_label_policy *lp = &m->labels[l];
+	const struct m_label_map *map = &lp->maps[i];
+	const struct m_label_policy *to = &m->labels[map->to];
+	struct emit_label_key *k = emit_label_by_value(lp->cls, lp->ncls);
+	const struct m_tagset *ts;
+	const struct m_equiv *e;
+	size_t j, n = model_label_ncats(lp);
+
+	out_printf(o, "static const struct gen_classification *const "
+	    "gen_label%zu_map%zu_classifications[%zu] = {\n", l, i, lp->ncls);
+	for (j = 0; j < lp->ncls; j++) {
+		e = &map->cls[k[j].i];
+		if (!e->given || e->none) {
+			out_printf(o, "\tNULL,\n");
+			continue;
+		}
+		out_line_policy(o, e->loc.file->path, e->loc.first_line);
+		out_printf(o, "\t&gen_label%zu_classifications[%zu],\t/* ",
+		    map->to, emit_label_place(to->cls, to->ncls, e->to));
+		emit_comment_text(o, to->cls[e->to].name);
+		out_printf(o, " */\n");
+	}
+	out_line_self(o, "policy.c");
+	out_printf(o, "};\n");
+	free(k);
+	if (n == 0)
+		return;
+	out_printf(o, "static const struct gen_label_map_category "
+	    "gen_label%zu_map%zu_categories[%zu] = {\n", l, i, n);
+	for (j = 0; j < n; j++) {
+		e = &map->cats[j];
+		if (!e->given || e->none) {
+			out_printf(o, "\t{ NULL, NULL },\n");
+			continue;
+		}
+		ts = &to->tagsets[e->tagset];
+		out_line_policy(o, e->loc.file->path, e->loc.first_line);
+		out_printf(o, "\t{ &gen_label%zu_tagsets[%zu], "
+		    "&gen_label%zu_tagset%zu_categories[%zu] },\t/* ",
+		    map->to, emit_tagset_place(to, e->tagset), map->to,
+		    e->tagset, emit_label_place(ts->cats, ts->ncats, e->to));
+		emit_comment_text(o, ts->cats[e->to].name);
+		out_printf(o, " */\n");
+	}
+	out_line_self(o, "policy.c");
+	out_printf(o, "};\n");
+}
+
+/* Writes the maps of label policy L, if it has any, in the order of
+ * the label policies they map into (as the runtime looks them up). */
+static void
+emit_label_maps(struct out *o, const struct model *m, size_t l)
+{
+	const struct m_label_policy *lp = &m->labels[l];
+	size_t i;
+
+	if (lp->nmaps == 0)
+		return;
+	for (i = 0; i < lp->nmaps; i++)
+		emit_label_map(o, m, l, i);
+	out_printf(o, "static const struct gen_label_map gen_label%zu_maps[%zu] "
+	    "= {\n", l, lp->nmaps);
+	for (i = 0; i < lp->nmaps; i++) {
+		out_pin_policy(o, lp->maps[i].loc.file->path,
+		    lp->maps[i].loc.first_line);
+		out_printf(o, "\t{\n\t\t.to = &gen_label_policies[%zu],\n"
+		    "\t\t.classifications = gen_label%zu_map%zu_classifications,"
+		    "\n", lp->maps[i].to, l, i);
+		if (model_label_ncats(lp) > 0)
+			out_printf(o, "\t\t.categories = "
+			    "gen_label%zu_map%zu_categories,\n"
+			    "\t\t.ncategories = %zu,\n", l, i,
+			    model_label_ncats(lp));
+		out_printf(o, "\t},\n");
+	}
+	out_line_self(o, "policy.c");
+	out_printf(o, "};\n");
 }
 
 /* Writes the .clearance initializer of clearance C, denied by rule
@@ -378,12 +478,20 @@ void
 emit_labels(struct out *o, const struct model *m)
 {
 	const struct m_label_policy *lp;
-	size_t l;
+	size_t l, maps = 0;
 
 	if (m->nlabels == 0)
 		return;
-	for (l = 0; l < m->nlabels; l++)
+	for (l = 0; l < m->nlabels; l++) {
 		emit_label_tables(o, &m->labels[l], l);
+		maps += m->labels[l].nmaps;
+	}
+	/* A map points at the label policy it maps into. */
+	if (maps > 0)
+		out_printf(o, "static const struct gen_label_policy "
+		    "gen_label_policies[%zu];\n", m->nlabels);
+	for (l = 0; l < m->nlabels; l++)
+		emit_label_maps(o, m, l);
 	out_printf(o, "static const struct gen_label_policy "
 	    "gen_label_policies[%zu] = {\n", m->nlabels);
 	for (l = 0; l < m->nlabels; l++) {
@@ -402,9 +510,15 @@ emit_labels(struct out *o, const struct model *m)
 		if (lp->missing >= 0)
 			out_printf(o, "\t\t.missing = "
 			    "&gen_label%zu_classifications[%zu],\n", l,
-			    emit_label_place(lp, (size_t)lp->missing));
+			    emit_label_place(lp->cls, lp->ncls,
+			    (size_t)lp->missing));
 		else
 			out_printf(o, "\t\t.missing = NULL,\n");
+		if (lp->nmaps > 0)
+			out_printf(o, "\t\t.maps = gen_label%zu_maps,\n"
+			    "\t\t.nmaps = %zu,\n", l, lp->nmaps);
+		out_printf(o, "\t\t.keep_original = %d,\n",
+		    lp->keep_original);
 		out_printf(o, "\t},\n");
 	}
 	out_line_self(o, "policy.c");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "xmalloc.h"
 
 uint32_t
 model_peer_limit(const struct model *m, const struct m_peer *p,
@@ -155,6 +156,120 @@ model_clearance_holds(const struct m_clearance *c, size_t tagset, size_t cat)
 	return 0;
 }
 
+size_t
+model_label_ncats(const struct m_label_policy *lp)
+{
+	const struct m_tagset *last;
+
+	if (lp->ntagsets == 0)
+		return 0;
+	last = &lp->tagsets[lp->ntagsets - 1];
+	return last->first_bit + last->ncats;
+}
+
+void
+model_label_bit(const struct m_label_policy *lp, size_t bit, size_t *ts,
+    size_t *cat)
+{
+	size_t t;
+
+	for (t = 0; bit >= lp->tagsets[t].first_bit + lp->tagsets[t].ncats;
+	    t++)
+		;
+	*ts = t;
+	*cat = bit - lp->tagsets[t].first_bit;
+}
+
+const struct m_label_map *
+model_label_map(const struct m_label_policy *from, size_t to)
+{
+	size_t i;
+
+	for (i = 0; i < from->nmaps; i++)
+		if (from->maps[i].to == to)
+			return &from->maps[i];
+	return NULL;
+}
+
+int
+model_label_relabelled_into(const struct model *m, size_t l)
+{
+	size_t i;
+
+	for (i = 0; i < m->nlabels; i++)
+		if (i != l && model_label_map(&m->labels[i], l) != NULL)
+			return 1;
+	return 0;
+}
+
+int
+model_tagset_enumerated(const struct m_tagset *ts)
+{
+	size_t k;
+
+	if (ts->type == TAG_INFORMATIVE || ts->enumerated)
+		return 1;
+	for (k = 0; k < ts->ncats; k++)
+		if (ts->cats[k].lacv > 255)
+			return 1;
+	return 0;
+}
+
+struct m_cleared *
+model_clearances(const struct model *m, size_t *n)
+{
+	struct m_cleared *all;
+	const struct m_peer *p;
+	size_t i, d;
+
+	*n = 0;
+	for (i = 0; i < m->npeers; i++)
+		*n += 1 + m->peers[i].ndomain_clearances;
+	all = xcalloc(*n + 1, sizeof(*all));
+	*n = 0;
+	for (i = 0; i < m->npeers; i++) {
+		p = &m->peers[i];
+		if (p->clearance.given)
+			all[(*n)++] = (struct m_cleared){ p, NULL,
+			    &p->clearance };
+		for (d = 0; d < p->ndomain_clearances; d++)
+			if (p->domain_clearances[d].clearance.given)
+				all[(*n)++] = (struct m_cleared){ p,
+				    p->domain_clearances[d].domain,
+				    &p->domain_clearances[d].clearance };
+	}
+	return all;
+}
+
+int
+model_clearance_may_carry(const struct m_label_policy *lp,
+    const struct m_clearance *c, size_t tagset, size_t cat)
+{
+	size_t i;
+
+	switch (lp->tagsets[tagset].type) {
+	case TAG_RESTRICTIVE:
+		return model_clearance_holds(c, tagset, cat);
+	case TAG_PERMISSIVE:
+		for (i = 0; i < c->nheld; i++)
+			if (c->held[i].tagset == tagset)
+				return 1;
+		return 0;
+	case TAG_INFORMATIVE:
+		break;
+	}
+	return 1;
+}
+
+char *
+model_cleared_name(const struct m_cleared *x, const char *quote)
+{
+	if (x->domain != NULL)
+		return xstrfmt("domain %s%s%s of peer %s%s%s", quote,
+		    x->domain, quote, quote, x->peer->name, quote);
+	return xstrfmt("peer %s%s%s", quote, x->peer->name, quote);
+}
+
 static void
 model_free_patterns(struct m_pattern *pats, size_t n)
 {
@@ -235,6 +350,11 @@ model_free_label_policy(struct m_label_policy *lp)
 	}
 	free(lp->tagsets);
 	model_free_values(lp->cls, lp->ncls);
+	for (i = 0; i < lp->nmaps; i++) {
+		free(lp->maps[i].cls);
+		free(lp->maps[i].cats);
+	}
+	free(lp->maps);
 	free(lp->name);
 	free(lp->spif);
 	free(lp->spif_name);

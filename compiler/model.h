@@ -201,12 +201,38 @@ struct m_tagset {
 	unsigned first_bit;		/* of its first category: the bits of a
 					 * label policy's categories follow
 					 * their order in the policy */
+	int enumerated;			/* written "enumerated", or given by a
+					 * SPIF only as enumerated tags */
 };
 
 /* The most categories of one label policy (GEN_LABEL_BITS). */
 #define MODEL_LABEL_BITS	256
 /* The largest value of a classification (RFC 2634 ub-integer-options). */
 #define MODEL_CLASSIFICATION_MAX	256
+
+/* What one classification or category of a label policy becomes in
+ * another (xedge.policy(5), "Equivalences"). */
+struct m_equiv {
+	int given;			/* 0: none was given */
+	int none;			/* given as having none: a label
+					 * carrying it is not relabelled */
+	size_t tagset;			/* a category's: the tag set, */
+	size_t to;			/* and the category in it; a
+					 * classification's: the rank */
+	struct ast_loc loc;		/* the name mapped, or the SPIF line */
+	struct ast_loc to_loc;		/* the equivalent's name, or the line */
+};
+
+/* How the labels of a label policy are relabelled into another. */
+struct m_label_map {
+	size_t to;			/* index into model.labels */
+	struct ast_loc loc;		/* the name in the equivalent statement,
+					 * or the SPIF line of the first
+					 * equivalence read */
+	struct m_equiv *cls;		/* by rank of the policy mapped from */
+	struct m_equiv *cats;		/* by bit of its categories */
+	int incomplete;			/* an error lost some of it */
+};
 
 struct m_label_policy {
 	char *name;
@@ -226,6 +252,11 @@ struct m_label_policy {
 					 * such a stanza is denied */
 	int used;			/* named by a clearance */
 	int incomplete;			/* as m_peer.incomplete */
+	struct m_label_map *maps;	/* in the order of their targets */
+	size_t nmaps;
+	int keep_original;		/* original keep */
+	struct ast_loc original_loc;	/* the original statement (file NULL:
+					 * not given) */
 };
 
 /* A category a clearance holds. */
@@ -394,6 +425,51 @@ int model_clearance_holds(const struct m_clearance *c, size_t tagset,
 
 /* Frees the N references REFS and their names. */
 void model_label_refs_free(struct m_label_ref *refs, size_t n);
+/* The number of categories of LP, over all its tag sets, once their
+ * bits are given (as the resolution of LP ends). */
+size_t model_label_ncats(const struct m_label_policy *lp);
+
+/* Sets *TS and *CAT to the tag set and category of LP whose bit is BIT
+ * (below model_label_ncats). */
+void model_label_bit(const struct m_label_policy *lp, size_t bit,
+    size_t *ts, size_t *cat);
+
+/* The map of FROM into label policy number TO, or NULL. */
+const struct m_label_map *model_label_map(const struct m_label_policy *from,
+    size_t to);
+
+/* Whether another label policy of M has a map into label policy number
+ * L: labels may be relabelled into it. */
+int model_label_relabelled_into(const struct model *m, size_t l);
+
+/* Whether a label the guard writes carries the categories of TS as
+ * enumerated attributes rather than as a bit map: those of an
+ * informative tag set always, the others if it says so or a value is
+ * past what the guard writes in a bit map (255). */
+int model_tagset_enumerated(const struct m_tagset *ts);
+
+/* A clearance given of a peer: its own (DOMAIN NULL) or one of its
+ * domains'. */
+struct m_cleared {
+	const struct m_peer *peer;
+	const char *domain;
+	const struct m_clearance *c;
+};
+
+/* Returns the clearances given of the peers of M, each peer's own before
+ * those of its domains, and sets *N to their number (caller frees). */
+struct m_cleared *model_clearances(const struct model *m, size_t *n);
+
+/* Returns who X is the clearance of, "peer P" or "domain D of peer P",
+ * each name between QUOTE and QUOTE (caller frees). */
+char *model_cleared_name(const struct m_cleared *x, const char *quote);
+
+/* Whether a label of LP that clearance C (of LP) lets cross may carry
+ * category CAT of tag set TAGSET: a restrictive one C holds, any of a
+ * permissive tag set of which C holds one (a label may name others
+ * beside it), any informative one (never decided by). */
+int model_clearance_may_carry(const struct m_label_policy *lp,
+    const struct m_clearance *c, size_t tagset, size_t cat);
 
 /* Frees what label value V owns. */
 void model_label_value_free(struct m_label_value *v);

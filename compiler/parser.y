@@ -41,7 +41,8 @@ static struct ast_value *parse_value(enum ast_value_kind, const YYLTYPE *,
 static struct ast_item *parse_item(enum ast_item_kind, const YYLTYPE *,
     int, struct ast_value *);
 static struct ast_item *parse_verdict(struct ast_item *, int, int);
-static void parse_reserved(char *, const YYLTYPE *);
+static struct ast_item *parse_tagset(const YYLTYPE *, struct ast_value *,
+    struct ast_value *, int, int, struct ast_item *);
 static void parse_skip_block(void *);
 
 /* Locations carry their file; an empty rule sits just after what precedes. */
@@ -88,7 +89,6 @@ static void parse_skip_block(void *);
 
 %token <str> STRING "string" IDENT "identifier" ADDRESS "address"
 %token <str> VERSION "version"
-%token <str> RESERVED "reserved keyword"
 %token <num> NUMBER "number" DURATION "duration" SIZE "size"
 %token POLICY "policy" INCLUDE "include" DEFINE "define" GUARD "guard"
 %token LISTEN "listen" PORT "port" DIRECT_TLS "direct-tls"
@@ -118,10 +118,12 @@ static void parse_skip_block(void *);
 %token PERMISSIVE "permissive" INFORMATIVE "informative"
 %token MISSING_LABEL "missing-label" ASSUME "assume" DENY "deny"
 %token CLEARANCE "clearance" MARKING "marking" FGCOLOR "fgcolor"
-%token BGCOLOR "bgcolor" SPIF "spif" LANG "lang"
+%token BGCOLOR "bgcolor" SPIF "spif" LANG "lang" ENUMERATED "enumerated"
 %token REQUIRE "require" EXACTLY_ONE_OF "exactly-one-of"
 %token ONE_OR_MORE_OF "one-or-more-of" ALL_OF "all-of" EXCLUDES "excludes"
 %token CATALOG "catalog" FORWARD "forward" ANSWER "answer"
+%token EQUIVALENT "equivalent" ORIGINAL "original" KEEP "keep"
+%token REPLACE "replace"
 %token YYEOF 0 "end of file"
 
 %type <val> value values port_opt key_opt strings value_seq
@@ -133,7 +135,7 @@ static void parse_skip_block(void *);
 %type <item> label_items label_item label_block category_items
 %type <item> category_item category_block class_items class_item
 %type <item> excludes_opt
-%type <item> spif_items
+%type <item> spif_items equivalent_block equivalent_items equivalent_item
 %type <val> lang_opt
 %type <flag> listen_opt limit_key tls_mode auth_methods force_opt
 %type <flag> tls_list_key crl_action direction words_kind cond_opt
@@ -610,9 +612,16 @@ label_item	: OID value ';' {
 			$$->sub = $5;
 		}
 		| TAGSET value OID value tag_type category_block {
-			$$ = parse_item(ITEM_TAGSET, &@1, $5, $2);
-			$$->value = $4;
-			$$->sub = $6;
+			$$ = parse_tagset(&@1, $2, $4, $5, 0, $6);
+		}
+		| TAGSET value OID value tag_type ENUMERATED category_block {
+			if ($5 == TAG_INFORMATIVE)
+				diag_error(&@6, "'enumerated' is for a "
+				    "restrictive or permissive tagset: "
+				    "informative categories are always "
+				    "written as attributes");
+			$$ = parse_tagset(&@1, $2, $4, $5,
+			    $5 != TAG_INFORMATIVE, $7);
 		}
 		| MISSING_LABEL ASSUME value ';' {
 			$$ = parse_item(ITEM_MISSING_LABEL, &@$, 1, $3);
@@ -620,15 +629,52 @@ label_item	: OID value ';' {
 		| MISSING_LABEL DENY ';' {
 			$$ = parse_item(ITEM_MISSING_LABEL, &@$, 0, NULL);
 		}
+		| EQUIVALENT IDENT equivalent_block {
+			$$ = parse_item(ITEM_EQUIVALENT, &@1, 0,
+			    parse_value(AST_NAME, &@2, $2, 0));
+			$$->sub = $3;
+		}
+		| ORIGINAL KEEP ';' {
+			$$ = parse_item(ITEM_ORIGINAL, &@$, 1, NULL);
+		}
+		| ORIGINAL REPLACE ';' {
+			$$ = parse_item(ITEM_ORIGINAL, &@$, 0, NULL);
+		}
 		| CATEGORY reserved_tail {
 			diag_error(&@1, "'category' is not supported yet "
 			    "directly in a label-policy: write it in a "
 			    "'tagset'");
 			$$ = NULL;
 		}
-		| RESERVED reserved_tail {
-			parse_reserved($1, &@1);
-			$$ = NULL;
+		;
+
+/* How the labels of a label policy are relabelled into another: each
+ * classification or category of the one, and its equivalent in the
+ * other, or none (a label carrying it is not relabelled). */
+equivalent_block : '{' equivalent_items '}'	{ $$ = $2; }
+		| '{' equivalent_items error '}' { $$ = $2; yyerrok; }
+		;
+
+equivalent_items : %empty			{ $$ = NULL; }
+		| equivalent_items equivalent_item {
+			$$ = ast_item_append($1, $2);
+		}
+		| equivalent_items error ';'	{ $$ = $1; yyerrok; }
+		;
+
+equivalent_item	: CLASSIFICATION value '=' value ';' {
+			$$ = parse_item(ITEM_EQUIVALENT_PAIR, &@$, 0, $2);
+			$$->value = $4;
+		}
+		| CLASSIFICATION value '=' NONE ';' {
+			$$ = parse_item(ITEM_EQUIVALENT_PAIR, &@$, 0, $2);
+		}
+		| CATEGORY value '=' value ';' {
+			$$ = parse_item(ITEM_EQUIVALENT_PAIR, &@$, 1, $2);
+			$$->value = $4;
+		}
+		| CATEGORY value '=' NONE ';' {
+			$$ = parse_item(ITEM_EQUIVALENT_PAIR, &@$, 1, $2);
 		}
 		;
 
@@ -657,7 +703,7 @@ display_key	: MARKING			{ $$ = DISPLAY_MARKING; }
 		;
 
 /* What a policy adds to a SPIF: a block of label items, of which the
- * resolver takes only missing-label. */
+ * resolver takes missing-label, original and equivalent. */
 spif_items	: ';'				{ $$ = NULL; }
 		| label_block			{ $$ = $1; }
 		;
@@ -695,8 +741,8 @@ excludes_opt	: %empty			{ $$ = NULL; }
 		;
 
 /*
- * The items of a label-policy reserved for later (equivalent, original,
- * and a category outside a tag set) are read as any balanced run
+ * The item of a label-policy reserved for later (a category outside a
+ * tag set) is read as any balanced run
  * of tokens ending in ';' or a '{ ... }' block, so that the rest of the
  * file is still checked.
  */
@@ -715,8 +761,7 @@ soup		: %empty
 		;
 
 soup_word	: STRING { free($1); } | IDENT { free($1); }
-		| ADDRESS { free($1); } | RESERVED { free($1); }
-		| VERSION { free($1); }
+		| ADDRESS { free($1); } | VERSION { free($1); }
 		| NUMBER | DURATION | SIZE | '=' | ','
 		| POLICY | INCLUDE | DEFINE | GUARD | LISTEN | PORT
 		| DIRECT_TLS | CERTIFICATE | FILE_KW | KEY | CA_BUNDLE
@@ -736,6 +781,7 @@ soup_word	: STRING { free($1); } | IDENT { free($1); }
 		| CLEARANCE | MARKING | FGCOLOR | BGCOLOR | SPIF | LANG
 		| REQUIRE | EXACTLY_ONE_OF | ONE_OR_MORE_OF | ALL_OF | EXCLUDES
 		| CATALOG | FORWARD | ANSWER
+		| ENUMERATED | EQUIVALENT | ORIGINAL | KEEP | REPLACE
 		;
 
 %%
@@ -795,17 +841,24 @@ parse_skip_block(void *scanner)
 		if (tok == YYEOF)
 			break;
 		if (tok == STRING || tok == IDENT || tok == ADDRESS ||
-		    tok == VERSION || tok == RESERVED)
+		    tok == VERSION)
 			free(val.str);
 	}
 }
 
-/* Rejects an item whose shape is reserved for a later version. */
-static void
-parse_reserved(char *keyword, const YYLTYPE *loc)
+/* Returns the item of a tagset NAME with OID, of TYPE, written as
+ * enumerated attributes if ENUMERATED, holding the category items
+ * CATS. */
+static struct ast_item *
+parse_tagset(const YYLTYPE *loc, struct ast_value *name,
+    struct ast_value *oid, int type, int enumerated, struct ast_item *cats)
 {
-	diag_error(loc, "'%s' is not supported yet", keyword);
-	free(keyword);
+	struct ast_item *it = parse_item(ITEM_TAGSET, loc, type, name);
+
+	it->arg2 = enumerated;
+	it->value = oid;
+	it->sub = cats;
+	return it;
 }
 
 /* Whether KIND is one of the PARSE_VALUE_KINDS tokens that make a value. */

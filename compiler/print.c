@@ -245,12 +245,50 @@ print_excludes(FILE *fp, const struct m_label_policy *lp,
 	}
 }
 
-/* Prints a label policy: its items in the order of the language, its
- * classifications, tag sets and categories in policy order (which gives
- * ranks and bits), missing-label written out. */
+/* Prints the equivalent statement of map MAP of label policy LP: the
+ * classifications in rank order, then the categories in bit order. */
 static void
-print_label_policy(FILE *fp, const struct m_label_policy *lp)
+print_equivalent(FILE *fp, const struct model *m,
+    const struct m_label_policy *lp, const struct m_label_map *map)
 {
+	const struct m_label_policy *to = &m->labels[map->to];
+	const struct m_equiv *e;
+	size_t i, t, k, n = model_label_ncats(lp);
+
+	fprintf(fp, "\tequivalent %s {\n", to->name);
+	for (i = 0; i < lp->ncls + n; i++) {
+		e = i < lp->ncls ? &map->cls[i] : &map->cats[i - lp->ncls];
+		if (!e->given)
+			continue;
+		if (i < lp->ncls) {
+			fputs("\t\tclassification ", fp);
+			print_string(fp, lp->cls[i].name);
+		} else {
+			model_label_bit(lp, i - lp->ncls, &t, &k);
+			fputs("\t\tcategory ", fp);
+			print_string(fp, lp->tagsets[t].cats[k].name);
+		}
+		fputs(" = ", fp);
+		if (e->none)
+			fputs("none", fp);
+		else if (i < lp->ncls)
+			print_string(fp, to->cls[e->to].name);
+		else
+			print_string(fp, to->tagsets[e->tagset].cats[e->to].name);
+		fputs(";\n", fp);
+	}
+	fputs("\t}\n", fp);
+}
+
+/* Prints label policy number L: its items in the order of the language,
+ * its classifications, tag sets and categories in policy order (which
+ * gives ranks and bits), missing-label written out, original where
+ * labels are relabelled into it, and its equivalents in the order of the
+ * label policies they are in. */
+static void
+print_label_policy(FILE *fp, const struct model *m, size_t l)
+{
+	const struct m_label_policy *lp = &m->labels[l];
 	const struct m_tagset *ts;
 	size_t i, k, d;
 
@@ -276,7 +314,9 @@ print_label_policy(FILE *fp, const struct m_label_policy *lp)
 		print_string(fp, ts->name);
 		fputs(" oid ", fp);
 		print_string(fp, ts->oid);
-		fprintf(fp, " %s {\n", ast_tag_type_name(ts->type));
+		fprintf(fp, " %s%s {\n", ast_tag_type_name(ts->type),
+		    ts->type != TAG_INFORMATIVE &&
+		    model_tagset_enumerated(ts) ? " enumerated" : "");
 		for (k = 0; k < ts->ncats; k++) {
 			fputs("\t\tcategory ", fp);
 			print_string(fp, ts->cats[k].name);
@@ -292,6 +332,11 @@ print_label_policy(FILE *fp, const struct m_label_policy *lp)
 		fputs(";\n", fp);
 	} else
 		fputs("\tmissing-label deny;\n", fp);
+	if (lp->keep_original || model_label_relabelled_into(m, l))
+		fprintf(fp, "\toriginal %s;\n", lp->keep_original ? "keep" :
+		    "replace");
+	for (i = 0; i < lp->nmaps; i++)
+		print_equivalent(fp, m, lp, &lp->maps[i]);
 	fputs("}\n", fp);
 }
 
@@ -505,6 +550,6 @@ print_policy(FILE *fp, const struct model *m)
 		    m->peers[m->routes[i].peer].name);
 	}
 	for (i = 0; i < m->nlabels; i++)
-		print_label_policy(fp, &m->labels[i]);
+		print_label_policy(fp, m, i);
 	print_content(fp, m);
 }

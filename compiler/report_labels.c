@@ -1,10 +1,10 @@
 /*
  * The report's account of security labels: each label policy's handling
  * of a stanza without a label and its own rules, what each peer, and each
- * domain with a
- * clearance of its own, is cleared for, what becomes of the security
- * label catalogs asked of each peer, and what labels may cross between
- * each pair of them of different peers.
+ * domain with a clearance of its own, is cleared for, what becomes of the
+ * security label catalogs asked of each peer, and what labels may cross
+ * between each pair of them of different peers: within one label policy,
+ * or relabelled from one into the other.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,62 +103,103 @@ report_rules(struct report *r, const struct m_label_policy *lp)
 	free(rules);
 }
 
-/* What a clearance is the clearance of: a peer, or one of its domains
- * (DOMAIN not NULL). */
-struct report_cleared {
-	const struct m_peer *peer;
-	const char *domain;
-	const struct m_clearance *c;
-};
-
-/* Returns the name of what X is the clearance of (caller frees). */
-static char *
-report_cleared_name(const struct report_cleared *x)
-{
-	if (x->domain != NULL)
-		return xstrfmt("domain %s of peer %s", x->domain,
-		    x->peer->name);
-	return xstrfmt("peer %s", x->peer->name);
-}
-
 /* Returns who A and B are, as the start of a pair's bullet (caller
  * frees). */
 static char *
-report_pair_names(const struct report_cleared *a,
-    const struct report_cleared *b)
+report_pair_names(const struct m_cleared *a,
+    const struct m_cleared *b)
 {
 	char *na, *nb, *text;
 
 	if (a->domain == NULL && b->domain == NULL)
 		return xstrfmt("peers %s and %s", a->peer->name,
 		    b->peer->name);
-	na = report_cleared_name(a);
-	nb = report_cleared_name(b);
+	na = model_cleared_name(a, "");
+	nb = model_cleared_name(b, "");
 	text = xstrfmt("%s and %s", na, nb);
 	free(na);
 	free(nb);
 	return text;
 }
 
-/* The bullet of what labels may cross between A and B, both cleared: a
- * label must pass both clearances. */
+/* Adds to *TO "NAME as EQUIVALENT" for E, the equivalent of NAME in Y
+ * (a category's if CATS), or adds NAME to *NONE if it has none. */
 static void
-report_pair(struct report *r, const struct report_cleared *a,
-    const struct report_cleared *b)
+report_equiv(char **to, char **none, const char *name,
+    const struct m_label_policy *y, int cats, const struct m_equiv *e)
+{
+	char *item;
+
+	if (!e->given || e->none) {
+		report_cat(none, ", ", name);
+		return;
+	}
+	item = xstrfmt("%s as %s", name, cats ?
+	    y->tagsets[e->tagset].cats[e->to].name : y->cls[e->to].name);
+	report_cat(to, ", ", item);
+	free(item);
+}
+
+/*
+ * The bullet of how labels cross from A to B, cleared in different label
+ * policies: relabelled into B's through the equivalences of A's, for
+ * each classification and category a label A may send may carry, and
+ * then decided against B's clearance.
+ */
+static void
+report_relabel(struct report *r, const struct m_cleared *a,
+    const struct m_cleared *b)
+{
+	const struct m_label_policy *x = &r->m->labels[a->c->policy];
+	const struct m_label_policy *y = &r->m->labels[b->c->policy];
+	const struct m_label_map *map = model_label_map(x, b->c->policy);
+	char *na = model_cleared_name(a, ""), *nb = model_cleared_name(b, "");
+	char *cls = NULL, *cats = NULL, *none = NULL, *text;
+	size_t i, t, k;
+
+	for (i = 0; map != NULL && i <= a->c->rank; i++)
+		report_equiv(&cls, &none, x->cls[i].name, y, 0, &map->cls[i]);
+	for (t = 0; map != NULL && t < x->ntagsets; t++)
+		for (k = 0; k < x->tagsets[t].ncats; k++)
+			if (model_clearance_may_carry(x, a->c, t, k))
+				report_equiv(&cats, &none,
+				    x->tagsets[t].cats[k].name, y, 1,
+				    &map->cats[x->tagsets[t].first_bit + k]);
+	text = xstrfmt("from %s to %s, a label of %s crosses relabelled "
+	    "into %s, its original %s, if its equivalent is within the "
+	    "clearance of %s: classifications %s%s%s%s%s%s", na, nb,
+	    x->name, y->name, y->keep_original ? "kept as an equivalent "
+	    "label" : "replaced", nb, cls != NULL ? cls : "none",
+	    cats != NULL ? "; categories " : "", cats != NULL ? cats : "",
+	    none != NULL ? "; no equivalent for " : "",
+	    none != NULL ? none : "", none != NULL ? " (a label carrying "
+	    "one does not cross)" : "");
+	report_bullet(r, text);
+	free(text);
+	free(na);
+	free(nb);
+	free(cls);
+	free(cats);
+	free(none);
+}
+
+/* The bullets of what labels may cross between A and B, both cleared: a
+ * label must pass both clearances, relabelled on its way if they are of
+ * different label policies. */
+static void
+report_pair(struct report *r, const struct m_cleared *a,
+    const struct m_cleared *b)
 {
 	const struct m_label_policy *lp = &r->m->labels[a->c->policy];
 	size_t rank = a->c->rank < b->c->rank ? a->c->rank : b->c->rank;
-	char *names = report_pair_names(a, b), *text, *restrictive;
-	char *permissive;
+	char *names, *text, *restrictive, *permissive;
 
 	if (a->c->policy != b->c->policy) {
-		text = xstrfmt("between %s no label crosses: they are "
-		    "cleared in different label policies", names);
-		report_bullet(r, text);
-		free(text);
-		free(names);
+		report_relabel(r, a, b);
+		report_relabel(r, b, a);
 		return;
 	}
+	names = report_pair_names(a, b);
 	restrictive = report_held(lp, a->c, b->c, TAG_RESTRICTIVE);
 	permissive = report_held(lp, a->c, b->c, TAG_PERMISSIVE);
 	text = xstrfmt("between %s, either way, labels of %s up to %s "
@@ -175,10 +216,10 @@ report_pair(struct report *r, const struct report_cleared *a,
 
 /* The bullet of what X is cleared for. */
 static void
-report_cleared(struct report *r, const struct report_cleared *x)
+report_cleared(struct report *r, const struct m_cleared *x)
 {
 	const struct m_label_policy *lp = &r->m->labels[x->c->policy];
-	char *name = report_cleared_name(x), *held, *text;
+	char *name = model_cleared_name(x, ""), *held, *text;
 
 	held = report_held(lp, x->c, NULL, -1);
 	text = xstrfmt("%s is cleared up to %s in label policy %s, holding "
@@ -212,40 +253,12 @@ report_catalog(struct report *r, const struct m_peer *p)
 	free(text);
 }
 
-/* Returns the clearances of the peers of M, each peer's own before those
- * of its domains, setting *N to their number (caller frees). */
-static struct report_cleared *
-report_all_cleared(const struct model *m, size_t *n)
-{
-	struct report_cleared *all;
-	const struct m_peer *p;
-	size_t i, d;
-
-	*n = 0;
-	for (i = 0; i < m->npeers; i++)
-		*n += m->peers[i].clearance.given +
-		    m->peers[i].ndomain_clearances;
-	all = xcalloc(*n + 1, sizeof(*all));
-	*n = 0;
-	for (i = 0; i < m->npeers; i++) {
-		p = &m->peers[i];
-		if (p->clearance.given)
-			all[(*n)++] = (struct report_cleared){ p, NULL,
-			    &p->clearance };
-		for (d = 0; d < p->ndomain_clearances; d++)
-			all[(*n)++] = (struct report_cleared){ p,
-			    p->domain_clearances[d].domain,
-			    &p->domain_clearances[d].clearance };
-	}
-	return all;
-}
-
 void
 report_clearances(struct report *r)
 {
 	const struct model *m = r->m;
 	const struct m_label_policy *lp;
-	struct report_cleared *all;
+	struct m_cleared *all;
 	const struct m_peer *p;
 	char *text, *spif;
 	size_t i, j, n;
@@ -276,7 +289,7 @@ report_clearances(struct report *r)
 		free(text);
 		report_rules(r, lp);
 	}
-	all = report_all_cleared(m, &n);
+	all = model_clearances(m, &n);
 	for (i = j = 0; i < m->npeers; i++) {
 		p = &m->peers[i];
 		if (model_peer_uncleared(p)) {

@@ -659,7 +659,7 @@ resolve_policy_stmt(struct resolver *r, const struct ast_stmt *st,
 int
 resolve_policy(const struct ast_stmt *st, struct model *m)
 {
-	struct resolver r = { NULL, 0, m };
+	struct resolver r = { .m = m };
 	const struct ast_stmt *s, *limits = NULL, *guard = NULL, *tls = NULL;
 	const struct ast_stmt *alert = NULL;
 	unsigned before = diag_errors();

@@ -1,11 +1,13 @@
 /*
- * What the files of the resolution pass share (resolve.c, resolve_filter.c):
- * the resolver's state and its helpers for values.
+ * What the files of the resolution pass share (resolve.c, resolve_filter.c,
+ * resolve_label.c, resolve_equiv.c): the resolver's state and its helpers
+ * for values.
  */
 #ifndef XEDGEC_RESOLVE_INT_H
 #define XEDGEC_RESOLVE_INT_H
 
 #include "resolve.h"
+#include "spif.h"
 
 /* What a place in the grammar accepts. */
 enum resolve_want {
@@ -25,10 +27,20 @@ struct resolve_def {
 	int used;
 };
 
+/* The equivalences of the SPIF label policy number LABEL is read from,
+ * kept from the reading of the label policies until every one is read
+ * (resolve_equivalents). */
+struct resolve_spif {
+	size_t label;
+	struct spif_equivs eq;
+};
+
 struct resolver {
 	struct resolve_def *defs;
 	size_t ndefs;
 	struct model *m;
+	struct resolve_spif *spif;
+	size_t nspif;
 };
 
 /* The kinds of name a policy defines, for suggestions. */
@@ -77,13 +89,32 @@ void resolve_alert(struct resolver *r, const struct ast_stmt *st);
 void resolve_tests(struct resolver *r, const struct ast_stmt *st);
 
 /* resolve_label.c: the label policies of ST (before the peers whose
- * clearances name them); the clearance of item IT of a peer into C; and,
- * once all the peer's domains are known, the clearances of its items IT
- * for one domain each. */
+ * clearances name them), with their equivalences; the clearance of item
+ * IT of a peer into C; and, once all the peer's domains are known, the
+ * clearances of its items IT for one domain each. */
 void resolve_labels(struct resolver *r, const struct ast_stmt *st);
 void resolve_clearance(struct resolver *r, const struct ast_item *it,
     struct m_clearance *c);
 void resolve_domain_clearances(struct resolver *r, const struct ast_item *it,
     struct m_peer *p);
+
+/* The index of the value called NAME among the N of V, or -1. */
+int resolve_label_find(const struct m_label_value *v, size_t n,
+    const char *name);
+
+/* Finds the category called NAME among the tag sets of LP, setting *TS
+ * and *CAT to its place. Returns 0, or -1 if there is none. */
+int resolve_category_find(const struct m_label_policy *lp, const char *name,
+    size_t *ts, size_t *cat);
+
+/* Reports NAME at LOC as no classification (CATS 0) or category (CATS 1)
+ * of LP, suggesting the nearest one. */
+void resolve_label_undefined(const struct m_label_policy *lp, int cats,
+    const struct ast_loc *loc, const char *name);
+
+/* resolve_equiv.c: once the label policies of ST are all read, their
+ * equivalent statements, then the equivalences of the SPIFs kept in R
+ * (which it frees). */
+void resolve_equivalents(struct resolver *r, const struct ast_stmt *st);
 
 #endif

@@ -13,8 +13,7 @@
 #include "suggest.h"
 #include "xmalloc.h"
 
-/* The index of the value called NAME among the N of V, or -1. */
-static int
+int
 resolve_label_find(const struct m_label_value *v, size_t n, const char *name)
 {
 	size_t i;
@@ -25,9 +24,7 @@ resolve_label_find(const struct m_label_value *v, size_t n, const char *name)
 	return -1;
 }
 
-/* Finds the category called NAME among the tag sets of LP, setting *TS
- * and *CAT to its place. Returns 0, or -1 if there is none. */
-static int
+int
 resolve_category_find(const struct m_label_policy *lp, const char *name,
     size_t *ts, size_t *cat)
 {
@@ -62,6 +59,15 @@ resolve_label_suggest(const struct m_label_policy *lp, int cats,
 		for (i = 0; i < lp->tagsets[t].ncats; i++)
 			suggest_offer(&s, lp->tagsets[t].cats[i].name);
 	return suggest_best(&s);
+}
+
+void
+resolve_label_undefined(const struct m_label_policy *lp, int cats,
+    const struct ast_loc *loc, const char *name)
+{
+	diag_error_hint(loc, resolve_label_suggest(lp, cats, name),
+	    "undefined %s '%s' in label policy '%s'", cats ? "category" :
+	    "classification", name, lp->name);
 }
 
 /* Fills *V from the NAME = VALUE of a classification or category item.
@@ -227,6 +233,7 @@ resolve_tagset(struct resolver *r, const struct ast_item *it,
 		return;
 	head.loc = it->vals->loc;
 	head.type = it->arg;
+	head.enumerated = it->arg2;
 	head.oid = resolve_string(r, it->value, WANT_STRING);
 	head.oid_loc = it->value->loc;
 	if ((ts = resolve_add_tagset(lp, &head)) == NULL)
@@ -321,28 +328,32 @@ resolve_missing_label(struct resolver *r, const struct ast_item *it,
 		return;
 	lp->missing = resolve_label_find(lp->cls, lp->ncls, name);
 	if (lp->missing < 0)
-		diag_error_hint(&it->vals->loc, resolve_label_suggest(lp, 0,
-		    name), "undefined classification '%s' in label policy "
-		    "'%s'", name, lp->name);
+		resolve_label_undefined(lp, 0, &it->vals->loc, name);
 	free(name);
 }
 
 /*
- * Fills LP from the SPIF file of item IT (see spif.h), through the same
- * steps as a label policy written out, so that a name defined twice is
- * reported alike; the label policy of a SPIF denies a stanza without a
- * label.
+ * Fills label policy number L from the SPIF file of item IT (see
+ * spif.h), through the same steps as a label policy written out, so that
+ * a name defined twice is reported alike; the label policy of a SPIF
+ * denies a stanza without a label. Its equivalences are kept for when
+ * every label policy is read.
  */
 static void
-resolve_spif(const struct ast_item *it, struct m_label_policy *lp)
+resolve_spif(struct resolver *r, const struct ast_item *it, size_t l)
 {
-	struct m_label_policy draft = { 0 };
+	struct m_label_policy draft = { 0 }, *lp = &r->m->labels[l];
+	struct resolve_spif *sp;
 	struct m_tagset head, *ts;
 	size_t i, k;
 
+	r->spif = xreallocarray(r->spif, r->nspif + 1, sizeof(*r->spif));
+	sp = &r->spif[r->nspif++];
+	memset(sp, 0, sizeof(*sp));
+	sp->label = l;
 	lp->spif = xstrdup(it->vals->str);
 	(void)spif_read(it->vals, it->value != NULL ? it->value->str : NULL,
-	    &draft);
+	    &draft, &sp->eq);
 	lp->spif_name = draft.spif_name;
 	lp->oid = draft.oid;
 	lp->oid_loc = draft.oid_loc;
@@ -371,6 +382,7 @@ static void
 resolve_label_policy(struct resolver *r, const struct ast_stmt *st)
 {
 	const struct ast_item *it, *oid = NULL, *missing = NULL;
+	const struct ast_item *original = NULL;
 	struct model *m = r->m;
 	unsigned before = diag_errors(), bit = 0;
 	struct m_label_policy *lp;
@@ -397,9 +409,11 @@ resolve_label_policy(struct resolver *r, const struct ast_stmt *st)
 	where = resolve_where("label policy", st->name);
 	for (it = st->items; it != NULL; it = it->next) {
 		if (st->items->kind == ITEM_SPIF && it != st->items &&
-		    it->kind != ITEM_MISSING_LABEL) {
+		    it->kind != ITEM_MISSING_LABEL &&
+		    it->kind != ITEM_ORIGINAL && it->kind != ITEM_EQUIVALENT) {
 			diag_error(&it->loc, "a label policy read from a SPIF "
-			    "takes only 'missing-label'");
+			    "takes only 'missing-label', 'original' and "
+			    "'equivalent'");
 			continue;
 		}
 		switch (it->kind) {
@@ -425,8 +439,15 @@ resolve_label_policy(struct resolver *r, const struct ast_stmt *st)
 			(void)resolve_once(it, &missing, "missing-label",
 			    where);
 			break;
+		case ITEM_ORIGINAL:
+			if (resolve_once(it, &original, "original",
+			    where) == 0) {
+				lp->keep_original = it->arg;
+				lp->original_loc = it->loc;
+			}
+			break;
 		case ITEM_SPIF:
-			resolve_spif(it, lp);
+			resolve_spif(r, it, m->nlabels - 1);
 			break;
 		default:
 			break;
@@ -445,9 +466,14 @@ resolve_label_policy(struct resolver *r, const struct ast_stmt *st)
 void
 resolve_labels(struct resolver *r, const struct ast_stmt *st)
 {
-	for (; st != NULL; st = st->next)
-		if (st->kind == STMT_LABEL_POLICY)
-			resolve_label_policy(r, st);
+	const struct ast_stmt *s;
+
+	for (s = st; s != NULL; s = s->next)
+		if (s->kind == STMT_LABEL_POLICY)
+			resolve_label_policy(r, s);
+	/* An equivalence names a label policy that may be defined after
+	 * its own. */
+	resolve_equivalents(r, st);
 }
 
 /* Adds category V of label policy LP to clearance C, unless C holds it
@@ -459,9 +485,7 @@ resolve_held(const struct m_label_policy *lp, const struct ast_value *v,
 	size_t i, t, k;
 
 	if (resolve_category_find(lp, name, &t, &k) == -1) {
-		diag_error_hint(&v->loc, resolve_label_suggest(lp, 1, name),
-		    "undefined category '%s' in label policy '%s'", name,
-		    lp->name);
+		resolve_label_undefined(lp, 1, &v->loc, name);
 		return;
 	}
 	if (model_clearance_holds(c, t, k)) {
@@ -500,9 +524,7 @@ resolve_clearance(struct resolver *r, const struct ast_item *it,
 	v = v->next;
 	if ((name = resolve_string(r, v, WANT_STRING)) != NULL &&
 	    (rank = resolve_label_find(lp->cls, lp->ncls, name)) < 0)
-		diag_error_hint(&v->loc, resolve_label_suggest(lp, 0, name),
-		    "undefined classification '%s' in label policy '%s'",
-		    name, lp->name);
+		resolve_label_undefined(lp, 0, &v->loc, name);
 	free(name);
 	for (v = v->next; v != NULL; v = v->next) {
 		if ((name = resolve_string(r, v, WANT_STRING)) == NULL)

@@ -3,13 +3,14 @@
  *
  * Elements are matched by local name, in the SPIF namespace or in none:
  * published SPIFs leave the namespace out of the whole file or of some
- * elements. Every element and attribute of the file is either read, or
- * reported: a warning for what does not change which labels may cross
- * (relabelling, display qualifiers), an error for what would have the
- * guard pass labels the SPIF refuses (rules tying categories to one
- * another, selection bounds) and for what is unknown. Each kind
- * of item left unused is reported once a file, at its first place, with
- * a count, so that a SPIF of many categories does not bury the rest.
+ * elements. Every element and attribute of the file is either read (the
+ * equivalences by spif_equiv.c), or reported: a warning for what does not
+ * change which labels may cross (display qualifiers), an error for what
+ * would have the guard pass labels the SPIF refuses (rules tying
+ * categories to one another, selection bounds) and for what is unknown.
+ * Each kind of item left unused is reported once a file, at its first
+ * place, with a count, so that a SPIF of many categories does not bury
+ * the rest.
  */
 #include <errno.h>
 #include <limits.h>
@@ -17,12 +18,11 @@
 #include <string.h>
 
 #include <libxml/parser.h>
-#include <libxml/tree.h>
 
 #include "diag.h"
 #include "include.h"
 #include "source.h"
-#include "spif.h"
+#include "spif_int.h"
 #include "xmalloc.h"
 
 #define SPIF_NS "http://www.xmlspif.org/spif"
@@ -30,7 +30,6 @@
 /* Why an item is left unused. */
 static const char spif_refused[] = "the guard would pass labels the SPIF "
     "refuses";
-static const char spif_relabel[] = "labels are not relabelled";
 
 /* What becomes of the elements the reader does not read where they are
  * met: ERROR or a warning, and why. Any other element is an error. */
@@ -42,10 +41,6 @@ static const struct spif_unused {
 	{ "defaultSecurityPolicyId", 0, "a stanza without a label is denied" },
 	{ "updateInfo", 0, "it carries nothing the guard decides by" },
 	{ "privacyMarks", 0, "a privacy mark never decides access" },
-	{ "equivalentPolicies", 0, spif_relabel },
-	{ "equivalentClassification", 0, spif_relabel },
-	{ "equivalentSecurityCategoryTagSet", 0, spif_relabel },
-	{ "equivalentSecCategoryTag", 0, spif_relabel },
 	{ "markingData", 0, "only a classification has a display marking" },
 	{ "markingQualifier", 0, "a display marking is the phrase alone" },
 	{ "extensions", 0, "vendor extensions are not interpreted" },
@@ -73,27 +68,7 @@ struct spif_notice {
 	unsigned count;
 };
 
-/* A requiredCategory of a classification, read once the tag sets it
- * names are. */
-struct spif_required {
-	const xmlNode *node;
-	const char *cls;		/* the classification's name, as the
-					 * label policy holds it */
-};
-
-struct spif_reader {
-	const struct src_file *src;
-	const char *lang;
-	struct m_label_policy *lp;
-	long long *hierarchy;		/* of each of lp->cls */
-	struct spif_notice *notices;	/* in the order first met */
-	size_t nnotices;
-	struct spif_required *required;	/* in the order met */
-	size_t nrequired;
-};
-
-/* The place of NODE: its line of the SPIF. */
-static struct ast_loc
+struct ast_loc
 spif_loc(const struct spif_reader *r, const xmlNode *node)
 {
 	int line = (int)xmlGetLineNo(node);
@@ -109,16 +84,13 @@ spif_ours(const xmlNode *node)
 	    strcmp((const char *)node->ns->href, SPIF_NS) == 0);
 }
 
-/* Whether NODE is the SPIF element NAME. */
-static int
+int
 spif_is(const xmlNode *node, const char *name)
 {
 	return spif_ours(node) && strcmp((const char *)node->name, name) == 0;
 }
 
-/* Counts item NAME of KIND at NODE, left unused for WHY (NULL: unknown),
- * as an error or a warning. */
-static void
+void
 spif_notice(struct spif_reader *r, const xmlNode *node, const char *kind,
     const char *name, int error, const char *why)
 {
@@ -170,8 +142,7 @@ spif_report(struct spif_reader *r)
 	r->nnotices = 0;
 }
 
-/* Reports element NODE, met where the reader does not read it. */
-static void
+void
 spif_other(struct spif_reader *r, const xmlNode *node)
 {
 	size_t i;
@@ -209,10 +180,7 @@ spif_among(const char *name, const char *const *names)
 	return 0;
 }
 
-/* Reports the attributes of NODE in no namespace that are not among
- * KNOWN. Those of other namespaces (xml:lang, xsi:schemaLocation) are
- * for the reader of each element to read or leave. */
-static void
+void
 spif_attrs(struct spif_reader *r, const xmlNode *node,
     const char *const *known)
 {
@@ -224,12 +192,7 @@ spif_attrs(struct spif_reader *r, const xmlNode *node,
 			    1, NULL);
 }
 
-/*
- * Returns a copy of attribute NAME of NODE (caller frees), or NULL if it
- * has none, reported if REQUIRED, or after reporting a control character
- * (which no string of the policy may hold).
- */
-static char *
+char *
 spif_text(struct spif_reader *r, const xmlNode *node, const char *name,
     int required)
 {
@@ -257,12 +220,7 @@ spif_text(struct spif_reader *r, const xmlNode *node, const char *name,
 	return s;
 }
 
-/*
- * Reads attribute NAME of NODE, a decimal integer (leading zeros and
- * surrounding spaces allowed, a sign if SIGNED) of at most MAX, into
- * *OUT. Returns 0, or -1 after reporting it missing or malformed.
- */
-static int
+int
 spif_number(struct spif_reader *r, const xmlNode *node, const char *name,
     int is_signed, unsigned long long max, long long *out)
 {
@@ -362,7 +320,8 @@ spif_defer_required(struct spif_reader *r, const xmlNode *node,
 	}
 }
 
-/* Reads securityClassification NODE into the reader's label policy. */
+/* Reads securityClassification NODE into the reader's label policy,
+ * with its equivalences. */
 static void
 spif_classification(struct spif_reader *r, const xmlNode *node)
 {
@@ -375,12 +334,17 @@ spif_classification(struct spif_reader *r, const xmlNode *node)
 	int ok;
 
 	spif_attrs(r, node, known);
-	for (c = node->children; c != NULL; c = c->next)
-		if (!spif_is(c, "markingData") &&
-		    !spif_is(c, "requiredCategory"))
-			spif_other(r, c);
 	v.name = spif_text(r, node, "name", 1);
 	ok = spif_number(r, node, "lacv", 0, UINT32_MAX, &lacv) == 0;
+	for (c = node->children; c != NULL; c = c->next) {
+		if (spif_is(c, "equivalentClassification")) {
+			if (ok)
+				spif_equivalent_classification(r, c,
+				    (uint32_t)lacv);
+		} else if (!spif_is(c, "markingData") &&
+		    !spif_is(c, "requiredCategory"))
+			spif_other(r, c);
+	}
 	ok = spif_number(r, node, "hierarchy", 1, LLONG_MAX, &hierarchy) ==
 	    0 && ok;
 	if (v.name == NULL || !ok) {
@@ -431,11 +395,9 @@ spif_rank(struct spif_reader *r)
 			    lp->cls[i].name, r->hierarchy[i]);
 }
 
-/* Reads the tag type of securityCategoryTag NODE into *TYPE. Returns 0,
- * or -1 after an error. */
-static int
+int
 spif_tag_type(struct spif_reader *r, const xmlNode *node,
-    enum ast_tag_type *type)
+    enum ast_tag_type *type, int *enumerated)
 {
 	struct ast_loc loc = spif_loc(r, node);
 	char *tag, *en = NULL;
@@ -443,6 +405,7 @@ spif_tag_type(struct spif_reader *r, const xmlNode *node,
 
 	if ((tag = spif_text(r, node, "tagType", 1)) == NULL)
 		return -1;
+	*enumerated = strcmp(tag, "enumerated") == 0;
 	if (strcmp(tag, "restrictive") == 0)
 		*type = TAG_RESTRICTIVE;
 	else if (strcmp(tag, "permissive") == 0)
@@ -450,9 +413,9 @@ spif_tag_type(struct spif_reader *r, const xmlNode *node,
 	else if (strcmp(tag, "tagType7") == 0)
 		*type = TAG_INFORMATIVE;
 	else if (strcmp(tag, "enumerated") != 0) {
-		diag_error(&loc, "securityCategoryTag of tagType '%s' is not "
-		    "supported (restrictive, permissive, enumerated or "
-		    "tagType7)", tag);
+		diag_error(&loc, "%s of tagType '%s' is not supported "
+		    "(restrictive, permissive, enumerated or tagType7)",
+		    (const char *)node->name, tag);
 		rc = -1;
 	} else if ((en = spif_text(r, node, "enumType", 1)) == NULL)
 		rc = -1;
@@ -556,8 +519,9 @@ spif_excluded(struct spif_reader *r, const xmlNode *node,
 	}
 }
 
-/* Reads tagCategory NODE of a tag of TYPE into tag set TS; a category
- * met already in another tag of the set is read once. */
+/* Reads tagCategory NODE of a tag of TYPE into tag set TS, with its
+ * equivalences; a category met already in another tag of the set is
+ * read once. */
 static void
 spif_category(struct spif_reader *r, const xmlNode *node,
     struct m_tagset *ts, enum ast_tag_type type)
@@ -573,15 +537,22 @@ spif_category(struct spif_reader *r, const xmlNode *node,
 	const xmlNode *c;
 	long long lacv;
 	size_t i;
+	int ok;
 
 	spif_attrs(r, node, known);
 	if (type != TAG_INFORMATIVE)
 		spif_refuse_attrs(r, node, narrowing, never);
-	for (c = node->children; c != NULL; c = c->next)
-		if (!spif_is(c, "excludedClass"))
+	ok = (v.name = spif_text(r, node, "name", 1)) != NULL &&
+	    spif_number(r, node, "lacv", 0, UINT32_MAX, &lacv) == 0;
+	for (c = node->children; c != NULL; c = c->next) {
+		if (spif_is(c, "equivalentSecCategoryTag")) {
+			if (ok)
+				spif_equivalent_category(r, c, ts->oid,
+				    (uint32_t)lacv);
+		} else if (!spif_is(c, "excludedClass"))
 			spif_other(r, c);
-	if ((v.name = spif_text(r, node, "name", 1)) == NULL ||
-	    spif_number(r, node, "lacv", 0, UINT32_MAX, &lacv) == -1) {
+	}
+	if (!ok) {
 		free(v.name);
 		return;
 	}
@@ -600,15 +571,19 @@ spif_category(struct spif_reader *r, const xmlNode *node,
 	ts->cats[ts->ncats++] = v;
 }
 
+/* The syntaxes a tag set's tags are given in. */
+enum spif_syntax { SPIF_SYNTAX_BITS = 1, SPIF_SYNTAX_ENUMERATED = 2 };
+
 /*
  * Reads securityCategoryTag NODE of tag set TS: its type is the tag
- * set's (*TYPED: TS has one already), and its categories are the tag
- * set's. A tag set whose tags are of two types is an error: xedge keys a
- * tag set by its OID, with one type.
+ * set's (*SYNTAXES, the enum spif_syntax bits of the tags read before,
+ * not 0: TS has one already), and its categories are the tag set's. A
+ * tag set whose tags are of two types is an error: xedge keys a tag set
+ * by its OID, with one type.
  */
 static void
 spif_tag(struct spif_reader *r, const xmlNode *node, struct m_tagset *ts,
-    int *typed)
+    unsigned *syntaxes)
 {
 	static const char *const known[] = { "name", "tagType", "enumType",
 	    "tag7Encoding", "singleSelection", "minSelection", "maxSelection",
@@ -620,18 +595,19 @@ spif_tag(struct spif_reader *r, const xmlNode *node, struct m_tagset *ts,
 	struct ast_loc loc = spif_loc(r, node);
 	enum ast_tag_type type;
 	const xmlNode *c;
+	int enumerated;
 
 	spif_attrs(r, node, known);
-	if (spif_tag_type(r, node, &type) == -1)
+	if (spif_tag_type(r, node, &type, &enumerated) == -1)
 		return;
-	if (*typed && ts->type != type) {
+	if (*syntaxes != 0 && ts->type != type) {
 		diag_error(&loc, "tagset '%s' has %s and %s tags: xedge "
 		    "keys a tag set by its OID, with one type", ts->name,
 		    ast_tag_type_name(ts->type), ast_tag_type_name(type));
 		return;
 	}
 	ts->type = type;
-	*typed = 1;
+	*syntaxes |= enumerated ? SPIF_SYNTAX_ENUMERATED : SPIF_SYNTAX_BITS;
 	if (type != TAG_INFORMATIVE)
 		spif_refuse_attrs(r, node, narrowing, all);
 	for (c = node->children; c != NULL; c = c->next) {
@@ -642,7 +618,9 @@ spif_tag(struct spif_reader *r, const xmlNode *node, struct m_tagset *ts,
 	}
 }
 
-/* Reads securityCategoryTagSet NODE into the reader's label policy. */
+/* Reads securityCategoryTagSet NODE into the reader's label policy: a
+ * label the guard writes carries its categories as enumerated attributes
+ * if the SPIF gives them only so. */
 static void
 spif_tagset(struct spif_reader *r, const xmlNode *node)
 {
@@ -650,7 +628,7 @@ spif_tagset(struct spif_reader *r, const xmlNode *node)
 	struct m_label_policy *lp = r->lp;
 	struct m_tagset ts = { 0 };
 	const xmlNode *c;
-	int typed = 0;
+	unsigned syntaxes = 0;
 
 	spif_attrs(r, node, known);
 	ts.name = spif_text(r, node, "name", 1);
@@ -663,10 +641,13 @@ spif_tagset(struct spif_reader *r, const xmlNode *node)
 	ts.loc = ts.oid_loc = spif_loc(r, node);
 	for (c = node->children; c != NULL; c = c->next) {
 		if (spif_is(c, "securityCategoryTag"))
-			spif_tag(r, c, &ts, &typed);
+			spif_tag(r, c, &ts, &syntaxes);
+		else if (spif_is(c, "equivalentSecurityCategoryTagSet"))
+			spif_equivalent_tagset(r, c);
 		else
 			spif_other(r, c);
 	}
+	ts.enumerated = syntaxes == SPIF_SYNTAX_ENUMERATED;
 	lp->tagsets = xreallocarray(lp->tagsets, lp->ntagsets + 1,
 	    sizeof(*lp->tagsets));
 	lp->tagsets[lp->ntagsets++] = ts;
@@ -748,6 +729,7 @@ spif_group(struct spif_reader *r, const xmlNode *node, struct m_require *req)
 	long long lacv;
 	size_t i;
 	char *name;
+	int enumerated;
 
 	spif_attrs(r, node, known);
 	spif_others(r, node);
@@ -763,7 +745,7 @@ spif_group(struct spif_reader *r, const xmlNode *node, struct m_require *req)
 		diag_error(&loc, "categoryGroup of tagset '%s', which the SPIF "
 		    "does not define", name);
 	free(name);
-	if (spif_tag_type(r, node, &type) == -1 ||
+	if (spif_tag_type(r, node, &type, &enumerated) == -1 ||
 	    spif_number(r, node, "lacv", 0, UINT32_MAX, &lacv) == -1 ||
 	    ts == NULL)
 		return;
@@ -887,6 +869,8 @@ spif_root(struct spif_reader *r, const xmlNode *node)
 		else if (spif_is(c, "securityCategoryTagSets"))
 			spif_each(r, c, none, "securityCategoryTagSet",
 			    spif_tagset);
+		else if (spif_is(c, "equivalentPolicies"))
+			spif_equivalent_policies(r, c);
 		else
 			spif_other(r, c);
 	}
@@ -895,6 +879,7 @@ spif_root(struct spif_reader *r, const xmlNode *node)
 	spif_rank(r);
 	spif_qualify(lp);
 	spif_requires(r);
+	spif_equivalents_bind(r);
 }
 
 /* Parses the text of SRC and returns its document (caller frees with
@@ -942,10 +927,10 @@ spif_parse(const struct src_file *src)
 
 int
 spif_read(const struct ast_value *file, const char *lang,
-    struct m_label_policy *draft)
+    struct m_label_policy *draft, struct spif_equivs *eq)
 {
 	unsigned before = diag_errors();
-	struct spif_reader r = { NULL, lang, draft, NULL, NULL, 0, NULL, 0 };
+	struct spif_reader r = { .lang = lang, .lp = draft, .eq = eq };
 	struct src_file *src;
 	xmlNode *root;
 	xmlDoc *doc;

@@ -46,20 +46,28 @@ static const struct {
 	    "\tconnect INC_HOST;\n\tlimits { stanza-size INC_SIZE; }\n}\n" },
 	{ "cycle.policy", "include \"cycle.policy\";\n" },
 	/* For label-policy NAME spif "spif.xml": the import from libxml2's
-	 * tree on, every step of it. */
+	 * tree on, every step of it, with equivalences each way into a
+	 * label policy of OID 1.3.6.1.4.1.99999.6 (corpus/spif.policy
+	 * writes one). */
 	{ "spif.xml", "<SPIF xmlns='http://www.xmlspif.org/spif' "
 	    "schemaVersion='2.1' version='1' creationDate='20240101000000Z' "
 	    "originatorDN='CN=x' keyIdentifier='00' privilegeId='1.2' "
 	    "rbacId='1.2'><securityPolicyId name='P' id='1.3.6.1.4.1.99999.5'/>"
 	    "<securityClassifications><securityClassification name='LOW' "
-	    "lacv='1' hierarchy='1' color='green'><markingData phrase='LOW'/>"
+	    "lacv='1' hierarchy='1' color='green'><equivalentClassification "
+	    "policyRef='W' lacv='1' applied='both'/><markingData phrase='LOW'/>"
 	    "</securityClassification><securityClassification name='HIGH' "
-	    "lacv='4' hierarchy='2'/></securityClassifications>"
+	    "lacv='4' hierarchy='2'><equivalentClassification policyRef='W' "
+	    "lacv='4' applied='both'/></securityClassification>"
+	    "</securityClassifications>"
 	    "<securityCategoryTagSets><securityCategoryTagSet name='R' "
 	    "id='1.3.6.1.4.1.99999.5.1'><securityCategoryTag name='R' "
-	    "tagType='permissive'><tagCategory name='UK' lacv='1'/>"
+	    "tagType='permissive'><tagCategory name='UK' lacv='1'>"
+	    "<equivalentSecCategoryTag policyRef='W' applied='encrypt' "
+	    "action='discard'/></tagCategory>"
 	    "</securityCategoryTag></securityCategoryTagSet>"
-	    "</securityCategoryTagSets></SPIF>\n" },
+	    "</securityCategoryTagSets><equivalentPolicies><equivalentPolicy "
+	    "name='W' id='1.3.6.1.4.1.99999.6'/></equivalentPolicies></SPIF>\n" },
 };
 
 /* The sandbox, as realpath gives it, and the two files compiled. */
