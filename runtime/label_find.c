@@ -101,7 +101,13 @@ label_find(struct stanza_node *s, int message, char *text,
 		if (label_blank(e))
 			continue;
 		if (stanza_is(e, NS_SECLABEL, "equivalentlabel")) {
-			f->equivalents = 1;
+			/* Each is read: a few, not as many as a stanza
+			 * holds. */
+			if (++f->equivalents > LABEL_EQUIVALENTS_MAX) {
+				f->why = "more equivalent labels than the "
+				    "guard reads";
+				return f->form = LABEL_INVALID;
+			}
 			continue;
 		}
 		if (stanza_is(e, NS_SECLABEL, "displaymarking") &&

@@ -24,6 +24,10 @@ enum label_form {
 	LABEL_INVALID			/* anything else */
 };
 
+/* The most <equivalentlabel/>s of a label: each is read, and a label
+ * names its equivalents in the few policies of the parties to it. */
+#define LABEL_EQUIVALENTS_MAX 8
+
 /* Where a stanza's label is, and what it is. */
 struct label_found {
 	enum label_form form;
@@ -32,7 +36,7 @@ struct label_found {
 	struct stanza_node *inner;	/* the label in it (LABEL_ESS,
 					 * LABEL_4774), else NULL */
 	struct stanza_node *marking;	/* its <displaymarking/>, or NULL */
-	int equivalents;		/* it holds an <equivalentlabel/> */
+	unsigned equivalents;		/* its <equivalentlabel/>s */
 	size_t len;			/* LABEL_ESS: the text's length */
 	const char *why;		/* LABEL_INVALID: what is wrong */
 };
@@ -41,9 +45,9 @@ struct label_found {
  * The label of stanza S, as XEP-0258 carries it, into *F: at most one
  * <securitylabel/> among its children, on a message only, holding exactly
  * one <label/> (empty, or one ESS or STANAG 4774 label), at most one
- * <displaymarking/> and any number of <equivalentlabel/>s, in any order,
- * and nothing else. For LABEL_ESS, the base64 text is copied to TEXT
- * (ESS_TEXT_MAX bytes). Returns F->form.
+ * <displaymarking/> and at most LABEL_EQUIVALENTS_MAX <equivalentlabel/>s,
+ * in any order, and nothing else. For LABEL_ESS, the base64 text is
+ * copied to TEXT (ESS_TEXT_MAX bytes). Returns F->form.
  */
 enum label_form label_find(struct stanza_node *s, int message, char *text,
     struct label_found *f);

@@ -153,6 +153,27 @@ test_find_invalid(void **state)
 	    LABEL_NONE);
 }
 
+/* Equivalent labels are each read: as many as LABEL_EQUIVALENTS_MAX. */
+static void
+test_find_equivalents(void **state)
+{
+	static const char eq[] = "<equivalentlabel>" ESS("MQYCAQQGASk=")
+	    "</equivalentlabel>";
+	char text[4096], many[2048] = "", ess[ESS_TEXT_MAX + 1];
+	const char *why;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < LABEL_EQUIVALENTS_MAX; i++)
+		strcat(many, eq);
+	snprintf(text, sizeof(text), MSG(SL(ESS("MQYCAQQGASk=") "%s")), many);
+	assert_int_equal(find(text, 1, ess, &why), LABEL_ESS);
+	snprintf(text, sizeof(text), MSG(SL(ESS("MQYCAQQGASk=") "%s%s")),
+	    many, eq);
+	assert_int_equal(find(text, 1, ess, &why), LABEL_INVALID);
+	assert_string_equal(why, "more equivalent labels than the guard reads");
+}
+
 /* SET { OID 1.1, INTEGER CLASS }. */
 static void
 simple_label(struct ess_label *l, unsigned char class)
@@ -393,6 +414,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_find_invalid),
+		cmocka_unit_test(test_find_equivalents),
 		cmocka_unit_test(test_classification),
 		cmocka_unit_test(test_categories),
 		cmocka_unit_test(test_missing),
