@@ -76,7 +76,8 @@ label_decide(struct pipe_ctx *c, struct stanza_node *s, int message,
 	if (v.deny != LABEL_ALLOW)
 		return label_deny(c, k[v.deny]->rule, peer[v.deny],
 		    (enum pipe_dir)v.deny, v.why);
-	if (f.sl == NULL)
+	/* A destination not cleared takes the label as it came. */
+	if (f.sl == NULL || k[PIPE_OUTBOUND]->policy == NULL)
 		return 0;
 	changed = label_write(c->arena, &f, &v,
 	    k[PIPE_OUTBOUND]->policy->keep_original);

@@ -15,10 +15,10 @@ import base64
 import re
 
 import content_clients as cc
-from scenarios_content import PARTNER, POLICY, content_client
+from scenarios_content import INSIDE, PARTNER, POLICY, content_client
 from scenarios_labels import LABELS, LabelPolicy, NS_SECLABEL, \
-    NS_SECLABEL_ESS, expect_refused, label_of, labelled, labels_scenario, \
-    send
+    NS_SECLABEL_ESS, expect_crosses, expect_refused, label_of, labelled, \
+    labels_scenario, send
 
 ALLIED_PEER = "allied"
 ALLIED = LabelPolicy("allied-labels") if LABELS is not None and re.search(
@@ -201,6 +201,17 @@ async def relabel_marking(ctx):
         raise AssertionError("the label itself changed: %r" % a)
     check_marking(marking, cls, None, None)
     return "UNCLASSIFIED -> %s" % cls
+
+
+@labels_scenario("labels: a labelled message to a peer without a clearance "
+                 "crosses as it came, marking and all")
+async def relabel_uncleared(ctx):
+    # c.example (peer legacy) has no clearance: what a.example may send
+    # is all that is decided.
+    cls = LABELS.clearances[INSIDE][1]
+    await expect_crosses(ctx, "alice", "carol", labelled(
+        label_of(cls), marking=("UNCLASSIFIED", "black", "green")))
+    return cls
 
 
 def catalog_request(to, sid):
