@@ -37,7 +37,11 @@ label_forwarded(struct stanza_node *e, struct stanza_node **m, size_t *n)
 	struct stanza_node *ch, *f;
 
 	for (ch = e->children; ch != NULL; ch = ch->next) {
-		if (ch->kind != STANZA_ELEMENT)
+		/* Text, and an element of one text (a body, a label's
+		 * base64), holds no message: most of a stanza is either. */
+		if (ch->kind != STANZA_ELEMENT || ch->children == NULL ||
+		    (ch->children->next == NULL &&
+		    ch->children->kind == STANZA_TEXT))
 			continue;
 		/* Most elements differ at the first letter of their name. */
 		if (ch->name[0] == 'f' &&
@@ -85,8 +89,7 @@ label_decide(struct pipe_ctx *c, struct stanza_node *s, int message,
 		return pipeline_refuse(c, GEN_RULE_RESOURCES,
 		    STANZA_COND_RESOURCE_CONSTRAINT, "no memory to relabel");
 	if (changed)
-		pipeline_hit(c, k[PIPE_OUTBOUND]->rule, GEN_VERDICT_MODIFY,
-		    peer[PIPE_OUTBOUND], PIPE_OUTBOUND);
+		pipeline_modified(c, k[PIPE_OUTBOUND]->rule);
 	return 0;
 }
 

@@ -41,14 +41,13 @@ label_catalog_size(struct arena *a, struct stanza_node *cat, size_t n)
 }
 
 /*
- * Removes from catalog CAT, an answer from PEER[0] to PEER[1], the items
- * whose labels may not cross the other way, from PEER[1] to PEER[0]
- * (clearances K[0] and K[1]): the way the labels will be used. A removal
- * counts as RULE's.
+ * Removes from catalog CAT, an answer from the side of clearance K[0] to
+ * that of K[1], the items whose labels may not cross the other way: the
+ * way the labels will be used. A removal counts as RULE's.
  */
 static int
 label_catalog_filter(struct pipe_ctx *c, struct stanza_node *cat,
-    unsigned rule, const int peer[2], const struct gen_clearance *const k[2])
+    unsigned rule, const struct gen_clearance *const k[2])
 {
 	const struct gen_clearance *const back[2] = { k[PIPE_OUTBOUND],
 	    k[PIPE_INBOUND] };
@@ -73,8 +72,7 @@ label_catalog_filter(struct pipe_ctx *c, struct stanza_node *cat,
 	if (label_catalog_size(c->arena, cat, kept) == -1)
 		return pipeline_refuse(c, GEN_RULE_RESOURCES,
 		    STANZA_COND_RESOURCE_CONSTRAINT, "no memory for a catalog");
-	pipeline_hit(c, rule, GEN_VERDICT_MODIFY, peer[PIPE_INBOUND],
-	    PIPE_INBOUND);
+	pipeline_modified(c, rule);
 	return 0;
 }
 
@@ -181,7 +179,7 @@ label_catalog(struct pipe_ctx *c, const int peer[2],
 	if (strcmp(type, "result") == 0) {
 		q = &c->policy->peers[peer[PIPE_INBOUND]];
 		return q->catalog_rule == 0 ? 0 :
-		    label_catalog_filter(c, cat, q->catalog_rule, peer, k);
+		    label_catalog_filter(c, cat, q->catalog_rule, k);
 	}
 	q = &c->policy->peers[peer[PIPE_OUTBOUND]];
 	if (strcmp(type, "get") != 0 || q->catalog_rule == 0)

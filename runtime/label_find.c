@@ -100,7 +100,10 @@ label_find(struct stanza_node *s, int message, char *text,
 	for (e = f->sl->children; e != NULL; e = e->next) {
 		if (label_blank(e))
 			continue;
-		if (stanza_is(e, NS_SECLABEL, "equivalentlabel")) {
+		/* One test of the namespace, then of the name. */
+		if (e->kind != STANZA_ELEMENT || strcmp(e->ns, NS_SECLABEL) != 0)
+			e = NULL;
+		else if (strcmp(e->name, "equivalentlabel") == 0) {
 			/* Each is read: a few, not as many as a stanza
 			 * holds. */
 			if (++f->equivalents > LABEL_EQUIVALENTS_MAX) {
@@ -108,19 +111,17 @@ label_find(struct stanza_node *s, int message, char *text,
 				    "guard reads";
 				return f->form = LABEL_INVALID;
 			}
-			continue;
-		}
-		if (stanza_is(e, NS_SECLABEL, "displaymarking") &&
-		    f->marking == NULL) {
+		} else if (strcmp(e->name, "displaymarking") == 0 &&
+		    f->marking == NULL)
 			f->marking = e;
-			continue;
-		}
-		if (stanza_is(e, NS_SECLABEL, "label") && f->label == NULL) {
+		else if (strcmp(e->name, "label") == 0 && f->label == NULL)
 			f->label = e;
-			continue;
+		else
+			e = NULL;
+		if (e == NULL) {
+			f->why = "a security label of the wrong structure";
+			return f->form = LABEL_INVALID;
 		}
-		f->why = "a security label of the wrong structure";
-		return f->form = LABEL_INVALID;
 	}
 	if (f->label == NULL) {
 		f->why = "a security label without a label";

@@ -48,6 +48,13 @@ pipeline_hit(struct pipe_ctx *c, unsigned rule, enum gen_verdict verdict,
 		    dir };
 }
 
+void
+pipeline_modified(struct pipe_ctx *c, unsigned rule)
+{
+	c->decision.verdict = GEN_VERDICT_MODIFY;
+	c->decision.rule = rule;
+}
+
 static int
 pipe_stream_error(struct pipe_ctx *c, enum pipe_stream_error se,
     const char *why)

@@ -34,6 +34,11 @@ int pipeline_fire(struct pipe_ctx *c, unsigned rule, enum gen_verdict v,
  */
 int pipeline_reply(struct pipe_ctx *c);
 
+/* Records that RULE changed the stanza as a matter of course (a label
+ * relabelled, a catalog cut down): the stanza counts as modified by it,
+ * and no alert is raised, for nothing was refused. */
+void pipeline_modified(struct pipe_ctx *c, unsigned rule);
+
 /* Records that RULE acted with VERDICT at PEER's filter of direction DIR. */
 void pipeline_hit(struct pipe_ctx *c, unsigned rule, enum gen_verdict verdict,
     int peer, enum pipe_dir dir);

@@ -50,6 +50,8 @@ replay_stanza(struct replay_run *r, const struct gen_policy *p, int peer,
 	}
 	/* An audit (a content rule whose verdict is pass) leaves the
 	 * stanza as it was. */
+	if (r->c.decision.verdict == GEN_VERDICT_MODIFY)
+		return REPLAY_MODIFY;
 	for (i = 0; i < r->c.nhits; i++)
 		if (r->c.hits[i].verdict == GEN_VERDICT_MODIFY)
 			return REPLAY_MODIFY;

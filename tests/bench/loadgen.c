@@ -188,7 +188,8 @@ lg_usage(void)
 	    "\t[--idle HOLD_S] [--labels FILE]\n"
 	    "Both --listen and --connect run a measurement; --connect with "
 	    "--idle holds\nauthenticated idle streams. --labels sends messages "
-	    "with the ESS labels of\nFILE (base64, one a line) in turn.\n",
+	    "with the ESS labels of\nFILE (base64, one a line, then a space "
+	    "and its display marking if any)\nin turn.\n",
 	    stderr);
 	exit(2);
 }

@@ -45,8 +45,9 @@ lg_send_messages(struct lg *lg, struct lg_conn *c, size_t n)
 	c->outlen += n * lg->tmpl_len;
 }
 
-/* The labels of file PATH, one base64 text a line, into *LABELS (at most
- * LG_LABELS); returns how many. */
+/* The labels of file PATH into *LABELS (at most LG_LABELS), one a line:
+ * the base64 text, then, after a space, its display marking if it has
+ * one. Returns how many. */
 static size_t
 lg_labels(const char *path, char labels[][LG_LABEL_MAX])
 {
@@ -66,22 +67,35 @@ lg_labels(const char *path, char labels[][LG_LABEL_MAX])
 	return n;
 }
 
+/* The XEP-0258 label of LINE of the labels file (see lg_labels) into
+ * OUT (CAP bytes). */
+static void
+lg_securitylabel(char *out, size_t cap, const char *line)
+{
+	size_t n = strcspn(line, " ");
+
+	snprintf(out, cap, "<securitylabel xmlns='urn:xmpp:sec-label:0'>"
+	    "%s%s%s<label><esssecuritylabel xmlns='urn:xmpp:sec-label:ess:0'>"
+	    "%.*s</esssecuritylabel></label></securitylabel>",
+	    line[n] != '\0' ? "<displaymarking>" : "",
+	    line[n] != '\0' ? line + n + 1 : "",
+	    line[n] != '\0' ? "</displaymarking>" : "", (int)n, line);
+}
+
 /* Writes at OUT (LEN bytes) a message with HEAD (N bytes), padded with
- * words in the body, then the XEP-0258 label of ESS label LABEL (none
- * if NULL). */
+ * words in the body, then the XEP-0258 label of LABEL, a line of the
+ * labels file (none if NULL). */
 static void
 lg_message(char *out, size_t len, const char *head, size_t n,
     const char *label)
 {
 	static const char words[] = "lorem ipsum dolor sit amet ";
-	char tail[LG_LABEL_MAX + 256];
+	char tail[LG_LABEL_MAX + 256], sl[LG_LABEL_MAX + 192] = "";
 	size_t pad, i;
 
-	snprintf(tail, sizeof(tail), "</body>%s%s%s</message>", label != NULL ?
-	    "<securitylabel xmlns='urn:xmpp:sec-label:0'><displaymarking>"
-	    "LABELLED</displaymarking><label><esssecuritylabel xmlns='urn:"
-	    "xmpp:sec-label:ess:0'>" : "", label != NULL ? label : "",
-	    label != NULL ? "</esssecuritylabel></label></securitylabel>" : "");
+	if (label != NULL)
+		lg_securitylabel(sl, sizeof(sl), label);
+	snprintf(tail, sizeof(tail), "</body>%s</message>", sl);
 	pad = len - n - strlen(tail);
 	memcpy(out, head, n);
 	for (i = 0; i < pad; i++)

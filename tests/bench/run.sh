@@ -407,9 +407,12 @@ fi
 # clearances, in turn) in alternating rounds: what checking labels costs.
 LABELS=
 
-# Writes the base64 of an ESS label of bench-labels.policy's policy:
-# classification $1, RELEASABLE-TO bits $2 and CODEWORD bits $3 (each a
-# list for openssl's BITLIST, or -), privacy mark $4 (or -).
+# Writes a line of the labels file: the base64 of an ESS label of
+# bench-labels.policy's policy, classification $1, RELEASABLE-TO bits $2
+# and CODEWORD bits $3 (each a list for openssl's BITLIST, or -), privacy
+# mark $4 (or -); then its display marking $5, as a client labels a
+# message with the marking its catalog gives (one that says otherwise
+# is put right on the way, which the stanza counts as modified).
 ess_label() {
 	{
 		printf 'asn1=SET:label\n[label]\npolicy=OID:%s\nclass=INT:%s\n' \
@@ -424,7 +427,7 @@ ess_label() {
 		fi
 	} > "$T/label.cnf"
 	openssl asn1parse -genconf "$T/label.cnf" -noout -out "$T/label.der" \
-	    > /dev/null && base64 -w0 "$T/label.der" && echo
+	    > /dev/null && base64 -w0 "$T/label.der" && printf ' %s\n' "$5"
 }
 
 # The genconf sections of category $1: a bit map of syntax 8.3.$2 of tag
@@ -438,11 +441,12 @@ ess_category() {
 
 LABEL_FILE=$T/labels.txt
 all_labels() {
-	for c in 1 2; do
+	for c in 1:UNCLASSIFIED 2:RESTRICTED; do
 		for r in - 1 2 1,2; do
 			for w in - 0; do
 				for m in - "UK EYES ONLY"; do
-					ess_label $c $r $w "$m" || return 1
+					ess_label ${c%%:*} $r $w "$m" ${c#*:} ||
+					    return 1
 				done
 			done
 		done
