@@ -14,6 +14,11 @@
 
 #define NS_CATALOG "urn:xmpp:sec-label:catalog:2"
 
+/* The most items of a catalog decided: each may cost a label decoded,
+ * and a catalog offers a user a choice, not a stanza's worth of labels.
+ * Those past it are not offered. */
+#define LABEL_CATALOG_ITEMS 256
+
 /* Whether item E of a catalog offers a label that may cross between
  * clearances K[0] and K[1] (the requester's, then the catalog owner's). */
 static int
@@ -42,8 +47,9 @@ label_catalog_size(struct arena *a, struct stanza_node *cat, size_t n)
 
 /*
  * Removes from catalog CAT, an answer from the side of clearance K[0] to
- * that of K[1], the items whose labels may not cross the other way: the
- * way the labels will be used. A removal counts as RULE's.
+ * that of K[1], the items whose labels may not cross the other way (the
+ * way the labels will be used), and those past LABEL_CATALOG_ITEMS. A
+ * removal counts as RULE's.
  */
 static int
 label_catalog_filter(struct pipe_ctx *c, struct stanza_node *cat,
@@ -56,7 +62,8 @@ label_catalog_filter(struct pipe_ctx *c, struct stanza_node *cat,
 
 	while ((e = *link) != NULL) {
 		if (stanza_is(e, NS_CATALOG, "item")) {
-			if (!label_catalog_offers(c->policy, e, back)) {
+			if (kept + removed >= LABEL_CATALOG_ITEMS ||
+			    !label_catalog_offers(c->policy, e, back)) {
 				*link = e->next;
 				removed++;
 				continue;

@@ -64,6 +64,7 @@ run_as(struct fixture *f, const char *peer, const char *authed,
 	    .authed = f->authed, .nauthed = authed2 != NULL ? 2 : 1 },
 	    .stanza = fixture_stanza(&f->xml, text), .out = &f->out,
 	    .memo = f->memo };
+	f->c.arena = xml_element_arena(f->xml);
 	return pipeline_run(&f->c);
 }
 

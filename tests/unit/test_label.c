@@ -18,40 +18,14 @@
 #include <cmocka.h>
 
 #include "label_fixture.h"
+#include "label_policy_fixture.h"
 #include "label_int.h"
 #include "stanza_fixture.h"
 
 #define OID_RESTRICTIVE "\x60\x86\x48\x01\x65\x02\x01\x08\x03\x00"
 #define OID_PERMISSIVE "\x60\x86\x48\x01\x65\x02\x01\x08\x03\x02"
 
-static const struct gen_classification classes[] = {
-	{ .name = "UNCLASSIFIED", .lacv = 1, .rank = 0 },
-	{ .name = "RESTRICTED", .lacv = 2, .rank = 1 },
-	{ .name = "SECRET", .lacv = 4, .rank = 2 },
-};
-static const struct gen_label_category releasable[] = {
-	{ .name = "UK", .lacv = 1, .bit = 0 },
-	{ .name = "NATO", .lacv = 2, .bit = 1 },
-};
-static const struct gen_label_category codeword[] = {
-	{ .name = "ALPHA", .lacv = 0, .bit = 2 },
-	{ .name = "BRAVO", .lacv = 1, .bit = 3 },
-};
-static const struct gen_label_category note[] = {
-	{ .name = "X", .lacv = 0, .bit = 4 },
-};
-static const struct gen_tagset tagsets[] = {
-	{ .name = "RELEASABLE-TO", .oid = "1.2.5", .type = GEN_TAG_PERMISSIVE,
-	    .categories = releasable, .ncategories = 2 },
-	{ .name = "CODEWORD", .oid = "1.2.7", .type = GEN_TAG_RESTRICTIVE,
-	    .categories = codeword, .ncategories = 2 },
-	{ .name = "NOTE", .oid = "1.2.9", .type = GEN_TAG_INFORMATIVE,
-	    .enumerated = 1, .categories = note, .ncategories = 1 },
-};
-static const struct gen_label_policy nato = {
-	.name = "nato", .oid = "1.1", .classifications = classes,
-	.nclassifications = 3, .tagsets = tagsets, .ntagsets = 3,
-};
+static const struct gen_label_policy nato = { NATO_TABLES };
 
 /* A clearance of nato up to rank RANK holding the categories of bits
  * HELD (bit I of HELD: category bit I). */
@@ -278,9 +252,9 @@ test_missing(void **state)
 	(void)state;
 	k.policy = &p;
 	assert_string_equal(label_acdf(NULL, &k), "no security label");
-	p.missing = &classes[0];
+	p.missing = &nato_classes[0];
 	assert_null(label_acdf(NULL, &k));
-	p.missing = &classes[1];
+	p.missing = &nato_classes[1];
 	assert_non_null(label_acdf(NULL, &k));
 }
 

@@ -12,33 +12,7 @@
 #include <cmocka.h>
 
 #include "label_int.h"
-
-/* nato (1.1): three classifications, a permissive, a restrictive and an
- * informative tag set. */
-static const struct gen_classification nato_classes[] = {
-	{ .name = "UNCLASSIFIED", .lacv = 1, .rank = 0 },
-	{ .name = "RESTRICTED", .lacv = 2, .rank = 1 },
-	{ .name = "SECRET", .lacv = 4, .rank = 2 },
-};
-static const struct gen_label_category nato_releasable[] = {
-	{ .name = "UK", .lacv = 1, .bit = 0 },
-	{ .name = "NATO", .lacv = 2, .bit = 1 },
-};
-static const struct gen_label_category nato_codeword[] = {
-	{ .name = "ALPHA", .lacv = 0, .bit = 2 },
-	{ .name = "BRAVO", .lacv = 1, .bit = 3 },
-};
-static const struct gen_label_category nato_note[] = {
-	{ .name = "X", .lacv = 0, .bit = 4 },
-};
-static const struct gen_tagset nato_tagsets[] = {
-	{ .name = "RELEASABLE-TO", .oid = "1.2.5", .type = GEN_TAG_PERMISSIVE,
-	    .categories = nato_releasable, .ncategories = 2 },
-	{ .name = "CODEWORD", .oid = "1.2.7", .type = GEN_TAG_RESTRICTIVE,
-	    .categories = nato_codeword, .ncategories = 2 },
-	{ .name = "NOTE", .oid = "1.2.9", .type = GEN_TAG_INFORMATIVE,
-	    .enumerated = 1, .categories = nato_note, .ncategories = 1 },
-};
+#include "label_policy_fixture.h"
 
 /* uk (2.2): two classifications; its permissive tag set is written as
  * enumerated attributes (values past a bit map's reach), its restrictive
@@ -90,11 +64,8 @@ static const struct gen_label_map to_uk_merging = {
 	.to = &uk, .classifications = to_uk_partly,
 	.categories = to_uk_merged, .ncategories = 5,
 };
-static const struct gen_label_policy nato = {
-	.name = "nato", .oid = "1.1", .classifications = nato_classes,
-	.nclassifications = 3, .tagsets = nato_tagsets, .ntagsets = 3,
-	.maps = &to_uk, .nmaps = 1,
-};
+static const struct gen_label_policy nato = { NATO_TABLES,
+	.maps = &to_uk, .nmaps = 1 };
 
 static struct ess_label in, out, back;
 
