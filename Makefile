@@ -20,7 +20,7 @@ REPRO := -ffile-prefix-map=$(CURDIR)=.
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT ?= -O2 -g
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(REPRO) -MMD -MP $(CFLAGS)
-LDLIBS_ALL := -lssl -lcrypto -lresolv -pthread $(LDLIBS)
+LDLIBS_ALL := -lmicrohttpd -lssl -lcrypto -lresolv -pthread $(LDLIBS)
 ifneq ($(SANITIZER),)
 CFLAGS_ALL += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SANITIZER)
@@ -28,8 +28,9 @@ endif
 
 # Packages the build, the tests, the demo and the benchmark need, exactly.
 DEBIAN_PACKAGES := gcc make flex bison ragel pkg-config libssl-dev openssl \
-	libcmocka-dev libxml2-dev prosody lua-unbound ejabberd python3 \
-	python3-slixmpp socat mandoc man-db iproute2 tcpdump util-linux systemd
+	libcmocka-dev libxml2-dev libmicrohttpd-dev prosody lua-unbound ejabberd python3 \
+	python3-slixmpp socat mandoc man-db iproute2 tcpdump util-linux systemd \
+	prometheus
 
 # flex and ragel name the file they write in #line directives: their
 # output, written to $@.tmp, names $@ once renamed. RAGEL makes $@ from
@@ -141,12 +142,18 @@ $(B)/gen/%.rl.o: $(B)/gen/%.rl.c | $(G)/manifest.mk
 RUNTIME_C := $(wildcard runtime/*.c)
 RUNTIME_RL := $(wildcard runtime/*.rl)
 RUNTIME_OBJ := $(RUNTIME_C:%.c=$(B)/%.o) $(RUNTIME_RL:%.rl=$(B)/%.rl.o)
-RUNTIME_LIB_OBJ := $(filter-out $(B)/runtime/main.o,$(RUNTIME_OBJ))
+# The status page (web/) is part of the guard's library.
+WEB_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard web/*.c))
+RUNTIME_LIB_OBJ := $(filter-out $(B)/runtime/main.o,$(RUNTIME_OBJ)) $(WEB_OBJ)
 
 # Unit tests and a few runtime files include the generated headers.
 $(B)/runtime/%.o: runtime/%.c | $(G)/manifest.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Iruntime -I$(G) -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) $(CFLAGS_MAIN) -Iruntime -I$(G) -c -o $@ $<
+$(B)/web/%.o: web/%.c | $(G)/manifest.mk
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iruntime -Iweb -I$(G) -c -o $@ $<
+$(B)/runtime/main.o: CFLAGS_MAIN := -Iweb
 $(B)/runtime/%.rl.c: runtime/%.rl
 	$(RAGEL)
 $(B)/runtime/%.rl.o: $(B)/runtime/%.rl.c
@@ -174,7 +181,7 @@ XML2_LIBS = $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 
 $(B)/tests/%.o: tests/unit/%.c | $(G)/manifest.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(XML2_CFLAGS) -Iruntime -I$(G) -Itests/unit -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) $(XML2_CFLAGS) -Iruntime -Iweb -I$(G) -Itests/unit -c -o $@ $<
 $(B)/tests/test_%: $(B)/tests/test_%.o $(B)/libxedge.a $(GEN_OBJ)
 	$(CC) $(LDFLAGS) $(WRAP) -o $@ $< $(GEN_OBJ) $(B)/libxedge.a -lcmocka $(XML2_LIBS) $(LDLIBS_ALL)
 # Seams: the s2s handlers' tests write and dial through functions of their own.

@@ -189,6 +189,12 @@ const struct alert_counters *alert_counters(const struct alert_state *s);
 const struct alert_rule_count *alert_rule_counters(
     const struct alert_state *s, unsigned rule);
 
+/* The names the sinks give a verdict ("pass", "modify", "drop",
+ * "bounce"), a stanza kind and a direction ("inbound", "outbound"). */
+const char *alert_verdict_name(enum gen_verdict v);
+const char *alert_kind_name(enum gen_kind k);
+const char *alert_dir_name(enum alert_dir d);
+
 /* Closes the file and frees what S holds; S is all-zero again. Summaries
  * still pending are not sent. */
 void alert_fini(struct alert_state *s);

@@ -37,6 +37,24 @@ static const char *const alert_dirs[] = {
 	[ALERT_INBOUND] = "inbound",
 	[ALERT_OUTBOUND] = "outbound",
 };
+const char *
+alert_verdict_name(enum gen_verdict v)
+{
+	return alert_verdicts[v];
+}
+
+const char *
+alert_kind_name(enum gen_kind k)
+{
+	return alert_kinds[k];
+}
+
+const char *
+alert_dir_name(enum alert_dir d)
+{
+	return alert_dirs[d];
+}
+
 /* How a message names the peer: a stanza inbound came from it. */
 static const char *const alert_dir_peer[] = {
 	[ALERT_INBOUND] = "from",

@@ -16,6 +16,7 @@
 #include "tls.h"
 
 struct s2s;
+struct status_peer_count;
 struct s2s_egress_state;
 struct stanza_node;
 
@@ -34,6 +35,9 @@ struct guard {
 	struct route_env route;		/* the stanza pipeline's state */
 	struct s2s_egress_state *egress;	/* s2s_init(), s2s_egress.c */
 	struct admit admit;		/* bounds on what is accepted */
+	/* Stanzas per policy peer (status.h), s2s_init() to s2s_fini(). */
+	struct status_peer_count *peer_counts;
+	uint64_t started_ms;		/* wall clock at the start */
 };
 
 extern struct guard guard;

@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/rand.h>
@@ -25,10 +26,8 @@
 #include "replay.h"
 #include "resolve.h"
 #include "s2s.h"
-
-#ifndef XEDGE_VERSION
-#define XEDGE_VERSION "0.1.0"
-#endif
+#include "version.h"
+#include "web.h"
 
 /* How long a shutdown may take to flush and bounce before the exit, and
  * how long of it peers have to close the streams they send on. */
@@ -53,6 +52,7 @@ static struct crl_files main_crls;
 static struct loop_timer main_stop_timer;
 static struct loop_timer main_alert_timer;
 static uint64_t main_shutdown_at;	/* loop_now() when SIGTERM came */
+static struct web *main_web;		/* the status page, NULL if off */
 
 static void
 main_usage(FILE *f)
@@ -203,6 +203,8 @@ main_signal(struct loop *l, int fd, unsigned events, void *arg)
 		close(main_listeners[i].fd);
 	}
 	loop_timer_cancel(l, &main_alert_timer);
+	web_stop(main_web);
+	main_web = NULL;
 	loop_timer_arm(l, &main_stop_timer, MAIN_SHUTDOWN_MS, main_stop, NULL);
 	main_wait_streams(l, &poll_timer, NULL);
 }
@@ -258,6 +260,23 @@ main_listen(void)
 		    sl->direct_tls ? "direct" : "starttls");
 	}
 	return 0;
+}
+
+/* Starts the status page where the site file says, before the privileges
+ * go (its port may be a privileged one); 0, or -1 (logged). */
+static int
+main_status(const char *site_file)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	guard.started_ms = (uint64_t)ts.tv_sec * 1000 +
+	    (uint64_t)ts.tv_nsec / 1000000;
+	if (guard.site.status_host == NULL)
+		return 0;
+	main_web = web_start(guard.loop, guard.site.status_host,
+	    guard.site.status_port, site_file);
+	return main_web == NULL ? -1 : 0;
 }
 
 /*
@@ -370,7 +389,7 @@ main(int argc, char **argv)
 	    main_signals() == -1 ||
 	    resolve_init(guard.loop, guard.site.dns_server,
 	    guard.site.dns_port) == -1 || main_listen() == -1 ||
-	    priv_drop(&priv) == -1) {
+	    main_status(site_file) == -1 || priv_drop(&priv) == -1) {
 		log_errno(LOG_LVL_ERR, 0, "start-failed", NULL);
 		return 1;
 	}
@@ -381,6 +400,7 @@ main(int argc, char **argv)
 		log_errno(LOG_LVL_ERR, 0, "loop-failed", NULL);
 		return 1;
 	}
+	web_stop(main_web);
 	log_event(LOG_LVL_INFO, 0, "exit", "streams=%s",
 	    guard.streams == NULL ? "closed" : "abandoned");
 	tls_ctx_free(guard.tls);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/rand.h>
@@ -15,6 +16,7 @@
 #include "guard.h"
 #include "log.h"
 #include "s2s_int.h"
+#include "status.h"
 #include "stanza.h"
 
 /* Connection buffer bounds: input is parsed as it arrives, so a read's
@@ -100,6 +102,27 @@ s2s_arm_timer(struct s2s *s, uint32_t seconds)
 	    s2s_timer_fired, s);
 }
 
+/* The wall clock in ms since the epoch. */
+static uint64_t
+s2s_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void
+s2s_count_stanza(struct s2s *s, enum s2s_dir dir)
+{
+	if (dir == S2S_IN)
+		s->stanzas_in++;
+	else
+		s->stanzas_out++;
+	if (guard.peer_counts != NULL && s->peer >= 0)
+		guard.peer_counts[s->peer].stanzas[dir]++;
+}
+
 /*
  * Returns a new stream, registered in guard.streams, with its parser and
  * negotiation timer; NULL on no memory. The caller attaches a connection.
@@ -122,6 +145,7 @@ s2s_new(enum s2s_dir dir, int peer)
 		return NULL;
 	s->dir = dir;
 	s->peer = peer;
+	s->since_ms = s2s_wall_ms();
 	s->waiter.ops = &s2s_waiter_ops;
 	xl.max_stanza = s2s_negotiate_stanza(s);
 	xl.max_depth = XML_STREAM_DEPTH;

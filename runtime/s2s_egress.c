@@ -25,6 +25,7 @@
 #include "pipeline.h"
 #include "route.h"
 #include "s2s_int.h"
+#include "status.h"
 
 /* How long a destination may write nothing while sources wait for it. */
 #define S2S_STALL_MS 2000
@@ -70,6 +71,14 @@ s2s_init(void)
 	if (guard.egress == NULL)
 		return -1;
 	guard.egress->jitter = 0x9e3779b97f4a7c15u;
+	if (guard.policy != NULL && guard.policy->npeers > 0) {
+		guard.peer_counts = calloc(guard.policy->npeers,
+		    sizeof(*guard.peer_counts));
+		if (guard.peer_counts == NULL) {
+			s2s_fini();
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -78,6 +87,8 @@ s2s_fini(void)
 {
 	free(guard.egress);
 	guard.egress = NULL;
+	free(guard.peer_counts);
+	guard.peer_counts = NULL;
 }
 
 static uint64_t
@@ -245,6 +256,7 @@ s2s_egress_write(struct s2s *s, const char *bytes, size_t len,
 		return -1;
 	}
 	s->last_write = s->last_stanza = loop_now(guard.loop);
+	s2s_count_stanza(s, S2S_OUT);
 	return 0;
 }
 

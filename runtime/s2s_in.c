@@ -279,6 +279,7 @@ s2s_in_stanza(struct s2s *s, struct stanza_node *e)
 	const char *why;
 
 	s->last_stanza = loop_now(guard.loop);
+	s2s_count_stanza(s, S2S_IN);
 	if (route_stanza(&guard.route, &src, e, &se, &why) == -1)
 		s2s_stream_error(s, pipeline_stream_error_name(se), why);
 }

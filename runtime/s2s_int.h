@@ -109,6 +109,9 @@ struct s2s {
 	struct s2s *hnext;	/* out: the from/to table's chain */
 	unsigned hashed;	/* out: in that table */
 	struct admit_ticket admit;	/* in: what admission counts */
+	uint64_t since_ms;	/* wall clock at s2s_new, for the status page */
+	uint64_t stanzas_in;	/* stanzas taken from the peer */
+	uint64_t stanzas_out;	/* stanzas written to it */
 };
 
 /* s2s.c: life cycle, writing, stream errors, timers. */
@@ -158,6 +161,10 @@ void s2s_send_header(struct s2s *s);
 /* Closes S (flushing what was written) and, for outbound streams, bounces
  * what is queued with COND. */
 void s2s_close(struct s2s *s, enum stanza_cond cond, const char *reason);
+
+/* Counts a stanza that crossed S in direction DIR (S2S_IN: from the
+ * peer), on the stream and on its peer (status.h). */
+void s2s_count_stanza(struct s2s *s, enum s2s_dir dir);
 
 /* s2s_in.c and s2s_out.c: the handlers of each direction. */
 void s2s_in_header(struct s2s *s, const struct stanza_node *root);

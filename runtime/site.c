@@ -11,6 +11,7 @@
  * guard's working directory).
  */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,6 +45,7 @@ struct site_parse {
 	unsigned budget_line;
 	unsigned unauth_line;
 	unsigned per_source_line;
+	unsigned status_line;
 };
 
 static void site_error(struct site_parse *sp, const char *fmt, ...)
@@ -163,6 +165,7 @@ site_free(struct site *s)
 	free(s->dns_server);
 	free(s->user);
 	free(s->chroot_dir);
+	free(s->status_host);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -616,6 +619,55 @@ site_max_unauth_per_source(struct site *s, const struct gen_policy *p,
 	    &s->admit.max_unauth_per_source);
 }
 
+/* Whether the numeric address TEXT is a loopback address: 127.0.0.0/8,
+ * ::1 or an IPv4-mapped 127.x address. */
+static int
+site_is_loopback(const char *text)
+{
+	unsigned char a[sizeof(struct in6_addr)];
+	static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (inet_pton(AF_INET, text, a) == 1)
+		return a[0] == 127;
+	if (inet_pton(AF_INET6, text, a) != 1)
+		return 0;
+	if (memcmp(a, mapped, sizeof(mapped)) == 0)
+		return a[12] == 127;
+	return memcmp(a, &in6addr_loopback, sizeof(in6addr_loopback)) == 0;
+}
+
+/*
+ * "status-listen ADDRESS PORT": where the read-only status page is served.
+ * It speaks plain HTTP, so it may bind a loopback address only: serving it
+ * further needs HTTPS with client certificates, which is not built yet.
+ */
+static void
+site_status_listen(struct site *s, const struct gen_policy *p,
+    struct site_parse *sp, char **tok, int ntok)
+{
+	uint16_t port;
+
+	(void)p;
+	(void)ntok;
+	port = site_endpoint(sp, "status-listen", tok[1], tok[2]);
+	if (port == 0)
+		return;
+	if (!site_is_loopback(tok[1])) {
+		site_error(sp, "status-listen: \"%s\" is not a loopback "
+		    "address; the status page off loopback requires HTTPS with "
+		    "client certificates, which this build does not have",
+		    tok[1]);
+		return;
+	}
+	if (site_once(sp, &sp->status_line, "status-listen") != 0)
+		return;
+	if (site_set(&s->status_host, tok[1]) == -1) {
+		site_error(sp, "out of memory");
+		return;
+	}
+	s->status_port = port;
+}
+
 /* Splits LINE at blanks, up to a '#'; returns the token count (at most
  * SITE_TOKENS_MAX + 1, meaning "too many"). */
 static int
@@ -673,6 +725,8 @@ static const struct site_keyword {
 	    site_max_unauth },
 	{ "max-unauthenticated-per-source", 1, 1,
 	    "max-unauthenticated-per-source N", site_max_unauth_per_source },
+	{ "status-listen", 2, 2, "status-listen ADDRESS PORT",
+	    site_status_listen },
 };
 
 /* Applies one line, already split into NTOK tokens. */

@@ -21,6 +21,8 @@
  *   memory-budget SIZE               bytes, or with a K, M or G suffix
  *   max-unauthenticated N            connections not yet authenticated
  *   max-unauthenticated-per-source N the same, per IPv4 address or IPv6 /64
+ *   status-listen ADDRESS PORT       the status page (web/web.h), loopback
+ *                                    only; off without this line
  */
 #ifndef XEDGE_SITE_H
 #define XEDGE_SITE_H
@@ -65,6 +67,8 @@ struct site {
 	int run_as_root;
 	char *chroot_dir;	/* NULL: priv.c decides */
 	struct admit_settings admit;	/* admission bounds (admit.h) */
+	char *status_host;	/* the status page's address; NULL: off */
+	uint16_t status_port;
 };
 
 /* Fills S with the policy's own values. Returns 0 or -1 (no memory). */

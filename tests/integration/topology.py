@@ -215,6 +215,8 @@ class GuardPlan:
 # The trunk guard's memory budget (its site file's memory-budget), which
 # the flood of unauthenticated streams must not take it past.
 TRUNK_BUDGET_MB = 64
+# Where the trunk guard serves its status page (site file status-listen).
+STATUS_PORT = 8080
 
 # The guard of the trunk world, between every server.
 TRUNK_GUARD = GuardPlan(
@@ -223,7 +225,8 @@ TRUNK_GUARD = GuardPlan(
      "down": DEAD, "mute": SILENT, "stalled": SILENT, "jammed": STUCK,
      "found": SRV, "revoked": "C", "rooms-only": "C", "allied": "C"},
     near=("A", "B", "C"), user="nobody",
-    site=("memory-budget %dM" % TRUNK_BUDGET_MB,))
+    site=("memory-budget %dM" % TRUNK_BUDGET_MB,
+          "status-listen %s %d" % (GUARD_ADDR, STATUS_PORT)))
 
 
 def pair_servers():

@@ -447,6 +447,46 @@ BAD(bad_per_source_dup,
 BAD(bad_per_source_args, "max-unauthenticated-per-source\n",
     "1: error: max-unauthenticated-per-source: wrong number of arguments; "
     "usage: max-unauthenticated-per-source N");
+BAD(bad_status_public, "status-listen 192.0.2.1 8080\n",
+    "1: error: status-listen: \"192.0.2.1\" is not a loopback address; "
+    "the status page off loopback requires HTTPS with client "
+    "certificates, which this build does not have");
+BAD(bad_status_any, "status-listen :: 8080\n",
+    "1: error: status-listen: \"::\" is not a loopback address; "
+    "the status page off loopback requires HTTPS with client "
+    "certificates, which this build does not have");
+BAD(bad_status_dup, "status-listen 127.0.0.1 1\nstatus-listen ::1 2\n",
+    "2: error: status-listen: already set on line 1");
+BAD(bad_status_port, "status-listen 127.0.0.1 0\n",
+    "1: error: status-listen: \"0\" is not a port (1 to 65535)");
+
+/* The status page: off unless asked for, and on loopback only. */
+static void
+test_status_listen(void **state)
+{
+	static const char v4[] = "status-listen 127.0.3.1 8080\n";
+	static const char v6[] = "status-listen ::1 8081\n";
+	static const char mapped[] = "status-listen ::ffff:127.0.0.1 8082\n";
+	struct site s;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(site_init(&s, &test_policy), 0);
+	assert_null(s.status_host);
+	assert_int_equal(s.status_port, 0);
+	site_free(&s);
+	assert_int_equal(load(&s, v4, sizeof(v4) - 1, err, sizeof(err)), 0);
+	assert_string_equal(s.status_host, "127.0.3.1");
+	assert_int_equal(s.status_port, 8080);
+	site_free(&s);
+	assert_int_equal(load(&s, v6, sizeof(v6) - 1, err, sizeof(err)), 0);
+	assert_string_equal(s.status_host, "::1");
+	site_free(&s);
+	assert_int_equal(load(&s, mapped, sizeof(mapped) - 1, err,
+	    sizeof(err)), 0);
+	assert_int_equal(s.status_port, 8082);
+	site_free(&s);
+}
 
 /* Every mistake is reported, each with its line. */
 static void
@@ -565,6 +605,7 @@ main(void)
 		cmocka_unit_test(test_good_file),
 		cmocka_unit_test(test_empty_file),
 		cmocka_unit_test(test_admission),
+		cmocka_unit_test(test_status_listen),
 		cmocka_unit_test(test_run_as_root),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_long_line),
@@ -625,6 +666,10 @@ main(void)
 		BAD_TEST(bad_per_source_text),
 		BAD_TEST(bad_per_source_dup),
 		BAD_TEST(bad_per_source_args),
+		BAD_TEST(bad_status_public),
+		BAD_TEST(bad_status_any),
+		BAD_TEST(bad_status_dup),
+		BAD_TEST(bad_status_port),
 	};
 
 	return cmocka_run_group_tests_name("site", tests, group_setup,

@@ -1,0 +1,66 @@
+/*
+ * A read-only view of the running guard for the status page (web/): the
+ * streams and what crossed them, copied out of the s2s layer so that no
+ * reader reaches into its structures. Nothing here changes the guard.
+ * Strings in a view are borrowed: valid until the event loop runs again.
+ */
+#ifndef XEDGE_STATUS_H
+#define XEDGE_STATUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Which side opened a stream. */
+enum status_dir {
+	STATUS_IN = 0,
+	STATUS_OUT,
+	STATUS_DIRS
+};
+
+/* Stream states, as s2s_int.h orders them (checked in s2s_status.c). */
+#define STATUS_STATES 10
+/* The state of an authenticated stream that carries stanzas. */
+#define STATUS_STATE_READY 8
+
+/* Stanzas that crossed a peer's streams since the start, by direction:
+ * in from the peer, out to it. */
+struct status_peer_count {
+	uint64_t stanzas[STATUS_DIRS];
+};
+
+/* One stream as the page shows it. */
+struct status_stream {
+	uint64_t conn;			/* connection id; 0 none */
+	int peer;			/* policy peer, -1 not yet known */
+	enum status_dir dir;
+	unsigned state;			/* below STATUS_STATES */
+	const char *local;		/* the guard's domain, "" unknown */
+	const char *remote;		/* the peer's domain, "" unknown */
+	const char *addr;		/* "host:port", "" none */
+	const char *tls_version;	/* NULL: no TLS */
+	const char *tls_cipher;
+	const char *auth;		/* "certificate", "dialback" or NULL */
+	char *const *authed;		/* inbound: domains authenticated */
+	size_t nauthed;
+	uint64_t since_ms;		/* wall clock, ms since the epoch */
+	uint64_t bytes_in, bytes_out;
+	uint64_t stanzas_in, stanzas_out;
+	size_t queue_len;		/* outbound: stanzas waiting */
+};
+
+/* The name of stream state STATE (below STATUS_STATES). */
+const char *s2s_status_state_name(unsigned state);
+
+/*
+ * Fills OUT with up to MAX streams, newest first, and returns how many;
+ * COUNTS gets the number of every stream alive by direction and state,
+ * those past MAX included.
+ */
+size_t s2s_status_streams(struct status_stream *out, size_t max,
+    size_t counts[STATUS_DIRS][STATUS_STATES]);
+
+/* The stanza counts of policy peer PEER (below gen_policy.npeers); all
+ * zero before s2s_init. */
+struct status_peer_count s2s_status_peer(int peer);
+
+#endif

@@ -1,0 +1,294 @@
+/*
+ * The HTTP side of the status page: libmicrohttpd without threads of its
+ * own, driven by the guard's loop. With MHD_USE_EPOLL, MHD keeps its
+ * sockets in an epoll set of its own, whose descriptor the loop watches as
+ * one readable fd; MHD_run() does the work that is ready (at most one
+ * epoll_wait's worth of events, 128 in MHD, per call) and MHD_get_timeout()
+ * says when to call it again without readiness (timeouts, and connections
+ * MHD has more to write to), armed as a loop timer. Nothing blocks, nothing
+ * is locked, and every request reads the guard on the loop's own thread.
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+#include "log.h"
+#include "loop.h"
+#include "web.h"
+#include "web_int.h"
+
+/* Bounds on what HTTP clients can hold: the page is for a few operators
+ * and a scraper, so a handful of connections, each with little memory,
+ * and a slow client is cut off. */
+#define WEB_CONNECTIONS 16
+#define WEB_CONNECTIONS_PER_IP 8
+#define WEB_TIMEOUT_S 10
+#define WEB_CONN_MEMORY (32 * 1024)
+#define WEB_BACKLOG 16
+
+struct web {
+	struct loop *loop;
+	struct MHD_Daemon *daemon;
+	int epoll_fd;			/* MHD's, watched by the loop */
+	struct loop_timer timer;	/* MHD_get_timeout() */
+	const char *site_file;
+	struct web_snapshot snap;	/* filled per request */
+};
+
+/* The headers of every response: nothing is cached, framed, sniffed or
+ * loaded from anywhere but the guard itself. */
+static const char *const web_headers[][2] = {
+	{ "Content-Security-Policy", "default-src 'none'; script-src 'self'; "
+	    "style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+	    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'" },
+	{ "X-Content-Type-Options", "nosniff" },
+	{ "Referrer-Policy", "no-referrer" },
+	{ "Cache-Control", "no-store" },
+	{ "X-Frame-Options", "DENY" },
+};
+
+static void web_run(struct web *w);
+
+static void
+web_timer_fired(struct loop *l, struct loop_timer *t, void *arg)
+{
+	(void)l;
+	(void)t;
+	web_run(arg);
+}
+
+static void
+web_readable(struct loop *l, int fd, unsigned events, void *arg)
+{
+	(void)l;
+	(void)fd;
+	(void)events;
+	web_run(arg);
+}
+
+/* Lets MHD do what is ready, then arms the timer for what it waits on. */
+static void
+web_run(struct web *w)
+{
+	MHD_UNSIGNED_LONG_LONG ms;
+
+	if (MHD_run(w->daemon) != MHD_YES)
+		log_event(LOG_LVL_WARN, 0, "status-run-failed", NULL);
+	if (MHD_get_timeout(w->daemon, &ms) == MHD_YES)
+		loop_timer_arm(w->loop, &w->timer, (uint64_t)ms,
+		    web_timer_fired, w);
+	else
+		loop_timer_cancel(w->loop, &w->timer);
+}
+
+/* Queues STATUS with BODY (LEN bytes of TYPE; MODE as MHD takes it). */
+static enum MHD_Result
+web_respond(struct MHD_Connection *c, unsigned status, const char *type,
+    void *body, size_t len, enum MHD_ResponseMemoryMode mode,
+    const char *allow)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+	size_t i;
+
+	r = MHD_create_response_from_buffer(len, body, mode);
+	if (r == NULL) {
+		if (mode == MHD_RESPMEM_MUST_FREE)
+			free(body);
+		return MHD_NO;
+	}
+	for (i = 0; i < sizeof(web_headers) / sizeof(web_headers[0]); i++)
+		MHD_add_response_header(r, web_headers[i][0], web_headers[i][1]);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (allow != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+	rc = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+/* A short fixed text answer. */
+static enum MHD_Result
+web_text(struct MHD_Connection *c, unsigned status, const char *text,
+    const char *allow)
+{
+	return web_respond(c, status, "text/plain; charset=utf-8",
+	    (void *)text, strlen(text), MHD_RESPMEM_PERSISTENT, allow);
+}
+
+/* A rendered answer: the snapshot is taken, rendered by RENDER into a
+ * buffer that MHD frees once sent. */
+static enum MHD_Result
+web_rendered(struct web *w, struct MHD_Connection *c, const char *type,
+    void (*render)(struct web_buf *, const struct web_snapshot *))
+{
+	struct web_buf b = { 0 };
+
+	web_snapshot_take(&w->snap, w->site_file);
+	render(&b, &w->snap);
+	if (b.failed) {
+		free(b.data);
+		log_event(LOG_LVL_WARN, 0, "status-render-failed", NULL);
+		return web_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "response too large\n", NULL);
+	}
+	return web_respond(c, MHD_HTTP_OK, type, b.data, b.len,
+	    MHD_RESPMEM_MUST_FREE, NULL);
+}
+
+static enum MHD_Result
+web_healthz(struct web *w, struct MHD_Connection *c)
+{
+	web_snapshot_take(&w->snap, w->site_file);
+	return w->snap.healthy ? web_text(c, MHD_HTTP_OK, "ok\n", NULL) :
+	    web_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "unhealthy\n", NULL);
+}
+
+/*
+ * Answers a request at once, whatever its body: the status page reads
+ * nothing a client sends but the method and the path.
+ */
+static enum MHD_Result
+web_request(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **req_cls)
+{
+	struct web *w = cls;
+
+	(void)version;
+	(void)upload_data;
+	(void)upload_data_size;
+	(void)req_cls;
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return web_text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "method not allowed: the status page is read-only\n",
+		    "GET, HEAD");
+	if (strcmp(url, "/") == 0)
+		return web_rendered(w, c, "text/html; charset=utf-8",
+		    web_render_page);
+	if (strcmp(url, "/status.json") == 0)
+		return web_rendered(w, c, "application/json", web_render_json);
+	if (strcmp(url, "/metrics") == 0)
+		return web_rendered(w, c, "text/plain; version=0.0.4; "
+		    "charset=utf-8", web_render_metrics);
+	if (strcmp(url, "/healthz") == 0)
+		return web_healthz(w, c);
+	if (strcmp(url, "/status.css") == 0)
+		return web_respond(c, MHD_HTTP_OK, "text/css; charset=utf-8",
+		    (void *)web_page_css, strlen(web_page_css),
+		    MHD_RESPMEM_PERSISTENT, NULL);
+	if (strcmp(url, "/status.js") == 0)
+		return web_respond(c, MHD_HTTP_OK,
+		    "text/javascript; charset=utf-8", (void *)web_page_js,
+		    strlen(web_page_js), MHD_RESPMEM_PERSISTENT, NULL);
+	return web_text(c, MHD_HTTP_NOT_FOUND, "not found\n", NULL);
+}
+
+/* MHD's own complaints, into the guard's log. */
+static void
+web_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char text[256];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(text, sizeof(text), fmt, ap);
+	n = strlen(text);
+	while (n > 0 && text[n - 1] == '\n')
+		text[--n] = '\0';
+	log_event(LOG_LVL_WARN, 0, "status-http", "what=\"%s\"", text);
+}
+
+/* Fills SA with HOST and PORT; returns its length, or 0. */
+static socklen_t
+web_address(struct sockaddr_storage *sa, const char *host, uint16_t port,
+    int *ipv6)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)sa;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)sa;
+
+	memset(sa, 0, sizeof(*sa));
+	*ipv6 = 0;
+	if (inet_pton(AF_INET, host, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons(port);
+		return sizeof(*in);
+	}
+	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		*ipv6 = 1;
+		return sizeof(*in6);
+	}
+	return 0;
+}
+
+struct web *
+web_start(struct loop *l, const char *host, uint16_t port,
+    const char *site_file)
+{
+	struct sockaddr_storage sa;
+	const union MHD_DaemonInfo *info;
+	struct web *w;
+	int ipv6;
+
+	if (web_address(&sa, host, port, &ipv6) == 0) {
+		log_event(LOG_LVL_ERR, 0, "status-failed", "addr=%s", host);
+		return NULL;
+	}
+	w = calloc(1, sizeof(*w));
+	if (w == NULL)
+		return NULL;
+	w->loop = l;
+	w->site_file = site_file;
+	w->epoll_fd = -1;
+	w->daemon = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+	    (ipv6 ? MHD_USE_IPv6 : 0), port, NULL, NULL, web_request, w,
+	    MHD_OPTION_EXTERNAL_LOGGER, web_mhd_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONNECTIONS,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)WEB_CONNECTIONS_PER_IP,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_TIMEOUT_S,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_CONN_MEMORY,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)WEB_BACKLOG,
+	    MHD_OPTION_END);
+	if (w->daemon == NULL)
+		goto fail;
+	info = MHD_get_daemon_info(w->daemon, MHD_DAEMON_INFO_EPOLL_FD);
+	if (info == NULL)
+		goto fail;
+	w->epoll_fd = info->epoll_fd;
+	if (loop_add(l, w->epoll_fd, LOOP_READ, web_readable, w) == -1) {
+		w->epoll_fd = -1;
+		goto fail;
+	}
+	log_event(LOG_LVL_INFO, 0, "status-listen", "addr=%s:%u", host,
+	    (unsigned)port);
+	web_run(w);
+	return w;
+fail:
+	log_errno(LOG_LVL_ERR, 0, "status-failed", "addr=%s:%u", host,
+	    (unsigned)port);
+	web_stop(w);
+	return NULL;
+}
+
+void
+web_stop(struct web *w)
+{
+	if (w == NULL)
+		return;
+	loop_timer_cancel(w->loop, &w->timer);
+	if (w->epoll_fd != -1)
+		loop_del(w->loop, w->epoll_fd);
+	if (w->daemon != NULL)
+		MHD_stop_daemon(w->daemon);
+	free(w);
+}

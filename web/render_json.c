@@ -1,0 +1,194 @@
+/*
+ * /status.json: the snapshot as one JSON object. Every string that came
+ * from the network goes through web_put_json; times are ms since the
+ * epoch.
+ */
+#include <inttypes.h>
+
+#include "web_int.h"
+
+static const char *const web_json_verdicts[GEN_VERDICT_COUNT] = {
+	[GEN_VERDICT_PASS] = "passed",
+	[GEN_VERDICT_MODIFY] = "modified",
+	[GEN_VERDICT_DROP] = "dropped",
+	[GEN_VERDICT_BOUNCE] = "bounced",
+};
+
+static void
+web_json_identity(struct web_buf *b, const struct web_snapshot *s)
+{
+	web_puts(b, "\"xedge\":{\"version\":");
+	web_put_json(b, s->version);
+	web_puts(b, ",\"policy\":");
+	web_put_json(b, s->policy->name);
+	web_puts(b, ",\"sha256\":");
+	web_put_json(b, s->policy->sha256);
+	web_puts(b, ",\"source\":");
+	web_put_json(b, s->policy->source);
+	web_puts(b, ",\"site_file\":");
+	if (s->site_file != NULL)
+		web_put_json(b, s->site_file);
+	else
+		web_puts(b, "null");
+	web_printf(b, ",\"started_ms\":%" PRIu64 ",\"now_ms\":%" PRIu64
+	    "},\"healthy\":%s,\"memory\":{\"held\":%zu,\"budget\":%zu}",
+	    s->started_ms, s->now_ms, s->healthy ? "true" : "false",
+	    s->memory_held, s->memory_budget);
+}
+
+static void
+web_json_peers(struct web_buf *b, const struct web_snapshot *s)
+{
+	const struct gen_peer *p;
+	size_t i;
+
+	web_puts(b, ",\"peers\":[");
+	for (i = 0; i < s->policy->npeers; i++) {
+		p = &s->policy->peers[i];
+		web_puts(b, i > 0 ? ",{\"name\":" : "{\"name\":");
+		web_put_json(b, p->name);
+		web_printf(b, ",\"line\":%u,\"protocol\":\"%s\",\"tls\":\"%s\","
+		    "\"certificate\":%s,\"dialback\":%s,\"dials\":%s,"
+		    "\"ready_streams\":%zu", p->line,
+		    p->protocol == GEN_PROTO_GCXP ? "gcxp" : "s2s",
+		    p->tls == GEN_TLS_REQUIRED ? "required" : "optional",
+		    p->auth & GEN_AUTH_CERTIFICATE ? "true" : "false",
+		    p->auth & GEN_AUTH_DIALBACK ? "true" : "false",
+		    p->connect != GEN_CONNECT_NONE ? "true" : "false",
+		    web_peer_ready(s, (int)i));
+		if (s->peer_counts != NULL)
+			web_printf(b, ",\"stanzas_in\":%" PRIu64
+			    ",\"stanzas_out\":%" PRIu64,
+			    s->peer_counts[i].stanzas[STATUS_IN],
+			    s->peer_counts[i].stanzas[STATUS_OUT]);
+		web_puts(b, "}");
+	}
+	web_puts(b, "]");
+}
+
+static void
+web_json_stream(struct web_buf *b, const struct web_snapshot *s,
+    const struct status_stream *v)
+{
+	size_t i;
+
+	web_printf(b, "{\"conn\":%" PRIu64 ",\"peer\":", v->conn);
+	if (v->peer >= 0)
+		web_put_json(b, s->policy->peers[v->peer].name);
+	else
+		web_puts(b, "null");
+	web_printf(b, ",\"direction\":\"%s\",\"state\":\"%s\",\"local\":",
+	    v->dir == STATUS_IN ? "in" : "out",
+	    s2s_status_state_name(v->state));
+	web_put_json(b, v->local);
+	web_puts(b, ",\"remote\":");
+	web_put_json(b, v->remote);
+	web_puts(b, ",\"address\":");
+	web_put_json(b, v->addr);
+	web_puts(b, ",\"tls_version\":");
+	web_put_json(b, v->tls_version != NULL ? v->tls_version : "");
+	web_puts(b, ",\"tls_cipher\":");
+	web_put_json(b, v->tls_cipher != NULL ? v->tls_cipher : "");
+	web_puts(b, ",\"auth\":");
+	web_put_json(b, v->auth != NULL ? v->auth : "");
+	web_puts(b, ",\"authenticated\":[");
+	for (i = 0; i < v->nauthed; i++) {
+		if (i > 0)
+			web_puts(b, ",");
+		web_put_json(b, v->authed[i]);
+	}
+	web_printf(b, "],\"since_ms\":%" PRIu64 ",\"bytes_in\":%" PRIu64
+	    ",\"bytes_out\":%" PRIu64 ",\"stanzas_in\":%" PRIu64
+	    ",\"stanzas_out\":%" PRIu64 ",\"queue\":%zu}", v->since_ms,
+	    v->bytes_in, v->bytes_out, v->stanzas_in, v->stanzas_out,
+	    v->queue_len);
+}
+
+static void
+web_json_streams(struct web_buf *b, const struct web_snapshot *s)
+{
+	size_t i;
+
+	web_printf(b, ",\"streams\":{\"total\":%zu,\"shown\":%zu,\"list\":[",
+	    s->nstreams, s->nshown);
+	for (i = 0; i < s->nshown; i++) {
+		if (i > 0)
+			web_puts(b, ",");
+		web_json_stream(b, s, &s->streams[i]);
+	}
+	web_puts(b, "]}");
+}
+
+static void
+web_json_rules(struct web_buf *b, const struct web_snapshot *s)
+{
+	const struct gen_rule *r;
+	size_t i;
+	int v;
+
+	web_puts(b, ",\"rules\":[");
+	for (i = 0; i < s->policy->nrules; i++) {
+		r = &s->policy->rules[i];
+		web_puts(b, i > 0 ? ",{\"name\":" : "{\"name\":");
+		web_put_json(b, r->name);
+		web_printf(b, ",\"line\":%u", r->line);
+		for (v = 0; v < GEN_VERDICT_COUNT; v++)
+			web_printf(b, ",\"%s\":%" PRIu64, web_json_verdicts[v],
+			    s->rule_counts != NULL ? s->rule_counts[i][v] : 0);
+		web_puts(b, "}");
+	}
+	web_puts(b, "]");
+}
+
+static void
+web_json_alert(struct web_buf *b, const struct web_snapshot *s,
+    const struct alert_record *a)
+{
+	web_printf(b, "{\"when_ms\":%" PRIu64 ",\"conn\":%" PRIu64
+	    ",\"rule\":", a->when_ms, a->conn);
+	web_put_json(b, s->policy->rules[a->rule].name);
+	web_printf(b, ",\"line\":%u,\"verdict\":\"%s\",\"peer\":",
+	    s->policy->rules[a->rule].line, alert_verdict_name(a->verdict));
+	if (a->peer >= 0)
+		web_put_json(b, s->policy->peers[a->peer].name);
+	else
+		web_puts(b, "null");
+	web_printf(b, ",\"direction\":\"%s\",\"kind\":\"%s\",\"from\":",
+	    alert_dir_name(a->dir), alert_kind_name(a->kind));
+	web_put_json(b, a->from);
+	web_puts(b, ",\"to\":");
+	web_put_json(b, a->to);
+	web_puts(b, ",\"id\":");
+	web_put_json(b, a->id);
+	web_puts(b, ",\"why\":");
+	web_put_json(b, a->why);
+	web_puts(b, "}");
+}
+
+static void
+web_json_alerts(struct web_buf *b, const struct web_snapshot *s)
+{
+	size_t i;
+
+	web_printf(b, ",\"alerts\":{\"raised\":%" PRIu64 ",\"suppressed\":%"
+	    PRIu64 ",\"recent\":[", s->alert_totals.raised,
+	    s->alert_totals.suppressed);
+	for (i = 0; i < s->nalerts; i++) {
+		if (i > 0)
+			web_puts(b, ",");
+		web_json_alert(b, s, s->alerts[i]);
+	}
+	web_puts(b, "]}");
+}
+
+void
+web_render_json(struct web_buf *b, const struct web_snapshot *s)
+{
+	web_puts(b, "{");
+	web_json_identity(b, s);
+	web_json_peers(b, s);
+	web_json_streams(b, s);
+	web_json_rules(b, s);
+	web_json_alerts(b, s);
+	web_puts(b, "}\n");
+}

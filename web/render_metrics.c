@@ -1,0 +1,123 @@
+/*
+ * /metrics: Prometheus text exposition (format 0.0.4). Every metric has
+ * its HELP and TYPE; label values go through web_put_label. xedge(8)
+ * lists the names.
+ */
+#include <inttypes.h>
+
+#include "web_int.h"
+
+static const char *const web_metric_verdicts[GEN_VERDICT_COUNT] = {
+	[GEN_VERDICT_PASS] = "pass",
+	[GEN_VERDICT_MODIFY] = "modify",
+	[GEN_VERDICT_DROP] = "drop",
+	[GEN_VERDICT_BOUNCE] = "bounce",
+};
+
+static void
+web_metric_head(struct web_buf *b, const char *name, const char *type,
+    const char *help)
+{
+	web_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void
+web_metrics_identity(struct web_buf *b, const struct web_snapshot *s)
+{
+	web_metric_head(b, "xedge_build_info", "gauge",
+	    "The guard's version and the policy it enforces.");
+	web_puts(b, "xedge_build_info{version=\"");
+	web_put_label(b, s->version);
+	web_puts(b, "\",policy=\"");
+	web_put_label(b, s->policy->name);
+	web_puts(b, "\",sha256=\"");
+	web_put_label(b, s->policy->sha256);
+	web_puts(b, "\"} 1\n");
+	web_metric_head(b, "xedge_start_time_seconds", "gauge",
+	    "When the guard started, seconds since the epoch.");
+	web_printf(b, "xedge_start_time_seconds %" PRIu64 ".%03u\n",
+	    s->started_ms / 1000, (unsigned)(s->started_ms % 1000));
+	web_metric_head(b, "xedge_uptime_seconds", "gauge",
+	    "Seconds since the guard started.");
+	web_printf(b, "xedge_uptime_seconds %" PRIu64 "\n",
+	    s->now_ms > s->started_ms ? (s->now_ms - s->started_ms) / 1000 :
+	    0);
+	web_metric_head(b, "xedge_healthy", "gauge",
+	    "1 when /healthz answers 200, else 0.");
+	web_printf(b, "xedge_healthy %d\n", s->healthy);
+	web_metric_head(b, "xedge_memory_held_bytes", "gauge",
+	    "Bytes the admission bounds count.");
+	web_printf(b, "xedge_memory_held_bytes %zu\n", s->memory_held);
+	web_metric_head(b, "xedge_memory_budget_bytes", "gauge",
+	    "The site's memory budget; 0 is none.");
+	web_printf(b, "xedge_memory_budget_bytes %zu\n", s->memory_budget);
+}
+
+static void
+web_metrics_streams(struct web_buf *b, const struct web_snapshot *s)
+{
+	unsigned d, st;
+	size_t i;
+
+	web_metric_head(b, "xedge_streams", "gauge",
+	    "Server-to-server streams alive, by direction and state.");
+	for (d = 0; d < STATUS_DIRS; d++)
+		for (st = 0; st < STATUS_STATES; st++)
+			web_printf(b, "xedge_streams{direction=\"%s\","
+			    "state=\"%s\"} %zu\n", d == STATUS_IN ? "in" : "out",
+			    s2s_status_state_name(st), s->stream_counts[d][st]);
+	if (s->peer_counts == NULL)
+		return;
+	web_metric_head(b, "xedge_peer_stanzas_total", "counter",
+	    "Stanzas taken from (in) and written to (out) a peer's streams.");
+	for (i = 0; i < s->policy->npeers; i++)
+		for (d = 0; d < STATUS_DIRS; d++) {
+			web_puts(b, "xedge_peer_stanzas_total{peer=\"");
+			web_put_label(b, s->policy->peers[i].name);
+			web_printf(b, "\",direction=\"%s\"} %" PRIu64 "\n",
+			    d == STATUS_IN ? "in" : "out",
+			    s->peer_counts[i].stanzas[d]);
+		}
+}
+
+static void
+web_metrics_rules(struct web_buf *b, const struct web_snapshot *s)
+{
+	size_t i;
+	int v;
+
+	if (s->rule_counts == NULL)
+		return;
+	web_metric_head(b, "xedge_rule_stanzas_total", "counter",
+	    "Stanzas each rule of the policy decided, by verdict.");
+	for (i = 0; i < s->policy->nrules; i++)
+		for (v = 0; v < GEN_VERDICT_COUNT; v++) {
+			web_puts(b, "xedge_rule_stanzas_total{rule=\"");
+			web_put_label(b, s->policy->rules[i].name);
+			web_printf(b, "\",line=\"%u\",verdict=\"%s\"} %" PRIu64
+			    "\n", s->policy->rules[i].line,
+			    web_metric_verdicts[v], s->rule_counts[i][v]);
+		}
+}
+
+static void
+web_metrics_alerts(struct web_buf *b, const struct web_snapshot *s)
+{
+	web_metric_head(b, "xedge_alerts_total", "counter",
+	    "Alerts raised (policy violations).");
+	web_printf(b, "xedge_alerts_total %" PRIu64 "\n",
+	    s->alert_totals.raised);
+	web_metric_head(b, "xedge_alerts_suppressed_total", "counter",
+	    "Alerts raised but held back by their rule's rate.");
+	web_printf(b, "xedge_alerts_suppressed_total %" PRIu64 "\n",
+	    s->alert_totals.suppressed);
+}
+
+void
+web_render_metrics(struct web_buf *b, const struct web_snapshot *s)
+{
+	web_metrics_identity(b, s);
+	web_metrics_streams(b, s);
+	web_metrics_rules(b, s);
+	web_metrics_alerts(b, s);
+}

@@ -1,0 +1,57 @@
+/*
+ * The snapshot: what a response shows, read from the guard through the
+ * runtime's public interfaces (status.h, alert.h, route.h) in one go.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "guard.h"
+#include "version.h"
+#include "web_int.h"
+
+void
+web_snapshot_take(struct web_snapshot *s, const char *site_file)
+{
+	struct timespec ts;
+
+	s->policy = guard.policy;
+	s->version = XEDGE_VERSION;
+	s->site_file = site_file;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	s->now_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	s->started_ms = guard.started_ms;
+	s->memory_held = guard.admit.held;
+	s->memory_budget = guard.site.admit.memory_budget;
+	s->peer_counts = guard.peer_counts;
+	s->nshown = s2s_status_streams(s->streams, WEB_STREAMS_MAX,
+	    s->stream_counts);
+	s->nstreams = guard.nstreams;
+	s->rule_counts = (const uint64_t (*)[GEN_VERDICT_COUNT])
+	    guard.route.counters;
+	memset(&s->alert_totals, 0, sizeof(s->alert_totals));
+	s->nalerts = 0;
+	if (guard.route.alerts.cfg != NULL) {
+		s->alert_totals = *alert_counters(&guard.route.alerts);
+		s->nalerts = alert_recent(&guard.route.alerts, s->alerts,
+		    WEB_ALERTS_MAX);
+	}
+	s->healthy = web_healthy(s);
+}
+
+int
+web_healthy(const struct web_snapshot *s)
+{
+	return s->memory_budget == 0 || s->memory_held <= s->memory_budget;
+}
+
+size_t
+web_peer_ready(const struct web_snapshot *s, int peer)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nshown; i++)
+		if (s->streams[i].peer == peer &&
+		    s->streams[i].state == STATUS_STATE_READY)
+			n++;
+	return n;
+}

@@ -1,0 +1,87 @@
+/*
+ * Internals of the status page: an output buffer with a bound, escaping
+ * for each format, the snapshot the renderers read, and the renderers.
+ * The renderers read only a snapshot, so that a test builds its own.
+ */
+#ifndef XEDGE_WEB_INT_H
+#define XEDGE_WEB_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alert.h"
+#include "policy_types.h"
+#include "status.h"
+
+/* The most streams and alerts a response lists; the counts are of all. */
+#define WEB_STREAMS_MAX 200
+#define WEB_ALERTS_MAX 50
+/* The most bytes a response may take (a policy's rules are listed whole). */
+#define WEB_BODY_MAX ((size_t)4 << 20)
+
+/* A growing response body, at most WEB_BODY_MAX; all-zero is empty. Once
+ * an append fails, FAILED is set and later appends do nothing. The owner
+ * frees data. */
+struct web_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	int failed;
+};
+
+void web_putn(struct web_buf *b, const char *s, size_t n);
+void web_puts(struct web_buf *b, const char *s);
+void web_printf(struct web_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* S with &, <, >, " and ' as HTML character references. */
+void web_put_html(struct web_buf *b, const char *s);
+/* S as a JSON string, quotes included: control characters, '"', '\',
+ * '<', '>' and '&' escaped as \uXXXX or their short forms. */
+void web_put_json(struct web_buf *b, const char *s);
+/* S as a Prometheus label value, without quotes: '\', '"' and newline
+ * escaped. */
+void web_put_label(struct web_buf *b, const char *s);
+
+/* Everything a response shows, read at once from the guard. Pointers are
+ * borrowed from the guard and valid until the event loop runs again. */
+struct web_snapshot {
+	const struct gen_policy *policy;
+	const char *version;
+	const char *site_file;		/* NULL: none */
+	uint64_t started_ms;		/* wall clock, ms since the epoch */
+	uint64_t now_ms;
+	int healthy;
+	size_t memory_held;		/* bytes admission counts */
+	size_t memory_budget;		/* 0: no bound */
+	const struct status_peer_count *peer_counts;	/* per peer, or NULL */
+	size_t nstreams;		/* streams alive */
+	size_t stream_counts[STATUS_DIRS][STATUS_STATES];
+	struct status_stream streams[WEB_STREAMS_MAX];	/* newest first */
+	size_t nshown;			/* of them in streams[] */
+	const uint64_t (*rule_counts)[GEN_VERDICT_COUNT];	/* or NULL */
+	struct alert_counters alert_totals;
+	const struct alert_record *alerts[WEB_ALERTS_MAX];	/* newest first */
+	size_t nalerts;
+};
+
+/* Fills S from the running guard. */
+void web_snapshot_take(struct web_snapshot *s, const char *site_file);
+
+/* Whether S is healthy: the loop answered, and the memory admission
+ * counts is within its budget. */
+int web_healthy(const struct web_snapshot *s);
+
+/* The renderers: append S in their format to B. */
+void web_render_json(struct web_buf *b, const struct web_snapshot *s);
+void web_render_metrics(struct web_buf *b, const struct web_snapshot *s);
+void web_render_page(struct web_buf *b, const struct web_snapshot *s);
+
+/* The page's own style sheet and script, served as they are. */
+extern const char web_page_css[];
+extern const char web_page_js[];
+
+/* Streams of peer PEER in S's list that are ready. */
+size_t web_peer_ready(const struct web_snapshot *s, int peer);
+
+#endif
