@@ -28,9 +28,9 @@ endif
 
 # Packages the build, the tests, the demo and the benchmark need, exactly.
 DEBIAN_PACKAGES := gcc make flex bison ragel pkg-config libssl-dev openssl \
-	libcmocka-dev libxml2-dev libmicrohttpd-dev prosody lua-unbound ejabberd python3 \
-	python3-slixmpp socat mandoc man-db iproute2 tcpdump util-linux systemd \
-	prometheus
+	libcmocka-dev libxml2-dev libmicrohttpd-dev prosody lua-unbound \
+	ejabberd python3 python3-slixmpp socat mandoc man-db iproute2 tcpdump \
+	util-linux systemd prometheus chromium
 
 # flex and ragel name the file they write in #line directives: their
 # output, written to $@.tmp, names $@ once renamed. RAGEL makes $@ from

@@ -47,6 +47,7 @@ import scenarios_content_attack  # noqa: E402,F401 -- registers its scenarios
 import scenarios_labels  # noqa: E402,F401 -- registers its scenarios
 import scenarios_relabel  # noqa: E402,F401 -- registers its scenarios
 import scenarios_status  # noqa: E402,F401 -- registers its scenarios
+import scenarios_status_browser  # noqa: E402,F401 -- registers its scenarios
 import scenarios_ejabberd  # noqa: E402,F401 -- registers its scenarios
 import scenarios_flood  # noqa: E402,F401 -- registers its scenarios
 import scenarios_malformed  # noqa: E402,F401 -- registers its scenarios
