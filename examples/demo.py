@@ -109,6 +109,8 @@ def print_guard_events(w):
 
 
 def print_places(w):
+    print("\nStatus page (read-only): http://%s:%d/  (also /status.json, "
+          "/metrics, /healthz)" % (topology.GUARD_ADDR, topology.STATUS_PORT))
     print("\nFiles (%s):" % w.dir)
     print("  site file      %s" % w.guard.site)
     for name, p in sorted(w.daemons.items()):

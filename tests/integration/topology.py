@@ -236,10 +236,12 @@ def pair_servers():
 
 
 # The guard of `make demo` (examples/single-edge.policy, built by make
-# into build/xedge).
+# into build/xedge), with its status page.
 DEMO_GUARD = GuardPlan("xedge", "examples/single-edge.policy", "build",
                        GUARD_ADDR, {"inside": "A", "partner": "B"},
-                       near=("A", "B"))
+                       near=("A", "B"),
+                       site=("status-listen %s %d" % (GUARD_ADDR,
+                                                      STATUS_PORT),))
 
 # The guards of examples/two-guards-a.policy and two-guards-b.policy, each
 # in front of one server and dialling the other guard, each becoming the
