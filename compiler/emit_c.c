@@ -231,6 +231,8 @@ emit_peer(struct out *o, const struct model *m, size_t index)
 	out_printf(o, "\t{\n\t\t.name = ");
 	out_cstring(o, p->name);
 	out_printf(o, ",\n\t\t.line = %d,\n", p->loc.first_line);
+	out_printf(o, "\t\t.domains = gen_peer%zu_domains,\n\t\t.ndomains = "
+	    "%zu,\n", index, p->ndomains);
 	out_printf(o, "\t\t.protocol = %s,\n", p->protocol == PROTO_GCXP ?
 	    "GEN_PROTO_GCXP" : "GEN_PROTO_S2S");
 	out_printf(o, "\t\t.tls = %s,\n", p->tls == TLS_OPTIONAL ?
@@ -260,6 +262,36 @@ emit_peer(struct out *o, const struct model *m, size_t index)
 	out_printf(o, "\t},\n");
 }
 
+static int
+emit_str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Writes the domains of peer P, number INDEX, as the policy writes them,
+ * sorted: the order they are written in changes nothing. */
+static void
+emit_peer_domains(struct out *o, const struct m_peer *p, size_t index)
+{
+	const char **d = xcalloc(p->ndomains + 1, sizeof(*d));
+	size_t i;
+
+	for (i = 0; i < p->ndomains; i++)
+		d[i] = p->domains[i].name;
+	qsort(d, p->ndomains, sizeof(*d), emit_str_cmp);
+	out_pin_policy(o, p->loc.file->path, p->loc.first_line);
+	out_printf(o, "static const char *const gen_peer%zu_domains[%zu] = {\n",
+	    index, p->ndomains);
+	for (i = 0; i < p->ndomains; i++) {
+		out_printf(o, "\t");
+		out_cstring(o, d[i]);
+		out_printf(o, ",\n");
+	}
+	out_line_self(o, "policy.c");
+	out_printf(o, "};\n");
+	free(d);
+}
+
 /* Writes policy.c: the tables, then gen_policy pointing at them. */
 static void
 emit_policy_c(struct out *o, const struct model *m)
@@ -272,6 +304,8 @@ emit_policy_c(struct out *o, const struct model *m)
 	emit_certs(o, m);
 	emit_filters(o, m);
 	emit_labels(o, m);
+	for (i = 0; i < m->npeers; i++)
+		emit_peer_domains(o, &m->peers[i], i);
 	out_printf(o, "static const struct gen_peer gen_peers[GEN_NPEERS] = "
 	    "{\n");
 	for (i = 0; i < m->npeers; i++)

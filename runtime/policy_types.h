@@ -391,6 +391,10 @@ struct gen_domain_clearance {
 struct gen_peer {
 	const char *name;
 	unsigned line;
+	/* Its domains as the policy writes them ("*.example" for all under
+	 * example), for the status page: routing reads the machines. */
+	const char *const *domains;
+	size_t ndomains;
 	enum gen_protocol protocol;
 	enum gen_tls tls;
 	enum gen_tls_mode tls_mode;

@@ -40,14 +40,19 @@ static void
 web_json_peers(struct web_buf *b, const struct web_snapshot *s)
 {
 	const struct gen_peer *p;
-	size_t i;
+	size_t i, d;
 
 	web_puts(b, ",\"peers\":[");
 	for (i = 0; i < s->policy->npeers; i++) {
 		p = &s->policy->peers[i];
 		web_puts(b, i > 0 ? ",{\"name\":" : "{\"name\":");
 		web_put_json(b, p->name);
-		web_printf(b, ",\"line\":%u,\"protocol\":\"%s\",\"tls\":\"%s\","
+		web_puts(b, ",\"domains\":[");
+		for (d = 0; d < p->ndomains; d++) {
+			web_puts(b, d > 0 ? "," : "");
+			web_put_json(b, p->domains[d]);
+		}
+		web_printf(b, "],\"line\":%u,\"protocol\":\"%s\",\"tls\":\"%s\","
 		    "\"certificate\":%s,\"dialback\":%s,\"dials\":%s,"
 		    "\"ready_streams\":%zu", p->line,
 		    p->protocol == GEN_PROTO_GCXP ? "gcxp" : "s2s",

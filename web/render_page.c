@@ -69,10 +69,11 @@ static void
 web_page_peers(struct web_buf *b, const struct web_snapshot *s)
 {
 	const struct gen_peer *p;
-	size_t i, ready;
+	size_t i, d, ready;
 
 	web_puts(b, "<h2>Peers</h2><div class=\"scroll\"><table id=\"peers\">"
-	    "<tr><th>peer</th><th>protocol</th><th>authentication</th>"
+	    "<tr><th>peer</th><th>domains</th><th>protocol</th>"
+	    "<th>authentication</th>"
 	    "<th>ready streams</th><th>stanzas in</th><th>stanzas out</th>"
 	    "</tr>");
 	for (i = 0; i < s->policy->npeers; i++) {
@@ -81,6 +82,11 @@ web_page_peers(struct web_buf *b, const struct web_snapshot *s)
 		web_printf(b, "<tr class=\"%s\"><td>", ready > 0 ? "up" :
 		    p->connect != GEN_CONNECT_NONE ? "warn" : "idle");
 		web_put_html(b, p->name);
+		web_puts(b, "</td><td>");
+		for (d = 0; d < p->ndomains; d++) {
+			web_puts(b, d > 0 ? ", " : "");
+			web_put_html(b, p->domains[d]);
+		}
 		web_printf(b, "</td><td>%s, TLS %s</td><td>%s%s%s</td>"
 		    "<td>%zu</td>",
 		    p->protocol == GEN_PROTO_GCXP ? "gcxp" : "s2s",

@@ -71,7 +71,8 @@ async def status_endpoints(ctx):
     if status["xedge"]["policy"] != "integration-trunk" or \
             len(status["xedge"]["sha256"]) != 64:
         raise AssertionError("identity: %r" % status["xedge"])
-    if not any(p["name"] == "partner" for p in status["peers"]):
+    if not any(p["name"] == "partner" and p["domains"] == ["b.example"]
+               for p in status["peers"]):
         raise AssertionError("no peer partner: %r" % status["peers"])
     await get("/no-such-page", want=404)
 

@@ -42,6 +42,10 @@ async def page(ctx):
     return html
 
 
+# The columns of the peer table.
+DOMAINS, READY, OUT = 1, 4, 6
+
+
 def peer_row(html, name):
     """(class, [cell text]) of peer NAME's row of the peer table."""
     table = re.search(r'<table id="peers">(.*?)</table>', html, re.S)
@@ -62,15 +66,16 @@ async def status_browser_live(ctx):
     await cc.sync(alice, bob, cc.SYNC_PREFIX + ctx.unique("page"))
     before = await page(ctx)
     cls, cells = peer_row(before, PARTNER)
-    if cls != "up" or int(cells[3]) < 1:
+    if cls != "up" or int(cells[READY]) < 1 or \
+            cells[DOMAINS] != "b.example":
         raise AssertionError("partner is not shown up: %s %r" % (cls, cells))
     if not re.search(r'<table id="streams">.*?<td>ready</td>', before, re.S):
         raise AssertionError("no ready stream in the stream table")
     for _ in range(3):
         await cc.sync(alice, bob, cc.SYNC_PREFIX + ctx.unique("page"))
     after = await page(ctx)
-    out_before, out_after = int(cells[5]), int(peer_row(after,
-                                                        PARTNER)[1][5])
+    out_before = int(cells[OUT])
+    out_after = int(peer_row(after, PARTNER)[1][OUT])
     if out_after < out_before + 3:
         raise AssertionError("stanzas out to partner went %d -> %d" % (
             out_before, out_after))
@@ -122,6 +127,6 @@ async def status_browser_down(ctx):
                              timeout=30)
     html = await page(ctx)
     cls, cells = peer_row(html, "down")
-    if cls != "warn" or cells[3] != "0":
+    if cls != "warn" or cells[READY] != "0":
         raise AssertionError("peer down is shown %s %r" % (cls, cells))
     return "down marked %s" % cls
