@@ -210,7 +210,7 @@ build_guard() {
 	$CC $CFLAGS -O1 -Iruntime -c -o "$T/$2/gen/text.o" \
 	    "$T/$2/gen/text.c" || return 1
 	rm "$T/$2/gen/text.c"
-	$CC $CFLAGS -Iruntime -I"$T/$2/gen" -o "$T/$2/xedge" runtime/main.c \
+	$CC $CFLAGS -Iruntime -Iweb -I"$T/$2/gen" -o "$T/$2/xedge" runtime/main.c \
 	    "$T/$2"/gen/*.c "$T/$2/gen/text.o" build/libxedge.a $LDLIBS
 }
 
