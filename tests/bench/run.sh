@@ -13,6 +13,9 @@
 # and the script still exits 0; it exits 1 only when something fails to
 # run. Everything is on loopback and every step is bounded in time.
 #
+# The status page's HTTP clients (tests/bench/webclient.py) need
+# /usr/bin/python3; without it that comparison is skipped.
+#
 # Environment: BENCH_DURATION (seconds measured per run, default 5),
 # BENCH_STREAMS (source streams per run, default 1), BENCH_IDLE (idle
 # streams for the memory figure, default 1000), BENCH_COMPARE_ROUNDS
@@ -45,6 +48,12 @@ GUARD_HOST=127.0.77.3
 CONTROLS_HOST=127.0.77.4
 NOWORDS_HOST=127.0.77.5
 LABELS_HOST=127.0.77.6
+STATUS_HOST=127.0.77.7
+STATUS_PORT=$((PORT + 1))
+# The status page's HTTP clients: the poller and the slow clients, from
+# addresses of their own (MHD limits connections per address too).
+WEB_SOURCES="127.0.77.8 127.0.77.9 127.0.77.10"
+PYTHON=/usr/bin/python3
 
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 T=$(mktemp -d /tmp/xedge-bench.XXXXXX) || exit 1
@@ -210,7 +219,7 @@ build_guard() {
 	$CC $CFLAGS -O1 -Iruntime -c -o "$T/$2/gen/text.o" \
 	    "$T/$2/gen/text.c" || return 1
 	rm "$T/$2/gen/text.c"
-	$CC $CFLAGS -Iruntime -I"$T/$2/gen" -o "$T/$2/xedge" runtime/main.c \
+	$CC $CFLAGS -Iruntime -Iweb -I"$T/$2/gen" -o "$T/$2/xedge" runtime/main.c \
 	    "$T/$2"/gen/*.c "$T/$2/gen/text.o" build/libxedge.a $LDLIBS
 }
 
@@ -329,6 +338,11 @@ done
 # (the best of each counts: other work only ever slows a round), each a
 # NAME:HOST:PID; the other arguments go to the load generator. Each
 # round's stanzas per CPU-second of the guard go to $T/rounds-NAME.
+# round_begin NAME and round_end NAME run around each round's load: a
+# comparison that needs something beside the load (a client of the
+# status page) defines them, and puts them back after.
+round_begin() { :; }
+round_end() { :; }
 rounds() {
 	guards=$1
 	shift
@@ -339,10 +353,12 @@ rounds() {
 			host=${spec#*:}
 			pid=${host#*:}
 			host=${host%%:*}
+			round_begin "$g" || fail "before a round of $g"
 			ticks=$(cpu_ticks "$pid")
 			load "$g-$round" --connect "$host:$PORT" "$@" ||
 			    fail "load through the $g guard"
 			ticks=$(($(cpu_ticks "$pid") - ticks))
+			round_end "$g" || fail "after a round of $g"
 			echo "$g round $round: $(field "$T/$g-$round.out" \
 			    rate result) stanzas/s, $(awk "BEGIN { printf \
 			    \"%d\", $(field "$T/$g-$round.out" sent result) \
@@ -356,6 +372,12 @@ rounds() {
 # The best of guard NAME's rounds, in stanzas per CPU-second.
 best_round() {
 	sed 's/.*, \([0-9]*\) per.*/\1/' "$T/rounds-$1" | sort -n | tail -n 1
+}
+
+# The best of guard NAME's rounds, in stanzas per second.
+best_rate() {
+	sed 's/.*: \([0-9]*\) stanzas\/s.*/\1/' "$T/rounds-$1" | sort -n |
+	    tail -n 1
 }
 
 # ---- content controls ---------------------------------------------------
@@ -476,6 +498,146 @@ elif [ -n "$GUARD_RATE" ]; then
 	echo "== security labels: could not be built, skipped"
 fi
 
+# ---- status page --------------------------------------------------------
+# The plain guard with its status page on (status-listen), in alternating
+# rounds: nobody reading the page ("unread"); a client fetching /metrics
+# every 100 ms for the whole round ("polled"); and the page's connection
+# limit, and more, held by slow clients that send part of a request and
+# stop ("slowed"). The page is served on the loop that carries the
+# traffic, so what it costs shows in the rate. The HTTP clients run on the
+# load generator's core, not the guard's. Then slow clients once more,
+# held until the guard times them out, and /healthz after.
+STATUS=
+if [ -n "$GUARD_RATE" ] && [ -x "$PYTHON" ]; then
+	echo "== status page: the plain guard serving it, in turn unread," \
+	    "polled (/metrics every 100 ms), and held by slow HTTP clients"
+	WEBCLIENT="$PIN_GEN $PYTHON tests/bench/webclient.py"
+	{
+		site $STATUS_HOST
+		echo "status-listen $STATUS_HOST $STATUS_PORT"
+	} > "$T/site-status"
+	$PIN_SUT "$T/plain/xedge" -s "$T/site-status" \
+	    2> "$T/xedge-status.log" &
+	XEDGE_STATUS=$!
+	PIDS="$PIDS $XEDGE_STATUS"
+	wait_listen $STATUS_HOST "$PORT" &&
+	    wait_listen $STATUS_HOST "$STATUS_PORT" ||
+	    { cat "$T/xedge-status.log"; fail "xedge did not listen"; }
+
+	# Slow clients: 24 connections from three addresses (MHD takes 8 an
+	# address, 16 in all), each with half a request; the output goes to
+	# $T/$1.out. Returns once they are all tried.
+	slow_clients() {
+		$WEBCLIENT slow $STATUS_HOST "$STATUS_PORT" 24 "$2" \
+		    $WEB_SOURCES > "$T/$1.out" 2> "$T/$1.err" &
+		SLOW_PID=$!
+		PIDS="$PIDS $SLOW_PID"
+		i=0
+		while ! grep -qs '^ready' "$T/$1.out" && [ $i -lt 300 ]; do
+			kill -0 $SLOW_PID 2>/dev/null || break
+			sleep 0.1
+			i=$((i + 1))
+		done
+		grep -qs '^ready' "$T/$1.out" || { cat "$T/$1.err"; return 1; }
+	}
+	# The HTTP connections the guard has accepted (not those waiting in
+	# its listen backlog).
+	web_conns() {
+		ss -Htnp state established "( sport = :$STATUS_PORT )" |
+		    grep -c xedge
+	}
+	# The response time of /metrics on the guard without traffic.
+	$WEBCLIENT poll $STATUS_HOST "$STATUS_PORT" /metrics 100 \
+	    "$T/polls-idle" 2> "$T/poller.err" &
+	POLLER=$!
+	PIDS="$PIDS $POLLER"
+	sleep 2
+	kill "$POLLER" && wait "$POLLER" ||
+	    { cat "$T/poller.err"; fail "polling the idle guard"; }
+	POLL_IDLE=$(awk '$1 == 200 { print $2 }' "$T/polls-idle" | sort -n |
+	    awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }')
+	echo "polls of the guard without traffic: median $POLL_IDLE us"
+	round_begin() {
+		case $1 in
+		polled)
+			$WEBCLIENT poll $STATUS_HOST "$STATUS_PORT" /metrics 100 \
+			    "$T/polls-$round" 2> "$T/poller.err" &
+			POLLER=$!
+			PIDS="$PIDS $POLLER"
+			;;
+		slowed)
+			slow_clients slow-clients-$round $((DURATION + 30))
+			;;
+		esac
+	}
+	round_end() {
+		case $1 in
+		polled)
+			kill "$POLLER" && wait "$POLLER" && [ -s "$T/polls-$round" ]
+			;;
+		slowed)
+			kill "$SLOW_PID"
+			wait "$SLOW_PID"
+			sed -n "s/^result /slow clients round $round: /p" \
+			    "$T/slow-clients-$round.out"
+			;;
+		esac
+	}
+	rounds "unread:$STATUS_HOST:$XEDGE_STATUS \
+	    polled:$STATUS_HOST:$XEDGE_STATUS slowed:$STATUS_HOST:$XEDGE_STATUS"
+	round_begin() { :; }
+	round_end() { :; }
+	ST_UNREAD=$(best_rate unread)
+	ST_POLLED=$(best_rate polled)
+	ST_SLOWED=$(best_rate slowed)
+	STATUS=$(awk "BEGIN { printf \"%.3f\", $ST_POLLED / $ST_UNREAD }")
+	STATUS_CPU=$(awk "BEGIN { printf \"%.3f\", \
+	    $(best_round polled) / $(best_round unread) }")
+	STATUS_SLOW=$(awk "BEGIN { printf \"%.3f\", $ST_SLOWED / $ST_UNREAD }")
+	# Each poll's status and time in microseconds.
+	cat "$T"/polls-* > "$T/polls"
+	POLLS=$(wc -l < "$T/polls")
+	POLLS_OK=$(awk '$1 == 200' "$T/polls" | wc -l)
+	POLL_MEDIAN=$(awk '$1 == 200 { print $2 }' "$T/polls" | sort -n |
+	    awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }')
+	POLL_MAX=$(awk '$1 == 200 { print $2 }' "$T/polls" | sort -n |
+	    tail -n 1)
+	echo "polls: $POLLS_OK of $POLLS answered 200, median" \
+	    "$POLL_MEDIAN us, slowest $POLL_MAX us"
+
+	# Held until the guard closes them (WEB_TIMEOUT_S in web/http.c,
+	# 10 s; those past its limit wait for a place, then time out in
+	# turn); /healthz meanwhile, and after. The rounds' slow clients are
+	# gone first, and the guard has let go of their connections.
+	i=0
+	while [ "$(web_conns)" -gt 0 ] && [ $i -lt 250 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	slow_clients slow-hold 60 || fail "slow clients"
+	sed -n 's/^ready /slow clients: /p' "$T/slow-hold.out"
+	WEB_ACCEPTED=$(web_conns)
+	HEALTH_HELD=$($WEBCLIENT get $STATUS_HOST "$STATUS_PORT" /healthz)
+	wait "$SLOW_PID"
+	HEALTH_AFTER=$($WEBCLIENT get $STATUS_HOST "$STATUS_PORT" /healthz)
+	SLOW_HELD=$(field "$T/slow-hold.out" held result)
+	SLOW_CLOSED=$(field "$T/slow-hold.out" closed result)
+	SLOW_REFUSED=$(field "$T/slow-hold.out" refused result)
+	SLOW_SECONDS=$(field "$T/slow-hold.out" closed_s result)
+	echo "slow clients: $SLOW_HELD connected, $WEB_ACCEPTED of them" \
+	    "accepted by the guard, $SLOW_REFUSED refused," \
+	    "$SLOW_CLOSED closed by the guard, the last after $SLOW_SECONDS s;" \
+	    "/healthz while held: ${HEALTH_HELD:-none}, after: ${HEALTH_AFTER:-none}"
+	kill "$XEDGE_STATUS"
+	wait "$XEDGE_STATUS" 2>/dev/null
+	if grep -q . "$T/xedge-status.log"; then
+		echo "xedge log, status page guard (warnings and errors):"
+		tail -n 20 "$T/xedge-status.log"
+	fi
+elif [ -n "$GUARD_RATE" ]; then
+	echo "== status page: no $PYTHON for its HTTP clients, skipped"
+fi
+
 if [ -n "$GUARD_RATE" ]; then
 	HWM=$(rss VmHWM)
 	kill "$XEDGE"
@@ -549,6 +711,33 @@ if [ -n "$GUARD_RATE" ]; then
 		    "$(verdict "$LABELS >= 0.90")"
 	else
 		row "labels checked / unchecked" "skipped" ">= 0.90" "-"
+	fi
+	if [ -n "$STATUS" ]; then
+		row "status page: stanzas/s" "$ST_POLLED /s" \
+		    "unread $ST_UNREAD /s" "-"
+		row "status polled / not polled" "$STATUS" ">= 0.95" \
+		    "$(verdict "$STATUS >= 0.95")"
+		row "  the same per CPU-second" "$STATUS_CPU" \
+		    "(the page's own work)" "-"
+		row "/metrics response, median" "$POLL_MEDIAN us" \
+		    "$POLLS_OK/$POLLS polls 200" \
+		    "$(verdict "$POLLS_OK == $POLLS && $POLLS > 0")"
+		row "  the same, no traffic" "$POLL_IDLE us" "" "-"
+		row "slow HTTP clients / none" "$STATUS_SLOW" ">= 0.95" \
+		    "$(verdict "$STATUS_SLOW >= 0.95")"
+		row "slow clients accepted" \
+		    "$WEB_ACCEPTED of $SLOW_HELD" "<= 16 (the limit)" \
+		    "$(verdict "$WEB_ACCEPTED <= 16")"
+		row "  /healthz while held" "${HEALTH_HELD:-none}" \
+		    "(0: no answer in 3 s)" "-"
+		row "  all timed out after" "$SLOW_SECONDS s" \
+		    "all closed ($SLOW_CLOSED)" \
+		    "$(verdict "$SLOW_CLOSED == $SLOW_HELD")"
+		row "/healthz after them" "${HEALTH_AFTER:-none}" \
+		    "200 or 503" "$(verdict "${HEALTH_AFTER:-0} == 200 || \
+		    ${HEALTH_AFTER:-0} == 503")"
+	else
+		row "status polled / not polled" "skipped" ">= 0.95" "-"
 	fi
 	LOST=0
 	for f in "$T"/guard*.out; do
