@@ -275,7 +275,7 @@ main_status(const char *site_file)
 	if (guard.site.status_host == NULL)
 		return 0;
 	main_web = web_start(guard.loop, guard.site.status_host,
-	    guard.site.status_port, site_file);
+	    guard.site.status_port, NULL, site_file);
 	return main_web == NULL ? -1 : 0;
 }
 
