@@ -20,7 +20,7 @@ REPRO := -ffile-prefix-map=$(CURDIR)=.
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT ?= -O2 -g
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(REPRO) -MMD -MP $(CFLAGS)
-LDLIBS_ALL := -lmicrohttpd -lssl -lcrypto -lresolv -pthread $(LDLIBS)
+LDLIBS_ALL := -lmicrohttpd -lgnutls -lssl -lcrypto -lresolv -pthread $(LDLIBS)
 ifneq ($(SANITIZER),)
 CFLAGS_ALL += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SANITIZER)
@@ -28,9 +28,9 @@ endif
 
 # Packages the build, the tests, the demo and the benchmark need, exactly.
 DEBIAN_PACKAGES := gcc make flex bison ragel pkg-config libssl-dev openssl \
-	libcmocka-dev libxml2-dev libmicrohttpd-dev prosody lua-unbound \
-	ejabberd python3 python3-slixmpp socat mandoc man-db iproute2 tcpdump \
-	util-linux systemd prometheus chromium
+	libcmocka-dev libxml2-dev libmicrohttpd-dev libgnutls28-dev prosody \
+	lua-unbound ejabberd python3 python3-slixmpp socat mandoc man-db \
+	iproute2 tcpdump util-linux systemd prometheus chromium
 
 # flex and ragel name the file they write in #line directives: their
 # output, written to $@.tmp, names $@ once renamed. RAGEL makes $@ from

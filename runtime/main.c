@@ -53,6 +53,7 @@ static struct loop_timer main_stop_timer;
 static struct loop_timer main_alert_timer;
 static uint64_t main_shutdown_at;	/* loop_now() when SIGTERM came */
 static struct web *main_web;		/* the status page, NULL if off */
+static struct web_tls *main_web_tls;	/* its HTTPS files, NULL: HTTP */
 
 static void
 main_usage(FILE *f)
@@ -275,7 +276,7 @@ main_status(const char *site_file)
 	if (guard.site.status_host == NULL)
 		return 0;
 	main_web = web_start(guard.loop, guard.site.status_host,
-	    guard.site.status_port, site_file);
+	    guard.site.status_port, main_web_tls, site_file);
 	return main_web == NULL ? -1 : 0;
 }
 
@@ -377,6 +378,13 @@ main(int argc, char **argv)
 		return 1;
 	if (main_dialback_secret() == -1)
 		return 1;
+	/* The status page's HTTPS files are read now, like the keys above,
+	 * so that -t checks them too. */
+	if (guard.site.status_cert_file != NULL &&
+	    (main_web_tls = web_tls_load(guard.site.status_cert_file,
+	    guard.site.status_key_file,
+	    guard.site.status_client_ca_file)) == NULL)
+		return 1;
 	if (check_only) {
 		printf("site OK\n");
 		return 0;
@@ -401,6 +409,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	web_stop(main_web);
+	web_tls_free(main_web_tls);
 	log_event(LOG_LVL_INFO, 0, "exit", "streams=%s",
 	    guard.streams == NULL ? "closed" : "abandoned");
 	tls_ctx_free(guard.tls);

@@ -166,6 +166,9 @@ site_free(struct site *s)
 	free(s->user);
 	free(s->chroot_dir);
 	free(s->status_host);
+	free(s->status_cert_file);
+	free(s->status_key_file);
+	free(s->status_client_ca_file);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -637,9 +640,12 @@ site_is_loopback(const char *text)
 }
 
 /*
- * "status-listen ADDRESS PORT": where the read-only status page is served.
- * It speaks plain HTTP, so it may bind a loopback address only: serving it
- * further needs HTTPS with client certificates, which is not built yet.
+ * "status-listen ADDRESS PORT [https CERT_FILE KEY_FILE CLIENT_CA_FILE]":
+ * where the read-only status page is served. Plain HTTP is for loopback
+ * only: anywhere else the page is an operator's window into a security
+ * product, so it is served only over HTTPS to clients whose certificate
+ * chains to CLIENT_CA_FILE (web/https.c). The files are read at start,
+ * before the privileges go.
  */
 static void
 site_status_listen(struct site *s, const struct gen_policy *p,
@@ -648,20 +654,27 @@ site_status_listen(struct site *s, const struct gen_policy *p,
 	uint16_t port;
 
 	(void)p;
-	(void)ntok;
+	if (ntok > 3 && (ntok != 7 || strcmp(tok[3], "https") != 0)) {
+		site_error(sp, "status-listen: expected \"https CERT_FILE "
+		    "KEY_FILE CLIENT_CA_FILE\" after the port");
+		return;
+	}
 	port = site_endpoint(sp, "status-listen", tok[1], tok[2]);
 	if (port == 0)
 		return;
-	if (!site_is_loopback(tok[1])) {
+	if (ntok == 3 && !site_is_loopback(tok[1])) {
 		site_error(sp, "status-listen: \"%s\" is not a loopback "
-		    "address; the status page off loopback requires HTTPS with "
-		    "client certificates, which this build does not have",
-		    tok[1]);
+		    "address; off loopback the status page is served only "
+		    "over HTTPS with client certificates (\"https CERT_FILE "
+		    "KEY_FILE CLIENT_CA_FILE\")", tok[1]);
 		return;
 	}
 	if (site_once(sp, &sp->status_line, "status-listen") != 0)
 		return;
-	if (site_set(&s->status_host, tok[1]) == -1) {
+	if (site_set(&s->status_host, tok[1]) == -1 || (ntok == 7 &&
+	    (site_set(&s->status_cert_file, tok[4]) == -1 ||
+	    site_set(&s->status_key_file, tok[5]) == -1 ||
+	    site_set(&s->status_client_ca_file, tok[6]) == -1))) {
 		site_error(sp, "out of memory");
 		return;
 	}
@@ -725,8 +738,8 @@ static const struct site_keyword {
 	    site_max_unauth },
 	{ "max-unauthenticated-per-source", 1, 1,
 	    "max-unauthenticated-per-source N", site_max_unauth_per_source },
-	{ "status-listen", 2, 2, "status-listen ADDRESS PORT",
-	    site_status_listen },
+	{ "status-listen", 2, 6, "status-listen ADDRESS PORT "
+	    "[https CERT_FILE KEY_FILE CLIENT_CA_FILE]", site_status_listen },
 };
 
 /* Applies one line, already split into NTOK tokens. */

@@ -21,8 +21,11 @@
  *   memory-budget SIZE               bytes, or with a K, M or G suffix
  *   max-unauthenticated N            connections not yet authenticated
  *   max-unauthenticated-per-source N the same, per IPv4 address or IPv6 /64
- *   status-listen ADDRESS PORT       the status page (web/web.h), loopback
- *                                    only; off without this line
+ *   status-listen ADDRESS PORT [https CERT_FILE KEY_FILE CLIENT_CA_FILE]
+ *                        the status page (web/web.h), off without this
+ *                        line; plain HTTP on a loopback address only,
+ *                        else HTTPS to clients with a certificate from
+ *                        CLIENT_CA_FILE
  */
 #ifndef XEDGE_SITE_H
 #define XEDGE_SITE_H
@@ -69,6 +72,10 @@ struct site {
 	struct admit_settings admit;	/* admission bounds (admit.h) */
 	char *status_host;	/* the status page's address; NULL: off */
 	uint16_t status_port;
+	/* The status page's HTTPS files; all NULL: plain HTTP (loopback). */
+	char *status_cert_file;
+	char *status_key_file;
+	char *status_client_ca_file;
 };
 
 /* Fills S with the policy's own values. Returns 0 or -1 (no memory). */

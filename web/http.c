@@ -7,6 +7,8 @@
  * says when to call it again without readiness (timeouts, and connections
  * MHD has more to write to), armed as a loop timer. Nothing blocks, nothing
  * is locked, and every request reads the guard on the loop's own thread.
+ * Over HTTPS, every request is first checked for a client certificate
+ * (web/https.c).
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -38,6 +40,7 @@ struct web {
 	int epoll_fd;			/* MHD's, watched by the loop */
 	struct loop_timer timer;	/* MHD_get_timeout() */
 	const char *site_file;
+	int https;			/* client certificates checked */
 	struct web_snapshot snap;	/* filled per request */
 };
 
@@ -165,6 +168,10 @@ web_request(void *cls, struct MHD_Connection *c, const char *url,
 	(void)upload_data;
 	(void)upload_data_size;
 	(void)req_cls;
+	if (w->https && web_tls_client_verified(c) == -1)
+		return web_text(c, MHD_HTTP_FORBIDDEN, "forbidden: a client "
+		    "certificate from the status page's CA is required\n",
+		    NULL);
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return web_text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
@@ -232,8 +239,15 @@ web_address(struct sockaddr_storage *sa, const char *host, uint16_t port,
 
 struct web *
 web_start(struct loop *l, const char *host, uint16_t port,
-    const char *site_file)
+    const struct web_tls *tls, const char *site_file)
 {
+	struct MHD_OptionItem https[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, NULL },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, NULL },
+		{ MHD_OPTION_HTTPS_MEM_TRUST, 0, NULL },
+		{ MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)WEB_TLS_PRIORITIES },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 	struct sockaddr_storage sa;
 	const union MHD_DaemonInfo *info;
 	struct web *w;
@@ -249,8 +263,16 @@ web_start(struct loop *l, const char *host, uint16_t port,
 	w->loop = l;
 	w->site_file = site_file;
 	w->epoll_fd = -1;
+	w->https = tls != NULL;
+	if (tls != NULL) {
+		https[0].ptr_value = tls->cert;
+		https[1].ptr_value = tls->key;
+		https[2].ptr_value = tls->client_ca;
+	} else
+		https[0].option = MHD_OPTION_END;
 	w->daemon = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-	    (ipv6 ? MHD_USE_IPv6 : 0), port, NULL, NULL, web_request, w,
+	    (ipv6 ? MHD_USE_IPv6 : 0) | (tls != NULL ? MHD_USE_TLS : 0), port,
+	    NULL, NULL, web_request, w,
 	    MHD_OPTION_EXTERNAL_LOGGER, web_mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONNECTIONS,
@@ -258,6 +280,7 @@ web_start(struct loop *l, const char *host, uint16_t port,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_TIMEOUT_S,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_CONN_MEMORY,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)WEB_BACKLOG,
+	    MHD_OPTION_ARRAY, https,
 	    MHD_OPTION_END);
 	if (w->daemon == NULL)
 		goto fail;
@@ -269,8 +292,8 @@ web_start(struct loop *l, const char *host, uint16_t port,
 		w->epoll_fd = -1;
 		goto fail;
 	}
-	log_event(LOG_LVL_INFO, 0, "status-listen", "addr=%s:%u", host,
-	    (unsigned)port);
+	log_event(LOG_LVL_INFO, 0, "status-listen", "addr=%s:%u scheme=%s",
+	    host, (unsigned)port, tls != NULL ? "https" : "http");
 	web_run(w);
 	return w;
 fail:

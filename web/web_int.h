@@ -1,6 +1,6 @@
 /*
- * Internals of the status page: an output buffer with a bound, escaping
- * for each format, the snapshot the renderers read, and the renderers.
+ * Internals of the status page: its HTTPS material and client check, an
+ * output buffer with a bound, escaping for each format, the snapshot the renderers read, and the renderers.
  * The renderers read only a snapshot, so that a test builds its own.
  */
 #ifndef XEDGE_WEB_INT_H
@@ -12,6 +12,23 @@
 #include "alert.h"
 #include "policy_types.h"
 #include "status.h"
+
+struct MHD_Connection;
+
+/* The status page's HTTPS material (web_tls_load), PEM text, each
+ * NUL-terminated and owned. */
+struct web_tls {
+	char *cert;
+	char *key;
+	char *client_ca;
+};
+
+/* TLS 1.2 and 1.3 only, with GnuTLS's usual ciphers and groups. */
+#define WEB_TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+
+/* Whether the client of HTTPS connection C has a certificate from the
+ * client CA (web/https.c): 0, or -1 (logged) for no page. */
+int web_tls_client_verified(struct MHD_Connection *c);
 
 /* The most streams and alerts a response lists; the counts are of all. */
 #define WEB_STREAMS_MAX 200

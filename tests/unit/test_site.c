@@ -449,24 +449,40 @@ BAD(bad_per_source_args, "max-unauthenticated-per-source\n",
     "usage: max-unauthenticated-per-source N");
 BAD(bad_status_public, "status-listen 192.0.2.1 8080\n",
     "1: error: status-listen: \"192.0.2.1\" is not a loopback address; "
-    "the status page off loopback requires HTTPS with client "
-    "certificates, which this build does not have");
+    "off loopback the status page is served only over HTTPS with "
+    "client certificates (\"https CERT_FILE KEY_FILE CLIENT_CA_FILE\")");
 BAD(bad_status_any, "status-listen :: 8080\n",
     "1: error: status-listen: \"::\" is not a loopback address; "
-    "the status page off loopback requires HTTPS with client "
-    "certificates, which this build does not have");
+    "off loopback the status page is served only over HTTPS with "
+    "client certificates (\"https CERT_FILE KEY_FILE CLIENT_CA_FILE\")");
 BAD(bad_status_dup, "status-listen 127.0.0.1 1\nstatus-listen ::1 2\n",
     "2: error: status-listen: already set on line 1");
+BAD(bad_status_https_short, "status-listen 192.0.2.1 8443 https c.pem\n",
+    "1: error: status-listen: expected \"https CERT_FILE KEY_FILE "
+    "CLIENT_CA_FILE\" after the port");
+BAD(bad_status_https_word,
+    "status-listen 192.0.2.1 8443 tls c.pem k.pem ca.pem\n",
+    "1: error: status-listen: expected \"https CERT_FILE KEY_FILE "
+    "CLIENT_CA_FILE\" after the port");
+BAD(bad_status_https_long,
+    "status-listen 192.0.2.1 8443 https c.pem k.pem ca.pem x\n",
+    "1: error: status-listen: wrong number of arguments; usage: "
+    "status-listen ADDRESS PORT [https CERT_FILE KEY_FILE CLIENT_CA_FILE]");
 BAD(bad_status_port, "status-listen 127.0.0.1 0\n",
     "1: error: status-listen: \"0\" is not a port (1 to 65535)");
 
-/* The status page: off unless asked for, and on loopback only. */
+/* The status page: off unless asked for; plain HTTP on loopback, HTTPS
+ * (with its three files) anywhere. */
 static void
 test_status_listen(void **state)
 {
 	static const char v4[] = "status-listen 127.0.3.1 8080\n";
 	static const char v6[] = "status-listen ::1 8081\n";
 	static const char mapped[] = "status-listen ::ffff:127.0.0.1 8082\n";
+	static const char https[] = "status-listen 192.0.2.1 8443 https "
+	    "/etc/xedge/status.pem /etc/xedge/status.key /etc/xedge/ops-ca.pem\n";
+	static const char https_lo[] = "status-listen ::1 8443 https c.pem "
+	    "k.pem ca.pem\n";
 	struct site s;
 	char err[512];
 
@@ -485,6 +501,20 @@ test_status_listen(void **state)
 	assert_int_equal(load(&s, mapped, sizeof(mapped) - 1, err,
 	    sizeof(err)), 0);
 	assert_int_equal(s.status_port, 8082);
+	assert_null(s.status_cert_file);
+	site_free(&s);
+	assert_int_equal(load(&s, https, sizeof(https) - 1, err, sizeof(err)),
+	    0);
+	assert_string_equal(s.status_host, "192.0.2.1");
+	assert_int_equal(s.status_port, 8443);
+	assert_string_equal(s.status_cert_file, "/etc/xedge/status.pem");
+	assert_string_equal(s.status_key_file, "/etc/xedge/status.key");
+	assert_string_equal(s.status_client_ca_file, "/etc/xedge/ops-ca.pem");
+	site_free(&s);
+	assert_int_equal(load(&s, https_lo, sizeof(https_lo) - 1, err,
+	    sizeof(err)), 0);
+	assert_string_equal(s.status_host, "::1");
+	assert_string_equal(s.status_client_ca_file, "ca.pem");
 	site_free(&s);
 }
 
@@ -669,6 +699,9 @@ main(void)
 		BAD_TEST(bad_status_public),
 		BAD_TEST(bad_status_any),
 		BAD_TEST(bad_status_dup),
+		BAD_TEST(bad_status_https_short),
+		BAD_TEST(bad_status_https_word),
+		BAD_TEST(bad_status_https_long),
 		BAD_TEST(bad_status_port),
 	};
 

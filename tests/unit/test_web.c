@@ -2,12 +2,17 @@
  * Unit tests for web/: the escaping of each format, the renderers on a
  * snapshot built by hand with hostile strings (the JSON is parsed by
  * Python's json module, the metrics by a line check), and the HTTP side
- * on a real loop: 404, 405 with Allow, and the security headers.
+ * on a real loop: 404, 405 with Allow, and the security headers; over
+ * HTTPS (certificates from tls_fixture.h, an OpenSSL client on a thread of
+ * its own while the loop serves), a page only for a client certificate
+ * from the client CA.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -18,10 +23,14 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include "guard.h"
 #include "loop.h"
 #include "web.h"
 #include "web_int.h"
+#include "tls_fixture.h"
 
 /* A value as a hostile peer would choose it. */
 #define HOSTILE "<script>alert(\"x\")</script>&'\\\n\x01"
@@ -247,7 +256,7 @@ http(const char *request)
 
 	l = loop_new();
 	assert_non_null(l);
-	w = web_start(l, "127.0.0.1", TEST_PORT, NULL);
+	w = web_start(l, "127.0.0.1", TEST_PORT, NULL, NULL);
 	assert_non_null(w);
 	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
 	fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -318,6 +327,241 @@ test_http_404_and_health(void **state)
 	memset(&guard, 0, sizeof(guard));
 }
 
+/*
+ * HTTPS: the server on a real loop with the fixture's certificate "a" and
+ * its CA as the client CA; the client, on a thread, sends one request with
+ * leaf certificate LEAF (NULL: none), or in plain HTTP if PLAIN, and reads
+ * the answer to its end.
+ */
+#define TEST_TLS_PORT 18932
+
+struct https_client {
+	const char *leaf;
+	int plain;
+	const char *request;
+	char answer[64 * 1024];
+	int handshake_ok;
+	_Atomic int done;
+};
+
+/* The status code of answer A, or 0 if A is not an HTTP answer. */
+static int
+http_status(const char *a)
+{
+	if (strncmp(a, "HTTP/1.", 7) != 0 || a[8] != ' ')
+		return 0;
+	return atoi(a + 9);
+}
+
+static int
+https_connect(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+	    .sin_port = htons(TEST_TLS_PORT) };
+	struct timeval tv = { .tv_sec = 3 };
+	int fd;
+
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd == -1 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The client's side, one exchange; ANSWER holds what came back. */
+static void
+https_exchange(struct https_client *hc, int fd)
+{
+	SSL_CTX *ctx;
+	SSL *ssl = NULL;
+	size_t len = 0;
+	int n;
+
+	if (hc->plain) {
+		if (write(fd, hc->request, strlen(hc->request)) > 0)
+			while ((n = (int)read(fd, hc->answer + len,
+			    sizeof(hc->answer) - 1 - len)) > 0)
+				len += (size_t)n;
+		hc->answer[len] = '\0';
+		return;
+	}
+	ctx = SSL_CTX_new(TLS_client_method());
+	if (ctx == NULL ||
+	    SSL_CTX_load_verify_locations(ctx, fx_path("ca", "pem"),
+	    NULL) != 1)
+		goto out;
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	if (hc->leaf != NULL && (SSL_CTX_use_certificate_file(ctx,
+	    fx_path(hc->leaf, "pem"), SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(ctx, fx_path(hc->leaf, "key"),
+	    SSL_FILETYPE_PEM) != 1))
+		goto out;
+	ssl = SSL_new(ctx);
+	if (ssl == NULL || SSL_set_fd(ssl, fd) != 1 || SSL_connect(ssl) != 1)
+		goto out;
+	hc->handshake_ok = 1;
+	if (SSL_write(ssl, hc->request, (int)strlen(hc->request)) <= 0)
+		goto out;
+	while ((n = SSL_read(ssl, hc->answer + len,
+	    (int)(sizeof(hc->answer) - 1 - len))) > 0)
+		len += (size_t)n;
+out:
+	hc->answer[len] = '\0';
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	ERR_clear_error();
+}
+
+static void *
+https_client_run(void *arg)
+{
+	struct https_client *hc = arg;
+	int fd;
+
+	fd = https_connect();
+	if (fd != -1) {
+		https_exchange(hc, fd);
+		close(fd);
+	}
+	hc->done = 1;
+	return NULL;
+}
+
+/* Stops the loop once the client is done (or after about 5 s). */
+static void
+https_poll(struct loop *l, struct loop_timer *t, void *arg)
+{
+	static unsigned ticks;
+	struct https_client *hc = arg;
+
+	if (hc->done || ++ticks > 500) {
+		ticks = 0;
+		loop_stop(l);
+	} else
+		loop_timer_arm(l, t, 10, https_poll, hc);
+}
+
+/* Serves one exchange of HC over HTTPS on a fresh loop. */
+static void
+https(struct https_client *hc)
+{
+	struct loop_timer t = { 0 };
+	struct web_tls *tls;
+	struct loop *l;
+	struct web *w;
+	pthread_t th;
+
+	tls = web_tls_load(fx_path("a", "pem"), fx_path("a", "key"),
+	    fx_path("ca", "pem"));
+	assert_non_null(tls);
+	l = loop_new();
+	assert_non_null(l);
+	w = web_start(l, "127.0.0.1", TEST_TLS_PORT, tls, NULL);
+	assert_non_null(w);
+	if (hc->request == NULL)
+		hc->request = "GET /healthz HTTP/1.0\r\n\r\n";
+	assert_int_equal(pthread_create(&th, NULL, https_client_run, hc), 0);
+	loop_timer_arm(l, &t, 10, https_poll, hc);
+	assert_int_equal(loop_run(l), 0);
+	web_stop(w);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_true(hc->done);
+	loop_free(l);
+	web_tls_free(tls);
+}
+
+static int
+https_setup(void **state)
+{
+	(void)state;
+	guard.policy = &gen_policy;
+	return fx_make();
+}
+
+static int
+https_teardown(void **state)
+{
+	(void)state;
+	fx_remove();
+	memset(&guard, 0, sizeof(guard));
+	return 0;
+}
+
+/* A certificate from the client CA gets the page, over TLS 1.2 or 1.3. */
+static void
+test_https_client_cert(void **state)
+{
+	struct https_client hc = { .leaf = "b" };
+	struct https_client page = { .leaf = "clientonly",
+	    .request = "GET /status.json HTTP/1.0\r\n\r\n" };
+
+	(void)state;
+	https(&hc);
+	assert_true(hc.handshake_ok);
+	assert_true(http_status(hc.answer) == 200);
+	assert_non_null(strstr(hc.answer, "\r\n\r\nok\n"));
+	assert_security_headers(hc.answer);
+	https(&page);
+	assert_true(http_status(page.answer) == 200);
+	assert_non_null(strstr(page.answer, "\"policy\""));
+}
+
+/* No certificate, or one not from the client CA, expired or not for
+ * client authentication: the handshake completes (GnuTLS only asks for
+ * a certificate), and the request gets 403 and no page. */
+static void
+test_https_refused(void **state)
+{
+	static const char *const leaves[] = {
+		NULL, "untrusted", "expired", "serveronly",
+	};
+	struct https_client hc;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
+		memset(&hc, 0, sizeof(hc));
+		hc.leaf = leaves[i];
+		hc.request = "GET /status.json HTTP/1.0\r\n\r\n";
+		https(&hc);
+		assert_true(http_status(hc.answer) == 403);
+		assert_null(strstr(hc.answer, "\"policy\""));
+		assert_non_null(strstr(hc.answer, "client certificate"));
+	}
+}
+
+/* Plain HTTP to the HTTPS port gets no HTTP answer. */
+static void
+test_https_plain_refused(void **state)
+{
+	struct https_client hc = { .plain = 1 };
+
+	(void)state;
+	https(&hc);
+	assert_null(strstr(hc.answer, "HTTP/"));
+	assert_null(strstr(hc.answer, "ok"));
+}
+
+/* The files are checked when read: missing, a key that is not the
+ * certificate's, a CA file without a certificate. */
+static void
+test_https_load_errors(void **state)
+{
+	(void)state;
+	assert_null(web_tls_load(fx_path("none", "pem"), fx_path("a", "key"),
+	    fx_path("ca", "pem")));
+	assert_null(web_tls_load(fx_path("ca", "pem"), fx_path("a", "key"),
+	    fx_path("ca", "pem")));
+	assert_null(web_tls_load(fx_path("a", "pem"), fx_path("a", "key"),
+	    fx_path("a", "key")));
+	web_tls_free(NULL);
+}
+
 int
 main(void)
 {
@@ -334,6 +578,14 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_http_405),
 		cmocka_unit_test(test_http_404_and_health),
+		cmocka_unit_test_setup_teardown(test_https_client_cert,
+		    https_setup, https_teardown),
+		cmocka_unit_test_setup_teardown(test_https_refused,
+		    https_setup, https_teardown),
+		cmocka_unit_test_setup_teardown(test_https_plain_refused,
+		    https_setup, https_teardown),
+		cmocka_unit_test_setup_teardown(test_https_load_errors,
+		    https_setup, https_teardown),
 	};
 
 	return cmocka_run_group_tests_name("web", tests, NULL, NULL);
