@@ -124,7 +124,8 @@ enum ast_item_kind {
 				 * name), the classification, then the
 				 * categories held; VALUE the domain it is
 				 * for (NULL: the whole peer) */
-	ITEM_CATALOG		/* in a peer: ARG enum ast_catalog */
+	ITEM_CATALOG,		/* in a peer: ARG enum ast_catalog */
+	ITEM_LINK		/* in a peer: ARG 1 required, 0 on demand */
 };
 
 /* How a tag set's categories decide access (xedge.policy(5), LABELS). */

@@ -245,6 +245,7 @@ emit_peer(struct out *o, const struct model *m, size_t index)
 	    p->auth == AUTH_DIALBACK ? "GEN_AUTH_DIALBACK" :
 	    "GEN_AUTH_CERTIFICATE");
 	out_printf(o, "\t\t.dialback_forced = %d,\n", forced);
+	out_printf(o, "\t\t.required = %d,\n", p->required);
 	out_printf(o, "\t\t.connect = %s,\n", connect[p->connect]);
 	out_printf(o, "\t\t.host = ");
 	out_cstring(o, p->connect == CONNECT_STATIC ? p->host : NULL);

@@ -318,6 +318,7 @@ struct m_peer {
 	enum ast_catalog catalog;	/* catalog requests to it */
 	int catalog_given;		/* by a catalog statement */
 	struct ast_loc catalog_loc;
+	int required;			/* link required: health needs it up */
 	/* Part of its statement was lost to an error already reported:
 	 * what it seems to lack is not judged. */
 	int incomplete;

@@ -97,6 +97,7 @@ static void parse_skip_block(void *);
 %token QUEUE_LENGTH "queue-length" CONNECT_TIMEOUT "connect-timeout"
 %token NEGOTIATE_TIMEOUT "negotiate-timeout" IDLE_TIMEOUT "idle-timeout"
 %token KEEPALIVE "keepalive" PEER "peer" DOMAIN "domain" CONNECT "connect"
+%token LINK "link" ON_DEMAND "on-demand"
 %token SRV "srv" NONE "none" PROTOCOL "protocol" S2S "s2s" GCXP "gcxp"
 %token TLS "tls" REQUIRED "required" OPTIONAL "optional"
 %token STARTTLS "starttls" AUTH "auth" DIALBACK "dialback" OR "or"
@@ -365,6 +366,12 @@ peer_item	: DOMAIN values ';' {
 		}
 		| CATALOG catalog_mode ';' {
 			$$ = parse_item(ITEM_CATALOG, &@$, $2, NULL);
+		}
+		| LINK REQUIRED ';' {
+			$$ = parse_item(ITEM_LINK, &@$, 1, NULL);
+		}
+		| LINK ON_DEMAND ';' {
+			$$ = parse_item(ITEM_LINK, &@$, 0, NULL);
 		}
 		;
 

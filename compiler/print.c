@@ -3,7 +3,8 @@
  * (listen, certificate, ca-bundle), limits (all six keys), tls-policy
  * (all five keys), each peer in policy order (domain, connect, protocol,
  * tls, auth, originates if given, limits and tls-policy keys it
- * overrides, filters, clearances, catalog if given), routes in policy
+ * overrides, filters, clearances, catalog if given, link if
+ * required), routes in policy
  * order with the default last, label policies, filters, the alert block
  * and tests.
  */
@@ -393,6 +394,8 @@ print_peer(FILE *fp, const struct model *m, const struct m_peer *p)
 		    p->domain_clearances[i].domain);
 	if (p->catalog_given)
 		fprintf(fp, "\tcatalog %s;\n", ast_catalog_name(p->catalog));
+	if (p->required)
+		fputs("\tlink required;\n", fp);
 	fputs("}\n", fp);
 }
 

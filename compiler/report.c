@@ -120,6 +120,32 @@ report_identity(struct report *r)
 	    "sender is authenticated for never crosses.");
 }
 
+
+/* The paragraph naming the peers whose link is required, if any. */
+static void
+report_required(struct report *r)
+{
+	const struct model *m = r->m;
+	char *names = NULL, *t;
+	size_t i;
+
+	for (i = 0; i < m->npeers; i++) {
+		if (!m->peers[i].required)
+			continue;
+		t = names == NULL ? xstrfmt("%s", m->peers[i].name) :
+		    xstrfmt("%s, %s", names, m->peers[i].name);
+		free(names);
+		names = t;
+	}
+	if (names == NULL)
+		return;
+	t = xstrfmt("A link to %s is required: the guard reports itself "
+	    "unhealthy while no authenticated stream to or from such a peer "
+	    "is up. The peer is still dialled on demand.", names);
+	report_para(r, t);
+	free(t);
+	free(names);
+}
 /* Section 1: the peers, their domains, TLS and authentication. */
 static void
 report_peers(struct report *r)
@@ -164,6 +190,7 @@ report_peers(struct report *r)
 	    "7590); dialback (XEP-0220) is weaker and allowed only where "
 	    "listed. stanza-size is the largest stanza the peer may send or "
 	    "be sent; a larger one from it closes its stream.");
+	report_required(r);
 }
 
 /* Section 2: the routes. */

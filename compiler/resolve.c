@@ -419,7 +419,7 @@ resolve_guard(struct resolver *r, const struct ast_stmt *st)
 /* Singleton items of a peer block, to report repetitions. */
 struct resolve_peer_seen {
 	const struct ast_item *connect, *protocol, *tls, *auth, *limits;
-	const struct ast_item *tls_policy, *clearance, *catalog;
+	const struct ast_item *tls_policy, *clearance, *catalog, *link;
 };
 
 /* Applies item IT of the block of peer P (WHERE names it for messages);
@@ -494,6 +494,10 @@ resolve_peer_item(struct resolver *r, const struct ast_item *it,
 			p->catalog_given = 1;
 			p->catalog_loc = it->loc;
 		}
+		break;
+	case ITEM_LINK:
+		if (resolve_once(it, &seen->link, "link", where) == 0)
+			p->required = it->arg;
 		break;
 	default:
 		break;

@@ -400,6 +400,9 @@ struct gen_peer {
 	enum gen_tls_mode tls_mode;
 	unsigned auth;			/* enum gen_auth bits, never 0 */
 	unsigned dialback_forced;	/* dialback allowed without TLS */
+	/* "link required": the guard is unhealthy while no stream to or
+	 * from the peer is ready. */
+	int required;
 	enum gen_connect connect;
 	const char *host;		/* GEN_CONNECT_STATIC: address or name */
 	uint16_t port;			/* GEN_CONNECT_STATIC */
