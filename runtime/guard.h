@@ -16,7 +16,7 @@
 #include "tls.h"
 
 struct s2s;
-struct status_peer_count;
+struct status_peer;
 struct s2s_egress_state;
 struct stanza_node;
 
@@ -35,8 +35,8 @@ struct guard {
 	struct route_env route;		/* the stanza pipeline's state */
 	struct s2s_egress_state *egress;	/* s2s_init(), s2s_egress.c */
 	struct admit admit;		/* bounds on what is accepted */
-	/* Stanzas per policy peer (status.h), s2s_init() to s2s_fini(). */
-	struct status_peer_count *peer_counts;
+	/* Per policy peer (status.h), s2s_init() to s2s_fini(). */
+	struct status_peer *peer_status;
 	uint64_t started_ms;		/* wall clock at the start */
 };
 

@@ -102,8 +102,7 @@ s2s_arm_timer(struct s2s *s, uint32_t seconds)
 	    s2s_timer_fired, s);
 }
 
-/* The wall clock in ms since the epoch. */
-static uint64_t
+uint64_t
 s2s_wall_ms(void)
 {
 	struct timespec ts;
@@ -119,8 +118,29 @@ s2s_count_stanza(struct s2s *s, enum s2s_dir dir)
 		s->stanzas_in++;
 	else
 		s->stanzas_out++;
-	if (guard.peer_counts != NULL && s->peer >= 0)
-		guard.peer_counts[s->peer].stanzas[dir]++;
+	if (guard.peer_status != NULL && s->peer >= 0)
+		guard.peer_status[s->peer].stanzas[dir]++;
+}
+
+/* Counts S, just ready (DELTA 1) or no longer (-1), among its peer's ready
+ * streams, which tell the status page whether a required link is up. */
+static void
+s2s_ready_count(const struct s2s *s, int delta)
+{
+	if (guard.peer_status != NULL && s->peer >= 0)
+		guard.peer_status[s->peer].ready[s->dir] += (size_t)delta;
+}
+
+void
+s2s_peer_stream_error(struct s2s *s, const struct stanza_node *e)
+{
+	char why[STATUS_ERROR_MAX];
+
+	log_event(LOG_LVL_WARN, s->conn->id, "peer-stream-error",
+	    "remote=%s condition=%s", s->remote, s2s_error_condition(e));
+	snprintf(why, sizeof(why), "peer stream error: %s",
+	    s2s_error_condition(e));
+	s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND, why);
 }
 
 /*
@@ -362,6 +382,7 @@ s2s_stream_error(struct s2s *s, const char *cond, const char *text)
 		    ">%.*s</text>", (int)n, esc);
 	}
 	S2S_WRITE_LIT(s, "</stream:error>");
+	s2s_status_failed(s, cond);
 	s2s_close(s, strcmp(cond, "connection-timeout") == 0 ?
 	    STANZA_COND_REMOTE_SERVER_TIMEOUT :
 	    STANZA_COND_REMOTE_SERVER_NOT_FOUND, cond);
@@ -372,7 +393,8 @@ s2s_stream_error(struct s2s *s, const char *cond, const char *text)
  * stream was open, and lets the connection flush and end. The stream is
  * freed when the connection reports it closed. An outbound stanza stream
  * that ends before it was ever ready counts as a failed attempt to reach
- * its peer (s2s_egress.c backs off).
+ * its peer (s2s_egress.c backs off) and is its peer's last failure; a
+ * ready stream is one ready stream of its peer fewer.
  */
 void
 s2s_close(struct s2s *s, enum stanza_cond cond, const char *reason)
@@ -381,6 +403,10 @@ s2s_close(struct s2s *s, enum stanza_cond cond, const char *reason)
 
 	if (s->state == S2S_CLOSED)
 		return;
+	if (s->state == S2S_READY)
+		s2s_ready_count(s, -1);
+	else
+		s2s_status_failed(s, reason);
 	if (s->dir == S2S_OUT && s->purpose == S2S_STANZAS &&
 	    s->state != S2S_READY && !guard.shutting_down)
 		s2s_egress_attempt(s->remote, 1);
@@ -463,6 +489,7 @@ s2s_ready(struct s2s *s)
 	const struct gen_limits *lim = s2s_limits(s);
 
 	s->state = S2S_READY;
+	s2s_ready_count(s, 1);
 	admit_authenticated(&guard.admit, &s->admit);
 	xml_raise_max_stanza(s->xml, lim->stanza_size);
 	conn_raise_outbuf(s->conn, s2s_outbuf(s));
@@ -663,6 +690,9 @@ s2s_conn_closed(struct conn *c, const char *reason)
 	    s->remote[0] ? s->remote : "-", reason);
 	s->conn = NULL;
 	if (s->state != S2S_CLOSED) {
+		/* s2s_close records only what fails before ready. */
+		if (s->state == S2S_READY)
+			s2s_status_failed(s, reason);
 		s2s_close(s, s->state == S2S_READY ?
 		    STANZA_COND_REMOTE_SERVER_TIMEOUT :
 		    STANZA_COND_REMOTE_SERVER_NOT_FOUND, reason);

@@ -72,9 +72,9 @@ s2s_init(void)
 		return -1;
 	guard.egress->jitter = 0x9e3779b97f4a7c15u;
 	if (guard.policy != NULL && guard.policy->npeers > 0) {
-		guard.peer_counts = calloc(guard.policy->npeers,
-		    sizeof(*guard.peer_counts));
-		if (guard.peer_counts == NULL) {
+		guard.peer_status = calloc(guard.policy->npeers,
+		    sizeof(*guard.peer_status));
+		if (guard.peer_status == NULL) {
 			s2s_fini();
 			return -1;
 		}
@@ -87,8 +87,8 @@ s2s_fini(void)
 {
 	free(guard.egress);
 	guard.egress = NULL;
-	free(guard.peer_counts);
-	guard.peer_counts = NULL;
+	free(guard.peer_status);
+	guard.peer_status = NULL;
 }
 
 static uint64_t

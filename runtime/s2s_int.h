@@ -162,6 +162,16 @@ void s2s_send_header(struct s2s *s);
  * what is queued with COND. */
 void s2s_close(struct s2s *s, enum stanza_cond cond, const char *reason);
 
+/* The wall clock in ms since the epoch. */
+uint64_t s2s_wall_ms(void);
+
+/* Records WHY (copied, cut to fit) as the last failure of S's peer, if
+ * it is known and the guard is not shutting down (s2s_status.c). */
+void s2s_status_failed(const struct s2s *s, const char *why);
+
+/* Logs stream error E that the peer sent on S, records it and closes S. */
+void s2s_peer_stream_error(struct s2s *s, const struct stanza_node *e);
+
 /* Counts a stanza that crossed S in direction DIR (S2S_IN: from the
  * peer), on the stream and on its peer (status.h). */
 void s2s_count_stanza(struct s2s *s, enum s2s_dir dir);

@@ -353,11 +353,7 @@ s2s_out_element(struct s2s *s, struct stanza_node *e)
 {
 	if (strcmp(e->ns, STANZA_NS_STREAMS) == 0 &&
 	    strcmp(e->name, "error") == 0) {
-		log_event(LOG_LVL_WARN, s->conn->id, "peer-stream-error",
-		    "remote=%s condition=%s", s->remote,
-		    s2s_error_condition(e));
-		s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
-		    "peer stream error");
+		s2s_peer_stream_error(s, e);
 		return;
 	}
 	switch (s->state) {

@@ -1,8 +1,9 @@
 /*
  * The s2s layer's side of the status view (status.h): streams copied into
- * plain records, and the stanza counts per peer that s2s_in.c and
- * s2s_egress.c keep in guard.peer_counts.
+ * plain records, and what is kept per peer in guard.peer_status: stanza
+ * counts, ready streams (s2s.c) and the last failure.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "guard.h"
@@ -91,12 +92,24 @@ s2s_status_streams(struct status_stream *out, size_t max,
 	return n;
 }
 
-struct status_peer_count
+struct status_peer
 s2s_status_peer(int peer)
 {
-	struct status_peer_count none = { { 0, 0 } };
+	static const struct status_peer none;
 
-	if (guard.peer_counts == NULL || peer < 0)
+	if (guard.peer_status == NULL || peer < 0)
 		return none;
-	return guard.peer_counts[peer];
+	return guard.peer_status[peer];
+}
+
+void
+s2s_status_failed(const struct s2s *s, const char *why)
+{
+	struct status_peer *p;
+
+	if (guard.peer_status == NULL || s->peer < 0 || guard.shutting_down)
+		return;
+	p = &guard.peer_status[s->peer];
+	snprintf(p->error, sizeof(p->error), "%s", why);
+	p->error_ms = s2s_wall_ms();
 }

@@ -22,10 +22,20 @@ enum status_dir {
 /* The state of an authenticated stream that carries stanzas. */
 #define STATUS_STATE_READY 8
 
-/* Stanzas that crossed a peer's streams since the start, by direction:
- * in from the peer, out to it. */
-struct status_peer_count {
+/* The longest failure a peer keeps, its NUL included. */
+#define STATUS_ERROR_MAX 64
+
+/* What the guard keeps of one policy peer beyond its streams: stanzas
+ * that crossed since the start by direction (in from the peer, out to
+ * it), its streams that are ready now by direction, and the last failure
+ * of a stream to or from it (a stream error condition or why the
+ * connection ended; "" none), kept in place so that no failure
+ * allocates. */
+struct status_peer {
 	uint64_t stanzas[STATUS_DIRS];
+	size_t ready[STATUS_DIRS];
+	char error[STATUS_ERROR_MAX];
+	uint64_t error_ms;		/* wall clock, ms since the epoch */
 };
 
 /* One stream as the page shows it. */
@@ -59,8 +69,8 @@ const char *s2s_status_state_name(unsigned state);
 size_t s2s_status_streams(struct status_stream *out, size_t max,
     size_t counts[STATUS_DIRS][STATUS_STATES]);
 
-/* The stanza counts of policy peer PEER (below gen_policy.npeers); all
+/* What the guard keeps of policy peer PEER (below gen_policy.npeers); all
  * zero before s2s_init. */
-struct status_peer_count s2s_status_peer(int peer);
+struct status_peer s2s_status_peer(int peer);
 
 #endif

@@ -125,15 +125,15 @@ web_text(struct MHD_Connection *c, unsigned status, const char *text,
 	    (void *)text, strlen(text), MHD_RESPMEM_PERSISTENT, allow);
 }
 
-/* A rendered answer: the snapshot is taken, rendered by RENDER into a
- * buffer that MHD frees once sent. */
+/* Answers STATUS with the snapshot as RENDER writes it, into a buffer
+ * that MHD frees once sent. */
 static enum MHD_Result
-web_rendered(struct web *w, struct MHD_Connection *c, const char *type,
+web_send(struct web *w, struct MHD_Connection *c, unsigned status,
+    const char *type,
     void (*render)(struct web_buf *, const struct web_snapshot *))
 {
 	struct web_buf b = { 0 };
 
-	web_snapshot_take(&w->snap, w->site_file);
 	render(&b, &w->snap);
 	if (b.failed) {
 		free(b.data);
@@ -141,16 +141,27 @@ web_rendered(struct web *w, struct MHD_Connection *c, const char *type,
 		return web_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    "response too large\n", NULL);
 	}
-	return web_respond(c, MHD_HTTP_OK, type, b.data, b.len,
+	return web_respond(c, status, type, b.data, b.len,
 	    MHD_RESPMEM_MUST_FREE, NULL);
 }
 
+/* A rendered answer of a fresh snapshot. */
+static enum MHD_Result
+web_rendered(struct web *w, struct MHD_Connection *c, const char *type,
+    void (*render)(struct web_buf *, const struct web_snapshot *))
+{
+	web_snapshot_take(&w->snap, w->site_file);
+	return web_send(w, c, MHD_HTTP_OK, type, render);
+}
+
+/* 200 or 503, with the causes in the body. */
 static enum MHD_Result
 web_healthz(struct web *w, struct MHD_Connection *c)
 {
 	web_snapshot_take(&w->snap, w->site_file);
-	return w->snap.healthy ? web_text(c, MHD_HTTP_OK, "ok\n", NULL) :
-	    web_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "unhealthy\n", NULL);
+	return web_send(w, c, w->snap.healthy ? MHD_HTTP_OK :
+	    MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
+	    web_render_health);
 }
 
 /*

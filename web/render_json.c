@@ -36,6 +36,22 @@ web_json_identity(struct web_buf *b, const struct web_snapshot *s)
 	    s->memory_held, s->memory_budget);
 }
 
+/* What the guard keeps of a peer: stanza counts and the last failure
+ * (null when none). */
+static void
+web_json_peer_status(struct web_buf *b, const struct status_peer *p)
+{
+	web_printf(b, ",\"stanzas_in\":%" PRIu64 ",\"stanzas_out\":%" PRIu64
+	    ",\"last_error\":", p->stanzas[STATUS_IN],
+	    p->stanzas[STATUS_OUT]);
+	if (p->error[0] != '\0') {
+		web_put_json(b, p->error);
+		web_printf(b, ",\"last_error_ms\":%" PRIu64, p->error_ms);
+	} else {
+		web_puts(b, "null,\"last_error_ms\":null");
+	}
+}
+
 static void
 web_json_peers(struct web_buf *b, const struct web_snapshot *s)
 {
@@ -54,18 +70,17 @@ web_json_peers(struct web_buf *b, const struct web_snapshot *s)
 		}
 		web_printf(b, "],\"line\":%u,\"protocol\":\"%s\",\"tls\":\"%s\","
 		    "\"certificate\":%s,\"dialback\":%s,\"dials\":%s,"
-		    "\"ready_streams\":%zu", p->line,
+		    "\"ready_streams\":%zu,\"required\":%s,\"up\":%s",
+		    p->line,
 		    p->protocol == GEN_PROTO_GCXP ? "gcxp" : "s2s",
 		    p->tls == GEN_TLS_REQUIRED ? "required" : "optional",
 		    p->auth & GEN_AUTH_CERTIFICATE ? "true" : "false",
 		    p->auth & GEN_AUTH_DIALBACK ? "true" : "false",
 		    p->connect != GEN_CONNECT_NONE ? "true" : "false",
-		    web_peer_ready(s, (int)i));
-		if (s->peer_counts != NULL)
-			web_printf(b, ",\"stanzas_in\":%" PRIu64
-			    ",\"stanzas_out\":%" PRIu64,
-			    s->peer_counts[i].stanzas[STATUS_IN],
-			    s->peer_counts[i].stanzas[STATUS_OUT]);
+		    web_peer_ready(s, i), p->required ? "true" : "false",
+		    web_peer_ready(s, i) > 0 ? "true" : "false");
+		if (s->peer_status != NULL)
+			web_json_peer_status(b, &s->peer_status[i]);
 		web_puts(b, "}");
 	}
 	web_puts(b, "]");

@@ -53,6 +53,25 @@ web_metrics_identity(struct web_buf *b, const struct web_snapshot *s)
 	web_printf(b, "xedge_memory_budget_bytes %zu\n", s->memory_budget);
 }
 
+/* Gauge NAME with a 0 or 1 for each peer of S: whether it is up, or
+ * (REQUIRED) whether its link is required. */
+static void
+web_metrics_peer_gauge(struct web_buf *b, const struct web_snapshot *s,
+    const char *name, const char *help, int required)
+{
+	size_t i;
+	int v;
+
+	web_metric_head(b, name, "gauge", help);
+	for (i = 0; i < s->policy->npeers; i++) {
+		v = required ? s->policy->peers[i].required :
+		    web_peer_ready(s, i) > 0;
+		web_printf(b, "%s{peer=\"", name);
+		web_put_label(b, s->policy->peers[i].name);
+		web_printf(b, "\"} %d\n", v);
+	}
+}
+
 static void
 web_metrics_streams(struct web_buf *b, const struct web_snapshot *s)
 {
@@ -66,8 +85,24 @@ web_metrics_streams(struct web_buf *b, const struct web_snapshot *s)
 			web_printf(b, "xedge_streams{direction=\"%s\","
 			    "state=\"%s\"} %zu\n", d == STATUS_IN ? "in" : "out",
 			    s2s_status_state_name(st), s->stream_counts[d][st]);
-	if (s->peer_counts == NULL)
+	if (s->peer_status == NULL)
 		return;
+	web_metrics_peer_gauge(b, s, "xedge_peer_up",
+	    "1 while a peer has a ready stream, in either direction.", 0);
+	web_metrics_peer_gauge(b, s, "xedge_peer_required",
+	    "1 for a peer whose link is required (healthy only while up).", 1);
+	web_metric_head(b, "xedge_peer_last_error_timestamp_seconds", "gauge",
+	    "When a stream to or from a peer last failed (its text is in "
+	    "/status.json); peers with no failure are left out.");
+	for (i = 0; i < s->policy->npeers; i++) {
+		if (s->peer_status[i].error[0] == '\0')
+			continue;
+		web_puts(b, "xedge_peer_last_error_timestamp_seconds{peer=\"");
+		web_put_label(b, s->policy->peers[i].name);
+		web_printf(b, "\"} %" PRIu64 ".%03u\n",
+		    s->peer_status[i].error_ms / 1000,
+		    (unsigned)(s->peer_status[i].error_ms % 1000));
+	}
 	web_metric_head(b, "xedge_peer_stanzas_total", "counter",
 	    "Stanzas taken from (in) and written to (out) a peer's streams.");
 	for (i = 0; i < s->policy->npeers; i++)
@@ -76,7 +111,7 @@ web_metrics_streams(struct web_buf *b, const struct web_snapshot *s)
 			web_put_label(b, s->policy->peers[i].name);
 			web_printf(b, "\",direction=\"%s\"} %" PRIu64 "\n",
 			    d == STATUS_IN ? "in" : "out",
-			    s->peer_counts[i].stanzas[d]);
+			    s->peer_status[i].stanzas[d]);
 		}
 }
 

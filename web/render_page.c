@@ -63,24 +63,48 @@ web_page_head(struct web_buf *b, const struct web_snapshot *s)
 	    s->nstreams);
 }
 
-/* Peers: one that dials but has no ready stream is marked "warn" (it
- * connects on demand, so that is not an error in itself). */
+/* The class of peer I's row: "bad" for a required link down, "up" with a
+ * ready stream, "warn" for a peer that dials but has none (it connects on
+ * demand, so that is not an error in itself), else "idle". */
+static const char *
+web_page_peer_class(const struct web_snapshot *s, size_t i)
+{
+	if (web_peer_down(s, i))
+		return "bad";
+	if (web_peer_ready(s, i) > 0)
+		return "up";
+	return s->policy->peers[i].connect != GEN_CONNECT_NONE ? "warn" :
+	    "idle";
+}
+
+/* The last failure of a peer's streams and when, or nothing. */
+static void
+web_page_peer_error(struct web_buf *b, const struct status_peer *p)
+{
+	web_puts(b, "<td>");
+	if (p->error[0] != '\0') {
+		web_put_html(b, p->error);
+		web_puts(b, " at ");
+		web_page_time(b, p->error_ms);
+	}
+	web_puts(b, "</td>");
+}
+
 static void
 web_page_peers(struct web_buf *b, const struct web_snapshot *s)
 {
 	const struct gen_peer *p;
-	size_t i, d, ready;
+	size_t i, d;
 
 	web_puts(b, "<h2>Peers</h2><div class=\"scroll\"><table id=\"peers\">"
 	    "<tr><th>peer</th><th>domains</th><th>protocol</th>"
-	    "<th>authentication</th>"
+	    "<th>authentication</th><th>link</th>"
 	    "<th>ready streams</th><th>stanzas in</th><th>stanzas out</th>"
-	    "</tr>");
+	    "<th>last error</th></tr>");
 	for (i = 0; i < s->policy->npeers; i++) {
 		p = &s->policy->peers[i];
-		ready = web_peer_ready(s, (int)i);
-		web_printf(b, "<tr class=\"%s\"><td>", ready > 0 ? "up" :
-		    p->connect != GEN_CONNECT_NONE ? "warn" : "idle");
+		web_printf(b, "<tr class=\"%s\"><td>",
+		    web_page_peer_class(s, i));
 		web_put_html(b, p->name);
 		web_puts(b, "</td><td>");
 		for (d = 0; d < p->ndomains; d++) {
@@ -88,19 +112,22 @@ web_page_peers(struct web_buf *b, const struct web_snapshot *s)
 			web_put_html(b, p->domains[d]);
 		}
 		web_printf(b, "</td><td>%s, TLS %s</td><td>%s%s%s</td>"
-		    "<td>%zu</td>",
+		    "<td>%s</td><td>%zu</td>",
 		    p->protocol == GEN_PROTO_GCXP ? "gcxp" : "s2s",
 		    p->tls == GEN_TLS_REQUIRED ? "required" : "optional",
 		    p->auth & GEN_AUTH_CERTIFICATE ? "certificate" : "",
 		    p->auth == (GEN_AUTH_CERTIFICATE | GEN_AUTH_DIALBACK) ?
 		    ", " : "", p->auth & GEN_AUTH_DIALBACK ? "dialback" : "",
-		    ready);
-		if (s->peer_counts != NULL)
+		    p->required ? (web_peer_down(s, i) ? "required, DOWN" :
+		    "required") : "on demand", web_peer_ready(s, i));
+		if (s->peer_status != NULL) {
 			web_printf(b, "<td>%" PRIu64 "</td><td>%" PRIu64 "</td>",
-			    s->peer_counts[i].stanzas[STATUS_IN],
-			    s->peer_counts[i].stanzas[STATUS_OUT]);
-		else
-			web_puts(b, "<td></td><td></td>");
+			    s->peer_status[i].stanzas[STATUS_IN],
+			    s->peer_status[i].stanzas[STATUS_OUT]);
+			web_page_peer_error(b, &s->peer_status[i]);
+		} else {
+			web_puts(b, "<td></td><td></td><td></td>");
+		}
 		web_puts(b, "</tr>");
 	}
 	web_puts(b, "</table></div>");

@@ -22,7 +22,7 @@ web_snapshot_take(struct web_snapshot *s, const char *site_file)
 	s->started_ms = guard.started_ms;
 	s->memory_held = guard.admit.held;
 	s->memory_budget = guard.site.admit.memory_budget;
-	s->peer_counts = guard.peer_counts;
+	s->peer_status = guard.peer_status;
 	s->nshown = s2s_status_streams(s->streams, WEB_STREAMS_MAX,
 	    s->stream_counts);
 	s->nstreams = guard.nstreams;
@@ -41,17 +41,29 @@ web_snapshot_take(struct web_snapshot *s, const char *site_file)
 int
 web_healthy(const struct web_snapshot *s)
 {
-	return s->memory_budget == 0 || s->memory_held <= s->memory_budget;
+	size_t i;
+
+	if (s->memory_budget != 0 && s->memory_held > s->memory_budget)
+		return 0;
+	for (i = 0; i < s->policy->npeers; i++)
+		if (web_peer_down(s, i))
+			return 0;
+	return 1;
+}
+
+int
+web_peer_down(const struct web_snapshot *s, size_t peer)
+{
+	return s->policy->peers[peer].required && web_peer_ready(s, peer) == 0;
 }
 
 size_t
-web_peer_ready(const struct web_snapshot *s, int peer)
+web_peer_ready(const struct web_snapshot *s, size_t peer)
 {
-	size_t i, n = 0;
+	const struct status_peer *p;
 
-	for (i = 0; i < s->nshown; i++)
-		if (s->streams[i].peer == peer &&
-		    s->streams[i].state == STATUS_STATE_READY)
-			n++;
-	return n;
+	if (s->peer_status == NULL)
+		return 0;
+	p = &s->peer_status[peer];
+	return p->ready[STATUS_IN] + p->ready[STATUS_OUT];
 }

@@ -71,7 +71,7 @@ struct web_snapshot {
 	int healthy;
 	size_t memory_held;		/* bytes admission counts */
 	size_t memory_budget;		/* 0: no bound */
-	const struct status_peer_count *peer_counts;	/* per peer, or NULL */
+	const struct status_peer *peer_status;	/* per peer, or NULL */
 	size_t nstreams;		/* streams alive */
 	size_t stream_counts[STATUS_DIRS][STATUS_STATES];
 	struct status_stream streams[WEB_STREAMS_MAX];	/* newest first */
@@ -85,11 +85,16 @@ struct web_snapshot {
 /* Fills S from the running guard. */
 void web_snapshot_take(struct web_snapshot *s, const char *site_file);
 
-/* Whether S is healthy: the loop answered, and the memory admission
- * counts is within its budget. */
+/* Whether S is healthy: the loop answered, the memory admission counts
+ * is within its budget, and no peer whose link is required is down. */
 int web_healthy(const struct web_snapshot *s);
 
-/* The renderers: append S in their format to B. */
+/* Whether peer PEER of S has a required link and no ready stream. */
+int web_peer_down(const struct web_snapshot *s, size_t peer);
+
+/* The renderers: append S in their format to B; web_render_health is
+ * /healthz's text: "ok", or "unhealthy" and a line for each cause. */
+void web_render_health(struct web_buf *b, const struct web_snapshot *s);
 void web_render_json(struct web_buf *b, const struct web_snapshot *s);
 void web_render_metrics(struct web_buf *b, const struct web_snapshot *s);
 void web_render_page(struct web_buf *b, const struct web_snapshot *s);
@@ -98,7 +103,8 @@ void web_render_page(struct web_buf *b, const struct web_snapshot *s);
 extern const char web_page_css[];
 extern const char web_page_js[];
 
-/* Streams of peer PEER in S's list that are ready. */
-size_t web_peer_ready(const struct web_snapshot *s, int peer);
+/* Streams of peer PEER that are ready, in both directions, all of them
+ * (not only those in S's list); 0 without per-peer records. */
+size_t web_peer_ready(const struct web_snapshot *s, size_t peer);
 
 #endif

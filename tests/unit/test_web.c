@@ -94,7 +94,7 @@ test_buf_bound(void **state)
 struct fixture {
 	struct web_snapshot snap;
 	uint64_t (*counts)[GEN_VERDICT_COUNT];
-	struct status_peer_count *peers;
+	struct status_peer *peers;
 	struct alert_record alert;
 	char *authed[1];
 };
@@ -119,8 +119,9 @@ setup(void **state)
 	s->healthy = 1;
 	s->memory_held = 1000;
 	s->memory_budget = 2000;
-	s->peer_counts = f->peers;
+	s->peer_status = f->peers;
 	f->peers[0].stanzas[STATUS_IN] = 7;
+	f->peers[0].ready[STATUS_IN] = 1;
 	f->counts[GEN_RULE_NO_ROUTE][GEN_VERDICT_BOUNCE] = 3;
 	s->rule_counts = (const uint64_t (*)[GEN_VERDICT_COUNT])f->counts;
 	s->nstreams = 1;
@@ -229,6 +230,72 @@ test_render_page(void **state)
 	free(b.data);
 }
 
+/*
+ * A peer whose link is required and has no ready stream: the snapshot is
+ * unhealthy, /healthz's text names the peer, the JSON and metrics say it
+ * is required and down, its page row is "bad", and its last error (a
+ * hostile text) is shown escaped everywhere. The policy is the unit
+ * tests' one with the first peer's link made required.
+ */
+static void
+test_required_peer_down(void **state)
+{
+	struct fixture *f = *state;
+	struct gen_policy policy = gen_policy;
+	struct gen_peer *peers;
+	struct web_buf b = { 0 };
+	char line[128];
+
+	peers = calloc(gen_policy.npeers, sizeof(*peers));
+	assert_non_null(peers);
+	memcpy(peers, gen_policy.peers, gen_policy.npeers * sizeof(*peers));
+	peers[0].required = 1;
+	policy.peers = peers;
+	f->snap.policy = &policy;
+	assert_true(web_healthy(&f->snap));
+	f->peers[0].ready[STATUS_IN] = 0;
+	snprintf(f->peers[0].error, sizeof(f->peers[0].error), "%s", HOSTILE);
+	f->peers[0].error_ms = f->snap.now_ms - 2000;
+	assert_false(web_healthy(&f->snap));
+	f->snap.healthy = 0;
+
+	web_render_health(&b, &f->snap);
+	snprintf(line, sizeof(line), "unhealthy\npeer %s: link required, "
+	    "no ready stream\n", peers[0].name);
+	assert_string_equal(b.data, line);
+	free(b.data);
+	memset(&b, 0, sizeof(b));
+
+	web_render_json(&b, &f->snap);
+	assert_non_null(strstr(b.data, "\"required\":true,\"up\":false"));
+	assert_non_null(strstr(b.data, "\"last_error\":\"\\u003cscript"));
+	assert_null(strstr(b.data, "<script"));
+	free(b.data);
+	memset(&b, 0, sizeof(b));
+
+	web_render_metrics(&b, &f->snap);
+	snprintf(line, sizeof(line), "\nxedge_peer_up{peer=\"%s\"} 0\n",
+	    peers[0].name);
+	assert_non_null(strstr(b.data, line));
+	snprintf(line, sizeof(line), "\nxedge_peer_required{peer=\"%s\"} 1\n",
+	    peers[0].name);
+	assert_non_null(strstr(b.data, line));
+	snprintf(line, sizeof(line), "\nxedge_peer_last_error_timestamp_seconds"
+	    "{peer=\"%s\"} 1700000059.000\n", peers[0].name);
+	assert_non_null(strstr(b.data, line));
+	assert_non_null(strstr(b.data, "\nxedge_healthy 0\n"));
+	free(b.data);
+	memset(&b, 0, sizeof(b));
+
+	web_render_page(&b, &f->snap);
+	assert_non_null(strstr(b.data, "<tr class=\"bad\"><td>"));
+	assert_non_null(strstr(b.data, "<td>required, DOWN</td>"));
+	assert_non_null(strstr(b.data, "<td>&lt;script&gt;alert("));
+	assert_null(strstr(b.data, "<script>"));
+	free(b.data);
+	free(peers);
+}
+
 /* The HTTP side: a request written to the server on a real loop, the loop
  * run until the server has answered and closed, the answer read back. */
 #define TEST_PORT 18931
@@ -324,6 +391,8 @@ test_http_404_and_health(void **state)
 	guard.site.admit.memory_budget = 5;
 	a = http("GET /healthz HTTP/1.0\r\n\r\n");
 	assert_non_null(strstr(a, " 503 "));
+	assert_non_null(strstr(a, "\r\n\r\nunhealthy\nmemory: 10 bytes held, "
+	    "budget 5\n"));
 	memset(&guard, 0, sizeof(guard));
 }
 
@@ -576,6 +645,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_render_page, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_required_peer_down,
+		    setup, teardown),
 		cmocka_unit_test(test_http_405),
 		cmocka_unit_test(test_http_404_and_health),
 		cmocka_unit_test_setup_teardown(test_https_client_cert,
