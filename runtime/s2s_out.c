@@ -102,6 +102,9 @@ s2s_out_open(int peer, const char *local, const char *remote,
 		log_event(LOG_LVL_ERR, 0, "resolve-failed", "remote=%s "
 		    "reason=\"cannot start lookup\"", remote);
 	}
+	/* Never connected, so not closed: the failure is recorded here. */
+	s2s_status_failed(s, sp->host != NULL ? "connect failed" :
+	    "DNS lookup not started");
 	s->state = S2S_CLOSED;
 	s2s_free(s);
 	return NULL;

@@ -25,6 +25,7 @@
 #include "policy_fixture.h"
 #include "s2s_int.h"
 #include "stanza_fixture.h"
+#include "status.h"
 
 static char written[16384];
 static size_t nwritten;
@@ -188,6 +189,8 @@ test_db_verify_before_tls(void **state)
 	    "from='b.example' to='a.example' id='x'>00</db:verify>");
 	assert_non_null(strstr(written, "<policy-violation"));
 	assert_int_equal(f->s->state, S2S_CLOSED);
+	assert_string_equal(guard.peer_status[fixture_peer("partner")].error,
+	    "policy-violation");
 }
 
 /* After (pretended) TLS, the guard answers a db:verify for a domain it
@@ -227,6 +230,26 @@ test_stanza_before_auth(void **state)
 	assert_non_null(strstr(written, "<not-authorized"));
 }
 
+/* A stream counts among its peer's ready streams from s2s_ready until it
+ * closes; an idle close is no error. */
+static void
+test_ready_count(void **state)
+{
+	struct fixture *f = *state;
+	struct status_peer *p;
+
+	header(f, "b.example", "a.example");
+	p = &guard.peer_status[fixture_peer("partner")];
+	f->s->tls_up = 1;
+	f->s->authed[f->s->nauthed++] = strdup("b.example");
+	s2s_ready(f->s);
+	assert_int_equal(p->ready[STATUS_IN], 1);
+	assert_int_equal(p->ready[STATUS_OUT], 0);
+	s2s_close(f->s, STANZA_COND_REMOTE_SERVER_TIMEOUT, "idle");
+	assert_int_equal(p->ready[STATUS_IN], 0);
+	assert_string_equal(p->error, "");
+}
+
 /*
  * A destination that is down is dialled once; until the backoff ends,
  * stanzas for it bounce at once (here: back to b.example, dialled and
@@ -244,8 +267,12 @@ test_backoff(void **state)
 	f->s->authed[f->s->nauthed++] = strdup("b.example");
 	for (i = 0; i < 20; i++)
 		element(f, "<message from='x@b.example' to='y@a.example'/>");
-	/* a.example once, then b.example once for the bounces. */
+	/* a.example once, then b.example once for the bounces; each failed
+	 * dial is its peer's last error. */
 	assert_int_equal(dials, 2);
+	assert_string_equal(guard.peer_status[fixture_peer("inside")].error,
+	    "connect failed");
+	assert_true(guard.peer_status[fixture_peer("inside")].error_ms > 0);
 	assert_int_equal(guard.route.counters[gen_policy.peers[0].rules.route]
 	    [GEN_VERDICT_BOUNCE], 20);
 }
@@ -308,6 +335,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_db_verify_answers, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_stanza_before_auth, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ready_count, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_backoff, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_srv_lookup, setup,
