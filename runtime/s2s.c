@@ -393,8 +393,8 @@ s2s_stream_error(struct s2s *s, const char *cond, const char *text)
  * stream was open, and lets the connection flush and end. The stream is
  * freed when the connection reports it closed. An outbound stanza stream
  * that ends before it was ever ready counts as a failed attempt to reach
- * its peer (s2s_egress.c backs off) and is its peer's last failure; a
- * ready stream is one ready stream of its peer fewer.
+ * its peer (s2s_egress.c backs off) and, unless orderly, is its peer's
+ * last failure; a ready stream is one ready stream of its peer fewer.
  */
 void
 s2s_close(struct s2s *s, enum stanza_cond cond, const char *reason)
@@ -405,7 +405,7 @@ s2s_close(struct s2s *s, enum stanza_cond cond, const char *reason)
 		return;
 	if (s->state == S2S_READY)
 		s2s_ready_count(s, -1);
-	else
+	else if (!s->orderly)
 		s2s_status_failed(s, reason);
 	if (s->dir == S2S_OUT && s->purpose == S2S_STANZAS &&
 	    s->state != S2S_READY && !guard.shutting_down)
@@ -663,6 +663,7 @@ s2s_conn_readable(struct conn *c)
 		case XML_STREAM_CLOSE:
 			log_event(LOG_LVL_INFO, c->id, "stream-end",
 			    "local=%s remote=%s", s->local, s->remote);
+			s->orderly = 1;
 			s2s_close(s, STANZA_COND_REMOTE_SERVER_TIMEOUT,
 			    "peer closed stream");
 			return;

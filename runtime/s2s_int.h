@@ -74,6 +74,9 @@ struct s2s {
 	unsigned header_sent;	/* our stream header went out */
 	unsigned draining;	/* in: shutdown closed our side; the peer's
 				 * stanzas are still taken until it closes */
+	unsigned orderly;	/* ends as the protocol ends it (the peer's
+				 * closing tag, a verification answered):
+				 * not its peer's failure, ready or not */
 	unsigned sasl_done;	/* out: SASL succeeded, in: peer authenticated */
 	unsigned offered_external;	/* out: peer offers SASL EXTERNAL */
 	unsigned offered_dialback;	/* out: peer offers dialback */

@@ -329,6 +329,7 @@ s2s_out_dialback_answer(struct s2s *s, const struct stanza_node *e)
 			s2s_dialback_verified(s->verify_for, valid);
 			s->verify_for = NULL;
 		}
+		s->orderly = 1;
 		s2s_close(s, STANZA_COND_REMOTE_SERVER_NOT_FOUND,
 		    "verification done");
 		return;
