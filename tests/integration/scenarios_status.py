@@ -1,8 +1,9 @@
 """The trunk guard's status page (xedge(8), STATUS PAGE), fetched over
 loopback as an operator's browser or a Prometheus scraper would: every
 endpoint answers with the security headers, the JSON parses, the
-metrics pass promtool's check, counters move when a message crosses, and
-nothing but GET and HEAD is accepted."""
+metrics pass promtool's check, counters move when a message crosses,
+health follows the required link to partner, a peer's last failure is
+kept, and nothing but GET and HEAD is accepted."""
 
 import asyncio
 import http.client
@@ -11,7 +12,7 @@ import shutil
 import subprocess
 
 import topology
-from scenarios import GUARD_ONLY, deliver, scenario
+from scenarios import GUARD_ONLY, deliver, error_reply, scenario
 
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'none'",
@@ -48,6 +49,13 @@ async def get(path, want=200):
     return headers, body
 
 
+def peer(status, name):
+    for p in status["peers"]:
+        if p["name"] == name:
+            return p
+    raise AssertionError("no peer %r in /status.json" % name)
+
+
 def rule_count(status, name, verdict):
     for r in status["rules"]:
         if r["name"] == name:
@@ -63,6 +71,9 @@ async def status_endpoints(ctx):
         raise AssertionError("/ is not the page: %r" % body[:200])
     await get("/status.js")
     await get("/status.css")
+    # partner's link is required: healthy once a stream to it is up,
+    # which a message makes sure of (it is dialled on demand).
+    await deliver(ctx, ctx.user("alice"), ctx.user("bob"))
     _, body = await get("/healthz")
     if body != b"ok\n":
         raise AssertionError("/healthz says %r" % body)
@@ -71,9 +82,12 @@ async def status_endpoints(ctx):
     if status["xedge"]["policy"] != "integration-trunk" or \
             len(status["xedge"]["sha256"]) != 64:
         raise AssertionError("identity: %r" % status["xedge"])
-    if not any(p["name"] == "partner" and p["domains"] == ["b.example"]
-               for p in status["peers"]):
-        raise AssertionError("no peer partner: %r" % status["peers"])
+    partner = peer(status, "partner")
+    if partner["domains"] != ["b.example"] or not partner["required"] or \
+            not partner["up"]:
+        raise AssertionError("peer partner: %r" % partner)
+    if peer(status, "down")["required"]:
+        raise AssertionError("peer down's link is required")
     await get("/no-such-page", want=404)
 
 
@@ -97,6 +111,26 @@ async def status_counters(ctx):
     _, metrics = await get("/metrics")
     if ('xedge_rule_stanzas_total{rule="%s"' % name).encode() not in metrics:
         raise AssertionError("no counter for %r in /metrics" % name)
+
+
+@scenario("status page: a peer that cannot be reached keeps its last "
+          "error", GUARD_ONLY)
+async def status_last_error(ctx):
+    # down (f.example): nothing listens, so the stanza bounces and the
+    # failed dial is the peer's last error.
+    await error_reply(ctx, ctx.user("alice"),
+                      "%s@%s" % (ctx.unique("x"), topology.DOWN_DOMAIN))
+    _, body = await get("/status.json")
+    status = json.loads(body)
+    down = peer(status, "down")
+    if not down["last_error"] or down["up"] or \
+            down["last_error_ms"] < status["xedge"]["started_ms"]:
+        raise AssertionError("peer down: %r" % down)
+    _, metrics = await get("/metrics")
+    if b'xedge_peer_last_error_timestamp_seconds{peer="down"} ' not in \
+            metrics or b'xedge_peer_up{peer="partner"} ' not in metrics:
+        raise AssertionError("no peer gauges in /metrics")
+    return "down: %s" % down["last_error"]
 
 
 @scenario("status page: /metrics passes promtool check metrics", GUARD_ONLY)

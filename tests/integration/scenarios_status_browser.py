@@ -43,7 +43,7 @@ async def page(ctx):
 
 
 # The columns of the peer table.
-DOMAINS, READY, OUT = 1, 4, 6
+DOMAINS, READY, OUT, ERROR = 1, 5, 7, 8
 
 
 def peer_row(html, name):
@@ -127,6 +127,6 @@ async def status_browser_down(ctx):
                              timeout=30)
     html = await page(ctx)
     cls, cells = peer_row(html, "down")
-    if cls != "warn" or cells[READY] != "0":
+    if cls != "warn" or cells[READY] != "0" or not cells[ERROR]:
         raise AssertionError("peer down is shown %s %r" % (cls, cells))
     return "down marked %s" % cls
