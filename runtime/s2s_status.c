@@ -92,16 +92,6 @@ s2s_status_streams(struct status_stream *out, size_t max,
 	return n;
 }
 
-struct status_peer
-s2s_status_peer(int peer)
-{
-	static const struct status_peer none;
-
-	if (guard.peer_status == NULL || peer < 0)
-		return none;
-	return guard.peer_status[peer];
-}
-
 void
 s2s_status_failed(const struct s2s *s, const char *why)
 {

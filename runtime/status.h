@@ -69,8 +69,4 @@ const char *s2s_status_state_name(unsigned state);
 size_t s2s_status_streams(struct status_stream *out, size_t max,
     size_t counts[STATUS_DIRS][STATUS_STATES]);
 
-/* What the guard keeps of policy peer PEER (below gen_policy.npeers); all
- * zero before s2s_init. */
-struct status_peer s2s_status_peer(int peer);
-
 #endif
