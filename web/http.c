@@ -7,6 +7,9 @@
  * says when to call it again without readiness (timeouts, and connections
  * MHD has more to write to), armed as a loop timer. Nothing blocks, nothing
  * is locked, and every request reads the guard on the loop's own thread.
+ * The listening socket is the loop's too: it accepts while MHD has room
+ * for a connection, and leaves the rest in the backlog until one closes
+ * (MHD, accepting itself, left a backlog unread after its limit).
  * Over HTTPS, every request is first checked for a client certificate
  * (web/https.c).
  */
@@ -17,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -37,6 +41,7 @@
 struct web {
 	struct loop *loop;
 	struct MHD_Daemon *daemon;
+	int listen_fd;			/* watched while MHD has room */
 	int epoll_fd;			/* MHD's, watched by the loop */
 	struct loop_timer timer;	/* MHD_get_timeout() */
 	const char *site_file;
@@ -73,6 +78,76 @@ web_readable(struct loop *l, int fd, unsigned events, void *arg)
 	(void)fd;
 	(void)events;
 	web_run(arg);
+}
+
+/* The connections MHD holds. */
+static unsigned
+web_connections(const struct web *w)
+{
+	const union MHD_DaemonInfo *i = MHD_get_daemon_info(w->daemon,
+	    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+
+	return i != NULL ? i->num_connections : 0;
+}
+
+/* Hands MHD what waits to be accepted, while it has room; when it has
+ * none, the listening socket is left unwatched until a connection closes
+ * (web_closed). */
+static void
+web_accept(struct loop *l, int fd, unsigned events, void *arg)
+{
+	struct web *w = arg;
+	struct sockaddr_storage sa;
+	socklen_t len;
+	int c;
+
+	(void)events;
+	while (web_connections(w) < WEB_CONNECTIONS) {
+		len = sizeof(sa);
+		c = accept4(fd, (struct sockaddr *)&sa, &len,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (c == -1)
+			break;
+		/* MHD closes it if it will not have it (its limit per
+		 * address). */
+		(void)MHD_add_connection(w->daemon, c, (struct sockaddr *)&sa,
+		    len);
+	}
+	if (web_connections(w) >= WEB_CONNECTIONS)
+		loop_set(l, fd, 0);
+	web_run(w);
+}
+
+/* A connection closed: there is room to accept again. */
+static void
+web_closed(void *cls, struct MHD_Connection *c, void **context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct web *w = cls;
+
+	(void)c;
+	(void)context;
+	/* Not when the daemon stops, the socket closed before it. */
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED && w->listen_fd != -1)
+		loop_set(w->loop, w->listen_fd, LOOP_READ);
+}
+
+/* A listening socket on SA (LEN bytes), or -1. */
+static int
+web_listen(const struct sockaddr_storage *sa, socklen_t len)
+{
+	int fd = socket(sa->ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0), on = 1;
+
+	if (fd == -1)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    bind(fd, (const struct sockaddr *)sa, len) == -1 ||
+	    listen(fd, WEB_BACKLOG) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /* Lets MHD do what is ready, then arms the timer for what it waits on. */
@@ -262,9 +337,10 @@ web_start(struct loop *l, const char *host, uint16_t port,
 	struct sockaddr_storage sa;
 	const union MHD_DaemonInfo *info;
 	struct web *w;
+	socklen_t len;
 	int ipv6;
 
-	if (web_address(&sa, host, port, &ipv6) == 0) {
+	if ((len = web_address(&sa, host, port, &ipv6)) == 0) {
 		log_event(LOG_LVL_ERR, 0, "status-failed", "addr=%s", host);
 		return NULL;
 	}
@@ -274,6 +350,7 @@ web_start(struct loop *l, const char *host, uint16_t port,
 	w->loop = l;
 	w->site_file = site_file;
 	w->epoll_fd = -1;
+	w->listen_fd = -1;
 	w->https = tls != NULL;
 	if (tls != NULL) {
 		https[0].ptr_value = tls->cert;
@@ -282,15 +359,14 @@ web_start(struct loop *l, const char *host, uint16_t port,
 	} else
 		https[0].option = MHD_OPTION_END;
 	w->daemon = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-	    (ipv6 ? MHD_USE_IPv6 : 0) | (tls != NULL ? MHD_USE_TLS : 0), port,
-	    NULL, NULL, web_request, w,
+	    MHD_USE_NO_LISTEN_SOCKET | (ipv6 ? MHD_USE_IPv6 : 0) |
+	    (tls != NULL ? MHD_USE_TLS : 0), 0, NULL, NULL, web_request, w,
 	    MHD_OPTION_EXTERNAL_LOGGER, web_mhd_log, NULL,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_NOTIFY_CONNECTION, web_closed, w,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONNECTIONS,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)WEB_CONNECTIONS_PER_IP,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_TIMEOUT_S,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_CONN_MEMORY,
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)WEB_BACKLOG,
 	    MHD_OPTION_ARRAY, https,
 	    MHD_OPTION_END);
 	if (w->daemon == NULL)
@@ -301,6 +377,13 @@ web_start(struct loop *l, const char *host, uint16_t port,
 	w->epoll_fd = info->epoll_fd;
 	if (loop_add(l, w->epoll_fd, LOOP_READ, web_readable, w) == -1) {
 		w->epoll_fd = -1;
+		goto fail;
+	}
+	if ((w->listen_fd = web_listen(&sa, len)) == -1)
+		goto fail;
+	if (loop_add(l, w->listen_fd, LOOP_READ, web_accept, w) == -1) {
+		close(w->listen_fd);
+		w->listen_fd = -1;
 		goto fail;
 	}
 	log_event(LOG_LVL_INFO, 0, "status-listen", "addr=%s:%u scheme=%s",
@@ -322,6 +405,11 @@ web_stop(struct web *w)
 	loop_timer_cancel(w->loop, &w->timer);
 	if (w->epoll_fd != -1)
 		loop_del(w->loop, w->epoll_fd);
+	if (w->listen_fd != -1) {
+		loop_del(w->loop, w->listen_fd);
+		close(w->listen_fd);
+		w->listen_fd = -1;
+	}
 	if (w->daemon != NULL)
 		MHD_stop_daemon(w->daemon);
 	free(w);

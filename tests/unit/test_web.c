@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -396,6 +397,79 @@ test_http_404_and_health(void **state)
 	memset(&guard, 0, sizeof(guard));
 }
 
+/* A client socket from SRC (a loopback address) connected to the test
+ * server, having sent REQUEST. */
+static int
+client_from(const char *src, const char *request)
+{
+	struct sockaddr_in me = { .sin_family = AF_INET }, sa = {
+	    .sin_family = AF_INET, .sin_port = htons(TEST_PORT) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_int_not_equal(fd, -1);
+	inet_pton(AF_INET, src, &me.sin_addr);
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	assert_int_equal(bind(fd, (struct sockaddr *)&me, sizeof(me)), 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(write(fd, request, strlen(request)),
+	    (ssize_t)strlen(request));
+	return fd;
+}
+
+/* Runs L for MS milliseconds. */
+static void
+run_for(struct loop *l, uint64_t ms)
+{
+	struct loop_timer t = { 0 };
+
+	loop_timer_arm(l, &t, ms, stop_loop, NULL);
+	assert_int_equal(loop_run(l), 0);
+}
+
+/*
+ * With every connection taken by clients that never finish a request, a
+ * new one waits in the backlog; as soon as one closes, it is accepted and
+ * answered, not at the next timeout.
+ */
+static void
+test_http_backlog(void **state)
+{
+	static const char *const src[] = { "127.0.0.2", "127.0.0.3" };
+	struct loop *l;
+	struct web *w;
+	char answer[4096];
+	int held[16], late, flags;
+	size_t i;
+	ssize_t n;
+
+	(void)state;
+	guard.policy = &gen_policy;
+	l = loop_new();
+	assert_non_null(l);
+	w = web_start(l, "127.0.0.1", TEST_PORT, NULL, NULL);
+	assert_non_null(w);
+	for (i = 0; i < 16; i++)
+		held[i] = client_from(src[i / 8], "GET / HTTP/1.1\r\n");
+	run_for(l, 200);
+	late = client_from("127.0.0.4", "GET /healthz HTTP/1.0\r\n\r\n");
+	flags = fcntl(late, F_GETFL);
+	fcntl(late, F_SETFL, flags | O_NONBLOCK);
+	run_for(l, 200);
+	assert_int_equal(read(late, answer, sizeof(answer)), -1);
+	close(held[0]);
+	run_for(l, 300);
+	n = read(late, answer, sizeof(answer) - 1);
+	assert_true(n > 0);
+	answer[n] = '\0';
+	assert_non_null(strstr(answer, " 200 "));
+	close(late);
+	for (i = 1; i < 16; i++)
+		close(held[i]);
+	web_stop(w);
+	loop_free(l);
+	memset(&guard, 0, sizeof(guard));
+}
+
 /*
  * HTTPS: the server on a real loop with the fixture's certificate "a" and
  * its CA as the client CA; the client, on a thread, sends one request with
@@ -635,6 +709,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_http_backlog),
 		cmocka_unit_test(test_escape_html),
 		cmocka_unit_test(test_escape_json),
 		cmocka_unit_test(test_escape_label),
