@@ -92,7 +92,8 @@ $(B)/compiler/%.o: compiler/%.c
 	$(CC) $(CFLAGS_ALL) $(CFLAGS_LIB) -Icompiler -I$(B)/compiler -Iruntime -c -o $@ $<
 
 # The compiler reads SPIF files with libxml2 (compiler/spif*.c).
-$(B)/compiler/spif.o $(B)/compiler/spif_equiv.o: CFLAGS_LIB = $(XML2_CFLAGS)
+$(B)/compiler/spif.o $(B)/compiler/spif_equiv.o $(B)/compiler/spif_rules.o: \
+	CFLAGS_LIB = $(XML2_CFLAGS)
 $(B)/xedgec: $(COMPILER_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcrypto $(XML2_LIBS)
 

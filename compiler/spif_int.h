@@ -78,6 +78,22 @@ int spif_number(struct spif_reader *r, const xmlNode *node, const char *name,
 int spif_tag_type(struct spif_reader *r, const xmlNode *node,
     enum ast_tag_type *type, int *enumerated);
 
+/* Reports the child elements of NODE, which the reader reads none of. */
+void spif_others(struct spif_reader *r, const xmlNode *node);
+
+/* Whether attribute NAME of NODE narrows the labels the SPIF accepts:
+ * given, and not the value that leaves them all (DEFAULT). */
+int spif_narrows(const xmlNode *node, const char *name, const char *dflt);
+
+/* spif_rules.c: the requiredCategory children of classification NODE,
+ * called CLS, kept to read once the tag sets are (spif_requires); the
+ * excludedClass children of tagCategory NODE, into category V. */
+void spif_defer_required(struct spif_reader *r, const xmlNode *node,
+    const char *cls);
+void spif_requires(struct spif_reader *r);
+void spif_excluded(struct spif_reader *r, const xmlNode *node,
+    struct m_label_value *v);
+
 /* spif_equiv.c: the equivalences of classification NODE of value LACV,
  * of category NODE of value LACV in the tag set of OID TAGSET, and of
  * tag set NODE; the equivalentPolicies NODE; and, once the file is read,
