@@ -29,6 +29,7 @@ int parse_source(const struct src_file *src, struct ast_stmt **out);
 
 #include "diag.h"
 #include "lexer.h"
+#include "parse_build.h"
 #include "parse_error.h"
 #include "source.h"
 #include "xmalloc.h"
@@ -36,13 +37,6 @@ int parse_source(const struct src_file *src, struct ast_stmt **out);
 int yylex(YYSTYPE *, YYLTYPE *, void *);
 static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 static void parse_add(struct parse_ctx *, struct ast_stmt *);
-static struct ast_value *parse_value(enum ast_value_kind, const YYLTYPE *,
-    char *, uint64_t);
-static struct ast_item *parse_item(enum ast_item_kind, const YYLTYPE *,
-    int, struct ast_value *);
-static struct ast_item *parse_verdict(struct ast_item *, int, int);
-static struct ast_item *parse_tagset(const YYLTYPE *, struct ast_value *,
-    struct ast_value *, int, int, struct ast_item *);
 static void parse_skip_block(void *);
 
 /* Locations carry their file; an empty rule sits just after what precedes. */
@@ -800,37 +794,6 @@ parse_add(struct parse_ctx *ctx, struct ast_stmt *st)
 	ctx->tail = &st->next;
 }
 
-static struct ast_value *
-parse_value(enum ast_value_kind kind, const YYLTYPE *loc, char *str,
-    uint64_t num)
-{
-	struct ast_value *v = ast_value_new(kind, loc);
-
-	v->str = str;
-	v->num = num;
-	return v;
-}
-
-static struct ast_item *
-parse_item(enum ast_item_kind kind, const YYLTYPE *loc, int arg,
-    struct ast_value *vals)
-{
-	struct ast_item *it = ast_item_new(kind, loc);
-
-	it->arg = arg;
-	it->vals = vals;
-	return it;
-}
-
-/* Sets the verdict and condition of control IT; returns IT. */
-static struct ast_item *
-parse_verdict(struct ast_item *it, int verdict, int cond)
-{
-	it->verdict = verdict;
-	it->cond = cond;
-	return it;
-}
-
 /*
  * After a syntax error at the top level, skips to the end of the block it
  * stopped in, if any: the error was in the head of a block statement ("peer
@@ -851,21 +814,6 @@ parse_skip_block(void *scanner)
 		    tok == VERSION)
 			free(val.str);
 	}
-}
-
-/* Returns the item of a tagset NAME with OID, of TYPE, written as
- * enumerated attributes if ENUMERATED, holding the category items
- * CATS. */
-static struct ast_item *
-parse_tagset(const YYLTYPE *loc, struct ast_value *name,
-    struct ast_value *oid, int type, int enumerated, struct ast_item *cats)
-{
-	struct ast_item *it = parse_item(ITEM_TAGSET, loc, type, name);
-
-	it->arg2 = enumerated;
-	it->value = oid;
-	it->sub = cats;
-	return it;
 }
 
 /* Whether KIND is one of the PARSE_VALUE_KINDS tokens that make a value. */
