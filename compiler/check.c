@@ -330,6 +330,52 @@ check_guard(const struct model *m)
 	}
 }
 
+/*
+ * A required link that the guard dials (the runtime's s2s_link.c) needs a
+ * pair of names: an exact domain of peer P to dial, and an exact domain of
+ * another peer, served by one of the guard's certificates and not routed
+ * to P, to dial from.
+ */
+static int
+check_link_from(const struct model *m, size_t index)
+{
+	const struct m_pattern *d;
+	size_t i, j, c;
+
+	for (i = 0; i < m->npeers; i++)
+		for (j = 0; i != index && j < m->peers[i].ndomains; j++) {
+			d = &m->peers[i].domains[j];
+			if (d->wildcard || check_route_of(m, d->name) ==
+			    (int)index)
+				continue;
+			for (c = 0; c < m->ncerts; c++)
+				if (m->certs[c].domain.name != NULL &&
+				    check_cert_covers(&m->certs[c].domain, d))
+					return 1;
+		}
+	return 0;
+}
+
+static void
+check_link(const struct model *m, const struct m_peer *p, size_t index)
+{
+	size_t i;
+	int exact = 0;
+
+	if (!p->required || p->connect == CONNECT_NONE || p->incomplete)
+		return;
+	for (i = 0; i < p->ndomains; i++)
+		exact |= !p->domains[i].wildcard;
+	if (!exact)
+		diag_error(&p->link_loc, "the guard keeps the link to peer "
+		    "'%s' by dialling it, and it has no exact domain to dial "
+		    "(only patterns)", p->name);
+	if (!check_link_from(m, index))
+		diag_error(&p->link_loc, "the guard keeps the link to peer "
+		    "'%s' by dialling it, and holds no certificate for an "
+		    "exact domain of another peer to dial from", p->name);
+}
+
 /* Checks one peer on its own: domains, connection, TLS, authentication
  * and limits. */
 static void
@@ -605,6 +651,7 @@ check_policy(const struct model *m)
 		diag_error(&m->loc, "no peer is defined");
 	for (i = 0; i < m->npeers; i++) {
 		check_peer(m, &m->peers[i]);
+		check_link(m, &m->peers[i], i);
 		check_origins(&m->peers[i]);
 	}
 	check_unique_across_peers(m, 0);

@@ -319,6 +319,7 @@ struct m_peer {
 	int catalog_given;		/* by a catalog statement */
 	struct ast_loc catalog_loc;
 	int required;			/* link required: health needs it up */
+	struct ast_loc link_loc;
 	/* Part of its statement was lost to an error already reported:
 	 * what it seems to lack is not judged. */
 	int incomplete;

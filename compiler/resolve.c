@@ -496,8 +496,10 @@ resolve_peer_item(struct resolver *r, const struct ast_item *it,
 		}
 		break;
 	case ITEM_LINK:
-		if (resolve_once(it, &seen->link, "link", where) == 0)
+		if (resolve_once(it, &seen->link, "link", where) == 0) {
 			p->required = it->arg;
+			p->link_loc = it->loc;
+		}
 		break;
 	default:
 		break;

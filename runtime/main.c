@@ -50,7 +50,7 @@ static struct main_listener *main_listeners;
 /* The site file's CRL files, read at start and on SIGHUP. */
 static struct crl_files main_crls;
 static struct loop_timer main_stop_timer;
-static struct loop_timer main_alert_timer;
+static struct loop_timer main_tick_timer;
 static uint64_t main_shutdown_at;	/* loop_now() when SIGTERM came */
 static struct web *main_web;		/* the status page, NULL if off */
 static struct web_tls *main_web_tls;	/* its HTTPS files, NULL: HTTP */
@@ -124,13 +124,14 @@ main_accept(struct loop *l, int fd, unsigned events, void *arg)
 }
 
 /* Once a second: alert rate windows that are over report what they
- * suppressed. */
+ * suppressed, and required links that are down are dialled. */
 static void
-main_alert_tick(struct loop *l, struct loop_timer *t, void *arg)
+main_tick(struct loop *l, struct loop_timer *t, void *arg)
 {
 	route_tick(&guard.route);
+	s2s_links_tick();
 	if (!guard.shutting_down)
-		loop_timer_arm(l, t, 1000, main_alert_tick, arg);
+		loop_timer_arm(l, t, 1000, main_tick, arg);
 }
 
 static void
@@ -203,7 +204,7 @@ main_signal(struct loop *l, int fd, unsigned events, void *arg)
 		loop_del(l, main_listeners[i].fd);
 		close(main_listeners[i].fd);
 	}
-	loop_timer_cancel(l, &main_alert_timer);
+	loop_timer_cancel(l, &main_tick_timer);
 	web_stop(main_web);
 	main_web = NULL;
 	loop_timer_arm(l, &main_stop_timer, MAIN_SHUTDOWN_MS, main_stop, NULL);
@@ -403,7 +404,7 @@ main(int argc, char **argv)
 	}
 	log_event(LOG_LVL_INFO, 0, "start", "version=%s policy=%s sha256=%s",
 	    XEDGE_VERSION, gen_policy.name, gen_policy.sha256);
-	main_alert_tick(guard.loop, &main_alert_timer, NULL);
+	main_tick(guard.loop, &main_tick_timer, NULL);
 	if (loop_run(guard.loop) == -1) {
 		log_errno(LOG_LVL_ERR, 0, "loop-failed", NULL);
 		return 1;

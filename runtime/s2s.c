@@ -536,6 +536,9 @@ s2s_timer_fired(struct loop *l, struct loop_timer *t, void *arg)
 		    "negotiation took too long");
 		return;
 	}
+	/* A required link stays up, idle or not; keepalives hold it. */
+	if (s->link)
+		last = loop_now(l);
 	if (loop_now(l) - last < idle_ms) {
 		loop_timer_arm(l, &s->timer, idle_ms - (loop_now(l) - last),
 		    s2s_timer_fired, s);
@@ -689,6 +692,7 @@ s2s_conn_closed(struct conn *c, const char *reason)
 	    "dir=%s local=%s remote=%s reason=\"%s\"",
 	    s->dir == S2S_IN ? "in" : "out", s->local[0] ? s->local : "-",
 	    s->remote[0] ? s->remote : "-", reason);
+	s2s_status_ended(s);
 	s->conn = NULL;
 	if (s->state != S2S_CLOSED) {
 		/* s2s_close records only what fails before ready. */

@@ -20,6 +20,10 @@ void s2s_fini(void);
  * starts with the first byte. */
 void s2s_accept(int fd, int direct_tls);
 
+/* Opens a stream to every peer whose link is required and that has no
+ * ready stream (s2s_link.c); called once a second, and once at start. */
+void s2s_links_tick(void);
+
 /*
  * Starts a clean shutdown (SIGTERM), as RFC 6120 section 4.4 has it: each
  * authenticated inbound stream gets a system-shutdown stream error and the

@@ -179,8 +179,8 @@ s2s_backing_off(const char *remote)
 	    loop_now(guard.loop) < b->retry_at;
 }
 
-static void *
-s2s_egress_get(int peer, const char *local, const char *remote,
+struct s2s *
+s2s_egress_stream(int peer, const char *local, const char *remote,
     enum stanza_cond *cond)
 {
 	size_t b = s2s_bucket(local, remote);
@@ -212,6 +212,13 @@ s2s_egress_get(int peer, const char *local, const char *remote,
 	guard.egress->table[b] = s;
 	s->hashed = 1;
 	return s;
+}
+
+static void *
+s2s_egress_get(int peer, const char *local, const char *remote,
+    enum stanza_cond *cond)
+{
+	return s2s_egress_stream(peer, local, remote, cond);
 }
 
 /* Copies a possibly NULL string into the item's tail; returns the copy. */

@@ -111,6 +111,8 @@ struct s2s {
 	struct resolve_req *resolving;	/* out: DNS SRV lookup under way */
 	struct s2s *hnext;	/* out: the from/to table's chain */
 	unsigned hashed;	/* out: in that table */
+	unsigned link;		/* out: keeps a required link (s2s_link.c):
+				 * not closed for idleness */
 	struct admit_ticket admit;	/* in: what admission counts */
 	uint64_t since_ms;	/* wall clock at s2s_new, for the status page */
 	uint64_t stanzas_in;	/* stanzas taken from the peer */
@@ -171,6 +173,8 @@ uint64_t s2s_wall_ms(void);
 /* Records WHY (copied, cut to fit) as the last failure of S's peer, if
  * it is known and the guard is not shutting down (s2s_status.c). */
 void s2s_status_failed(const struct s2s *s, const char *why);
+/* S's connection is ending: its bytes join its peer's. */
+void s2s_status_ended(const struct s2s *s);
 
 /* Logs stream error E that the peer sent on S, records it and closes S. */
 void s2s_peer_stream_error(struct s2s *s, const struct stanza_node *e);
@@ -202,6 +206,11 @@ void s2s_dialback_unverified(struct s2s *in);
 
 /* s2s_egress.c: the outbound side's table, queue and backpressure. */
 
+/* The outbound stanza stream from LOCAL to REMOTE towards PEER, opened
+ * if there is none (unless its domain is backing off); NULL, with *COND
+ * the bounce it is worth, when there is none to be had. */
+struct s2s *s2s_egress_stream(int peer, const char *local,
+    const char *remote, enum stanza_cond *cond);
 /* Takes outbound stream S out of the from/to table: no stanza finds it
  * any more. */
 void s2s_egress_unlink(struct s2s *s);

@@ -1,7 +1,8 @@
 /*
  * The s2s layer's side of the status view (status.h): streams copied into
  * plain records, and what is kept per peer in guard.peer_status: stanza
- * counts, ready streams (s2s.c) and the last failure.
+ * counts, ready streams (s2s.c), bytes of streams that ended and the last
+ * failure.
  */
 #include <stdio.h>
 #include <string.h>
@@ -90,6 +91,32 @@ s2s_status_streams(struct status_stream *out, size_t max,
 			s2s_status_copy(s, &out[n++]);
 	}
 	return n;
+}
+
+void
+s2s_status_peers(struct status_peer *out)
+{
+	const struct s2s *s;
+
+	memcpy(out, guard.peer_status,
+	    guard.policy->npeers * sizeof(*out));
+	for (s = guard.streams; s != NULL; s = s->next)
+		if (s->peer >= 0 && s->conn != NULL) {
+			out[s->peer].bytes[STATUS_IN] += s->conn->bytes_in;
+			out[s->peer].bytes[STATUS_OUT] += s->conn->bytes_out;
+		}
+}
+
+void
+s2s_status_ended(const struct s2s *s)
+{
+	struct status_peer *p;
+
+	if (guard.peer_status == NULL || s->peer < 0 || s->conn == NULL)
+		return;
+	p = &guard.peer_status[s->peer];
+	p->bytes[STATUS_IN] += s->conn->bytes_in;
+	p->bytes[STATUS_OUT] += s->conn->bytes_out;
 }
 
 void

@@ -26,13 +26,15 @@ enum status_dir {
 #define STATUS_ERROR_MAX 64
 
 /* What the guard keeps of one policy peer beyond its streams: stanzas
- * that crossed since the start by direction (in from the peer, out to
- * it), its streams that are ready now by direction, and the last failure
- * of a stream to or from it (a stream error condition or why the
+ * and bytes that crossed since the start by direction (in from the peer,
+ * out to it), its streams that are ready now by direction, and the last
+ * failure of a stream to or from it (a stream error condition or why the
  * connection ended; "" none), kept in place so that no failure
- * allocates. */
+ * allocates. In guard.peer_status, BYTES counts only the streams that
+ * have ended; s2s_status_peers adds those alive. */
 struct status_peer {
 	uint64_t stanzas[STATUS_DIRS];
+	uint64_t bytes[STATUS_DIRS];
 	size_t ready[STATUS_DIRS];
 	char error[STATUS_ERROR_MAX];
 	uint64_t error_ms;		/* wall clock, ms since the epoch */
@@ -68,5 +70,9 @@ const char *s2s_status_state_name(unsigned state);
  */
 size_t s2s_status_streams(struct status_stream *out, size_t max,
     size_t counts[STATUS_DIRS][STATUS_STATES]);
+
+/* Fills OUT (one per policy peer) with what the guard keeps of each peer,
+ * bytes of the streams alive included. */
+void s2s_status_peers(struct status_peer *out);
 
 #endif

@@ -24,6 +24,7 @@
 
 #include <microhttpd.h>
 
+#include "guard.h"
 #include "log.h"
 #include "loop.h"
 #include "web.h"
@@ -47,6 +48,7 @@ struct web {
 	const char *site_file;
 	int https;			/* client certificates checked */
 	struct web_snapshot snap;	/* filled per request */
+	struct status_peer *peers;	/* snap's copy, one per policy peer */
 };
 
 /* The headers of every response: nothing is cached, framed, sniffed or
@@ -225,7 +227,7 @@ static enum MHD_Result
 web_rendered(struct web *w, struct MHD_Connection *c, const char *type,
     void (*render)(struct web_buf *, const struct web_snapshot *))
 {
-	web_snapshot_take(&w->snap, w->site_file);
+	web_snapshot_take(&w->snap, w->site_file, w->peers);
 	return web_send(w, c, MHD_HTTP_OK, type, render);
 }
 
@@ -233,7 +235,7 @@ web_rendered(struct web *w, struct MHD_Connection *c, const char *type,
 static enum MHD_Result
 web_healthz(struct web *w, struct MHD_Connection *c)
 {
-	web_snapshot_take(&w->snap, w->site_file);
+	web_snapshot_take(&w->snap, w->site_file, w->peers);
 	return web_send(w, c, w->snap.healthy ? MHD_HTTP_OK :
 	    MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
 	    web_render_health);
@@ -347,6 +349,12 @@ web_start(struct loop *l, const char *host, uint16_t port,
 	w = calloc(1, sizeof(*w));
 	if (w == NULL)
 		return NULL;
+	if (guard.policy != NULL && guard.policy->npeers > 0 &&
+	    (w->peers = calloc(guard.policy->npeers,
+	    sizeof(*w->peers))) == NULL) {
+		free(w);
+		return NULL;
+	}
 	w->loop = l;
 	w->site_file = site_file;
 	w->epoll_fd = -1;
@@ -412,5 +420,6 @@ web_stop(struct web *w)
 	}
 	if (w->daemon != NULL)
 		MHD_stop_daemon(w->daemon);
+	free(w->peers);
 	free(w);
 }

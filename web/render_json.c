@@ -36,14 +36,16 @@ web_json_identity(struct web_buf *b, const struct web_snapshot *s)
 	    s->memory_held, s->memory_budget);
 }
 
-/* What the guard keeps of a peer: stanza counts and the last failure
- * (null when none). */
+/* What the guard keeps of a peer: stanza and byte counts and the last
+ * failure (null when none). */
 static void
 web_json_peer_status(struct web_buf *b, const struct status_peer *p)
 {
 	web_printf(b, ",\"stanzas_in\":%" PRIu64 ",\"stanzas_out\":%" PRIu64
+	    ",\"bytes_in\":%" PRIu64 ",\"bytes_out\":%" PRIu64
 	    ",\"last_error\":", p->stanzas[STATUS_IN],
-	    p->stanzas[STATUS_OUT]);
+	    p->stanzas[STATUS_OUT], p->bytes[STATUS_IN],
+	    p->bytes[STATUS_OUT]);
 	if (p->error[0] != '\0') {
 		web_put_json(b, p->error);
 		web_printf(b, ",\"last_error_ms\":%" PRIu64, p->error_ms);

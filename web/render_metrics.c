@@ -72,6 +72,27 @@ web_metrics_peer_gauge(struct web_buf *b, const struct web_snapshot *s,
 	}
 }
 
+/* Counter NAME of each peer of S by direction: stanzas, or (BYTES)
+ * bytes. */
+static void
+web_metrics_peer_counter(struct web_buf *b, const struct web_snapshot *s,
+    const char *name, const char *help, int bytes)
+{
+	const struct status_peer *p;
+	size_t i, d;
+
+	web_metric_head(b, name, "counter", help);
+	for (i = 0; i < s->policy->npeers; i++)
+		for (d = 0; d < STATUS_DIRS; d++) {
+			p = &s->peer_status[i];
+			web_printf(b, "%s{peer=\"", name);
+			web_put_label(b, s->policy->peers[i].name);
+			web_printf(b, "\",direction=\"%s\"} %" PRIu64 "\n",
+			    d == STATUS_IN ? "in" : "out",
+			    bytes ? p->bytes[d] : p->stanzas[d]);
+		}
+}
+
 static void
 web_metrics_streams(struct web_buf *b, const struct web_snapshot *s)
 {
@@ -103,16 +124,12 @@ web_metrics_streams(struct web_buf *b, const struct web_snapshot *s)
 		    s->peer_status[i].error_ms / 1000,
 		    (unsigned)(s->peer_status[i].error_ms % 1000));
 	}
-	web_metric_head(b, "xedge_peer_stanzas_total", "counter",
-	    "Stanzas taken from (in) and written to (out) a peer's streams.");
-	for (i = 0; i < s->policy->npeers; i++)
-		for (d = 0; d < STATUS_DIRS; d++) {
-			web_puts(b, "xedge_peer_stanzas_total{peer=\"");
-			web_put_label(b, s->policy->peers[i].name);
-			web_printf(b, "\",direction=\"%s\"} %" PRIu64 "\n",
-			    d == STATUS_IN ? "in" : "out",
-			    s->peer_status[i].stanzas[d]);
-		}
+	web_metrics_peer_counter(b, s, "xedge_peer_stanzas_total",
+	    "Stanzas taken from (in) and written to (out) a peer's streams.",
+	    0);
+	web_metrics_peer_counter(b, s, "xedge_peer_bytes_total",
+	    "Bytes read from (in) and written to (out) a peer's streams, "
+	    "TLS included.", 1);
 }
 
 static void

@@ -100,7 +100,7 @@ web_page_peers(struct web_buf *b, const struct web_snapshot *s)
 	    "<tr><th>peer</th><th>domains</th><th>protocol</th>"
 	    "<th>authentication</th><th>link</th>"
 	    "<th>ready streams</th><th>stanzas in</th><th>stanzas out</th>"
-	    "<th>last error</th></tr>");
+	    "<th>bytes in/out</th><th>last error</th></tr>");
 	for (i = 0; i < s->policy->npeers; i++) {
 		p = &s->policy->peers[i];
 		web_printf(b, "<tr class=\"%s\"><td>",
@@ -121,12 +121,15 @@ web_page_peers(struct web_buf *b, const struct web_snapshot *s)
 		    p->required ? (web_peer_down(s, i) ? "required, DOWN" :
 		    "required") : "on demand", web_peer_ready(s, i));
 		if (s->peer_status != NULL) {
-			web_printf(b, "<td>%" PRIu64 "</td><td>%" PRIu64 "</td>",
+			web_printf(b, "<td>%" PRIu64 "</td><td>%" PRIu64 "</td>"
+			    "<td>%" PRIu64 " / %" PRIu64 "</td>",
 			    s->peer_status[i].stanzas[STATUS_IN],
-			    s->peer_status[i].stanzas[STATUS_OUT]);
+			    s->peer_status[i].stanzas[STATUS_OUT],
+			    s->peer_status[i].bytes[STATUS_IN],
+			    s->peer_status[i].bytes[STATUS_OUT]);
 			web_page_peer_error(b, &s->peer_status[i]);
 		} else {
-			web_puts(b, "<td></td><td></td><td></td>");
+			web_puts(b, "<td></td><td></td><td></td><td></td>");
 		}
 		web_puts(b, "</tr>");
 	}

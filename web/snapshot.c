@@ -10,7 +10,8 @@
 #include "web_int.h"
 
 void
-web_snapshot_take(struct web_snapshot *s, const char *site_file)
+web_snapshot_take(struct web_snapshot *s, const char *site_file,
+    struct status_peer *peers)
 {
 	struct timespec ts;
 
@@ -22,7 +23,11 @@ web_snapshot_take(struct web_snapshot *s, const char *site_file)
 	s->started_ms = guard.started_ms;
 	s->memory_held = guard.admit.held;
 	s->memory_budget = guard.site.admit.memory_budget;
-	s->peer_status = guard.peer_status;
+	s->peer_status = NULL;
+	if (guard.peer_status != NULL && peers != NULL) {
+		s2s_status_peers(peers);
+		s->peer_status = peers;
+	}
 	s->nshown = s2s_status_streams(s->streams, WEB_STREAMS_MAX,
 	    s->stream_counts);
 	s->nstreams = guard.nstreams;

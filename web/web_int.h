@@ -82,8 +82,10 @@ struct web_snapshot {
 	size_t nalerts;
 };
 
-/* Fills S from the running guard. */
-void web_snapshot_take(struct web_snapshot *s, const char *site_file);
+/* Fills S from the running guard; PEERS (one per policy peer, or NULL
+ * for none) receives what the guard keeps of its peers. */
+void web_snapshot_take(struct web_snapshot *s, const char *site_file,
+    struct status_peer *peers);
 
 /* Whether S is healthy: the loop answered, the memory admission counts
  * is within its budget, and no peer whose link is required is down. */

@@ -56,6 +56,8 @@ import scenarios_reach  # noqa: E402,F401 -- registers its scenarios
 import scenarios_scale  # noqa: E402,F401 -- registers its scenarios
 import scenarios_tls  # noqa: E402,F401 -- registers its scenarios
 import scenarios_two_guards  # noqa: E402,F401 -- registers its scenarios
+# Last: it stops and restarts Prosody B under the trunk guard.
+import scenarios_peer_down  # noqa: E402,F401 -- registers its scenarios
 import topology  # noqa: E402
 import world  # noqa: E402
 from tap import Tap  # noqa: E402

@@ -97,6 +97,25 @@ async def login_all(ctx):
     await asyncio.gather(*(c.login() for c in users))
 
 
+async def relogin(ctx, server_name):
+    """Logs the users of server SERVER_NAME in again after it restarted:
+    each one logged in by login_all gets a new client, and the other
+    clients of its users (content clients, made on first use) are
+    forgotten, to be made again when a scenario asks."""
+    s = next(s for s in ctx.world.servers if s.name == server_name)
+    users = []
+    for h in s.hosts:
+        for key in [k for k in ctx.clients if k.startswith(h.user + "/")]:
+            ctx.clients.pop(key).abort()
+        if h.user in ctx.clients:
+            ctx.clients[h.user].abort()
+            c = clients.Client(h.jid, h.password, s.addr, topology.C2S_PORT,
+                               ctx.world.pki.ca.cert)
+            ctx.clients[h.user] = c
+            users.append(c)
+    await asyncio.gather(*(c.login() for c in users))
+
+
 async def logout_all(ctx):
     await asyncio.gather(*(c.logout() for c in ctx.clients.values()))
 

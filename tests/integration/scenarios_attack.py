@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import clients
 import raw_s2s
 import topology
-from scenarios import GUARD_ONLY, error_reply, scenario, send_chat
+from scenarios import GUARD_ONLY, scenario, send_chat
 from scenarios_reach import from_guard, nobody_at
 
 NS_DB = "jabber:server:dialback"

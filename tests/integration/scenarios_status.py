@@ -72,7 +72,7 @@ async def status_endpoints(ctx):
     await get("/status.js")
     await get("/status.css")
     # partner's link is required: healthy once a stream to it is up,
-    # which a message makes sure of (it is dialled on demand).
+    # which the guard dials itself; a message makes sure it is up now.
     await deliver(ctx, ctx.user("alice"), ctx.user("bob"))
     _, body = await get("/healthz")
     if body != b"ok\n":
@@ -102,9 +102,17 @@ async def status_counters(ctx):
     if rule_count(after, name, "passed") <= rule_count(before, name,
                                                        "passed"):
         raise AssertionError("%r passed did not move" % name)
-    partner = [p for p in after["peers"] if p["name"] == "partner"][0]
+    partner = peer(after, "partner")
+    was = peer(before, "partner")
     if partner["stanzas_out"] < 1 or partner["ready_streams"] < 1:
         raise AssertionError("partner: %r" % partner)
+    # The message's bytes, TLS records and all, count on the peer's
+    # streams both ways (the receipt of delivery comes back).
+    if partner["bytes_out"] <= was["bytes_out"] or \
+            partner["bytes_in"] < was["bytes_in"]:
+        raise AssertionError("partner's bytes %r -> %r" % (
+            (was["bytes_in"], was["bytes_out"]),
+            (partner["bytes_in"], partner["bytes_out"])))
     ready = [s for s in after["streams"]["list"] if s["state"] == "ready"]
     if not ready or not all(s["tls_version"] for s in ready):
         raise AssertionError("ready streams: %r" % ready)

@@ -43,7 +43,7 @@ async def page(ctx):
 
 
 # The columns of the peer table.
-DOMAINS, READY, OUT, ERROR = 1, 5, 7, 8
+DOMAINS, READY, OUT, BYTES, ERROR = 1, 5, 7, 8, 9
 
 
 def peer_row(html, name):

@@ -143,8 +143,9 @@ class World:
         return eps
 
     def start(self):
-        """Starts the guards and every server and waits until all listen.
-        Raises RuntimeError if an address is taken or a server fails."""
+        """Starts every server, then the guards, and waits until all
+        listen. Raises RuntimeError if an address is taken or a server
+        fails."""
         busy = [e for e in self.endpoints() if procs.port_in_use(*e)]
         if busy:
             raise RuntimeError(
@@ -155,14 +156,16 @@ class World:
         for stand_in in (self.silent, self.stuck, self.dns):
             if stand_in:
                 stand_in.start()
-        for g in self.guards.values():
-            g.start()
+        # The servers first: a guard dials the peers whose link is
+        # required as it starts, and a failed dial backs off.
         for p in self.daemons.values():
             p.start()
-        for g in self.guards.values():
-            g.wait_ready()
         for p in self.daemons.values():
             p.wait_ready()
+        for g in self.guards.values():
+            g.start()
+        for g in self.guards.values():
+            g.wait_ready()
         return time.monotonic() - t0
 
     def stop(self):

@@ -324,6 +324,66 @@ test_srv_lookup(void **state)
 	guard.policy = &gen_policy;
 }
 
+/*
+ * A peer whose link is required is dialled with no stanza to send, from
+ * the other side's domain; a failed dial backs off like any other; a peer
+ * with a ready stream, or whose link is not required, is not dialled.
+ */
+static void
+test_required_link(void **state)
+{
+	struct fixture *f = *state;
+	struct gen_peer peers[GEN_NPEERS];
+	struct gen_policy pol = gen_policy;
+	int partner = fixture_peer("partner");
+
+	memcpy(peers, gen_policy.peers, sizeof(peers));
+	pol.peers = peers;
+	guard.policy = &pol;
+	s2s_links_tick();
+	assert_int_equal(dials, 0);
+	peers[partner].required = 1;
+	s2s_links_tick();
+	assert_int_equal(dials, 1);
+	assert_string_equal(dialled[0], "127.0.2.1:5269");
+	assert_string_equal(guard.peer_status[partner].error,
+	    "connect failed");
+	s2s_links_tick();
+	assert_int_equal(dials, 1);
+	/* Up by the partner's own stream: nothing to dial. */
+	peers[fixture_peer("inside")].required = 1;
+	header(f, "a.example", "b.example");
+	f->s->tls_up = 1;
+	f->s->authed[f->s->nauthed++] = strdup("a.example");
+	s2s_ready(f->s);
+	s2s_links_tick();
+	assert_int_equal(dials, 1);
+	guard.policy = &gen_policy;
+}
+
+/* A peer's bytes are those of its streams that ended and of those alive. */
+static void
+test_peer_bytes(void **state)
+{
+	struct fixture *f = *state;
+	struct status_peer out[GEN_NPEERS];
+	int partner = fixture_peer("partner");
+
+	header(f, "b.example", "a.example");
+	f->s->conn->bytes_in = 100;
+	f->s->conn->bytes_out = 7;
+	s2s_status_peers(out);
+	assert_int_equal(out[partner].bytes[STATUS_IN], 100);
+	assert_int_equal(out[partner].bytes[STATUS_OUT], 7);
+	assert_int_equal(out[fixture_peer("inside")].bytes[STATUS_IN], 0);
+	/* Its connection ends: kept in the peer's totals. */
+	s2s_status_ended(f->s);
+	f->s->conn->bytes_in = 1;
+	s2s_status_peers(out);
+	assert_int_equal(out[partner].bytes[STATUS_IN], 101);
+	assert_int_equal(guard.peer_status[partner].bytes[STATUS_OUT], 7);
+}
+
 int
 main(void)
 {
@@ -340,6 +400,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_backoff, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_srv_lookup, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_required_link, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_peer_bytes, setup,
 		    teardown),
 	};
 
