@@ -1,6 +1,7 @@
 # xedge: one non-recursive Makefile.
 #
 #   make [POLICY=file.policy]   build/xedgec, then build/xedge for POLICY
+#        [ROLE=guard]           the guard of POLICY's pair block to build
 #   make check                  every test suite, ending "N passed, N failed"
 #   make demo                   a guard between two local Prosody servers
 #   make bench                  throughput, latency and memory figures
@@ -9,6 +10,7 @@
 #   SANITIZER=address|undefined instruments every binary.
 
 POLICY ?= examples/single-edge.policy
+ROLE ?=
 PREFIX ?= /usr/local
 DESTDIR ?=
 B := build
@@ -98,10 +100,11 @@ $(B)/xedgec: $(COMPILER_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcrypto $(XML2_LIBS)
 
 # ---- generated policy -----------------------------------------------------
-# The policy's path is recorded so that a different POLICY regenerates.
+# The policy's path and role are recorded so that a different POLICY or
+# ROLE regenerates.
 $(G)/.policy: FORCE
 	@mkdir -p $(G)
-	@echo '$(POLICY)' | cmp -s - $@ || echo '$(POLICY)' > $@
+	@echo '$(POLICY) $(ROLE)' | cmp -s - $@ || echo '$(POLICY) $(ROLE)' > $@
 FORCE:
 
 # xedgec lists the files it writes, by kind, in $(G)/manifest.mk (see
@@ -126,7 +129,7 @@ endif
 # each under a temporary name, renamed when all are complete.
 $(G)/manifest.mk $(addprefix $(G)/,$(GEN_H) $(GEN_C) $(GEN_RL) $(GEN_DEP)) &: \
     $(B)/xedgec $(POLICY) $(G)/.policy
-	$(B)/xedgec -o $(G) $(POLICY)
+	$(B)/xedgec -o $(G) $(if $(ROLE),--role '$(ROLE)') $(POLICY)
 
 # The policy's included files, as xedgec found them: editing one rebuilds.
 include $(addprefix $(G)/,$(GEN_DEP))

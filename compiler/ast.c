@@ -214,3 +214,9 @@ ast_catalog_name(enum ast_catalog c)
 
 	return names[c];
 }
+
+const char *
+ast_pair_role_name(enum ast_pair_role r)
+{
+	return r == PAIR_VALIDATOR ? "validator" : "edge";
+}

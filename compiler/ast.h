@@ -67,7 +67,8 @@ enum ast_crl_expired { CRL_EXPIRED_REFUSE, CRL_EXPIRED_WARN };
 
 enum ast_item_kind {
 	ITEM_LISTEN,		/* VALS host, PORT, ARG direct-tls */
-	ITEM_CERTIFICATE,	/* VALS domain, FILE, KEY (may be NULL) */
+	ITEM_CERTIFICATE,	/* VALS domain (NULL in a pair: the guard's
+				 * own), FILE, KEY (may be NULL) */
 	ITEM_CA_BUNDLE,		/* VALS path */
 	ITEM_DOMAIN,		/* VALS patterns */
 	ITEM_CONNECT,		/* ARG enum ast_connect; VALS host, PORT */
@@ -125,8 +126,15 @@ enum ast_item_kind {
 				 * categories held; VALUE the domain it is
 				 * for (NULL: the whole peer) */
 	ITEM_CATALOG,		/* in a peer: ARG enum ast_catalog */
-	ITEM_LINK		/* in a peer: ARG 1 required, 0 on demand */
+	ITEM_LINK,		/* in a peer: ARG 1 required, 0 on demand */
+	ITEM_PAIR_GUARD,	/* in a pair: ARG enum ast_pair_role, VALS
+				 * its name, SUB its items */
+	ITEM_PEERS,		/* in a pair's edge: VALS peer names */
+	ITEM_WINDOW		/* in a pair: VALS the frames per link */
 };
+
+/* The guards of a pair besides the one between the sides. */
+enum ast_pair_role { PAIR_VALIDATOR, PAIR_EDGE };
 
 /* How a tag set's categories decide access (xedge.policy(5), LABELS). */
 enum ast_tag_type { TAG_RESTRICTIVE, TAG_PERMISSIVE, TAG_INFORMATIVE };
@@ -198,7 +206,8 @@ enum ast_stmt_kind {
 	STMT_FILTER,	/* NAME, ITEMS */
 	STMT_ALERT,	/* ITEMS */
 	STMT_TEST,	/* NAME, ITEMS */
-	STMT_LABEL_POLICY	/* NAME, ITEMS */
+	STMT_LABEL_POLICY,	/* NAME, ITEMS */
+	STMT_PAIR	/* ITEMS */
 };
 
 struct ast_stmt {
@@ -252,5 +261,8 @@ const char *ast_require_op_name(enum ast_require_op op);
 
 /* The keyword that spells catalog mode C. */
 const char *ast_catalog_name(enum ast_catalog c);
+
+/* The keyword that spells pair role R. */
+const char *ast_pair_role_name(enum ast_pair_role r);
 
 #endif

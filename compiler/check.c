@@ -26,8 +26,7 @@ static const struct {
 	[LIMIT_KEEPALIVE] = { 0, 3600 },
 };
 
-/* Whether NAME is a numeric IPv4 or IPv6 address. */
-static int
+int
 check_is_address(const char *name)
 {
 	unsigned char buf[16];
@@ -385,9 +384,17 @@ check_peer(const struct model *m, const struct m_peer *p)
 
 	if (p->ndomains == 0 && !p->incomplete)
 		diag_error(&p->loc, "peer '%s' has no domain", p->name);
-	if (p->protocol == PROTO_GCXP)
-		diag_error(&p->protocol_loc, "protocol gcxp is not supported "
-		    "yet");
+	if (p->protocol == PROTO_GCXP) {
+		diag_error(&p->protocol_loc, "'protocol gcxp' is not written: "
+		    "a peer is reached over gcxp when the other edge of a "
+		    "guard pair serves it");
+		if (m->pair.given)
+			diag_note(&m->pair.loc, "the pair block gives each "
+			    "peer to the edge that serves it");
+		else
+			diag_note(NULL, "a pair block gives each peer to the "
+			    "edge that serves it (xedge.policy(5), PAIRS)");
+	}
 	if (p->connect == CONNECT_STATIC && p->host != NULL &&
 	    !check_is_address(p->host) &&
 	    model_domain_syntax(p->host, 0, &why) == -1)
@@ -660,5 +667,6 @@ check_policy(const struct model *m)
 	check_certificates(m);
 	check_content(m);
 	check_labels(m);
+	check_pair(m);
 	return diag_errors() == before ? 0 : -1;
 }

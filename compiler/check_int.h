@@ -1,11 +1,14 @@
 /*
  * What the files of the checks share (check.c, check_filter.c,
- * check_label.c, check_equiv.c).
+ * check_label.c, check_equiv.c, check_pair.c).
  */
 #ifndef XEDGEC_CHECK_INT_H
 #define XEDGEC_CHECK_INT_H
 
 #include "check.h"
+
+/* Whether NAME is a numeric IPv4 or IPv6 address. */
+int check_is_address(const char *name);
 
 /* The index of the peer a stanza to DOMAIN goes to, as the generated
  * routing machine picks it (an exact pattern first, then the longest
@@ -28,5 +31,9 @@ void check_labels(const struct model *m);
  * relabelled). */
 void check_equivalents(const struct model *m);
 int check_label_relabelled(const struct model *m, size_t l);
+
+/* check_pair.c: the pair block, if any: its three guards, and an edge
+ * for every peer. */
+void check_pair(const struct model *m);
 
 #endif

@@ -144,7 +144,7 @@ compile_policy(const char *path, const struct compile_want *want)
 	 */
 	read = incl_read_policy(path, &stmts);
 	diag_next_pass();
-	resolved = resolve_policy(stmts, &m);
+	resolved = resolve_policy(stmts, want->role, &m);
 	diag_next_pass();
 	if (check_policy(&m) == -1 || resolved == -1 || read == -1)
 		goto done;

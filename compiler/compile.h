@@ -16,14 +16,16 @@ struct compile_want {
 	FILE *report;			/* the report (report.h), or NULL */
 	enum report_format format;	/* the report's */
 	const char *dir;		/* the generated files, or NULL */
+	const char *role;		/* the guard of the policy's pair to
+					 * build (--role), or NULL */
 };
 
 /*
  * Reads the policy in PATH and the files it includes, resolves and checks
- * it; then prints its canonical form to WANT->canon and its report to
- * WANT->report where they are not NULL, and, if WANT->dir is not NULL,
- * writes the generated files into it, with manifest.mk listing them by
- * kind (see xedgec(1)). Each step runs only if the ones before it
+ * it for a build of the guard WANT->role names; then prints its canonical
+ * form to WANT->canon and its report to WANT->report where they are not
+ * NULL, and, if WANT->dir is not NULL, writes the generated files into
+ * it, with manifest.mk listing them by kind (see xedgec(1)). Each step runs only if the ones before it
  * succeeded. Returns 0, or -1 after reporting errors. Everything it
  * allocates is freed before it returns.
  */

@@ -28,8 +28,9 @@ int lex_open(void **scanner, struct lex_state *ls, const struct src_file *src);
 /* The scanner's position state, for messages about what it has read. */
 const struct lex_state *lex_where(void *scanner);
 
-/* The number of braces open where the scanner stands. */
-int lex_depth(void *scanner);
+/* Reads on to the end of the block the scanner stands in, if any,
+ * freeing the values of the tokens it skips. */
+void lex_skip_block(void *scanner);
 
 /* Frees what lex_open allocated. */
 void lex_close(void *scanner);

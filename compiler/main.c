@@ -1,16 +1,18 @@
 /*
  * xedgec, the xedge policy compiler:
  *
- *	xedgec [-n] [-v] [-o DIR] FILE
- *	xedgec --report[=FORMAT] [--format FORMAT] FILE
+ *	xedgec [-n] [-v] [-o DIR] [--role GUARD] FILE
+ *	xedgec --report[=FORMAT] [--format FORMAT] [--role GUARD] FILE
  *
  * reads FILE and the files it includes, resolves and checks the policy,
  * and writes into DIR (default "generated") the code of compile_files (in
  * compile.c) and DIR/manifest.mk, which lists them by kind for the build.
  * With -n nothing is written and "policy OK" is printed; -v prints the
  * policy in canonical form instead. --report prints the report for
- * accreditors (report.h), in text or Markdown, and writes nothing. Exit
- * status 0 on success, 1 on any error.
+ * accreditors (report.h), in text or Markdown, and writes nothing. A
+ * policy with a pair block is built for one of its guards, which --role
+ * names; a policy without one takes no --role. Exit status 0 on success,
+ * 1 on any error.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -22,8 +24,9 @@
 static void
 usage(void)
 {
-	fputs("usage: xedgec [-n] [-v] [-o dir] file\n"
-	    "       xedgec --report[=text|markdown] file\n", stderr);
+	fputs("usage: xedgec [-n] [-v] [-o dir] [--role guard] file\n"
+	    "       xedgec --report[=text|markdown] [--role guard] file\n",
+	    stderr);
 	exit(1);
 }
 
@@ -44,6 +47,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "report", optional_argument, NULL, 'R' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "role", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct compile_want want = { .dir = "generated" };
@@ -69,6 +73,9 @@ main(int argc, char **argv)
 		case 'F':
 			format = 1;
 			main_format(optarg, &want.format);
+			break;
+		case 'r':
+			want.role = optarg;
 			break;
 		default:
 			usage();

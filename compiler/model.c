@@ -370,6 +370,37 @@ model_free_test(struct m_test *t)
 	free(t->output);
 }
 
+/* Frees what pair guard G owns. */
+static void
+model_free_pair_guard(struct m_pair_guard *g)
+{
+	free(g->name);
+	free(g->cert_file);
+	free(g->key_file);
+}
+
+const struct m_pair_guard *
+model_role_guard(const struct model *m)
+{
+	switch (m->role) {
+	case ROLE_EDGE:
+		return &m->pair.edges[m->role_edge];
+	case ROLE_VALIDATOR:
+		return &m->pair.validator;
+	default:
+		return NULL;
+	}
+}
+
+enum ast_protocol
+model_peer_reached(const struct model *m, const struct m_peer *p)
+{
+	if (m->role == ROLE_VALIDATOR || (m->role == ROLE_EDGE &&
+	    p->edge != (int)m->role_edge))
+		return PROTO_GCXP;
+	return PROTO_S2S;
+}
+
 void
 model_free(struct model *m)
 {
@@ -419,5 +450,10 @@ model_free(struct model *m)
 	for (i = 0; i < m->ntests; i++)
 		model_free_test(&m->tests[i]);
 	free(m->tests);
+	model_free_pair_guard(&m->pair.validator);
+	for (i = 0; i < m->pair.nedges; i++)
+		model_free_pair_guard(&m->pair.edges[i]);
+	free(m->pair.host);
+	free(m->pair.ca_file);
 	memset(m, 0, sizeof(*m));
 }

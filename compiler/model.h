@@ -320,9 +320,55 @@ struct m_peer {
 	struct ast_loc catalog_loc;
 	int required;			/* link required: health needs it up */
 	struct ast_loc link_loc;
+	int edge;			/* in a pair: the edge that serves it
+					 * (index into pair.edges); -1: none */
+	struct ast_loc edge_loc;	/* its name in that edge's peers */
 	/* Part of its statement was lost to an error already reported:
 	 * what it seems to lack is not judged. */
 	int incomplete;
+};
+
+/* A guard of a pair (xedge.policy(5), PAIRS): the validator or an edge. */
+struct m_pair_guard {
+	char *name;			/* lower case, domain-like */
+	struct ast_loc loc;		/* the name */
+	char *cert_file, *key_file;	/* its gcxp certificate; NULL: none */
+	struct ast_loc cert_loc;
+	size_t npeers;			/* an edge: the peers it serves */
+	int incomplete;			/* as m_peer.incomplete */
+};
+
+/* The most frames a gcxp link may leave unacknowledged, and the default. */
+#define MODEL_PAIR_WINDOW	64
+#define MODEL_PAIR_WINDOW_MAX	4096
+
+/*
+ * A guard pair: two edges, one per security domain, each serving some
+ * peers by S2S, joined through a validator over gcxp. All three guards are
+ * builds of the one policy; the role of a build names its guard.
+ */
+struct m_pair {
+	int given;
+	struct ast_loc loc;		/* the pair keyword */
+	struct m_pair_guard validator;	/* name NULL: none given */
+	struct m_pair_guard edges[2];	/* in policy order */
+	size_t nedges;
+	char *host;			/* where the validator listens */
+	struct ast_loc host_loc;
+	uint16_t port;
+	struct ast_loc listen_loc;	/* file NULL: no listen given */
+	uint32_t window;
+	struct ast_loc window_loc;	/* file NULL: the default */
+	char *ca_file;			/* NULL: none given */
+	struct ast_loc ca_loc;
+	int incomplete;			/* as m_peer.incomplete */
+};
+
+/* Which guard a build is of. */
+enum m_role {
+	ROLE_SINGLE,			/* the one guard: the policy has no pair */
+	ROLE_EDGE,			/* an edge of the pair */
+	ROLE_VALIDATOR			/* the pair's validator */
 };
 
 struct m_route {
@@ -359,6 +405,9 @@ struct model {
 	size_t nlabels;
 	struct m_test *tests;
 	size_t ntests;
+	struct m_pair pair;
+	enum m_role role;		/* the build's (--role) */
+	size_t role_edge;		/* ROLE_EDGE: its index in pair.edges */
 	/* Statements were lost to errors reported before resolution (a
 	 * syntax error, an include that cannot be read): what the policy
 	 * seems to lack as a whole is not judged. */
@@ -366,6 +415,16 @@ struct model {
 	const char *source;		/* the path given to xedgec */
 	char sha256[65];		/* src_digest() */
 };
+
+/* The guard of the pair this build is of (--role), or NULL for a single
+ * guard. */
+const struct m_pair_guard *model_role_guard(const struct model *m);
+
+/* How this build reaches peer P: over gcxp in the validator, and in an
+ * edge for the peers of the other edge (through the validator); else by
+ * S2S. */
+enum ast_protocol model_peer_reached(const struct model *m,
+    const struct m_peer *p);
 
 /* The value of limit KEY for peer P: its own, else the global one. */
 uint32_t model_peer_limit(const struct model *m, const struct m_peer *p,

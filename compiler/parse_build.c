@@ -1,6 +1,8 @@
 /*
  * The nodes the grammar's actions build (see parse_build.h).
  */
+#include <stddef.h>
+
 #include "parse_build.h"
 
 struct ast_value *
@@ -12,6 +14,21 @@ parse_value(enum ast_value_kind kind, const struct ast_loc *loc, char *str,
 	v->str = str;
 	v->num = num;
 	return v;
+}
+
+struct ast_stmt *
+parse_stmt(enum ast_stmt_kind kind, const struct ast_loc *loc, char *name,
+    const struct ast_loc *name_loc, struct ast_value *value,
+    struct ast_item *items)
+{
+	struct ast_stmt *st = ast_stmt_new(kind, loc);
+
+	st->name = name;
+	if (name_loc != NULL)
+		st->name_loc = *name_loc;
+	st->value = value;
+	st->items = items;
+	return st;
 }
 
 struct ast_item *

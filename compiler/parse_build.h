@@ -1,7 +1,7 @@
 /*
- * The AST nodes the grammar's actions (parser.y) build: a value or an
- * item at a location, with what the rule read. Nothing here depends on
- * the generated parser.
+ * The AST nodes the grammar's actions (parser.y) build: a statement, a
+ * value or an item at a location, with what the rule read. Nothing here
+ * depends on the generated parser.
  */
 #ifndef XEDGEC_PARSE_BUILD_H
 #define XEDGEC_PARSE_BUILD_H
@@ -13,6 +13,13 @@
 /* A value of KIND at LOC holding STR (taken) and NUM. */
 struct ast_value *parse_value(enum ast_value_kind kind,
     const struct ast_loc *loc, char *str, uint64_t num);
+
+/* A statement of KIND at LOC (its keyword) named NAME at NAME_LOC (both
+ * NULL: it has no name), with VALUE and ITEMS; NAME, VALUE and ITEMS are
+ * taken. */
+struct ast_stmt *parse_stmt(enum ast_stmt_kind kind,
+    const struct ast_loc *loc, char *name, const struct ast_loc *name_loc,
+    struct ast_value *value, struct ast_item *items);
 
 /* An item of KIND at LOC with ARG and the values VALS (taken). */
 struct ast_item *parse_item(enum ast_item_kind kind,

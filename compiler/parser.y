@@ -37,7 +37,6 @@ int parse_source(const struct src_file *src, struct ast_stmt **out);
 int yylex(YYSTYPE *, YYLTYPE *, void *);
 static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 static void parse_add(struct parse_ctx *, struct ast_stmt *);
-static void parse_skip_block(void *);
 
 /* Locations carry their file; an empty rule sits just after what precedes. */
 #define YYLLOC_DEFAULT(Cur, Rhs, N)					\
@@ -118,10 +117,11 @@ static void parse_skip_block(void *);
 %token ONE_OR_MORE_OF "one-or-more-of" ALL_OF "all-of" EXCLUDES "excludes"
 %token CATALOG "catalog" FORWARD "forward" ANSWER "answer"
 %token EQUIVALENT "equivalent" ORIGINAL "original" KEEP "keep"
-%token REPLACE "replace"
+%token REPLACE "replace" PAIR "pair" VALIDATOR "validator" EDGE "edge"
+%token PEERS "peers" WINDOW "window"
 %token YYEOF 0 "end of file"
 
-%type <val> value values port_opt key_opt strings value_seq
+%type <val> value values port_opt key_opt strings value_seq names
 %type <item> guard_items guard_item guard_block peer_items peer_item
 %type <item> peer_block limit_items limit_item limit_block
 %type <item> tls_items tls_item tls_block
@@ -131,10 +131,11 @@ static void parse_skip_block(void *);
 %type <item> category_item category_block class_items class_item
 %type <item> excludes_opt
 %type <item> spif_items equivalent_block equivalent_items equivalent_item
+%type <item> pair_block pair_items pair_item
 %type <val> lang_opt
 %type <flag> listen_opt limit_key tls_mode auth_methods force_opt
 %type <flag> tls_list_key crl_action direction words_kind cond_opt
-%type <flag> tag_type display_key require_op catalog_mode
+%type <flag> tag_type display_key require_op catalog_mode pair_role
 %type <verdict> verdict_opt
 
 %destructor { free($$); } <str>
@@ -145,116 +146,125 @@ static void parse_skip_block(void *);
 
 file		: %empty
 		| file stmt
-		| file error ';'		{ parse_skip_block(scanner); yyerrok; }
-		| file error '}'		{ parse_skip_block(scanner); yyerrok; }
+		| file error ';'		{ lex_skip_block(scanner); yyerrok; }
+		| file error '}'		{ lex_skip_block(scanner); yyerrok; }
 		;
 
 stmt		: POLICY value ';' {
-			struct ast_stmt *st = ast_stmt_new(STMT_POLICY, &@1);
-
-			st->value = $2;
-			parse_add(ctx, st);
+			parse_add(ctx, parse_stmt(STMT_POLICY, &@1, NULL, NULL,
+			    $2, NULL));
 		}
 		| INCLUDE STRING ';' {
-			struct ast_stmt *st = ast_stmt_new(STMT_INCLUDE, &@1);
-
-			st->value = parse_value(AST_STRING, &@2, $2, 0);
-			parse_add(ctx, st);
+			parse_add(ctx, parse_stmt(STMT_INCLUDE, &@1, NULL, NULL,
+			    parse_value(AST_STRING, &@2, $2, 0), NULL));
 		}
 		| DEFINE IDENT '=' value ';' {
-			struct ast_stmt *st = ast_stmt_new(STMT_DEFINE, &@1);
-
-			st->name = $2;
-			st->name_loc = @2;
-			st->value = $4;
-			parse_add(ctx, st);
+			parse_add(ctx, parse_stmt(STMT_DEFINE, &@1, $2, &@2, $4,
+			    NULL));
 		}
 		| GUARD value guard_block {
-			struct ast_stmt *st = ast_stmt_new(STMT_GUARD, &@1);
-
-			st->value = $2;
-			st->items = $3;
-			parse_add(ctx, st);
+			parse_add(ctx, parse_stmt(STMT_GUARD, &@1, NULL, NULL,
+			    $2, $3));
 		}
 		| LIMITS limit_block {
-			struct ast_stmt *st = ast_stmt_new(STMT_LIMITS, &@1);
-
-			st->items = $2;
-			parse_add(ctx, st);
+			parse_add(ctx, parse_stmt(STMT_LIMITS, &@1, NULL, NULL,
+			    NULL, $2));
 		}
 		| TLS_POLICY tls_block {
-			struct ast_stmt *st = ast_stmt_new(STMT_TLS_POLICY, &@1);
-
-			st->items = $2;
-			parse_add(ctx, st);
+			parse_add(ctx, parse_stmt(STMT_TLS_POLICY, &@1, NULL,
+			    NULL, NULL, $2));
 		}
 		| PEER IDENT peer_block {
-			struct ast_stmt *st = ast_stmt_new(STMT_PEER, &@1);
-
-			st->name = $2;
-			st->name_loc = @2;
-			st->items = $3;
-			parse_add(ctx, st);
+			parse_add(ctx, parse_stmt(STMT_PEER, &@1, $2, &@2, NULL,
+			    $3));
 		}
 		| ROUTE value VIA IDENT ';' {
-			struct ast_stmt *st = ast_stmt_new(STMT_ROUTE, &@1);
-
-			st->value = $2;
-			st->name = $4;
-			st->name_loc = @4;
-			parse_add(ctx, st);
+			parse_add(ctx, parse_stmt(STMT_ROUTE, &@1, $4, &@4, $2,
+			    NULL));
 		}
 		| ROUTE DEFAULT VIA IDENT ';' {
-			struct ast_stmt *st = ast_stmt_new(STMT_ROUTE, &@1);
+			struct ast_stmt *st = parse_stmt(STMT_ROUTE, &@1, $4,
+			    &@4, NULL, NULL);
 
 			st->loc.last_line = @2.last_line;
 			st->loc.last_column = @2.last_column;
-			st->name = $4;
-			st->name_loc = @4;
 			parse_add(ctx, st);
 		}
 		| FILTER IDENT filter_block {
-			struct ast_stmt *st = ast_stmt_new(STMT_FILTER, &@1);
-
-			st->name = $2;
-			st->name_loc = @2;
-			st->items = $3;
-			parse_add(ctx, st);
+			parse_add(ctx, parse_stmt(STMT_FILTER, &@1, $2, &@2,
+			    NULL, $3));
 		}
 		| ALERT alert_block {
-			struct ast_stmt *st = ast_stmt_new(STMT_ALERT, &@1);
-
-			st->items = $2;
-			parse_add(ctx, st);
+			parse_add(ctx, parse_stmt(STMT_ALERT, &@1, NULL, NULL,
+			    NULL, $2));
 		}
 		| TEST IDENT test_block {
-			struct ast_stmt *st = ast_stmt_new(STMT_TEST, &@1);
-
-			st->name = $2;
-			st->name_loc = @2;
-			st->items = $3;
-			parse_add(ctx, st);
+			parse_add(ctx, parse_stmt(STMT_TEST, &@1, $2, &@2, NULL,
+			    $3));
 		}
 		| LABEL_POLICY IDENT label_block {
-			struct ast_stmt *st = ast_stmt_new(STMT_LABEL_POLICY,
-			    &@1);
-
-			st->name = $2;
-			st->name_loc = @2;
-			st->items = $3;
-			parse_add(ctx, st);
+			parse_add(ctx, parse_stmt(STMT_LABEL_POLICY, &@1, $2,
+			    &@2, NULL, $3));
 		}
 		| LABEL_POLICY IDENT SPIF STRING lang_opt spif_items {
-			struct ast_stmt *st = ast_stmt_new(STMT_LABEL_POLICY,
-			    &@1);
-
-			st->name = $2;
-			st->name_loc = @2;
-			st->items = parse_item(ITEM_SPIF, &@3, 0,
+			struct ast_item *it = parse_item(ITEM_SPIF, &@3, 0,
 			    parse_value(AST_STRING, &@4, $4, 0));
-			st->items->value = $5;
-			st->items->next = $6;
-			parse_add(ctx, st);
+
+			it->value = $5;
+			it->next = $6;
+			parse_add(ctx, parse_stmt(STMT_LABEL_POLICY, &@1, $2,
+			    &@2, NULL, it));
+		}
+		| PAIR pair_block {
+			parse_add(ctx, parse_stmt(STMT_PAIR, &@1, NULL, NULL,
+			    NULL, $2));
+		}
+		;
+
+/* A pair block and the blocks of its guards read the same items: the
+ * resolver says, in words, which belongs where. */
+pair_block	: '{' pair_items '}'		{ $$ = $2; }
+		| '{' pair_items error '}'	{ $$ = $2; yyerrok; }
+		;
+
+pair_items	: %empty			{ $$ = NULL; }
+		| pair_items pair_item		{ $$ = ast_item_append($1, $2); }
+		| pair_items error ';'		{ $$ = $1; yyerrok; }
+		;
+
+pair_item	: pair_role value pair_block {
+			$$ = parse_item(ITEM_PAIR_GUARD, &@1, $1, $2);
+			$$->sub = $3;
+		}
+		| CA_BUNDLE value ';' {
+			$$ = parse_item(ITEM_CA_BUNDLE, &@$, 0, $2);
+		}
+		| WINDOW value ';' {
+			$$ = parse_item(ITEM_WINDOW, &@$, 0, $2);
+		}
+		| LISTEN value PORT value ';' {
+			$$ = parse_item(ITEM_LISTEN, &@$, 0, $2);
+			$$->port = $4;
+		}
+		| CERTIFICATE FILE_KW value key_opt ';' {
+			$$ = parse_item(ITEM_CERTIFICATE, &@$, 0, NULL);
+			$$->file = $3;
+			$$->key = $4;
+		}
+		| PEERS names ';' {
+			$$ = parse_item(ITEM_PEERS, &@$, 0, $2);
+		}
+		;
+
+pair_role	: VALIDATOR			{ $$ = PAIR_VALIDATOR; }
+		| EDGE				{ $$ = PAIR_EDGE; }
+		;
+
+/* Names of things the policy defines, which no constant stands for. */
+names		: IDENT		{ $$ = parse_value(AST_NAME, &@1, $1, 0); }
+		| names ',' IDENT {
+			$$ = ast_value_append($1, parse_value(AST_NAME, &@3, $3,
+			    0));
 		}
 		;
 
@@ -783,6 +793,7 @@ soup_word	: STRING { free($1); } | IDENT { free($1); }
 		| REQUIRE | EXACTLY_ONE_OF | ONE_OR_MORE_OF | ALL_OF | EXCLUDES
 		| CATALOG | FORWARD | ANSWER
 		| ENUMERATED | EQUIVALENT | ORIGINAL | KEEP | REPLACE
+		| PAIR | VALIDATOR | EDGE | PEERS | WINDOW
 		;
 
 %%
@@ -792,28 +803,6 @@ parse_add(struct parse_ctx *ctx, struct ast_stmt *st)
 {
 	*ctx->tail = st;
 	ctx->tail = &st->next;
-}
-
-/*
- * After a syntax error at the top level, skips to the end of the block it
- * stopped in, if any: the error was in the head of a block statement ("peer
- * default {"), whose items mean nothing on their own.
- */
-static void
-parse_skip_block(void *scanner)
-{
-	YYSTYPE val;
-	YYLTYPE loc;
-	int tok;
-
-	while (lex_depth(scanner) > 0) {
-		tok = yylex(&val, &loc, scanner);
-		if (tok == YYEOF)
-			break;
-		if (tok == STRING || tok == IDENT || tok == ADDRESS ||
-		    tok == VERSION)
-			free(val.str);
-	}
 }
 
 /* Whether KIND is one of the PARSE_VALUE_KINDS tokens that make a value. */

@@ -1,6 +1,8 @@
 /*
  * The canonical printer (see print.h). The order is: policy, guard
- * (listen, certificate, ca-bundle), limits (all six keys), tls-policy
+ * (listen, certificate, ca-bundle), the pair if given (ca-bundle,
+ * validator, edges in policy order, each edge's peers in the order of
+ * the peers, window), limits (all six keys), tls-policy
  * (all five keys), each peer in policy order (domain, connect, protocol,
  * tls, auth, originates if given, limits and tls-policy keys it
  * overrides, filters, clearances, catalog if given, link if
@@ -174,6 +176,56 @@ print_guard(FILE *fp, const struct model *m)
 		fputs(";\n", fp);
 	}
 	fputs("}\n", fp);
+}
+
+/* Prints the certificate item of guard G of the pair, its key written
+ * out. */
+static void
+print_pair_cert(FILE *fp, const struct m_pair_guard *g)
+{
+	fputs("\t\tcertificate file ", fp);
+	print_string(fp, g->cert_file);
+	fputs(" key ", fp);
+	print_string(fp, g->key_file);
+	fputs(";\n", fp);
+}
+
+/* Prints the pair block, if any: its window written out, and each
+ * edge's peers on one line. */
+static void
+print_pair(FILE *fp, const struct model *m)
+{
+	const struct m_pair *pr = &m->pair;
+	const char *sep;
+	size_t e, i;
+
+	if (!pr->given)
+		return;
+	fputs("\npair {\n\tca-bundle ", fp);
+	print_string(fp, pr->ca_file);
+	fputs(";\n\tvalidator ", fp);
+	print_string(fp, pr->validator.name);
+	fputs(" {\n\t\tlisten ", fp);
+	print_host(fp, pr->host);
+	fprintf(fp, " port %u;\n", pr->port);
+	print_pair_cert(fp, &pr->validator);
+	fputs("\t}\n", fp);
+	for (e = 0; e < pr->nedges; e++) {
+		fputs("\tedge ", fp);
+		print_string(fp, pr->edges[e].name);
+		fputs(" {\n\t\tpeers", fp);
+		sep = " ";
+		for (i = 0; i < m->npeers; i++) {
+			if (m->peers[i].edge != (int)e)
+				continue;
+			fprintf(fp, "%s%s", sep, m->peers[i].name);
+			sep = ", ";
+		}
+		fputs(";\n", fp);
+		print_pair_cert(fp, &pr->edges[e]);
+		fputs("\t}\n", fp);
+	}
+	fprintf(fp, "\twindow %lu;\n}\n", (unsigned long)pr->window);
 }
 
 /* Prints a clearance, its categories in the order of their bits, for
@@ -532,6 +584,7 @@ print_policy(FILE *fp, const struct model *m)
 	print_string(fp, m->name);
 	fputs(";\n", fp);
 	print_guard(fp, m);
+	print_pair(fp, m);
 	fputc('\n', fp);
 	print_limits(fp, "", &m->limits, (1u << LIMIT_COUNT) - 1);
 	fputc('\n', fp);

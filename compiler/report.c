@@ -97,9 +97,10 @@ static void
 report_identity(struct report *r)
 {
 	const struct model *m = r->m;
+	const struct m_pair_guard *self;
 	struct report_table t = { 0 };
 	const struct src_file *f;
-	char *files = NULL;
+	char *files = NULL, *build;
 
 	report_heading(r, 1, "xedge policy report");
 	report_row(&t, 2, "item", "value");
@@ -109,6 +110,12 @@ report_identity(struct report *r)
 		report_cat(&files, ", ", f->path);
 	report_row(&t, 2, "files", files);
 	report_row(&t, 2, "guard", m->guard_name);
+	if ((self = model_role_guard(m)) != NULL) {
+		build = xstrfmt("the %s %s of the guard pair", m->role ==
+		    ROLE_EDGE ? "edge" : "validator", self->name);
+		report_row(&t, 2, "build", build);
+		free(build);
+	}
 	report_table(r, &t);
 	free(files);
 	report_para(r, "What this policy lets cross the guard, read from the "
@@ -171,8 +178,9 @@ report_peers(struct report *r)
 		    "direct TLS" : "STARTTLS");
 		print_fmt_size(size, model_peer_limit(m, p,
 		    LIMIT_STANZA_SIZE));
-		report_row(&t, 7, p->name, dom, orig, p->protocol ==
-		    PROTO_GCXP ? "gcxp" : "s2s", tls,
+		report_row(&t, 7, p->name, dom, orig,
+		    model_peer_reached(m, p) == PROTO_GCXP ? "gcxp" : "s2s",
+		    tls,
 		    p->auth == (AUTH_CERTIFICATE | AUTH_DIALBACK) ?
 		    (p->force_insecure && p->tls == TLS_OPTIONAL ?
 		    "certificate, or dialback even without TLS" :
@@ -191,6 +199,7 @@ report_peers(struct report *r)
 	    "listed. stanza-size is the largest stanza the peer may send or "
 	    "be sent; a larger one from it closes its stream.");
 	report_required(r);
+	report_guard_pair(r);
 }
 
 /* Section 2: the routes. */

@@ -48,4 +48,8 @@ void report_table(struct report *r, struct report_table *t);
  * section 1 (nothing without a label policy). */
 void report_clearances(struct report *r);
 
+/* report_pair.c: the guard pair and which of its guards the build is,
+ * in section 1 (nothing without a pair). */
+void report_guard_pair(struct report *r);
+
 #endif

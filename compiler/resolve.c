@@ -55,6 +55,20 @@ resolve_suggest(const struct resolver *r, enum resolve_names kind,
 	return suggest_best(&s);
 }
 
+int
+resolve_peer_named(struct resolver *r, const char *name,
+    const struct ast_loc *loc)
+{
+	size_t i;
+
+	for (i = 0; i < r->m->npeers; i++)
+		if (strcmp(r->m->peers[i].name, name) == 0)
+			return (int)i;
+	diag_error_hint(loc, resolve_suggest(r, NAMES_PEERS, name),
+	    "undefined peer '%s'", name);
+	return -1;
+}
+
 /* The error counted is up to the statement after ST. */
 int
 resolve_lost(const struct ast_stmt *st)
@@ -188,8 +202,7 @@ resolve_string(struct resolver *r, const struct ast_value *v,
 	return lit == NULL ? NULL : xstrdup(lit->str);
 }
 
-/* Sets *PORT from V (1 to 65535). Returns 0, or -1 after an error. */
-static int
+int
 resolve_port(struct resolver *r, const struct ast_value *v, uint16_t *port)
 {
 	const struct ast_value *lit = resolve_as(r, v, WANT_NUMBER);
@@ -537,6 +550,7 @@ resolve_peer(struct resolver *r, const struct ast_stmt *st)
 	p->protocol = PROTO_S2S;
 	p->tls = TLS_REQUIRED;
 	p->auth = AUTH_CERTIFICATE;
+	p->edge = -1;
 	p->connect_loc = p->protocol_loc = p->tls_loc = p->auth_loc = p->loc;
 	where = resolve_where("peer", st->name);
 	for (it = st->items; it != NULL; it = it->next)
@@ -565,21 +579,15 @@ resolve_route(struct resolver *r, const struct ast_stmt *st)
 {
 	struct model *m = r->m;
 	struct m_route *rt;
-	size_t i;
+	int i;
 
-	for (i = 0; i < m->npeers; i++)
-		if (strcmp(m->peers[i].name, st->name) == 0)
-			break;
-	if (i == m->npeers) {
-		diag_error_hint(&st->name_loc, resolve_suggest(r, NAMES_PEERS,
-		    st->name), "undefined peer '%s'", st->name);
+	if ((i = resolve_peer_named(r, st->name, &st->name_loc)) == -1)
 		return;
-	}
 	m->routes = xreallocarray(m->routes, m->nroutes + 1,
 	    sizeof(*m->routes));
 	rt = &m->routes[m->nroutes];
 	memset(rt, 0, sizeof(*rt));
-	rt->peer = i;
+	rt->peer = (size_t)i;
 	rt->loc = st->loc;
 	rt->via_loc = st->name_loc;
 	if (st->value == NULL) {
@@ -663,11 +671,11 @@ resolve_policy_stmt(struct resolver *r, const struct ast_stmt *st,
 }
 
 int
-resolve_policy(const struct ast_stmt *st, struct model *m)
+resolve_policy(const struct ast_stmt *st, const char *role, struct model *m)
 {
 	struct resolver r = { .m = m };
 	const struct ast_stmt *s, *limits = NULL, *guard = NULL, *tls = NULL;
-	const struct ast_stmt *alert = NULL;
+	const struct ast_stmt *alert = NULL, *pair = NULL;
 	unsigned before = diag_errors();
 	struct ast_loc start = { src_main(), 1, 1, 1, 1 };
 	int policies = 0;
@@ -717,10 +725,14 @@ resolve_policy(const struct ast_stmt *st, struct model *m)
 			break;
 		}
 	}
-	/* Routes name peers, which may be defined after them. */
-	for (s = st; s != NULL; s = s->next)
+	/* Routes and the pair name peers, which may be defined after them. */
+	for (s = st; s != NULL; s = s->next) {
 		if (s->kind == STMT_ROUTE)
 			resolve_route(&r, s);
+		else if (s->kind == STMT_PAIR &&
+		    resolve_first_block(s, &pair, "pair") == 0)
+			resolve_guard_pair(&r, s);
+	}
 	if (alert == NULL)
 		resolve_alert(&r, NULL);
 	resolve_tests(&r, st);
@@ -733,6 +745,7 @@ resolve_policy(const struct ast_stmt *st, struct model *m)
 	if (!m->has_guard && !m->incomplete)
 		diag_error(m->loc.file != NULL ? &m->loc : &start,
 		    "missing 'guard' block");
+	resolve_role(&r, role);
 	for (i = 0; i < r.ndefs && !m->incomplete; i++)
 		if (!r.defs[i].used && r.defs[i].state != DEF_BROKEN)
 			diag_warning(&r.defs[i].st->name_loc,

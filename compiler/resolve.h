@@ -10,8 +10,11 @@
 #include "ast.h"
 #include "model.h"
 
-/* Fills M from the statements ST. Returns 0, or -1 after reporting errors
- * (M is then partly filled; free it with model_free). */
-int resolve_policy(const struct ast_stmt *st, struct model *m);
+/* Fills M from the statements ST, for a build of the guard of its pair
+ * called ROLE (NULL: the policy's one guard, if it has no pair block).
+ * Returns 0, or -1 after reporting errors (M is then partly filled; free
+ * it with model_free). */
+int resolve_policy(const struct ast_stmt *st, const char *role,
+    struct model *m);
 
 #endif

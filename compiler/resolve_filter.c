@@ -372,9 +372,8 @@ static void
 resolve_test(struct resolver *r, const struct ast_stmt *st, struct m_test *t)
 {
 	const struct ast_item *it, *from = NULL, *stanza = NULL, *expect = NULL;
-	struct model *m = r->m;
 	const char *where = "test";
-	size_t i;
+	int i;
 
 	t->name = xstrdup(st->name);
 	t->loc = st->name_loc;
@@ -389,15 +388,9 @@ resolve_test(struct resolver *r, const struct ast_stmt *st, struct m_test *t)
 				    "of a peer");
 				break;
 			}
-			for (i = 0; i < m->npeers; i++)
-				if (strcmp(m->peers[i].name,
-				    it->vals->str) == 0)
-					t->peer = i;
-			if (t->peer == (size_t)-1)
-				diag_error_hint(&it->vals->loc,
-				    resolve_suggest(r, NAMES_PEERS,
-				    it->vals->str), "undefined peer '%s'",
-				    it->vals->str);
+			if ((i = resolve_peer_named(r, it->vals->str,
+			    &it->vals->loc)) != -1)
+				t->peer = (size_t)i;
 			break;
 		case ITEM_TEST_STANZA:
 			if (resolve_once(it, &stanza, "stanza", where) == 0) {

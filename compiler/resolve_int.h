@@ -1,7 +1,7 @@
 /*
  * What the files of the resolution pass share (resolve.c, resolve_filter.c,
- * resolve_label.c, resolve_equiv.c): the resolver's state and its helpers
- * for values.
+ * resolve_label.c, resolve_equiv.c, resolve_pair.c): the resolver's state
+ * and its helpers for values.
  */
 #ifndef XEDGEC_RESOLVE_INT_H
 #define XEDGEC_RESOLVE_INT_H
@@ -52,6 +52,11 @@ enum resolve_names { NAMES_CONSTANTS, NAMES_PEERS, NAMES_FILTERS,
 const char *resolve_suggest(const struct resolver *r,
     enum resolve_names kind, const char *name);
 
+/* The index of the peer called NAME, or -1 after reporting it undefined
+ * at LOC. */
+int resolve_peer_named(struct resolver *r, const char *name,
+    const struct ast_loc *loc);
+
 /* Returns the literal V stands for if it is of a kind WANT accepts, else
  * NULL after reporting the mismatch at V. */
 const struct ast_value *resolve_as(struct resolver *r,
@@ -60,6 +65,10 @@ const struct ast_value *resolve_as(struct resolver *r,
 /* Returns a copy of the string V stands for (caller frees), or NULL. */
 char *resolve_string(struct resolver *r, const struct ast_value *v,
     enum resolve_want want);
+
+/* Sets *PORT from V (1 to 65535). Returns 0, or -1 after an error. */
+int resolve_port(struct resolver *r, const struct ast_value *v,
+    uint16_t *port);
 
 /* Sets *PAT from the domain pattern V (lower-cased; "*.x" only if WILDCARD
  * allows). Returns 0, or -1 after an error. */
@@ -116,5 +125,11 @@ void resolve_label_undefined(const struct m_label_policy *lp, int cats,
  * equivalent statements, then the equivalences of the SPIFs kept in R
  * (which it frees). */
 void resolve_equivalents(struct resolver *r, const struct ast_stmt *st);
+
+/* resolve_pair.c: the pair block ST, once every peer is known; then,
+ * once the whole policy is, the guard of the pair a build is of, named
+ * ROLE (--role; NULL: none given). */
+void resolve_guard_pair(struct resolver *r, const struct ast_stmt *st);
+void resolve_role(struct resolver *r, const char *role);
 
 #endif

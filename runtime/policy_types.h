@@ -16,7 +16,19 @@
 /* How a peer is spoken to. */
 enum gen_protocol {
 	GEN_PROTO_S2S = 0,	/* RFC 6120 server-to-server */
-	GEN_PROTO_GCXP = 1	/* xedge's guard content exchange framing */
+	GEN_PROTO_GCXP = 1	/* xedge's guard content exchange framing:
+				 * the peers of a pair's other edge, through
+				 * its validator (see gen_pair) */
+};
+
+/* Which guard of its policy a build is (xedge.policy(5), PAIRS). */
+enum gen_role {
+	GEN_ROLE_SINGLE = 0,	/* the one guard: the policy has no pair */
+	GEN_ROLE_EDGE,		/* an edge of a guard pair: its own peers by
+				 * S2S, the other edge's over gcxp through
+				 * the validator */
+	GEN_ROLE_VALIDATOR	/* the XML guard between the edges of a
+				 * pair: gcxp only, no S2S listener */
 };
 
 /* Whether TLS is required on streams with a peer. */
@@ -403,6 +415,11 @@ struct gen_peer {
 	/* "link required": the guard is unhealthy while no stream to or
 	 * from the peer is ready. */
 	int required;
+	/* The edge of the pair that serves the peer by S2S (0 or 1, the
+	 * order of gen_pair.edges); -1 without a pair. */
+	int edge;
+	/* An edge dials the validator for the other edge's peers; the
+	 * validator dials no peer (the edges dial it). */
 	enum gen_connect connect;
 	const char *host;		/* GEN_CONNECT_STATIC: address or name */
 	uint16_t port;			/* GEN_CONNECT_STATIC */
@@ -430,11 +447,40 @@ struct gen_guard {
 	const char *ca_file;		/* CA bundle for peer certificates */
 };
 
+/*
+ * A guard pair: two edges, one per security domain, joined through a
+ * validator over gcxp (TLS both ways, with certificates the pair's CA
+ * issued). The three guards are builds of one policy, so all three carry
+ * the same gen_policy.sha256; only the role and what follows from it
+ * differ. All-zero but for EDGE (-1) in a single guard's build.
+ */
+struct gen_pair {
+	const char *validator;		/* the three guards' names */
+	const char *edges[2];		/* in the order of the pair block */
+	const char *host;		/* where the validator listens for the
+					 * edges: a numeric address */
+	uint16_t port;
+	unsigned window;		/* frames a link may leave
+					 * unacknowledged */
+	const char *ca_file;		/* the CA of the gcxp certificates */
+	const char *cert_file;		/* this build's gcxp certificate (PEM
+					 * chain, leaf first) */
+	const char *key_file;
+	int edge;			/* GEN_ROLE_EDGE: this build's edge,
+					 * 0 or 1; else -1 */
+	unsigned line;			/* the pair statement's */
+};
+
 struct gen_policy {
 	const char *name;		/* from the policy statement */
-	const char *sha256;		/* hex digest of the policy source */
+	const char *sha256;		/* hex digest of the policy source: the
+					 * same in each build of a pair */
 	const char *source;		/* file name given to xedgec */
-	struct gen_guard guard;
+	enum gen_role role;		/* which guard this build is */
+	const char *role_name;		/* its name in the pair; NULL:
+					 * GEN_ROLE_SINGLE */
+	struct gen_pair pair;
+	struct gen_guard guard;		/* a validator's has no listener */
 	const struct gen_peer *peers;
 	size_t npeers;
 	struct gen_limits limits;	/* global limits */

@@ -3,9 +3,9 @@
 # under make -j4 bison and xedgec, which write several files each, run
 # exactly once (two runs at once write one file twice, as a parser.c full
 # of NUL bytes once showed), the parallel build's parser is the serial
-# build's, a build for another policy regenerates, and no #line directive
-# in generated C names the temporary file it was written to. Prints TAP. Takes the repository root as $1
-# (default: the current one).
+# build's, a build for another policy or role regenerates, and no #line
+# directive in generated C names the temporary file it was written to.
+# Prints TAP. Takes the repository root as $1 (default: the current one).
 set -u
 root=$(cd "${1:-.}" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/xedge-build.XXXXXX")
@@ -62,6 +62,11 @@ build "$tmp/other.log" -j4 POLICY=examples/two-guards-a.policy all
 grep -qs '^#define GEN_POLICY_NAME "two-guards-a"$' \
     $(sed -n "s|^GEN_H += |$b/generated/|p" "$b/generated/manifest.mk")
 result $? "make POLICY=another.policy regenerates the policy's code"
+# A policy with a pair builds the guard ROLE names; --version says which.
+build "$tmp/role.log" -j4 POLICY=tests/compiler/ok/pair.policy \
+    ROLE=b.pair.test all &&
+    "$b/xedge" --version | grep -qx 'role edge b.pair.test'
+result $? "make ROLE=guard builds that guard of the policy's pair"
 
 # A #line naming a file that was renamed sends the reader nowhere.
 grep -rl --include='*.[ch]' '^#line [0-9]* ".*\.tmp"' "$b" > "$tmp/tmpnames"

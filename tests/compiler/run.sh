@@ -20,6 +20,15 @@
 #                      statement, with the policy line the C compiler
 #                      gives it (the machines through ragel), must be
 #                      exactly lines/NAME.lines
+#   ok/NAME.pair-tables  for a policy with a pair: the role, pair and
+#                      peers' protocol and plumbing of the generated
+#                      policy.c, for each role in turn, must be it
+#
+# A policy with a pair block is built for one of its guards: its first
+# line says which, "# role: NAME", and xedgec is run with --role NAME. An
+# ok/ policy may name several ("# role: V A B"), and is then tested once
+# for each (same/ ones build for the first); a fail/ policy may name a
+# guard its pair does not have, or have a pair and no such line.
 #
 # and, for every ok/ and examples/ policy: the canonical form recompiles
 # to the same tables and prints itself again; two runs write
@@ -71,9 +80,29 @@ normalize() {
 	    -e '/^#define GEN_POLICY_SHA256 /d' "$1"
 }
 
-# Compiles policy $1 into directory $2; returns xedgec's status.
+# Prints the guards policy $1 is built for (see above), or "-" for a
+# policy without a role line.
+roles_of() {
+	roles=$(sed -n '1s/^# role: //p' "$1")
+	echo "${roles:--}"
+}
+
+# Prints the --role arguments for guard $1, none for "-".
+role_args() {
+	[ "$1" = - ] || printf '%s\n' --role "$1"
+}
+
+# Prints what names a test of a build for guard $1, nothing for "-".
+role_name() {
+	[ "$1" = - ] || echo " (role $1)"
+}
+
+# Compiles policy $1 into directory $2, for guard $3 if given, else the
+# first its role line names; returns xedgec's status.
 compile() {
-	rm -rf "$2" && mkdir -p "$2" && "$xedgec" -o "$2" "$1" 2> "$2.stderr"
+	r=${3-$(roles_of "$1" | cut -d' ' -f1)}
+	rm -rf "$2" && mkdir -p "$2" &&
+	    "$xedgec" -o "$2" $(role_args "$r") "$1" 2> "$2.stderr"
 }
 
 # Prints the files of kinds $2... that the manifest of directory $1 lists.
@@ -104,20 +133,58 @@ same_tables() {
 
 cd "$here" || exit 0
 
+# The canonical form is the policy's, whichever of its guards is built.
 for p in ok/*.policy; do
 	name=${p%.policy}
-	"$xedgec" -nv "$p" > "$tmp/out" 2> "$tmp/err"
-	status=$?
-	if [ $status -ne 0 ]; then
-		notok "$name compiles" "$tmp/err"
-		continue
-	fi
-	check_same "$name prints its canonical form" "$name.ok" "$tmp/out"
-	if [ -f "$name.warn" ]; then
-		check_same "$name warns" "$name.warn" "$tmp/err"
-	else
-		check_same "$name compiles without a message" /dev/null "$tmp/err"
-	fi
+	for r in $(roles_of "$p"); do
+		as=$(role_name "$r")
+		"$xedgec" -nv $(role_args "$r") "$p" > "$tmp/out" 2> "$tmp/err"
+		status=$?
+		if [ $status -ne 0 ]; then
+			notok "$name compiles$as" "$tmp/err"
+			continue
+		fi
+		check_same "$name prints its canonical form$as" "$name.ok" \
+		    "$tmp/out"
+		if [ -f "$name.warn" ]; then
+			check_same "$name warns$as" "$name.warn" "$tmp/err"
+		else
+			check_same "$name compiles without a message$as" \
+			    /dev/null "$tmp/err"
+		fi
+	done
+done
+
+# Prints what a build's policy.c ($1) makes of its pair: the role and the
+# pair in gen_policy, and each peer's name, protocol and plumbing.
+pair_tables() {
+	sed '/^#line /d' "$1" | awk '
+		/^static const struct gen_peer gen_peers/ { peers = 1 }
+		peers && /^};/ { peers = 0 }
+		peers && /^\t\t\.(name|protocol|edge|connect|host|port) = / {
+			print
+		}
+		/^\t\.role(_name)? = / { print }
+		/^\t\.pair = \{ .*\},$/ { print }
+		/^\t\.pair = \{$/ { pair = 1 }
+		pair { print }
+		pair && /^\t\},$/ { pair = 0 }
+		/^\t\t\.(listen|nlisten) = / { print }'
+}
+
+for g in ok/*.pair-tables; do
+	[ -f "$g" ] || continue
+	p=${g%.pair-tables}.policy
+	for r in $(roles_of "$p"); do
+		echo "role $r"
+		if compile "$p" "$tmp/g" "$r"; then
+			pair_tables "$tmp/g/policy.c"
+		else
+			sed 's/^/# /' "$tmp/g.stderr"
+		fi
+	done > "$tmp/g.pair"
+	check_same "${p%.policy} generates the plumbing of each guard" "$g" \
+	    "$tmp/g.pair"
 done
 
 # Prints the struct gen_tls_policy initializers of policy.c file $1, in
@@ -142,7 +209,8 @@ done
 
 for p in fail/*.policy; do
 	name=${p%.policy}
-	"$xedgec" -n "$p" > "$tmp/out" 2> "$tmp/err"
+	"$xedgec" -n $(role_args "$(roles_of "$p")") "$p" > "$tmp/out" \
+	    2> "$tmp/err"
 	status=$?
 	if [ $status -ne 1 ] || [ -s "$tmp/out" ]; then
 		echo "exit status $status, stdout:" > "$tmp/diff"
@@ -159,7 +227,8 @@ for p in report/*.policy; do
 	for f in txt md; do
 		fmt=text
 		[ $f = md ] && fmt=markdown
-		if "$xedgec" --report=$fmt "$p" > "$tmp/out" 2> "$tmp/err"; then
+		if "$xedgec" --report=$fmt $(role_args "$(roles_of "$p")") \
+		    "$p" > "$tmp/out" 2> "$tmp/err"; then
 			check_same "$name reports in $fmt" "$name.$f" "$tmp/out"
 		else
 			notok "$name reports in $fmt" "$tmp/err"
@@ -203,16 +272,19 @@ else
 	ok "the comparison of tables sees a changed port"
 fi
 
-# Canonical form, determinism and the files written, for every good policy.
-for p in ok/*.policy "$top"/examples/*.policy; do
-	name=$(basename "$p" .policy)
-	compile "$p" "$tmp/c1" || { notok "$name compiles" "$tmp/c1.stderr"; continue; }
+# Canonical form, determinism and the files written, for good policy $1
+# built for guard $2.
+check_good() {
+	p=$1
+	r=$2
+	name=$(basename "$p" .policy)$(role_name "$r")
+	compile "$p" "$tmp/c1" "$r" || { notok "$name compiles" "$tmp/c1.stderr"; return; }
 	(cd "$tmp/c1" && LC_ALL=C ls -A) > "$tmp/files"
 	{ echo manifest.mk; listed "$tmp/c1" GEN_H GEN_C GEN_RL GEN_DEP; } |
 	    LC_ALL=C sort > "$tmp/want"
 	check_same "$name writes exactly the files its manifest lists" \
 	    "$tmp/want" "$tmp/files"
-	compile "$p" "$tmp/c2"
+	compile "$p" "$tmp/c2" "$r"
 	same=0
 	for f in manifest.mk $(code_files "$tmp/c1"); do
 		cmp -s "$tmp/c1/$f" "$tmp/c2/$f" || same=1
@@ -222,16 +294,22 @@ for p in ok/*.policy "$top"/examples/*.policy; do
 	else
 		notok "$name compiles to byte-identical files twice"
 	fi
-	"$xedgec" -nv "$p" > "$tmp/canon.policy" 2> /dev/null
-	if compile "$tmp/canon.policy" "$tmp/c3"; then
+	"$xedgec" -nv $(role_args "$r") "$p" > "$tmp/canon.policy" 2> /dev/null
+	if compile "$tmp/canon.policy" "$tmp/c3" "$r"; then
 		same_tables "$name canonical form compiles to the same tables" \
 		    "$tmp/c1" "$tmp/c3"
 	else
 		notok "$name canonical form compiles" "$tmp/c3.stderr"
 	fi
-	"$xedgec" -nv "$tmp/canon.policy" > "$tmp/canon2.policy" 2> /dev/null
+	"$xedgec" -nv $(role_args "$r") "$tmp/canon.policy" \
+	    > "$tmp/canon2.policy" 2> /dev/null
 	check_same "$name canonical form prints itself" "$tmp/canon.policy" \
 	    "$tmp/canon2.policy"
+}
+for p in ok/*.policy "$top"/examples/*.policy; do
+	for r in $(roles_of "$p"); do
+		check_good "$p" "$r"
+	done
 done
 
 # The digest: SHA-256 over each file read (main file first, then includes
@@ -251,6 +329,18 @@ else
 	echo "want $want" > "$tmp/diff"
 	grep GEN_POLICY_SHA256 "$tmp/d1/policy.h" >> "$tmp/diff"
 	notok "digest covers the included files in reading order" "$tmp/diff"
+fi
+
+# The guards of a pair are builds of one policy: one digest for the three.
+for r in $(roles_of ok/pair.policy); do
+	compile ok/pair.policy "$tmp/d1" "$r" &&
+	    grep '^#define GEN_POLICY_SHA256 ' "$tmp/d1/policy.h"
+done | sort -u > "$tmp/digests"
+if [ "$(wc -l < "$tmp/digests")" -eq 1 ]; then
+	ok "the three guards of a pair carry the policy's one digest"
+else
+	notok "the three guards of a pair carry the policy's one digest" \
+	    "$tmp/digests"
 fi
 
 # A SPIF a label policy is read from counts as a file read, after the
