@@ -1,8 +1,8 @@
 /*
  * An egress: the way out towards a peer. Routing hands a checked,
  * serialized stanza to the egress of the destination peer's protocol; the
- * S2S layer is one (s2s_egress.c), the guard exchange protocol will be
- * another. What an egress cannot deliver comes back through
+ * S2S layer is one (s2s_egress.c), the guard exchange protocol towards
+ * a guard pair's validator another (gcxp_edge.c). What an egress cannot deliver comes back through
  * route_undeliverable(), the one upward edge besides route_stanza().
  */
 #ifndef XEDGE_EGRESS_H
@@ -13,13 +13,20 @@
 #include "policy_types.h"
 #include "stanza_error.h"
 
-/* What a bounce needs of a stanza besides its bytes. The strings belong to
- * the caller; an egress that keeps the stanza copies them. */
+/* The most rules a stanza's verdict path names. */
+#define EGRESS_PATH_MAX 16
+
+/* What a bounce needs of a stanza besides its bytes, and the rules that
+ * acted on it (its verdict path, for a guard pair's validator). The
+ * strings and the path belong to the caller; an egress that keeps the
+ * stanza copies what it needs. */
 struct egress_meta {
 	enum gen_kind kind;
 	const char *from, *to, *id, *type;
 	unsigned rule;		/* the rule that let it cross */
 	unsigned room_join;	/* presence joining a room: answered */
+	const unsigned *path;	/* NPATH rules, in the order they acted */
+	unsigned npath;
 };
 
 struct egress_waiter;
@@ -41,10 +48,13 @@ struct egress_waiter_ops {
 	void (*resume)(struct egress_waiter *w);
 };
 
+struct egress_ops;
+
 /* A source that may wait for a destination: embedded in the source. */
 struct egress_waiter {
 	const struct egress_waiter_ops *ops;
 	void *waiting_for;	/* the destination; NULL when not waiting */
+	const struct egress_ops *egress;	/* the destination's egress */
 	struct egress_waiter *next;	/* the destination's list */
 };
 
@@ -65,9 +75,21 @@ struct egress_ops {
 	enum egress_pressure (*pressure)(const void *dst);
 	/* Pauses W until DST has caught up, or gives up on it. */
 	void (*wait)(void *dst, struct egress_waiter *w);
+	/* Takes W off the destination it waits for: its source is going
+	 * away. */
+	void (*unwait)(struct egress_waiter *w);
 };
 
-/* The S2S egress (s2s_egress.c). */
+/* Takes W off whatever destination it waits for, of any egress. */
+static inline void
+egress_unwait(struct egress_waiter *w)
+{
+	if (w->waiting_for != NULL)
+		w->egress->unwait(w);
+}
+
+/* The S2S egress (s2s_egress.c) and a guard pair's (gcxp_edge.c). */
 extern const struct egress_ops s2s_egress;
+extern const struct egress_ops gcxp_egress;
 
 #endif

@@ -18,6 +18,8 @@
 struct s2s;
 struct status_peer;
 struct s2s_egress_state;
+struct gcxp_edge;
+struct gcxp_validator;
 struct stanza_node;
 
 struct guard {
@@ -38,6 +40,11 @@ struct guard {
 	/* Per policy peer (status.h), s2s_init() to s2s_fini(). */
 	struct status_peer *peer_status;
 	uint64_t started_ms;		/* wall clock at the start */
+	/* A guard pair's (gcxp.h): the TLS material of its links, and this
+	 * build's edge or validator. */
+	struct tls_ctx *gcxp_tls;
+	struct gcxp_edge *gcxp_edge;
+	struct gcxp_validator *gcxp_validator;
 };
 
 extern struct guard guard;

@@ -20,6 +20,7 @@
 
 #include "conn.h"
 #include "crl.h"
+#include "gcxp.h"
 #include "guard.h"
 #include "log.h"
 #include "priv.h"
@@ -154,15 +155,16 @@ main_stop(struct loop *l, struct loop_timer *t, void *arg)
 	loop_stop(l);
 }
 
-/* Polls until every stream has closed, so the exit waits for no timer when
- * peers are quick; past MAIN_DRAIN_MS, inbound streams whose peers have
- * not closed are closed, so that the outbound ones can still flush and
- * bounce before MAIN_SHUTDOWN_MS. */
+/* Polls until every stream has closed and a pair's edge has had every
+ * frame acknowledged, so the exit waits for no timer when peers are quick;
+ * past MAIN_DRAIN_MS, inbound streams whose peers have not closed are
+ * closed, so that the outbound ones can still flush and bounce before
+ * MAIN_SHUTDOWN_MS. */
 static void
 main_wait_streams(struct loop *l, struct loop_timer *t, void *arg)
 {
 	if (s2s_shutdown_step(loop_now(l) - main_shutdown_at >=
-	    MAIN_DRAIN_MS) == 0) {
+	    MAIN_DRAIN_MS) == 0 && gcxp_pending() == 0) {
 		loop_stop(l);
 		return;
 	}
@@ -370,17 +372,6 @@ main(int argc, char **argv)
 		main_usage(stderr);
 		return 2;
 	}
-	/* The gcxp links of a pair's guards are not there yet: a pair's
-	 * build compiles, tests and replays, but does not start. */
-	if (gen_policy.role != GEN_ROLE_SINGLE) {
-		char name[LOG_QUOTE_SIZE(64)];
-
-		log_event(LOG_LVL_ERR, 0, "start-failed", "role=%s guard=%s "
-		    "reason=\"role %s not supported yet\"", main_role(),
-		    log_quote(gen_policy.role_name, name, sizeof(name)),
-		    main_role());
-		return 1;
-	}
 	guard.policy = &gen_policy;
 	if (site_init(&guard.site, &gen_policy) == -1 ||
 	    (site_file != NULL &&
@@ -398,7 +389,8 @@ main(int argc, char **argv)
 		return 1;
 	guard.tls = tls_ctx_new(guard.site.certs, gen_policy.guard.ncerts,
 	    guard.site.ca_file);
-	if (guard.tls == NULL || (main_crls.n > 0 && main_load_crls() == -1))
+	if (guard.tls == NULL || (main_crls.n > 0 && main_load_crls() == -1) ||
+	    gcxp_load() == -1)
 		return 1;
 	if (main_dialback_secret() == -1)
 		return 1;
@@ -421,6 +413,7 @@ main(int argc, char **argv)
 	    main_signals() == -1 ||
 	    resolve_init(guard.loop, guard.site.dns_server,
 	    guard.site.dns_port) == -1 || main_listen() == -1 ||
+	    gcxp_start() == -1 ||
 	    main_status(site_file) == -1 || priv_drop(&priv) == -1) {
 		log_errno(LOG_LVL_ERR, 0, "start-failed", NULL);
 		return 1;
@@ -436,6 +429,7 @@ main(int argc, char **argv)
 	web_tls_free(main_web_tls);
 	log_event(LOG_LVL_INFO, 0, "exit", "streams=%s",
 	    guard.streams == NULL ? "closed" : "abandoned");
+	gcxp_free();
 	tls_ctx_free(guard.tls);
 	crl_files_close(&main_crls);
 	admit_free(&guard.admit);

@@ -125,10 +125,15 @@ pipe_route(struct pipe_ctx *c)
 		    "destination is on the sender's own side");
 	c->facts.dst_peer = peer;
 	dst = &c->policy->peers[peer];
-	if (dst->protocol != GEN_PROTO_S2S)
+	/* On an edge of a pair, what came over gcxp from the other side
+	 * leaves by S2S on this one: sent back over gcxp, it would go to
+	 * the side it came from. */
+	if (c->policy->role == GEN_ROLE_EDGE &&
+	    dst->protocol == GEN_PROTO_GCXP &&
+	    c->policy->peers[c->src.peer].protocol == GEN_PROTO_GCXP)
 		return pipeline_refuse(c, dst->rules.protocol,
-		    STANZA_COND_SERVICE_UNAVAILABLE,
-		    "protocol of the destination peer not available");
+		    STANZA_COND_REMOTE_SERVER_NOT_FOUND,
+		    "destination on the side the stanza came from");
 	return 0;
 }
 

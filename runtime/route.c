@@ -30,6 +30,7 @@ route_init(struct route_env *r, const struct gen_policy *p)
 
 	*r = (struct route_env){ .policy = p };
 	r->egress[GEN_PROTO_S2S] = &s2s_egress;
+	r->egress[GEN_PROTO_GCXP] = &gcxp_egress;
 	r->alert_cfg = (struct alert_config){ .log = a->log, .file = a->file,
 	    .message_to = a->message_to, .message_from = a->message_from,
 	    .rate = a->rate, .rate_window_ms = a->window * 1000,
@@ -253,6 +254,31 @@ route_undeliverable(struct route_env *r, const struct egress_meta *m,
 	route_bounce(r, 0, m, cond, NULL, &eg);
 }
 
+void
+route_judged(struct route_env *r, uint64_t conn, const struct egress_meta *m,
+    enum stanza_cond cond, unsigned rule, int peer, const char *why)
+{
+	struct alert a = { .when_ms = route_ms(CLOCK_REALTIME), .conn = conn,
+	    .rule = rule, .verdict = GEN_VERDICT_BOUNCE, .peer = peer,
+	    .dir = ALERT_OUTBOUND, .kind = m->kind, .from = m->from,
+	    .to = m->to, .id = m->id, .why = why };
+
+	route_count(r, rule, GEN_VERDICT_BOUNCE);
+	route_log(LOG_LVL_WARN, conn, "refuse", m, stanza_cond_name(cond),
+	    r->policy->rules[rule].name, why);
+	alert_raise(&r->alerts, &a, route_ms(CLOCK_MONOTONIC));
+}
+
+void
+route_refused(struct route_env *r, const struct egress_meta *m,
+    enum stanza_cond cond, unsigned rule, int peer, const char *why)
+{
+	const struct egress_ops *eg = NULL;
+
+	route_judged(r, 0, m, cond, rule, peer, why);
+	route_bounce(r, 0, m, cond, NULL, &eg);
+}
+
 /* Refuses the stanza of run C with COND by RULE, and makes the source wait
  * when the way back to it is backed up: the sender's own flood is what
  * fills it. */
@@ -326,7 +352,7 @@ route_stanza(struct route_env *r, const struct route_source *src,
 	const struct egress_ops *eg = NULL;
 	struct egress_meta m;
 	enum stanza_cond cond;
-	unsigned rule;
+	unsigned rule, path[PIPE_MAX_HITS + 1], i;
 	void *dst;
 
 	/* Only what the caller sets: zeroing the whole context (two domain
@@ -357,6 +383,13 @@ route_stanza(struct route_env *r, const struct route_source *src,
 	case PIPE_DELIVER:
 		break;
 	}
+	/* The verdict path: the content rules that acted, then the rule
+	 * that let it cross. */
+	for (i = 0; i < c.nhits; i++)
+		path[i] = c.hits[i].rule;
+	path[i++] = c.decision.rule;
+	m.path = path;
+	m.npath = i;
 	dst_peer = &r->policy->peers[c.facts.dst_peer];
 	eg = r->egress[dst_peer->protocol];
 	dst = eg->get(c.facts.dst_peer, c.from_domain, c.to_domain, &cond);

@@ -68,4 +68,19 @@ int route_stanza(struct route_env *r, const struct route_source *src,
 void route_undeliverable(struct route_env *r, const struct egress_meta *m,
     enum stanza_cond cond);
 
+/*
+ * A guard pair's validator refuses stanza M, which came on connection
+ * CONN, by RULE at PEER's side with COND, for WHY (a printable text):
+ * counted as bounced by RULE, logged, and an alert raised, whether or not
+ * the rule alerts of itself (the edge should have stopped the stanza).
+ */
+void route_judged(struct route_env *r, uint64_t conn,
+    const struct egress_meta *m, enum stanza_cond cond, unsigned rule,
+    int peer, const char *why);
+
+/* The stanza M that left by an egress was refused further on, as
+ * route_judged says, and is bounced to its sender with COND. */
+void route_refused(struct route_env *r, const struct egress_meta *m,
+    enum stanza_cond cond, unsigned rule, int peer, const char *why);
+
 #endif

@@ -367,13 +367,12 @@ s2s_egress_wait(void *dst, struct egress_waiter *w)
 		    s2s_stall_fired, s);
 	}
 	w->waiting_for = s;
+	w->egress = &s2s_egress;
 	w->next = s->waiters;
 	s->waiters = w;
 	w->ops->pause(w);
 }
 
-/* Takes W off the list of the destination it waits for, if any: its
- * source is going away. */
 static void
 s2s_egress_unwait(struct egress_waiter *w)
 {
@@ -436,7 +435,7 @@ s2s_egress_forget(struct s2s *s)
 {
 	s2s_egress_unlink(s);
 	s2s_release_waiters(s);
-	s2s_egress_unwait(&s->waiter);
+	egress_unwait(&s->waiter);
 	XEDGE_ASSERT(s->queue_head == NULL);
 }
 
@@ -445,4 +444,5 @@ const struct egress_ops s2s_egress = {
 	.send = s2s_egress_send,
 	.pressure = s2s_egress_pressure,
 	.wait = s2s_egress_wait,
+	.unwait = s2s_egress_unwait,
 };

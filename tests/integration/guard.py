@@ -16,6 +16,7 @@ MAKEFLAGS.
 """
 
 import os
+import shutil
 import signal
 import subprocess
 
@@ -31,10 +32,11 @@ def build_guard(plan):
     its tree; returns the binary's path or raises RuntimeError with
     make's output."""
     target = os.path.join(plan.tree, "xedge")
+    role = ["ROLE=" + plan.role] if plan.role else []
     r = subprocess.run(
         ["make", "--no-print-directory", "B=" + plan.tree,
          "G=" + os.path.join(plan.tree, "generated"),
-         "POLICY=" + plan.policy, target],
+         "POLICY=" + plan.policy, target] + role,
         cwd=REPO, stdin=subprocess.DEVNULL, capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError("building the guard for %s failed:\n%s%s" %
@@ -51,14 +53,18 @@ class Guard:
     it checks peer certificates against. Started as root, as the harness
     is, it runs as USER (see topology.GuardPlan) chrooted to JAIL, an
     empty directory of its own (the system's /var/empty may not exist).
-    SITE holds extra lines for its site file."""
+    SITE holds extra lines for its site file. PAIR, for a guard of a pair,
+    is (its gcxp name, pki.Leaf) and ENDPOINT where it listens when that is
+    not ADDR:S2S_PORT (a pair's validator, which speaks no S2S)."""
 
     def __init__(self, name, binary, directory, addr, peers, certs, cafile,
-                 dns=None, user=None, crls=(), site=()):
+                 dns=None, user=None, crls=(), site=(), pair=None,
+                 endpoint=None):
         self.name = name
         self.binary = binary
         self.dir = directory
         self.addr = addr
+        self.endpoint = endpoint or (addr, topology.S2S_PORT)
         self.keys = [leaf.key for leaf in certs.values()]
         self.user = user
         self.site = os.path.join(directory, "site.conf")
@@ -67,8 +73,11 @@ class Guard:
         self.child = None
         os.makedirs(self.jail, exist_ok=True)
         os.chmod(self.jail, 0o755)
-        lines = ["# Written by tests/integration/guard.py.",
-                 "listen %s %d" % (addr, topology.S2S_PORT)]
+        lines = ["# Written by tests/integration/guard.py."]
+        if self.endpoint[1] == topology.S2S_PORT:
+            lines.append("listen %s %d" % (addr, topology.S2S_PORT))
+        if pair is not None:
+            self._place_pair(*pair, cafile)
         for peer, (peer_addr, port) in sorted(peers.items()):
             lines.append("peer %s %s %d" % (peer, peer_addr, port))
         for domain, leaf in sorted(certs.items()):
@@ -91,6 +100,17 @@ class Guard:
         with open(self.site, "w") as f:
             f.write("\n".join(lines) + "\n")
 
+    def _place_pair(self, name, leaf, cafile):
+        """Puts where the pair block of its policy says (relative to the
+        guard's directory) the certificate and key of its gcxp name NAME
+        (LEAF) and the CA of the pair, the test CA."""
+        d = os.path.join(self.dir, "pair")
+        os.makedirs(d, exist_ok=True)
+        for src, dst in ((leaf.cert, name + ".pem"), (leaf.key, name + ".key"),
+                         (cafile, "ca.pem")):
+            shutil.copyfile(src, os.path.join(d, dst))
+        self.keys.append(leaf.key)
+
     def start(self):
         """Starts the guard, or a new instance of it once the one before
         was stopped: its log goes on in the same file."""
@@ -102,8 +122,7 @@ class Guard:
                                  self.log, env=env, cwd=self.dir)
 
     def wait_ready(self, timeout=10.0):
-        procs.wait_listening(self.child, [(self.addr, topology.S2S_PORT)],
-                             timeout)
+        procs.wait_listening(self.child, [self.endpoint], timeout)
 
     def terminate(self):
         """Sends SIGTERM to the guard alone (stop() later collects its

@@ -3,17 +3,19 @@
 them (or, with --direct, nothing between them), slixmpp clients and a
 raw S2S client. Prints TAP; exits non-zero if anything failed.
 
-Four worlds run one after the other: "trunk" (one guard, built for
+Five worlds run one after the other: "trunk" (one guard, built for
 tests/integration/trunk.policy, between Prosody A and servers B and C),
 "two-guards" (Prosody A, a guard built for examples/two-guards-a.policy,
-one for two-guards-b.policy, Prosody B), "ejabberd" (Prosody A, a
-guard built for tests/integration/ejabberd.policy, a real ejabberd) and
-"scale" (Prosody A and B finding two instances of the trunk guard by
-DNS SRV, one of which is stopped and one killed under traffic).
+one for two-guards-b.policy, Prosody B), "pair" (Prosody A, the edge,
+validator and edge built from tests/integration/pair.policy, Prosody B),
+"ejabberd" (Prosody A, a guard built for tests/integration/ejabberd.policy,
+a real ejabberd) and "scale" (Prosody A and B finding two instances of
+the trunk guard by DNS SRV, one of which is stopped and one killed under
+traffic).
 
-  tests/integration/run.py                 build the guards, run all four
+  tests/integration/run.py                 build the guards, run all five
   tests/integration/run.py --only WORLD    run one world: trunk, two-guards,
-                                           ejabberd, scale
+                                           pair, ejabberd, scale
   tests/integration/run.py --guard BIN     use a trunk guard already built
                                            for tests/integration/trunk.policy
                                            (in the trunk and scale worlds)
@@ -51,6 +53,7 @@ import scenarios_status_browser  # noqa: E402,F401 -- registers its scenarios
 import scenarios_ejabberd  # noqa: E402,F401 -- registers its scenarios
 import scenarios_flood  # noqa: E402,F401 -- registers its scenarios
 import scenarios_malformed  # noqa: E402,F401 -- registers its scenarios
+import scenarios_pair  # noqa: E402,F401 -- registers its scenarios
 import scenarios_priv  # noqa: E402,F401 -- registers its scenarios
 import scenarios_reach  # noqa: E402,F401 -- registers its scenarios
 import scenarios_scale  # noqa: E402,F401 -- registers its scenarios
@@ -68,8 +71,8 @@ SANITIZER_REPORT = re.compile(
 # The two-guards, ejabberd and scale worlds' scenarios run in a mode of
 # the same name.
 TRUNK, TWO_GUARDS, EJABBERD = "trunk", scenarios.TWO_GUARDS, scenarios.EJABBERD
-SCALE = scenarios.SCALE
-WORLDS = (TRUNK, TWO_GUARDS, EJABBERD, SCALE)
+SCALE, PAIR = scenarios.SCALE, scenarios.PAIR
+WORLDS = (TRUNK, TWO_GUARDS, PAIR, EJABBERD, SCALE)
 
 
 def parse_args():
@@ -161,6 +164,15 @@ def two_guards_world(args, directory):
             scenarios.TWO_GUARDS)
 
 
+def pair_world(args, directory):
+    """The pair world under DIRECTORY: its policy built for each of its
+    three guards. Returns (world, mode)."""
+    guards = [(plan, guard.build_guard(plan))
+              for plan in topology.PAIR_GUARDS]
+    return (world.World(directory, topology.pair_servers(), guards),
+            scenarios.PAIR)
+
+
 def ejabberd_world(args, directory):
     """The ejabberd world under DIRECTORY, its guard built. Returns
     (world, mode)."""
@@ -187,7 +199,7 @@ def scale_world(args, directory):
 
 
 MAKERS = {TRUNK: trunk_world, TWO_GUARDS: two_guards_world,
-          EJABBERD: ejabberd_world, SCALE: scale_world}
+          PAIR: pair_world, EJABBERD: ejabberd_world, SCALE: scale_world}
 
 
 def run_world(tap, args, name, directory):

@@ -22,13 +22,15 @@ import topology
 from tap import run_test
 
 TWO_GUARDS = "two-guards"
+PAIR = "pair"
 EJABBERD = "ejabberd"
 SCALE = "scale"
 BOTH = ("direct", "guard")
 GUARD_ONLY = ("guard",)
 TWO_GUARDS_ONLY = (TWO_GUARDS,)
+PAIR_ONLY = (PAIR,)
 # What every world can carry: a.example and b.example talking.
-EVERY_WORLD = BOTH + TWO_GUARDS_ONLY
+EVERY_WORLD = BOTH + TWO_GUARDS_ONLY + PAIR_ONLY
 SCENARIOS = []
 
 # Scenarios run by stage, and in the order they were registered within
@@ -205,12 +207,14 @@ async def subscribe_and_follow(user, contact):
                       clients.is_presence(cj), 15, start)
 
 
-@scenario("presence subscription and updates a.example -> b.example")
+@scenario("presence subscription and updates a.example -> b.example",
+          modes=BOTH + PAIR_ONLY)
 async def presence_a_to_b(ctx):
     await subscribe_and_follow(ctx.user("alice"), ctx.user("bob"))
 
 
-@scenario("presence subscription and updates b.example -> a.example")
+@scenario("presence subscription and updates b.example -> a.example",
+          modes=BOTH + PAIR_ONLY)
 async def presence_b_to_a(ctx):
     await subscribe_and_follow(ctx.user("bob"), ctx.user("alice"))
 

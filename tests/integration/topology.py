@@ -36,6 +36,15 @@ world has stopped, so that guard A may take the trunk guard's address:
                            other by certificate (SASL EXTERNAL)
   B  127.0.2.1  b.example  resolves a.example to guard B
 
+The pair world (tests/integration/pair.policy, three builds), run after
+the two-guards world:
+
+  A  127.0.1.1  a.example  resolves b.example to edge A
+  edge A     127.0.3.1:5269   a.pair.test; S2S with A, gcxp to the validator
+  validator  127.0.12.1:5270  v.pair.test; gcxp only
+  edge B     127.0.4.1:5269   b.pair.test; S2S with B, gcxp to the validator
+  B  127.0.2.1  b.example  resolves a.example to edge B
+
 The ejabberd world (tests/integration/ejabberd.policy), run after the
 two-guards world: Prosody A, the guard, and a real ejabberd outside.
 
@@ -201,7 +210,7 @@ class GuardPlan:
     default, or STAY_ROOT. SITE holds extra lines for its site file."""
 
     def __init__(self, name, policy, tree, addr, peers, near, user=None,
-                 site=()):
+                 site=(), role=None, port=None):
         self.name = name
         self.policy = policy
         self.tree = tree
@@ -210,6 +219,10 @@ class GuardPlan:
         self.near = tuple(near)
         self.user = user
         self.site = tuple(site)
+        self.role = role
+        # A pair's validator listens for gcxp only, at its own port.
+        self.s2s = port is None
+        self.endpoint = (addr, port if port is not None else S2S_PORT)
 
 
 # The trunk guard's memory budget (its site file's memory-budget), which
@@ -253,6 +266,24 @@ TWO_GUARDS = [
     GuardPlan("guard-b", "examples/two-guards-b.policy", "build/it-b",
               GUARD_B_ADDR, {"inside": "B", "guard-a": "guard-a"},
               near=("B",)),
+]
+
+
+# The pair world (tests/integration/pair.policy): Prosody A and B, each
+# behind an edge of a guard pair, the edges joined through the validator
+# over gcxp. One policy, three builds.
+PAIR_POLICY = "tests/integration/pair.policy"
+VALIDATOR_ADDR = "127.0.12.1"
+GCXP_PORT = 5270
+PAIR_VALIDATOR = "v.pair.test"
+PAIR_EDGES = ("a.pair.test", "b.pair.test")
+PAIR_GUARDS = [
+    GuardPlan("validator", PAIR_POLICY, "build/it-pv", VALIDATOR_ADDR, {},
+              near=(), role=PAIR_VALIDATOR, port=GCXP_PORT),
+    GuardPlan("edge-a", PAIR_POLICY, "build/it-pa", GUARD_ADDR,
+              {"inside": "A"}, near=("A",), role=PAIR_EDGES[0]),
+    GuardPlan("edge-b", PAIR_POLICY, "build/it-pb", GUARD_B_ADDR,
+              {"partner": "B"}, near=("B",), role=PAIR_EDGES[1]),
 ]
 
 

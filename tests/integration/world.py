@@ -85,12 +85,15 @@ class World:
             endpoints = {p: topology.peer_endpoint(t, self.servers,
                                                    self.plans)
                          for p, t in plan.peers.items()}
+            pair = ((plan.role, self.pki.leaf(plan.role, plan.role))
+                    if plan.role else None)
             self.guards[plan.name] = guard.Guard(
                 plan.name, binary, os.path.join(self.dir, plan.name),
                 plan.addr,
                 {p: e for p, e in endpoints.items() if e is not None},
                 fronted, self.pki.ca.cert, dns, plan.user,
-                [self.crl] if self.crl else [], plan.site)
+                [self.crl] if self.crl else [], plan.site, pair,
+                plan.endpoint)
 
     @property
     def guard(self):
@@ -134,7 +137,7 @@ class World:
         eps = []
         for p in self.daemons.values():
             eps += p.endpoints()
-        eps += [(plan.addr, topology.S2S_PORT) for plan in self.plans]
+        eps += [plan.endpoint for plan in self.plans]
         if any(topology.DEAD in plan.peers.values() for plan in self.plans):
             eps.append((topology.DEAD_ADDR, topology.S2S_PORT))
         for stand_in in (self.silent, self.stuck):

@@ -1,0 +1,636 @@
+/*
+ * An edge of a guard pair (xedge-gcxp(7)): its link to the validator and
+ * the egress towards the other edge's peers over it.
+ *
+ * Towards the validator, each stanza that routing hands over becomes a
+ * STANZA frame with the next sequence number, encoded once and kept until
+ * it is acknowledged (a cumulative ACK) or refused (REFUSE: bounced to its
+ * sender with an alert). At most the window's frames are written and not
+ * yet acknowledged; past twice the window, stanzas bounce with
+ * resource-constraint, and from the window on, sources wait. After a
+ * reconnect every frame not acknowledged is written again, in order: the
+ * other edge discards what it already took. So a stanza is delivered
+ * once, or bounced, whatever happens to the validator or the link.
+ *
+ * From the validator, STANZA frames of the other edge enter routing as
+ * from their source peer, and leave by S2S; each is acknowledged once
+ * routing took it (delivered, queued or bounced), and one whose sequence
+ * number is not above the last taken is a duplicate: acknowledged again,
+ * not routed again.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gcxp.h"
+#include "gcxp_int.h"
+#include "guard.h"
+#include "jid.h"
+#include "log.h"
+#include "route.h"
+#include "xml.h"
+
+/* Redialling the validator: the first wait and the longest. */
+#define GCXP_REDIAL_FIRST_MS 500
+#define GCXP_REDIAL_MAX_MS 30000
+
+/* A frame not yet acknowledged: its bytes, then the strings of its
+ * meta. */
+struct gcxp_item {
+	struct gcxp_item *next;
+	uint64_t seq;
+	size_t len;
+	struct egress_meta meta;	/* path: none, the frame holds it */
+	unsigned char data[];
+};
+
+struct gcxp_edge {
+	struct gcxp_link link;
+	struct gcxp_self self;
+	int index;			/* this edge, 0 or 1 */
+	struct gcxp_item *head, *tail;	/* not acknowledged, by seq */
+	struct gcxp_item *unsent;	/* the first not written on this link */
+	size_t nitems, ninflight;
+	uint64_t next_seq;		/* of the next frame */
+	uint64_t received;		/* the last seq taken from the other edge */
+	struct egress_waiter *waiters;	/* sources waiting for room */
+	struct egress_waiter waiter;	/* the link waiting for an S2S peer */
+	struct xml_parser *xml;		/* the other edge's stanzas */
+	struct loop_timer redial;
+	unsigned failures;		/* dials in a row that did not come up */
+	char *authed[1];		/* a stanza's source domain */
+};
+
+static int gcxp_peer_of(const char *jid, int route);
+
+static struct gcxp_edge *
+gcxp_edge_of(struct gcxp_link *l)
+{
+	return (struct gcxp_edge *)((char *)l - offsetof(struct gcxp_edge,
+	    link));
+}
+
+/* The most frames kept: written or waiting. */
+static size_t
+gcxp_edge_bound(const struct gcxp_edge *e)
+{
+	return 2 * (size_t)e->self.window;
+}
+
+static void
+gcxp_edge_release(struct gcxp_edge *e)
+{
+	struct egress_waiter *w;
+
+	while ((w = e->waiters) != NULL) {
+		e->waiters = w->next;
+		w->next = NULL;
+		w->waiting_for = NULL;
+		w->ops->resume(w);
+	}
+}
+
+/* Writes what waits while the window and the link's output have room. */
+static void
+gcxp_edge_pump(struct gcxp_edge *e)
+{
+	struct gcxp_item *it;
+
+	while ((it = e->unsent) != NULL && e->link.state == GCXP_UP &&
+	    e->ninflight < e->link.window && !gcxp_link_congested(&e->link)) {
+		if (gcxp_link_write(&e->link, it->data, it->len) == -1)
+			break;
+		e->unsent = it->next;
+		e->ninflight++;
+	}
+	if (e->nitems <= (size_t)e->self.window / 2)
+		gcxp_edge_release(e);
+}
+
+static void
+gcxp_edge_dial(struct gcxp_edge *e)
+{
+	const struct gen_pair *p = &guard.policy->pair;
+	int fd;
+
+	if (guard.shutting_down || e->link.conn != NULL)
+		return;
+	fd = conn_connect_fd(p->host, p->port);
+	if (fd == -1 || gcxp_link_attach(&e->link, fd, 1, NULL,
+	    gcxp_edge_bound(e) * (size_t)e->self.max_frame) == -1) {
+		log_errno(LOG_LVL_WARN, 0, "gcxp-connect-failed", "guard=%s "
+		    "addr=%s:%u", p->validator, p->host, (unsigned)p->port);
+		e->link.ops->down(&e->link, "connect failed");
+		return;
+	}
+	snprintf(e->link.conn->peer_addr, sizeof(e->link.conn->peer_addr),
+	    "%s:%u", p->host, (unsigned)p->port);
+	log_event(LOG_LVL_INFO, e->link.conn->id, "gcxp-connect",
+	    "guard=%s addr=%s", p->validator, e->link.conn->peer_addr);
+}
+
+static void
+gcxp_edge_redial_fired(struct loop *l, struct loop_timer *t, void *arg)
+{
+	(void)l;
+	(void)t;
+	gcxp_edge_dial(arg);
+}
+
+static void
+gcxp_edge_up(struct gcxp_link *l)
+{
+	struct gcxp_edge *e = gcxp_edge_of(l);
+
+	e->failures = 0;
+	/* Everything not acknowledged goes again, in order. */
+	e->unsent = e->head;
+	e->ninflight = 0;
+	gcxp_edge_pump(e);
+}
+
+static void
+gcxp_edge_down(struct gcxp_link *l, const char *why)
+{
+	struct gcxp_edge *e = gcxp_edge_of(l);
+	uint64_t wait;
+
+	if (guard.shutting_down)
+		return;
+	if (e->failures < 16)
+		e->failures++;
+	wait = (uint64_t)GCXP_REDIAL_FIRST_MS << (e->failures - 1);
+	if (wait > GCXP_REDIAL_MAX_MS)
+		wait = GCXP_REDIAL_MAX_MS;
+	log_event(LOG_LVL_WARN, 0, "gcxp-down", "guard=%s reason=\"%s\" "
+	    "unacknowledged=%zu retry-in-ms=%llu", guard.policy->pair.validator,
+	    why, e->nitems, (unsigned long long)wait);
+	e->unsent = e->head;
+	e->ninflight = 0;
+	loop_timer_arm(guard.loop, &e->redial, wait, gcxp_edge_redial_fired,
+	    e);
+}
+
+static void
+gcxp_edge_drained(struct gcxp_link *l)
+{
+	gcxp_edge_pump(gcxp_edge_of(l));
+}
+
+/* Frees the acknowledged frames up to SEQ; -1 when SEQ acknowledges a
+ * frame never written. */
+static int
+gcxp_edge_ack(struct gcxp_edge *e, uint64_t seq)
+{
+	struct gcxp_item *it;
+
+	if (seq >= e->next_seq)
+		return -1;
+	while ((it = e->head) != NULL && it->seq <= seq) {
+		if (it == e->unsent)
+			return -1;
+		e->head = it->next;
+		if (e->head == NULL)
+			e->tail = NULL;
+		e->nitems--;
+		e->ninflight--;
+		free(it);
+	}
+	gcxp_edge_pump(e);
+	return 0;
+}
+
+/* Copies the validator's text into BUF (LEN bytes) with nothing that could
+ * break a log line or an alert: what is not printable ASCII, and quotes
+ * and backslashes, become '?'. */
+static const char *
+gcxp_edge_text(const struct gcxp_bytes *t, char *buf, size_t len)
+{
+	size_t i, n = t->len < len - 1 ? t->len : len - 1;
+
+	for (i = 0; i < n; i++)
+		buf[i] = t->p[i] >= 0x20 && t->p[i] < 0x7f && t->p[i] != '"' &&
+		    t->p[i] != '\\' ? t->p[i] : '?';
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The validator refused frame R->seq: its stanza goes back to its sender
+ * with R's condition, counted against R's rule, with an alert. */
+static int
+gcxp_edge_refused(struct gcxp_edge *e, const struct gcxp_refuse *r)
+{
+	struct gcxp_item *prev = NULL, *it;
+	char why[256];
+	unsigned rule;
+	int peer;
+
+	for (it = e->head; it != NULL && it != e->unsent; it = it->next) {
+		if (it->seq == r->seq)
+			break;
+		prev = it;
+	}
+	if (it == NULL || it == e->unsent)
+		return -1;
+	if (prev != NULL)
+		prev->next = it->next;
+	else
+		e->head = it->next;
+	if (e->tail == it)
+		e->tail = prev;
+	e->nitems--;
+	e->ninflight--;
+	rule = r->rule < guard.policy->nrules ? r->rule : GEN_RULE_STRUCTURE;
+	peer = gcxp_peer_of(it->meta.to, 1);
+	route_refused(&guard.route, &it->meta, r->condition, rule, peer,
+	    gcxp_edge_text(&r->text, why, sizeof(why)));
+	free(it);
+	gcxp_edge_pump(e);
+	return 0;
+}
+
+/* Acknowledges everything taken from the other edge. */
+static void
+gcxp_edge_send_ack(struct gcxp_edge *e)
+{
+	struct gcxp_frame ack = { .type = GCXP_FRAME_ACK };
+
+	ack.ack = e->received;
+	gcxp_link_send(&e->link, &ack, NULL);
+}
+
+/* Refuses STANZA frame S of the other edge, which this edge cannot take
+ * (the validator should not have let it through), with COND. */
+static void
+gcxp_edge_cannot_take(struct gcxp_edge *e, const struct gcxp_stanza *s,
+    enum stanza_cond cond, const char *why)
+{
+	struct gcxp_frame f = { .type = GCXP_FRAME_REFUSE };
+
+	log_event(LOG_LVL_ERR, e->link.conn->id, "gcxp-refuse", "seq=%llu "
+	    "condition=%s reason=\"%s\"", (unsigned long long)s->seq,
+	    stanza_cond_name(cond), why);
+	f.refuse.seq = s->seq;
+	f.refuse.condition = cond;
+	f.refuse.text.p = why;
+	f.refuse.text.len = strlen(why);
+	gcxp_link_send(&e->link, &f, NULL);
+	e->received = s->seq;
+}
+
+/*
+ * A stanza of the other edge: from a peer that edge serves, to one this
+ * edge serves, parsed again, into routing as from its source peer (the
+ * validator vouches for its source domain), and acknowledged.
+ */
+static int
+gcxp_edge_stanza(struct gcxp_edge *e, const struct gcxp_stanza *s)
+{
+	struct route_source src = { .conn_id = e->link.conn->id,
+	    .waiter = &e->waiter };
+	char domain[JID_DOMAIN_MAX + 1], to_domain[JID_DOMAIN_MAX + 1];
+	struct stanza_node *el;
+	enum pipe_stream_error se;
+	const char *why, *from, *to;
+	size_t used;
+	int from_peer, to_peer, n;
+
+	if (s->seq <= e->received) {
+		gcxp_edge_send_ack(e);
+		return 0;
+	}
+	from_peer = gcxp_peer_named(&s->from);
+	to_peer = gcxp_peer_named(&s->to);
+	if (s->direction == e->index || from_peer < 0 || to_peer < 0 ||
+	    guard.policy->peers[from_peer].edge == e->index ||
+	    guard.policy->peers[to_peer].edge != e->index) {
+		gcxp_edge_cannot_take(e, s, STANZA_COND_POLICY_VIOLATION,
+		    "peers not of this pair's sides");
+		return 0;
+	}
+	if (xml_parse(e->xml, s->xml.p, s->xml.len, &used) != XML_ELEMENT ||
+	    used != s->xml.len) {
+		gcxp_stanza_parser_reset(e->xml);
+		gcxp_edge_cannot_take(e, s, STANZA_COND_BAD_REQUEST,
+		    "not one well-formed stanza");
+		return 0;
+	}
+	el = xml_element(e->xml);
+	from = stanza_attr(el, "", "from");
+	to = stanza_attr(el, "", "to");
+	if (from == NULL || to == NULL || jid_domain(from, domain) < 0 ||
+	    (n = jid_domain(to, to_domain)) < 0 ||
+	    gen_origin_peer(domain, strlen(domain)) != from_peer ||
+	    gen_route(to_domain, (size_t)n) != to_peer) {
+		gcxp_edge_cannot_take(e, s, STANZA_COND_POLICY_VIOLATION,
+		    "addresses not of the frame's peers");
+		return 0;
+	}
+	/* The validator vouched for the source domain; bounces come from
+	 * the domain the stanza was sent to. */
+	e->authed[0] = domain;
+	src.pipe = (struct pipe_source){ .peer = from_peer,
+	    .local = to_domain, .authed = e->authed, .nauthed = 1 };
+	src.arena = xml_element_arena(e->xml);
+	e->received = s->seq;
+	if (route_stanza(&guard.route, &src, el, &se, &why) == -1)
+		log_event(LOG_LVL_ERR, e->link.conn->id, "gcxp-stanza-error",
+		    "seq=%llu condition=%s reason=\"%s\"",
+		    (unsigned long long)s->seq,
+		    pipeline_stream_error_name(se), why);
+	gcxp_edge_send_ack(e);
+	return 0;
+}
+
+static int
+gcxp_edge_frame(struct gcxp_link *l, const struct gcxp_frame *f,
+    const char *raw, size_t len)
+{
+	struct gcxp_edge *e = gcxp_edge_of(l);
+
+	(void)raw;
+	(void)len;
+	switch (f->type) {
+	case GCXP_FRAME_STANZA:
+		if (e->link.paused)
+			return 1;
+		return gcxp_edge_stanza(e, &f->stanza);
+	case GCXP_FRAME_ACK:
+		if (gcxp_edge_ack(e, f->ack) == -1)
+			break;
+		return 0;
+	case GCXP_FRAME_REFUSE:
+		if (gcxp_edge_refused(e, &f->refuse) == -1)
+			break;
+		return 0;
+	default:
+		gcxp_link_fail(l, GCXP_ERR_UNEXPECTED, "frame out of place");
+		return -1;
+	}
+	gcxp_link_fail(l, GCXP_ERR_SEQUENCE, "acknowledges a frame not sent");
+	return -1;
+}
+
+static const struct gcxp_link_ops gcxp_edge_link_ops = {
+	.up = gcxp_edge_up,
+	.frame = gcxp_edge_frame,
+	.drained = gcxp_edge_drained,
+	.down = gcxp_edge_down,
+};
+
+/* The link as a source that waits for an S2S destination: its frames stay
+ * unread, and so unacknowledged, until that destination has room. */
+static void
+gcxp_edge_source_pause(struct egress_waiter *w)
+{
+	struct gcxp_edge *e = guard.gcxp_edge;
+
+	(void)w;
+	gcxp_link_pause(&e->link);
+}
+
+static void
+gcxp_edge_source_resume(struct egress_waiter *w)
+{
+	struct gcxp_edge *e = guard.gcxp_edge;
+
+	(void)w;
+	gcxp_link_resume(&e->link);
+}
+
+static const struct egress_waiter_ops gcxp_edge_waiter_ops = {
+	.pause = gcxp_edge_source_pause,
+	.resume = gcxp_edge_source_resume,
+};
+
+/* ---- the egress: routing's way to the other edge's peers ---- */
+
+static void *
+gcxp_egress_get(int peer, const char *local, const char *remote,
+    enum stanza_cond *cond)
+{
+	(void)peer;
+	(void)local;
+	(void)remote;
+	*cond = STANZA_COND_REMOTE_SERVER_NOT_FOUND;
+	return guard.shutting_down ? NULL : guard.gcxp_edge;
+}
+
+/* Copies STR into *TAIL; returns the copy (NULL stays NULL). */
+static const char *
+gcxp_item_str(char **tail, const char *str)
+{
+	size_t n;
+	char *copy;
+
+	if (str == NULL)
+		return NULL;
+	n = strlen(str) + 1;
+	copy = memcpy(*tail, str, n);
+	*tail += n;
+	return copy;
+}
+
+static size_t
+gcxp_strsize(const char *str)
+{
+	return str != NULL ? strlen(str) + 1 : 0;
+}
+
+/* The peer of the domain of JID, by ROUTE (destination) or not (origin);
+ * -1 if none. */
+static int
+gcxp_peer_of(const char *jid, int route)
+{
+	char domain[JID_DOMAIN_MAX + 1];
+	int n;
+
+	if (jid == NULL || (n = jid_domain(jid, domain)) < 0)
+		return -1;
+	return route ? gen_route(domain, (size_t)n) :
+	    gen_origin_peer(domain, (size_t)n);
+}
+
+static int
+gcxp_egress_send(void *dst, const char *bytes, size_t len,
+    const struct egress_meta *m, enum stanza_cond *cond)
+{
+	struct gcxp_edge *e = dst;
+	struct gcxp_frame f = { .type = GCXP_FRAME_STANZA };
+	uint32_t path[EGRESS_PATH_MAX];
+	struct gcxp_item *it;
+	int from, to;
+	size_t cap, i;
+	char *tail;
+
+	*cond = STANZA_COND_RESOURCE_CONSTRAINT;
+	if (e->nitems >= gcxp_edge_bound(e))
+		return -1;
+	*cond = STANZA_COND_REMOTE_SERVER_NOT_FOUND;
+	from = gcxp_peer_of(m->from, 0);
+	to = gcxp_peer_of(m->to, 1);
+	if (from < 0 || to < 0)
+		return -1;
+	f.stanza.seq = e->next_seq;
+	f.stanza.direction = (uint8_t)e->index;
+	f.stanza.from.p = guard.policy->peers[from].name;
+	f.stanza.from.len = strlen(f.stanza.from.p);
+	f.stanza.to.p = guard.policy->peers[to].name;
+	f.stanza.to.len = strlen(f.stanza.to.p);
+	f.stanza.nrules = 0;
+	for (i = 0; i < m->npath && i < EGRESS_PATH_MAX; i++)
+		path[f.stanza.nrules++] = m->path[i];
+	f.stanza.xml.p = bytes;
+	f.stanza.xml.len = len;
+	cap = len + 2 * GCXP_NAME_MAX + 4 * EGRESS_PATH_MAX + 64;
+	it = malloc(sizeof(*it) + cap + gcxp_strsize(m->from) +
+	    gcxp_strsize(m->to) + gcxp_strsize(m->id) + gcxp_strsize(m->type));
+	if (it == NULL)
+		return -1;
+	it->len = gcxp_frame_write(it->data, cap, &f, path);
+	if (it->len == 0) {
+		free(it);
+		*cond = STANZA_COND_POLICY_VIOLATION;
+		return -1;
+	}
+	it->next = NULL;
+	it->seq = e->next_seq++;
+	it->meta = *m;
+	it->meta.path = NULL;
+	it->meta.npath = 0;
+	tail = (char *)it->data + it->len;
+	it->meta.from = gcxp_item_str(&tail, m->from);
+	it->meta.to = gcxp_item_str(&tail, m->to);
+	it->meta.id = gcxp_item_str(&tail, m->id);
+	it->meta.type = gcxp_item_str(&tail, m->type);
+	if (e->tail != NULL)
+		e->tail->next = it;
+	else
+		e->head = it;
+	e->tail = it;
+	if (e->unsent == NULL)
+		e->unsent = it;
+	e->nitems++;
+	gcxp_edge_pump(e);
+	return 0;
+}
+
+static enum egress_pressure
+gcxp_egress_pressure(const void *dst)
+{
+	const struct gcxp_edge *e = dst;
+
+	if (e->nitems < e->self.window)
+		return EGRESS_OK;
+	return e->link.state == GCXP_UP ? EGRESS_SLOW : EGRESS_BACKLOG;
+}
+
+static void
+gcxp_egress_wait(void *dst, struct egress_waiter *w)
+{
+	struct gcxp_edge *e = dst;
+
+	if (w->waiting_for != NULL)
+		return;
+	w->waiting_for = e;
+	w->egress = &gcxp_egress;
+	w->next = e->waiters;
+	e->waiters = w;
+	w->ops->pause(w);
+}
+
+static void
+gcxp_egress_unwait(struct egress_waiter *w)
+{
+	struct gcxp_edge *e = w->waiting_for;
+	struct egress_waiter **pp;
+
+	for (pp = &e->waiters; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == w) {
+			*pp = w->next;
+			break;
+		}
+	w->next = NULL;
+	w->waiting_for = NULL;
+}
+
+const struct egress_ops gcxp_egress = {
+	.get = gcxp_egress_get,
+	.send = gcxp_egress_send,
+	.pressure = gcxp_egress_pressure,
+	.wait = gcxp_egress_wait,
+	.unwait = gcxp_egress_unwait,
+};
+
+/* ---- life cycle ---- */
+
+/*
+ * The first sequence number of this run: the wall clock in microseconds.
+ * The other edge discards what is not above the last number it took, and
+ * knows nothing of this edge's restarts; a run that starts later starts
+ * above every number an earlier run could have used, unless that run sent
+ * more than a frame per microsecond of its life.
+ */
+static uint64_t
+gcxp_edge_first_seq(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+int
+gcxp_edge_start(const struct gcxp_self *self)
+{
+	const struct gen_pair *p = &guard.policy->pair;
+	struct gcxp_edge *e;
+
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return -1;
+	e->self = *self;
+	e->index = p->edge;
+	e->next_seq = gcxp_edge_first_seq();
+	e->link.ops = &gcxp_edge_link_ops;
+	e->link.self = &e->self;
+	e->link.expect = p->validator;
+	e->waiter.ops = &gcxp_edge_waiter_ops;
+	e->xml = gcxp_stanza_parser();
+	if (e->xml == NULL) {
+		free(e);
+		return -1;
+	}
+	guard.gcxp_edge = e;
+	gcxp_edge_dial(e);
+	return 0;
+}
+
+size_t
+gcxp_edge_pending(void)
+{
+	return guard.gcxp_edge->nitems;
+}
+
+void
+gcxp_edge_free(void)
+{
+	struct gcxp_edge *e = guard.gcxp_edge;
+	struct gcxp_item *it;
+
+	if (e == NULL)
+		return;
+	if (e->nitems > 0)
+		log_event(LOG_LVL_WARN, 0, "gcxp-abandoned", "guard=%s "
+		    "unacknowledged=%zu", guard.policy->pair.validator,
+		    e->nitems);
+	loop_timer_cancel(guard.loop, &e->redial);
+	while ((it = e->head) != NULL) {
+		e->head = it->next;
+		free(it);
+	}
+	egress_unwait(&e->waiter);
+	xml_free(e->xml);
+	free(e);
+	guard.gcxp_edge = NULL;
+}
