@@ -283,12 +283,14 @@ fuzz:
 SYSTEMD_UNIT_DIR := $(PREFIX)/lib/systemd/system
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8 \
 	    $(DESTDIR)$(SYSTEMD_UNIT_DIR)
 	install -d -m 755 $(DESTDIR)/var/empty
 	install -m 755 $(B)/xedge $(B)/xedgec $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 policy-lang/xedgec.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 policy-lang/xedge.policy.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 policy-lang/xedge-gcxp.7 $(DESTDIR)$(PREFIX)/share/man/man7/
 	install -m 644 policy-lang/xedge.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	sed 's|/usr/local/bin/xedge|$(PREFIX)/bin/xedge|' examples/xedge.service \
 	    > $(DESTDIR)$(SYSTEMD_UNIT_DIR)/xedge.service.tmp
