@@ -221,7 +221,7 @@ $(B)/bench/xml_bench: tests/bench/xml_bench.c $(B)/libxedge.a
 FUZZ_PACKAGES := clang libclang-rt-dev
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
-FUZZ_TARGETS := xml site xedgec s2s label
+FUZZ_TARGETS := xml site xedgec s2s label gcxp
 F := $(B)/fuzz
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -272,6 +272,16 @@ $(F)/fuzz_label: tests/fuzz/fuzz_label.c tests/fuzz/fuzz.h \
 	runtime/label_ess.h runtime/label_ess_int.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iruntime -o $@ $(filter %.c,$^) -lcrypto
+
+# The GCXP frame codec alone, with what it calls of the guard: UTF-8
+# decoding, the stanza error conditions' names, and the log's fatal
+# assertion that guards them.
+$(F)/fuzz_gcxp: tests/fuzz/fuzz_gcxp.c tests/fuzz/fuzz.h \
+	tests/unit/gcxp_fixture.h runtime/gcxp_frame.c runtime/gcxp_frame.h \
+	runtime/text_fold.c runtime/stanza_error.c runtime/log.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iruntime -Itests/unit -o $@ \
+		$(filter %.c,$^)
 
 fuzz:
 	@sh tests/deps.sh $(FUZZ_PACKAGES)
