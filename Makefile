@@ -224,7 +224,7 @@ $(B)/bench/xml_bench: tests/bench/xml_bench.c $(B)/libxedge.a
 FUZZ_PACKAGES := clang libclang-rt-dev
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
-FUZZ_TARGETS := xml site xedgec s2s label
+FUZZ_TARGETS := xml site xedgec s2s label gcxp
 F := $(B)/fuzz
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -276,6 +276,16 @@ $(F)/fuzz_label: tests/fuzz/fuzz_label.c tests/fuzz/fuzz.h \
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iruntime -o $@ $(filter %.c,$^) -lcrypto
 
+# The GCXP frame codec alone, with what it calls of the guard: UTF-8
+# decoding, the stanza error conditions' names, and the log's fatal
+# assertion that guards them.
+$(F)/fuzz_gcxp: tests/fuzz/fuzz_gcxp.c tests/fuzz/fuzz.h \
+	tests/unit/gcxp_fixture.h runtime/gcxp_frame.c runtime/gcxp_frame.h \
+	runtime/text_fold.c runtime/stanza_error.c runtime/log.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iruntime -Itests/unit -o $@ \
+		$(filter %.c,$^)
+
 fuzz:
 	@sh tests/deps.sh $(FUZZ_PACKAGES)
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(F)/fuzz_%)
@@ -286,12 +296,14 @@ fuzz:
 SYSTEMD_UNIT_DIR := $(PREFIX)/lib/systemd/system
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8 \
 	    $(DESTDIR)$(SYSTEMD_UNIT_DIR)
 	install -d -m 755 $(DESTDIR)/var/empty
 	install -m 755 $(B)/xedge $(B)/xedgec $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 policy-lang/xedgec.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 policy-lang/xedge.policy.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 policy-lang/xedge-gcxp.7 $(DESTDIR)$(PREFIX)/share/man/man7/
 	install -m 644 policy-lang/xedge.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	sed 's|/usr/local/bin/xedge|$(PREFIX)/bin/xedge|' examples/xedge.service \
 	    > $(DESTDIR)$(SYSTEMD_UNIT_DIR)/xedge.service.tmp

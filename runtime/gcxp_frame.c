@@ -45,6 +45,14 @@ struct gcxp_kind {
 	void (*put)(struct gcxp_writer *, const struct gcxp_frame *);
 };
 
+/* The big-endian uint32 at P: a frame's length, a rule id. */
+static uint32_t
+gcxp_be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
 /* Takes N bytes off R; NULL (and R's why set to WHY, unless something
  * was already wrong) if the body holds fewer. */
 static const unsigned char *
@@ -315,10 +323,7 @@ gcxp_put_stanza(struct gcxp_writer *w, const struct gcxp_frame *f)
 uint32_t
 gcxp_stanza_rule(const struct gcxp_stanza *s, size_t i)
 {
-	const unsigned char *p = s->rules + 4 * i;
-
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
+	return gcxp_be32(s->rules + 4 * i);
 }
 
 /* ---- ACK and PING --------------------------------------------------- */
@@ -456,8 +461,7 @@ gcxp_frame_parse(const void *in, size_t len, uint32_t max,
 
 	if (len < GCXP_LENGTH_SIZE)
 		return 0;
-	n = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
+	n = gcxp_be32(p);
 	if (n == 0)
 		return gcxp_fail(why, "frame length 0");
 	if (n > max)
