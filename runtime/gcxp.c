@@ -4,6 +4,8 @@
  * carries), the TLS material of the pair, and the start and end of the
  * edge (gcxp_edge.c) or the validator (gcxp_validator.c).
  */
+#include <stdio.h>
+
 #include <openssl/rand.h>
 
 #include "gcxp.h"
@@ -51,6 +53,29 @@ gcxp_start(void)
 	}
 	self.role = GCXP_ROLE_VALIDATOR;
 	return gcxp_validator_start(&self);
+}
+
+void
+gcxp_status_changed(struct status_link *s, int up, const char *why)
+{
+	s->up = up;
+	s->since_ms = loop_wall_ms();
+	if (why != NULL)
+		snprintf(s->error, sizeof(s->error), "%s", why);
+}
+
+size_t
+gcxp_status_links(struct status_link *out)
+{
+	if (guard.gcxp_edge != NULL) {
+		gcxp_edge_status(out);
+		return 1;
+	}
+	if (guard.gcxp_validator != NULL) {
+		gcxp_validator_status(out);
+		return 2;
+	}
+	return 0;
 }
 
 size_t

@@ -28,6 +28,7 @@
 #include "jid.h"
 #include "log.h"
 #include "route.h"
+#include "status.h"
 #include "xml.h"
 
 /* Redialling the validator: the first wait and the longest. */
@@ -55,6 +56,7 @@ struct gcxp_edge {
 	uint64_t received;		/* the last seq taken from the other edge */
 	struct egress_waiter *waiters;	/* sources waiting for room */
 	struct egress_waiter waiter;	/* the link waiting for an S2S peer */
+	struct status_link status;	/* what the status page shows */
 	struct xml_parser *xml;		/* the other edge's stanzas */
 	struct loop_timer redial;
 	unsigned failures;		/* dials in a row that did not come up */
@@ -102,6 +104,7 @@ gcxp_edge_pump(struct gcxp_edge *e)
 			break;
 		e->unsent = it->next;
 		e->ninflight++;
+		e->status.frames[STATUS_OUT]++;
 	}
 	if (e->nitems <= (size_t)e->self.window / 2)
 		gcxp_edge_release(e);
@@ -142,6 +145,7 @@ gcxp_edge_up(struct gcxp_link *l)
 {
 	struct gcxp_edge *e = gcxp_edge_of(l);
 
+	gcxp_status_changed(&e->status, 1, NULL);
 	e->failures = 0;
 	/* Everything not acknowledged goes again, in order. */
 	e->unsent = e->head;
@@ -155,6 +159,7 @@ gcxp_edge_down(struct gcxp_link *l, const char *why)
 	struct gcxp_edge *e = gcxp_edge_of(l);
 	uint64_t wait;
 
+	gcxp_status_changed(&e->status, 0, why);
 	if (guard.shutting_down)
 		return;
 	if (e->failures < 16)
@@ -240,8 +245,12 @@ gcxp_edge_refused(struct gcxp_edge *e, const struct gcxp_refuse *r)
 		e->tail = prev;
 	e->nitems--;
 	e->ninflight--;
-	rule = r->rule < guard.policy->nrules ? r->rule : GEN_RULE_STRUCTURE;
+	/* A rule on the wire is its index plus one; a refusal outside any
+	 * rule counts against the rule of the stanza's structure. */
+	rule = r->rule >= 1 && r->rule <= guard.policy->nrules ? r->rule - 1 :
+	    GEN_RULE_STRUCTURE;
 	peer = gcxp_peer_of(it->meta.to, 1);
+	e->status.refused++;
 	route_refused(&guard.route, &it->meta, r->condition, rule, peer,
 	    gcxp_edge_text(&r->text, why, sizeof(why)));
 	free(it);
@@ -333,6 +342,7 @@ gcxp_edge_stanza(struct gcxp_edge *e, const struct gcxp_stanza *s)
 	    .local = to_domain, .authed = e->authed, .nauthed = 1 };
 	src.arena = xml_element_arena(e->xml);
 	e->received = s->seq;
+	e->status.frames[STATUS_IN]++;
 	if (route_stanza(&guard.route, &src, el, &se, &why) == -1)
 		log_event(LOG_LVL_ERR, e->link.conn->id, "gcxp-stanza-error",
 		    "seq=%llu condition=%s reason=\"%s\"",
@@ -478,8 +488,9 @@ gcxp_egress_send(void *dst, const char *bytes, size_t len,
 	f.stanza.to.p = guard.policy->peers[to].name;
 	f.stanza.to.len = strlen(f.stanza.to.p);
 	f.stanza.nrules = 0;
+	/* On the wire a rule is its index plus one: 0 names none. */
 	for (i = 0; i < m->npath && i < EGRESS_PATH_MAX; i++)
-		path[f.stanza.nrules++] = m->path[i];
+		path[f.stanza.nrules++] = m->path[i] + 1;
 	f.stanza.xml.p = bytes;
 	f.stanza.xml.len = len;
 	cap = len + 2 * GCXP_NAME_MAX + 4 * EGRESS_PATH_MAX + 64;
@@ -596,6 +607,8 @@ gcxp_edge_start(const struct gcxp_self *self)
 	e->link.self = &e->self;
 	e->link.expect = p->validator;
 	e->waiter.ops = &gcxp_edge_waiter_ops;
+	e->status.guard = p->validator;
+	e->status.since_ms = loop_wall_ms();
 	e->xml = gcxp_stanza_parser();
 	if (e->xml == NULL) {
 		free(e);
@@ -610,6 +623,16 @@ size_t
 gcxp_edge_pending(void)
 {
 	return guard.gcxp_edge->nitems;
+}
+
+void
+gcxp_edge_status(struct status_link *out)
+{
+	const struct gcxp_edge *e = guard.gcxp_edge;
+
+	*out = e->status;
+	out->unacknowledged = e->nitems;
+	out->window = e->self.window;
 }
 
 void

@@ -16,6 +16,7 @@
 #include "gcxp_frame.h"
 #include "loop.h"
 #include "pipeline.h"
+#include "status.h"
 #include "xml.h"
 
 /* How long a handshake may take, and how long a link may be silent
@@ -145,6 +146,11 @@ void gcxp_stanza_parser_reset(struct xml_parser *x);
  * do nothing for a role the build does not have. */
 int gcxp_edge_start(const struct gcxp_self *self);
 size_t gcxp_edge_pending(void);
+void gcxp_edge_status(struct status_link *out);
+void gcxp_validator_status(struct status_link *out);
+
+/* Records on S that its link came up, or went down for WHY. */
+void gcxp_status_changed(struct status_link *s, int up, const char *why);
 void gcxp_edge_free(void);
 int gcxp_validator_start(const struct gcxp_self *self);
 void gcxp_validator_free(void);

@@ -240,10 +240,10 @@ gcxp_bytes_are(const struct gcxp_bytes *b, const char *name)
 }
 
 /*
- * The other guard's HELLO H: the version, the digest, its role, its name
- * (the one expected, or for the validator one of the edges, which its
- * certificate must name) and whom it expects. Returns 0 when the link is
- * up, -1 when refused.
+ * The other guard's HELLO H, in xedge-gcxp(7)'s order: the version, its
+ * role, its name (the one expected, or for the validator one of the
+ * edges, which its certificate must name) and whom it expects, the
+ * policy's digest. Returns 0 when the link is up, -1 when refused.
  */
 static int
 gcxp_link_check_hello(struct gcxp_link *l, const struct gcxp_hello *h)
@@ -264,12 +264,6 @@ gcxp_link_check_hello(struct gcxp_link *l, const struct gcxp_hello *h)
 			l->expect = l->candidates[i];
 			l->peer_index = (int)i;
 		}
-	if (memcmp(h->digest, l->self->digest, GCXP_DIGEST_SIZE) != 0) {
-		gcxp_link_refuse_hello(l, GCXP_REFUSAL_POLICY, "the guards "
-		    "were built from different policies (SHA-256 differs): "
-		    "a pair is three builds of one policy");
-		return -1;
-	}
 	if (h->role != want) {
 		gcxp_link_refuse_hello(l, GCXP_REFUSAL_ROLE, want ==
 		    GCXP_ROLE_EDGE ? "a validator takes links from edges only" :
@@ -286,6 +280,12 @@ gcxp_link_check_hello(struct gcxp_link *l, const struct gcxp_hello *h)
 	if (!gcxp_bytes_are(&h->peer, l->self->name)) {
 		gcxp_link_refuse_hello(l, GCXP_REFUSAL_NAME, "the guard "
 		    "expects another guard than this one");
+		return -1;
+	}
+	if (memcmp(h->digest, l->self->digest, GCXP_DIGEST_SIZE) != 0) {
+		gcxp_link_refuse_hello(l, GCXP_REFUSAL_POLICY, "the guards "
+		    "were built from different policies (SHA-256 differs): "
+		    "a pair is three builds of one policy");
 		return -1;
 	}
 	l->window = h->window < l->self->window ? h->window : l->self->window;

@@ -42,6 +42,7 @@ struct gcxp_validator {
 	/* Per edge: the last STANZA passed on to it and the last ACK it
 	 * sent back; what lies between was not acknowledged. */
 	uint64_t forwarded[2], acked[2];
+	struct status_link status[2];	/* each edge's, for the page */
 	struct gcxp_check check;
 };
 
@@ -97,6 +98,7 @@ gcxp_validator_up(struct gcxp_link *l)
 		gcxp_validator_lost(v, l->peer_index);
 	}
 	v->up[l->peer_index] = gcxp_vlink_of(l);
+	gcxp_status_changed(&v->status[l->peer_index], 1, NULL);
 	/* Frames of the other edge may have waited for this one. */
 	if ((other = gcxp_validator_other(l)) != NULL)
 		gcxp_link_resume(other);
@@ -116,6 +118,7 @@ gcxp_validator_down(struct gcxp_link *l, const char *why)
 	if (i < 0 || v->up[i] != gcxp_vlink_of(l))
 		return;
 	v->up[i] = NULL;
+	gcxp_status_changed(&v->status[i], 0, why);
 	gcxp_validator_lost(v, i);
 }
 
@@ -147,7 +150,7 @@ gcxp_validator_refuse(struct gcxp_link *l, const struct gcxp_stanza *s,
 	route_judged(&guard.route, l->conn->id, &m, c->cond, c->rule,
 	    c->to_peer, c->why);
 	f.refuse.seq = s->seq;
-	f.refuse.rule = c->rule;
+	f.refuse.rule = c->rule + 1;	/* on the wire, index plus one */
 	f.refuse.condition = c->cond;
 	f.refuse.text.p = c->why;
 	f.refuse.text.len = strlen(c->why);
@@ -178,17 +181,21 @@ gcxp_validator_frame(struct gcxp_link *l, const struct gcxp_frame *f,
 		}
 		gcxp_vlink_of(l)->last_seq = f->stanza.seq;
 		for (i = 0; i < f->stanza.nrules; i++)
-			if (gcxp_stanza_rule(&f->stanza, i) >=
+			if (gcxp_stanza_rule(&f->stanza, i) == 0 ||
+			    gcxp_stanza_rule(&f->stanza, i) >
 			    guard.policy->nrules) {
 				gcxp_link_fail(l, GCXP_ERR_MALFORMED,
 				    "verdict path names no rule of the policy");
 				return -1;
 			}
+		v->status[l->peer_index].frames[STATUS_IN]++;
 		if (gcxp_check_stanza(&v->check, gcxp_vlink_of(l)->xml,
 		    &f->stanza, l->peer_index) == -1) {
+			v->status[l->peer_index].refused++;
 			gcxp_validator_refuse(l, &f->stanza, &v->check);
 		} else if (gcxp_link_write(other, raw, len) == 0) {
 			v->forwarded[1 - l->peer_index] = f->stanza.seq;
+			v->status[1 - l->peer_index].frames[STATUS_OUT]++;
 		}
 		return 0;
 	case GCXP_FRAME_ACK:
@@ -264,6 +271,11 @@ gcxp_validator_start(const struct gcxp_self *self)
 	v->self = *self;
 	v->edges[0] = p->edges[0];
 	v->edges[1] = p->edges[1];
+	for (i = 0; i < 2; i++) {
+		v->status[i].guard = p->edges[i];
+		v->status[i].window = p->window;
+		v->status[i].since_ms = loop_wall_ms();
+	}
 	v->listen_fd = -1;
 	guard.gcxp_validator = v;
 	for (i = 0; i < GCXP_VALIDATOR_LINKS; i++) {
@@ -285,6 +297,13 @@ gcxp_validator_start(const struct gcxp_self *self)
 	log_event(LOG_LVL_INFO, 0, "gcxp-listen", "addr=%s:%u edges=%s,%s",
 	    p->host, (unsigned)p->port, p->edges[0], p->edges[1]);
 	return 0;
+}
+
+void
+gcxp_validator_status(struct status_link *out)
+{
+	out[0] = guard.gcxp_validator->status[0];
+	out[1] = guard.gcxp_validator->status[1];
 }
 
 void

@@ -297,6 +297,15 @@ loop_timer_cancel(struct loop *l, struct loop_timer *t)
 }
 
 uint64_t
+loop_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+uint64_t
 loop_now(const struct loop *l)
 {
 	return l->now;

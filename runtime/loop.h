@@ -47,6 +47,10 @@ void loop_timer_cancel(struct loop *l, struct loop_timer *t);
 /* Monotonic milliseconds, as of the current loop iteration. */
 uint64_t loop_now(const struct loop *l);
 
+/* The wall clock in ms since the epoch: what logs, alerts and the status
+ * page show (loop_now measures intervals). */
+uint64_t loop_wall_ms(void);
+
 /* Runs until loop_stop; returns 0, or -1 on a failing epoll_wait. */
 int loop_run(struct loop *l);
 void loop_stop(struct loop *l);

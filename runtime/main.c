@@ -13,7 +13,6 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <openssl/rand.h>
@@ -283,11 +282,7 @@ main_listen(void)
 static int
 main_status(const char *site_file)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	guard.started_ms = (uint64_t)ts.tv_sec * 1000 +
-	    (uint64_t)ts.tv_nsec / 1000000;
+	guard.started_ms = loop_wall_ms();
 	if (guard.site.status_host == NULL)
 		return 0;
 	main_web = web_start(guard.loop, guard.site.status_host,

@@ -18,6 +18,7 @@
 #include "fold_memo.h"
 #include "jid.h"
 #include "log.h"
+#include "loop.h"
 #include "route.h"
 #include "text_fold.h"
 
@@ -72,7 +73,7 @@ void
 route_tick(struct route_env *r)
 {
 	alert_tick(&r->alerts, route_ms(CLOCK_MONOTONIC),
-	    route_ms(CLOCK_REALTIME));
+	    loop_wall_ms());
 }
 
 /* The element name of each enum gen_kind. */
@@ -258,7 +259,7 @@ void
 route_judged(struct route_env *r, uint64_t conn, const struct egress_meta *m,
     enum stanza_cond cond, unsigned rule, int peer, const char *why)
 {
-	struct alert a = { .when_ms = route_ms(CLOCK_REALTIME), .conn = conn,
+	struct alert a = { .when_ms = loop_wall_ms(), .conn = conn,
 	    .rule = rule, .verdict = GEN_VERDICT_BOUNCE, .peer = peer,
 	    .dir = ALERT_OUTBOUND, .kind = m->kind, .from = m->from,
 	    .to = m->to, .id = m->id, .why = why };
@@ -303,7 +304,7 @@ route_alert(struct route_env *r, const struct route_source *src,
     const struct pipe_ctx *c, const struct egress_meta *m, unsigned rule,
     enum gen_verdict verdict, int peer, enum pipe_dir dir)
 {
-	struct alert a = { .when_ms = route_ms(CLOCK_REALTIME),
+	struct alert a = { .when_ms = loop_wall_ms(),
 	    .conn = src->conn_id, .rule = rule, .verdict = verdict,
 	    .peer = peer, .dir = dir == PIPE_INBOUND ? ALERT_INBOUND :
 	    ALERT_OUTBOUND, .kind = m->kind, .from = m->from, .to = m->to,

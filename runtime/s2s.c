@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <openssl/rand.h>
@@ -102,15 +101,6 @@ s2s_arm_timer(struct s2s *s, uint32_t seconds)
 	    s2s_timer_fired, s);
 }
 
-uint64_t
-s2s_wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 void
 s2s_count_stanza(struct s2s *s, enum s2s_dir dir)
 {
@@ -165,7 +155,7 @@ s2s_new(enum s2s_dir dir, int peer)
 		return NULL;
 	s->dir = dir;
 	s->peer = peer;
-	s->since_ms = s2s_wall_ms();
+	s->since_ms = loop_wall_ms();
 	s->waiter.ops = &s2s_waiter_ops;
 	xl.max_stanza = s2s_negotiate_stanza(s);
 	xl.max_depth = XML_STREAM_DEPTH;

@@ -167,8 +167,6 @@ void s2s_send_header(struct s2s *s);
  * what is queued with COND. */
 void s2s_close(struct s2s *s, enum stanza_cond cond, const char *reason);
 
-/* The wall clock in ms since the epoch. */
-uint64_t s2s_wall_ms(void);
 
 /* Records WHY (copied, cut to fit) as the last failure of S's peer, if
  * it is known and the guard is not shutting down (s2s_status.c). */

@@ -128,5 +128,5 @@ s2s_status_failed(const struct s2s *s, const char *why)
 		return;
 	p = &guard.peer_status[s->peer];
 	snprintf(p->error, sizeof(p->error), "%s", why);
-	p->error_ms = s2s_wall_ms();
+	p->error_ms = loop_wall_ms();
 }

@@ -60,6 +60,26 @@ struct status_stream {
 	size_t queue_len;		/* outbound: stanzas waiting */
 };
 
+/* A guard pair's link as the page shows it: an edge has one, to the
+ * validator; the validator one per edge (up or not). */
+struct status_link {
+	const char *guard;		/* the guard at the other end */
+	int up;				/* the handshake is done */
+	uint64_t since_ms;		/* wall clock of the last change */
+	size_t unacknowledged;		/* an edge's frames not acknowledged */
+	size_t window;
+	uint64_t frames[STATUS_DIRS];	/* STANZA frames taken and sent */
+	uint64_t refused;		/* refused by the validator */
+	char error[STATUS_ERROR_MAX];	/* why it last went down; "" none */
+};
+
+/* The most links a build has. */
+#define STATUS_LINKS_MAX 2
+
+/* Fills OUT with the links of a pair's guard and returns how many (0 for
+ * a single guard). */
+size_t gcxp_status_links(struct status_link *out);
+
 /* The name of stream state STATE (below STATUS_STATES). */
 const char *s2s_status_state_name(unsigned state);
 

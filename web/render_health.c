@@ -1,7 +1,8 @@
 /*
  * /healthz's body: "ok", or "unhealthy" and one line for each cause, so
- * that whoever is paged learns which peer or bound failed without opening
- * the page. Peer names are policy identifiers, safe as plain text.
+ * that whoever is paged learns which peer, link or bound failed without
+ * opening the page. Peer and guard names are the policy's, safe as plain
+ * text.
  */
 #include "web_int.h"
 
@@ -18,4 +19,8 @@ web_render_health(struct web_buf *b, const struct web_snapshot *s)
 		if (web_peer_down(s, i))
 			web_printf(b, "peer %s: link required, no ready "
 			    "stream\n", s->policy->peers[i].name);
+	for (i = 0; i < s->nlinks; i++)
+		if (!s->links[i].up)
+			web_printf(b, "gcxp link to %s: down\n",
+			    s->links[i].guard);
 }

@@ -203,11 +203,47 @@ web_json_alerts(struct web_buf *b, const struct web_snapshot *s)
 	web_puts(b, "]}");
 }
 
+/* A guard pair's part: the build's role and name, and its links; null
+ * for a single guard. */
+static void
+web_json_pair(struct web_buf *b, const struct web_snapshot *s)
+{
+	const struct status_link *k;
+	size_t i;
+
+	if (s->policy->role == GEN_ROLE_SINGLE) {
+		web_puts(b, ",\"pair\":null");
+		return;
+	}
+	web_printf(b, ",\"pair\":{\"role\":\"%s\",\"name\":",
+	    s->policy->role == GEN_ROLE_EDGE ? "edge" : "validator");
+	web_put_json(b, s->policy->role_name);
+	web_puts(b, ",\"links\":[");
+	for (i = 0; i < s->nlinks; i++) {
+		k = &s->links[i];
+		web_puts(b, i > 0 ? ",{\"guard\":" : "{\"guard\":");
+		web_put_json(b, k->guard);
+		web_printf(b, ",\"up\":%s,\"since_ms\":%" PRIu64
+		    ",\"unacknowledged\":%zu,\"window\":%zu,\"frames_in\":%"
+		    PRIu64 ",\"frames_out\":%" PRIu64 ",\"refused\":%" PRIu64
+		    ",\"last_error\":", k->up ? "true" : "false", k->since_ms,
+		    k->unacknowledged, k->window, k->frames[STATUS_IN],
+		    k->frames[STATUS_OUT], k->refused);
+		if (k->error[0] != '\0')
+			web_put_json(b, k->error);
+		else
+			web_puts(b, "null");
+		web_puts(b, "}");
+	}
+	web_puts(b, "]}");
+}
+
 void
 web_render_json(struct web_buf *b, const struct web_snapshot *s)
 {
 	web_puts(b, "{");
 	web_json_identity(b, s);
+	web_json_pair(b, s);
 	web_json_peers(b, s);
 	web_json_streams(b, s);
 	web_json_rules(b, s);

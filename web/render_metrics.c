@@ -165,10 +165,78 @@ web_metrics_alerts(struct web_buf *b, const struct web_snapshot *s)
 	    s->alert_totals.suppressed);
 }
 
+/* Counter or gauge NAME of each gcxp link of S, by the guard at its other
+ * end: VALUE picks the figure. */
+static void
+web_metrics_link(struct web_buf *b, const struct web_snapshot *s,
+    const char *name, const char *type, const char *help,
+    uint64_t (*value)(const struct status_link *, size_t), size_t dirs)
+{
+	size_t i, d;
+
+	web_metric_head(b, name, type, help);
+	for (i = 0; i < s->nlinks; i++)
+		for (d = 0; d < dirs; d++) {
+			web_printf(b, "%s{guard=\"", name);
+			web_put_label(b, s->links[i].guard);
+			if (dirs > 1)
+				web_printf(b, "\",direction=\"%s",
+				    d == STATUS_IN ? "in" : "out");
+			web_printf(b, "\"} %" PRIu64 "\n",
+			    value(&s->links[i], d));
+		}
+}
+
+static uint64_t
+web_link_up(const struct status_link *k, size_t d)
+{
+	(void)d;
+	return (uint64_t)k->up;
+}
+
+static uint64_t
+web_link_unacknowledged(const struct status_link *k, size_t d)
+{
+	(void)d;
+	return k->unacknowledged;
+}
+
+static uint64_t
+web_link_frames(const struct status_link *k, size_t d)
+{
+	return k->frames[d];
+}
+
+static uint64_t
+web_link_refused(const struct status_link *k, size_t d)
+{
+	(void)d;
+	return k->refused;
+}
+
+static void
+web_metrics_pair(struct web_buf *b, const struct web_snapshot *s)
+{
+	if (s->nlinks == 0)
+		return;
+	web_metrics_link(b, s, "xedge_gcxp_link_up", "gauge",
+	    "1 while the gcxp link with a guard of the pair is up.",
+	    web_link_up, 1);
+	web_metrics_link(b, s, "xedge_gcxp_unacknowledged_frames", "gauge",
+	    "STANZA frames an edge sent and has not had acknowledged.",
+	    web_link_unacknowledged, 1);
+	web_metrics_link(b, s, "xedge_gcxp_frames_total", "counter",
+	    "STANZA frames taken from (in) and written to (out) a link.",
+	    web_link_frames, STATUS_DIRS);
+	web_metrics_link(b, s, "xedge_gcxp_refused_total", "counter",
+	    "STANZA frames the validator refused.", web_link_refused, 1);
+}
+
 void
 web_render_metrics(struct web_buf *b, const struct web_snapshot *s)
 {
 	web_metrics_identity(b, s);
+	web_metrics_pair(b, s);
 	web_metrics_streams(b, s);
 	web_metrics_rules(b, s);
 	web_metrics_alerts(b, s);

@@ -250,10 +250,43 @@ web_page_alerts(struct web_buf *b, const struct web_snapshot *s)
 	web_puts(b, "</table></div>");
 }
 
+/* A guard pair's links, for a build that is one of its guards. */
+static void
+web_page_pair(struct web_buf *b, const struct web_snapshot *s)
+{
+	const struct status_link *k;
+	size_t i;
+
+	if (s->policy->role == GEN_ROLE_SINGLE)
+		return;
+	web_printf(b, "<h2>Guard pair <small>(this guard: %s ",
+	    s->policy->role == GEN_ROLE_EDGE ? "edge" : "validator");
+	web_put_html(b, s->policy->role_name);
+	web_puts(b, ")</small></h2><div class=\"scroll\"><table id=\"links\">"
+	    "<tr><th>guard</th><th>link</th><th>since</th>"
+	    "<th>unacknowledged / window</th><th>frames in/out</th>"
+	    "<th>refused</th><th>last error</th></tr>");
+	for (i = 0; i < s->nlinks; i++) {
+		k = &s->links[i];
+		web_printf(b, "<tr class=\"%s\"><td>", k->up ? "up" : "bad");
+		web_put_html(b, k->guard);
+		web_printf(b, "</td><td>%s</td><td>", k->up ? "up" : "DOWN");
+		web_page_time(b, k->since_ms);
+		web_printf(b, "</td><td>%zu / %zu</td><td>%" PRIu64 " / %" PRIu64
+		    "</td><td>%" PRIu64 "</td><td>", k->unacknowledged,
+		    k->window, k->frames[STATUS_IN], k->frames[STATUS_OUT],
+		    k->refused);
+		web_put_html(b, k->error);
+		web_puts(b, "</td></tr>");
+	}
+	web_puts(b, "</table></div>");
+}
+
 void
 web_render_page(struct web_buf *b, const struct web_snapshot *s)
 {
 	web_page_head(b, s);
+	web_page_pair(b, s);
 	web_page_peers(b, s);
 	web_page_streams(b, s);
 	web_page_rules(b, s);

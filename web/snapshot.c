@@ -3,7 +3,6 @@
  * runtime's public interfaces (status.h, alert.h, route.h) in one go.
  */
 #include <string.h>
-#include <time.h>
 
 #include "guard.h"
 #include "version.h"
@@ -13,13 +12,10 @@ void
 web_snapshot_take(struct web_snapshot *s, const char *site_file,
     struct status_peer *peers)
 {
-	struct timespec ts;
-
 	s->policy = guard.policy;
 	s->version = XEDGE_VERSION;
 	s->site_file = site_file;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	s->now_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	s->now_ms = loop_wall_ms();
 	s->started_ms = guard.started_ms;
 	s->memory_held = guard.admit.held;
 	s->memory_budget = guard.site.admit.memory_budget;
@@ -31,6 +27,7 @@ web_snapshot_take(struct web_snapshot *s, const char *site_file,
 	s->nshown = s2s_status_streams(s->streams, WEB_STREAMS_MAX,
 	    s->stream_counts);
 	s->nstreams = guard.nstreams;
+	s->nlinks = gcxp_status_links(s->links);
 	s->rule_counts = (const uint64_t (*)[GEN_VERDICT_COUNT])
 	    guard.route.counters;
 	memset(&s->alert_totals, 0, sizeof(s->alert_totals));
@@ -52,6 +49,9 @@ web_healthy(const struct web_snapshot *s)
 		return 0;
 	for (i = 0; i < s->policy->npeers; i++)
 		if (web_peer_down(s, i))
+			return 0;
+	for (i = 0; i < s->nlinks; i++)
+		if (!s->links[i].up)
 			return 0;
 	return 1;
 }

@@ -76,6 +76,8 @@ struct web_snapshot {
 	size_t stream_counts[STATUS_DIRS][STATUS_STATES];
 	struct status_stream streams[WEB_STREAMS_MAX];	/* newest first */
 	size_t nshown;			/* of them in streams[] */
+	struct status_link links[STATUS_LINKS_MAX];	/* a pair's guard's */
+	size_t nlinks;
 	const uint64_t (*rule_counts)[GEN_VERDICT_COUNT];	/* or NULL */
 	struct alert_counters alert_totals;
 	const struct alert_record *alerts[WEB_ALERTS_MAX];	/* newest first */
@@ -88,7 +90,8 @@ void web_snapshot_take(struct web_snapshot *s, const char *site_file,
     struct status_peer *peers);
 
 /* Whether S is healthy: the loop answered, the memory admission counts
- * is within its budget, and no peer whose link is required is down. */
+ * is within its budget, no peer whose link is required is down, and a
+ * pair's guard has its gcxp links up. */
 int web_healthy(const struct web_snapshot *s);
 
 /* Whether peer PEER of S has a required link and no ready stream. */

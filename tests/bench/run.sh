@@ -7,6 +7,7 @@
 #
 #   relay:  source -> socat (TCP) -> sink         what the set-up allows
 #   guard:  source -> xedge (bench.policy) -> sink
+#   pair:   source -> edge A -> validator -> edge B -> sink (pair.sh)
 #
 # The relay or the guard is pinned to one core and the load generator to
 # the other. This is a benchmark, not a test: a missed target prints MISS
@@ -101,14 +102,16 @@ else
 	echo "note: fewer than 2 cores: nothing is pinned, figures are low"
 fi
 
-# ---- certificates: a test CA, a.example and b.example -----------------
+# ---- certificates: a test CA, a.example and b.example, and the guards
+# of the pair (pair.sh) -----------------------------------------------
 certs() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
 	    -nodes -keyout "$T/ca.key" -out "$T/ca.pem" -days 2 \
 	    -subj "/CN=xedge bench CA" \
 	    -addext basicConstraints=critical,CA:TRUE \
 	    -addext keyUsage=critical,keyCertSign,cRLSign || return 1
-	for d in a.example b.example; do
+	for d in a.example b.example a.pair.bench b.pair.bench v.pair.bench
+	do
 		printf '%s\n' "basicConstraints=critical,CA:FALSE" \
 		    "keyUsage=critical,digitalSignature" \
 		    "extendedKeyUsage=serverAuth,clientAuth" \
@@ -206,11 +209,12 @@ RELAY_RATE=$(field "$T/relay.out" rate result)
 
 # ---- guard --------------------------------------------------------------
 # A guard for policy $1 as $T/$2/xedge, built beside the default one from
-# the same runtime objects and flags.
+# the same runtime objects and flags; $3, if given, names the guard of a
+# pair to build.
 build_guard() {
 	[ -x build/xedgec ] && [ -f build/libxedge.a ] || return 1
 	mkdir -p "$T/$2/gen" &&
-	build/xedgec -o "$T/$2/gen" "$1" || return 1
+	build/xedgec ${3:+--role "$3"} -o "$T/$2/gen" "$1" || return 1
 	for rl in "$T/$2"/gen/*.rl; do
 		[ -f "$rl" ] || continue
 		ragel -G2 -o "${rl%.rl}.c" "$rl" || return 1
@@ -223,12 +227,14 @@ build_guard() {
 	    "$T/$2"/gen/*.c "$T/$2/gen/text.o" build/libxedge.a $LDLIBS
 }
 
-# The site file of a guard listening on host $1.
+# The site file of a guard listening on host $1 and dialling the sink
+# for its peer partner; with $1 empty, of a guard that does neither (a
+# pair's validator).
 site() {
 	cat <<-EOF
 	$chroot_line
-	listen $1 $PORT
-	peer partner ${SINK%:*} ${SINK#*:}
+	${1:+listen $1 $PORT}
+	${1:+peer partner ${SINK%:*} ${SINK#*:}}
 	certificate a.example $T/a.example.pem $T/a.example.key
 	certificate b.example $T/b.example.pem $T/b.example.key
 	ca $T/ca.pem
@@ -638,6 +644,8 @@ elif [ -n "$GUARD_RATE" ]; then
 	echo "== status page: no $PYTHON for its HTTP clients, skipped"
 fi
 
+. tests/bench/pair.sh
+
 if [ -n "$GUARD_RATE" ]; then
 	HWM=$(rss VmHWM)
 	kill "$XEDGE"
@@ -655,6 +663,14 @@ row() {
 }
 verdict() {
 	awk "BEGIN { print ($1) ? \"PASS\" : \"MISS\" }"
+}
+# The stanzas the load generator's runs of the files given lost.
+lost() {
+	n=0
+	for f in "$@"; do
+		n=$((n + $(field "$f" lost result)))
+	done
+	echo $n
 }
 
 echo
@@ -739,10 +755,17 @@ if [ -n "$GUARD_RATE" ]; then
 	else
 		row "status polled / not polled" "skipped" ">= 0.95" "-"
 	fi
-	LOST=0
-	for f in "$T"/guard*.out; do
-		LOST=$((LOST + $(field "$f" lost result)))
-	done
+	if [ -n "$PAIR" ]; then
+		row "guard pair: stanzas/s" "$PAIR_RATE /s" \
+		    "single $PAIR_SINGLE /s" "-"
+		row "pair / single guard" "$PAIR" "(three guards, one core)" "-"
+		PAIR_LOST=$(lost "$T"/pair-[0-9]*.out)
+		row "stanzas lost by the pair" "$PAIR_LOST" "0" \
+		    "$(verdict "$PAIR_LOST == 0")"
+	else
+		row "pair / single guard" "skipped" "" "-"
+	fi
+	LOST=$(lost "$T"/guard*.out)
 	row "stanzas lost by the guard" "$LOST" "0" \
 	    "$(verdict "$LOST == 0")"
 else

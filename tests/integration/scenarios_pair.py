@@ -10,6 +10,8 @@ traffic and started again: every message delivered once or bounced.
 Importing this module registers the scenarios."""
 
 import asyncio
+import http.client
+import json
 import os
 import re
 import signal
@@ -20,6 +22,7 @@ import gcxp_raw
 import pki
 import topology
 from scenarios import PAIR_ONLY, log_has, scenario, send_chat
+from scenarios_labels import LabelPolicy, label_of, labelled
 
 EDGE_A, EDGE_B = topology.PAIR_EDGES
 # The pair world's filter (pair.policy): what the tampered frames break.
@@ -47,6 +50,26 @@ def links_up(ctx, name):
     """How many times the validator's log shows edge NAME's link up."""
     return len(re.findall(r"event=gcxp-up guard=%s " % re.escape(name),
                           ctx.guard_log("validator")))
+
+
+def status(guard, path):
+    """(HTTP status, body text) of PATH on the status page of the pair's
+    guard GUARD (its name in the world)."""
+    plan = next(p for p in topology.PAIR_GUARDS if p.name == guard)
+    c = http.client.HTTPConnection(plan.addr, topology.STATUS_PORT,
+                                   timeout=5)
+    try:
+        c.request("GET", path)
+        r = c.getresponse()
+        return r.status, r.read().decode()
+    finally:
+        c.close()
+
+
+def links(guard):
+    """{other guard: link} from GUARD's /status.json."""
+    return {k["guard"]: k for k in
+            json.loads(status(guard, "/status.json")[1])["pair"]["links"]}
 
 
 async def until(what, probe, timeout=20.0):
@@ -79,6 +102,32 @@ async def pair_links(ctx):
                 re.escape(topology.PAIR_VALIDATOR), "%s's log" % name)
 
 
+@scenario("the status pages show the links, with the frames that crossed "
+          "them, in JSON, Prometheus text and HTML", modes=PAIR_ONLY)
+async def pair_status(ctx):
+    a = links("edge-a")[topology.PAIR_VALIDATOR]
+    if not a["up"] or a["frames_out"] < 1 or a["frames_in"] < 1 or \
+            a["window"] != 32:
+        raise AssertionError("edge A's link: %r" % a)
+    v = links("validator")
+    if sorted(v) != sorted(topology.PAIR_EDGES) or \
+            not all(k["up"] for k in v.values()):
+        raise AssertionError("the validator's links: %r" % v)
+    _, metrics = status("edge-a", "/metrics")
+    if 'xedge_gcxp_link_up{guard="%s"} 1' % topology.PAIR_VALIDATOR \
+            not in metrics:
+        raise AssertionError("no xedge_gcxp_link_up in edge A's /metrics")
+    _, page = status("validator", "/")
+    if '<table id="links">' not in page or EDGE_B not in page:
+        raise AssertionError("the validator's page has no link table")
+    code, body = status("edge-b", "/healthz")
+    if code != 200:
+        raise AssertionError("edge B's /healthz: %d %r" % (code, body))
+    return "edge A: %d frames out, %d in; validator: %s" % (
+        a["frames_out"], a["frames_in"], ", ".join(
+            "%s %d in" % (g, k["frames_in"]) for g, k in sorted(v.items())))
+
+
 @scenario("a guard built from another policy is refused at the "
           "handshake, and told why", modes=PAIR_ONLY)
 async def pair_other_policy(ctx):
@@ -103,6 +152,17 @@ def message(sid, body, extra=""):
             (sid, body, extra))
 
 
+# The pair's label policy, read from the policy file.
+LABELS = LabelPolicy("pair-labels", topology.PAIR_POLICY)
+
+
+def secret_message(sid):
+    """A message labelled SECRET, above b.example's clearance."""
+    return (labelled(label_of("SECRET", policy=LABELS)) % {
+        "to": "bob@b.example", "id": sid}).replace(
+            "<message ", "<message from='alice@a.example/raw' ", 1)
+
+
 # Frames a tampered edge A sends: (what, seq, source, destination, XML,
 # the REFUSE's condition, the rule the validator's log names).
 TAMPERED = (
@@ -124,6 +184,8 @@ TAMPERED = (
                         "protocol/xhtml-im'><body xmlns='http://www.w3.org/"
                         "1999/xhtml'>rich</body></html>"),
      "policy-violation", FILTER + " strip xhtml-im"),
+    ("a label above the destination's clearance", "inside", "partner",
+     secret_message("t6"), "policy-violation", "clearance of partner"),
     ("malformed XML", "inside", "partner",
      "<message from='alice@a.example' to='bob@b.example'><body>",
      "bad-request", None),
@@ -201,6 +263,57 @@ async def pair_tampered_edge(ctx):
     return "; ".join(said)
 
 
+@scenario("a frame written again on a new connection, as an edge resends "
+          "what was not acknowledged, is delivered once; a restarted edge's "
+          "numbers start above its earlier run's", modes=PAIR_ONLY,
+          timeout=60)
+async def pair_duplicate(ctx):
+    edge_a = ctx.world.guards["edge-a"]
+    alice, bob = ctx.user("alice"), ctx.user("bob")
+    body = ctx.unique("once")
+    xml = message(body, body).replace("/raw", "/" + body)
+    ups = links_up(ctx, EDGE_A)
+    start = bob.mark()
+    edge_a.send_signal(signal.SIGSTOP)
+    try:
+        # Above every number edge A has used: they start at its start
+        # time in microseconds.
+        seq = time.time_ns() // 1000
+        for _ in range(2):
+            raw = raw_edge(ctx)
+            try:
+                raw.send(gcxp_raw.hello(EDGE_A, topology.PAIR_VALIDATOR,
+                                        digest(ctx)))
+                await asyncio.to_thread(raw.read)
+                raw.send(gcxp_raw.stanza(seq, 0, "inside", "partner", xml))
+                frames = await asyncio.to_thread(raw.read_until,
+                                                 gcxp_raw.ACK)
+            finally:
+                raw.close()
+            if frames[-1] is None or frames[-1][1][0] < seq:
+                raise AssertionError("not acknowledged: %r" % frames)
+        await bob.expect("the message", clients.is_message(body), 10, start)
+        await asyncio.sleep(1.0)
+        got = [s for s in bob.received[start:] if s.name == "message" and
+               s["body"] == body]
+        if len(got) != 1:
+            raise AssertionError("delivered %d times" % len(got))
+    finally:
+        # A new run of edge A: its numbers start above SEQ.
+        edge_a.send_signal(signal.SIGKILL)
+        await asyncio.to_thread(edge_a.stop)
+        edge_a.start()
+        await asyncio.to_thread(edge_a.wait_ready)
+    await until("edge A's link up again", lambda: links_up(ctx, EDGE_A) >
+                ups + 2)
+    sid = ctx.unique("after")
+    start = bob.mark()
+    send_chat(alice, bob.boundjid.bare, sid, sid)
+    await bob.expect("a message of edge A's new run",
+                     clients.is_message(sid), 15, start)
+    return "seq %d delivered once, acknowledged twice" % seq
+
+
 # The validator killed under traffic: each sender sends COUNT messages,
 # one every INTERVAL seconds; the validator is killed after KILL_AFTER
 # of them and started again DOWN_FOR seconds later.
@@ -215,6 +328,7 @@ DOWN_FOR = 1.0
           "bounced, none lost", modes=PAIR_ONLY, timeout=90)
 async def pair_validator_killed(ctx):
     v = ctx.world.guards["validator"]
+    logs_at = {n: len(ctx.guard_log(n)) for n in ("edge-a", "edge-b")}
     users = {"alice": ctx.user("alice"), "bob": ctx.user("bob")}
     marks = {n: u.mark() for n, u in users.items()}
     sent = {"alice": [], "bob": []}
@@ -222,6 +336,10 @@ async def pair_validator_killed(ctx):
         if i == KILL_AFTER:
             v.send_signal(signal.SIGKILL)
             killed_at = time.monotonic()
+            # Edge A's health says so.
+            await until("edge A unhealthy", lambda: status(
+                "edge-a", "/healthz") == (503, "unhealthy\ngcxp link to "
+                "%s: down\n" % topology.PAIR_VALIDATOR), 10)
         if i > KILL_AFTER and v.exited() and \
                 time.monotonic() - killed_at >= DOWN_FOR:
             v.start()
@@ -233,6 +351,8 @@ async def pair_validator_killed(ctx):
     if v.exited():
         v.start()
     await asyncio.to_thread(v.wait_ready)
+    await until("edge A healthy again",
+                lambda: status("edge-a", "/healthz")[0] == 200, 20)
 
     def tally(name, other):
         got = [s["body"] for s in users[other].received[marks[other]:]
@@ -260,4 +380,12 @@ async def pair_validator_killed(ctx):
                 raise AssertionError("; ".join(counts) + ": duplicated %s, "
                                      "lost %s" % (sorted(dups),
                                                   sorted(lost)))
-    return "; ".join(counts)
+    # Frames were in flight when the validator went: the edges had them
+    # unacknowledged, and sent them again.
+    held = [int(n) for name, at in logs_at.items() for n in re.findall(
+        r"event=gcxp-down guard=\S+ reason=\"[^\"]*\" unacknowledged=(\d+)",
+        ctx.guard_log(name)[at:])]
+    if not held or max(held) == 0:
+        raise AssertionError("no frame was unacknowledged when the "
+                             "validator went: %r" % held)
+    return "; ".join(counts) + "; unacknowledged at the kill: %d" % max(held)

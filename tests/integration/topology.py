@@ -279,11 +279,14 @@ PAIR_VALIDATOR = "v.pair.test"
 PAIR_EDGES = ("a.pair.test", "b.pair.test")
 PAIR_GUARDS = [
     GuardPlan("validator", PAIR_POLICY, "build/it-pv", VALIDATOR_ADDR, {},
-              near=(), role=PAIR_VALIDATOR, port=GCXP_PORT),
+              near=(), role=PAIR_VALIDATOR, port=GCXP_PORT,
+              site=("status-listen %s %d" % (VALIDATOR_ADDR, STATUS_PORT),)),
     GuardPlan("edge-a", PAIR_POLICY, "build/it-pa", GUARD_ADDR,
-              {"inside": "A"}, near=("A",), role=PAIR_EDGES[0]),
+              {"inside": "A"}, near=("A",), role=PAIR_EDGES[0],
+              site=("status-listen %s %d" % (GUARD_ADDR, STATUS_PORT),)),
     GuardPlan("edge-b", PAIR_POLICY, "build/it-pb", GUARD_B_ADDR,
-              {"partner": "B"}, near=("B",), role=PAIR_EDGES[1]),
+              {"partner": "B"}, near=("B",), role=PAIR_EDGES[1],
+              site=("status-listen %s %d" % (GUARD_B_ADDR, STATUS_PORT),)),
 ]
 
 

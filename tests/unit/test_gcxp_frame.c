@@ -745,7 +745,7 @@ static const struct {
 	{ 7, FIELD(ack), 5, 8, 0, "ACK seq 0" },
 	{ 9, FIELD(refuse.seq), 5, 8, 0, "REFUSE seq 0" },
 	{ 12, FIELD(reason.code), 5, 1, 0, "unknown ERROR reason" },
-	{ 12, FIELD(reason.code), 5, 1, GCXP_ERR_INTERNAL + 1,
+	{ 12, FIELD(reason.code), 5, 1, GCXP_ERR_RESEND + 1,
 	    "unknown ERROR reason" },
 };
 
@@ -784,7 +784,7 @@ test_reasons(void **state)
 	static const struct {
 		size_t sample;
 		int last;
-	} kinds[] = { { 3, GCXP_REFUSAL_OTHER }, { 12, GCXP_ERR_INTERNAL } };
+	} kinds[] = { { 3, GCXP_REFUSAL_OTHER }, { 12, GCXP_ERR_RESEND } };
 	static unsigned char out[8192];
 	struct sample s;
 	size_t i, n;
