@@ -79,9 +79,13 @@ gcxp_status_links(struct status_link *out)
 }
 
 size_t
-gcxp_pending(void)
+gcxp_shutdown_step(int force)
 {
-	return guard.gcxp_edge != NULL ? gcxp_edge_pending() : 0;
+	if (guard.gcxp_edge != NULL)
+		return gcxp_edge_shutdown_step(force);
+	if (guard.gcxp_validator != NULL)
+		return gcxp_validator_shutdown_step();
+	return 0;
 }
 
 void

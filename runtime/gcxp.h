@@ -18,9 +18,13 @@ int gcxp_load(void);
  * 0, or -1 (logged). */
 int gcxp_start(void);
 
-/* Frames an edge has not had acknowledged yet: a clean shutdown waits for
- * them, within its bound. */
-size_t gcxp_pending(void);
+/*
+ * A step of a clean shutdown, called until it returns 0: the validator
+ * stops listening and ends its links; an edge ends its link once every
+ * frame it sent is acknowledged, or at once with FORCE (what is left is
+ * logged as abandoned). Returns the links whose connection is still open.
+ */
+size_t gcxp_shutdown_step(int force);
 
 /* Closes the links and frees what gcxp_load and gcxp_start made. */
 void gcxp_free(void);

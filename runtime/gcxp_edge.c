@@ -31,6 +31,11 @@
 #include "status.h"
 #include "xml.h"
 
+/* Frames of the other edge refused here that are remembered, to be
+ * refused again when written again: refusals here are rare, for the
+ * validator stops what an edge cannot take. */
+#define GCXP_REFUSED_KEPT 128
+
 /* Redialling the validator: the first wait and the longest. */
 #define GCXP_REDIAL_FIRST_MS 500
 #define GCXP_REDIAL_MAX_MS 30000
@@ -57,6 +62,12 @@ struct gcxp_edge {
 	struct egress_waiter *waiters;	/* sources waiting for room */
 	struct egress_waiter waiter;	/* the link waiting for an S2S peer */
 	struct status_link status;	/* what the status page shows */
+	/* The last frames of the other edge refused here (a ring). */
+	struct gcxp_refused {
+		uint64_t seq;
+		enum stanza_cond cond;
+	} refused[GCXP_REFUSED_KEPT];
+	size_t nrefused;
 	struct xml_parser *xml;		/* the other edge's stanzas */
 	struct loop_timer redial;
 	unsigned failures;		/* dials in a row that did not come up */
@@ -160,6 +171,9 @@ gcxp_edge_down(struct gcxp_link *l, const char *why)
 	uint64_t wait;
 
 	gcxp_status_changed(&e->status, 0, why);
+	/* The link no longer waits for an S2S destination: the next
+	 * connection may be made to wait afresh. */
+	egress_unwait(&e->waiter);
 	if (guard.shutting_down)
 		return;
 	if (e->failures < 16)
@@ -182,25 +196,44 @@ gcxp_edge_drained(struct gcxp_link *l)
 	gcxp_edge_pump(gcxp_edge_of(l));
 }
 
-/* Frees the acknowledged frames up to SEQ; -1 when SEQ acknowledges a
- * frame never written. */
+/* Takes the written frame SEQ out of E's list, or returns NULL when no
+ * frame written and kept has that number. */
+static struct gcxp_item *
+gcxp_edge_take(struct gcxp_edge *e, uint64_t seq)
+{
+	struct gcxp_item *prev = NULL, *it;
+
+	for (it = e->head; it != NULL && it != e->unsent; it = it->next) {
+		if (it->seq == seq)
+			break;
+		prev = it;
+	}
+	if (it == NULL || it == e->unsent)
+		return NULL;
+	if (prev != NULL)
+		prev->next = it->next;
+	else
+		e->head = it->next;
+	if (e->tail == it)
+		e->tail = prev;
+	e->nitems--;
+	e->ninflight--;
+	return it;
+}
+
+/*
+ * The other edge took frame SEQ: it is freed. An acknowledgement names one
+ * frame, not all those before it, for one of those may have been refused
+ * on a connection that is gone; one for a frame no longer kept is a
+ * repeat (a frame written twice, acknowledged twice). Returns -1 when SEQ
+ * was never written.
+ */
 static int
 gcxp_edge_ack(struct gcxp_edge *e, uint64_t seq)
 {
-	struct gcxp_item *it;
-
 	if (seq >= e->next_seq)
 		return -1;
-	while ((it = e->head) != NULL && it->seq <= seq) {
-		if (it == e->unsent)
-			return -1;
-		e->head = it->next;
-		if (e->head == NULL)
-			e->tail = NULL;
-		e->nitems--;
-		e->ninflight--;
-		free(it);
-	}
+	free(gcxp_edge_take(e, seq));
 	gcxp_edge_pump(e);
 	return 0;
 }
@@ -225,26 +258,16 @@ gcxp_edge_text(const struct gcxp_bytes *t, char *buf, size_t len)
 static int
 gcxp_edge_refused(struct gcxp_edge *e, const struct gcxp_refuse *r)
 {
-	struct gcxp_item *prev = NULL, *it;
+	struct gcxp_item *it;
 	char why[256];
 	unsigned rule;
 	int peer;
 
-	for (it = e->head; it != NULL && it != e->unsent; it = it->next) {
-		if (it->seq == r->seq)
-			break;
-		prev = it;
-	}
-	if (it == NULL || it == e->unsent)
+	if (r->seq >= e->next_seq)
 		return -1;
-	if (prev != NULL)
-		prev->next = it->next;
-	else
-		e->head = it->next;
-	if (e->tail == it)
-		e->tail = prev;
-	e->nitems--;
-	e->ninflight--;
+	/* A repeat: the frame was refused already. */
+	if ((it = gcxp_edge_take(e, r->seq)) == NULL)
+		return 0;
 	/* A rule on the wire is its index plus one; a refusal outside any
 	 * rule counts against the rule of the stanza's structure. */
 	rule = r->rule >= 1 && r->rule <= guard.policy->nrules ? r->rule - 1 :
@@ -258,33 +281,63 @@ gcxp_edge_refused(struct gcxp_edge *e, const struct gcxp_refuse *r)
 	return 0;
 }
 
-/* Acknowledges everything taken from the other edge. */
+/* Acknowledges frame SEQ of the other edge. */
 static void
-gcxp_edge_send_ack(struct gcxp_edge *e)
+gcxp_edge_send_ack(struct gcxp_edge *e, uint64_t seq)
 {
 	struct gcxp_frame ack = { .type = GCXP_FRAME_ACK };
 
-	ack.ack = e->received;
+	ack.ack = seq;
 	gcxp_link_send(&e->link, &ack, NULL);
 }
 
-/* Refuses STANZA frame S of the other edge, which this edge cannot take
- * (the validator should not have let it through), with COND. */
+/* Sends the REFUSE of frame SEQ with COND and WHY. */
 static void
-gcxp_edge_cannot_take(struct gcxp_edge *e, const struct gcxp_stanza *s,
+gcxp_edge_send_refuse(struct gcxp_edge *e, uint64_t seq,
     enum stanza_cond cond, const char *why)
 {
 	struct gcxp_frame f = { .type = GCXP_FRAME_REFUSE };
 
-	log_event(LOG_LVL_ERR, e->link.conn->id, "gcxp-refuse", "seq=%llu "
-	    "condition=%s reason=\"%s\"", (unsigned long long)s->seq,
-	    stanza_cond_name(cond), why);
-	f.refuse.seq = s->seq;
+	f.refuse.seq = seq;
 	f.refuse.condition = cond;
 	f.refuse.text.p = why;
 	f.refuse.text.len = strlen(why);
 	gcxp_link_send(&e->link, &f, NULL);
+}
+
+/* Refuses STANZA frame S of the other edge, which this edge cannot take
+ * (the validator should not have let it through), with COND; it is
+ * remembered, so that the frame written again is refused again rather
+ * than acknowledged as a duplicate. */
+static void
+gcxp_edge_cannot_take(struct gcxp_edge *e, const struct gcxp_stanza *s,
+    enum stanza_cond cond, const char *why)
+{
+	struct gcxp_refused *r = &e->refused[e->nrefused++ % GCXP_REFUSED_KEPT];
+
+	log_event(LOG_LVL_ERR, e->link.conn->id, "gcxp-refuse", "seq=%llu "
+	    "condition=%s reason=\"%s\"", (unsigned long long)s->seq,
+	    stanza_cond_name(cond), why);
+	gcxp_edge_send_refuse(e, s->seq, cond, why);
+	r->seq = s->seq;
+	r->cond = cond;
 	e->received = s->seq;
+}
+
+/* A frame not above the last taken, written again: refused again if it
+ * was refused, else acknowledged again. */
+static void
+gcxp_edge_repeat(struct gcxp_edge *e, uint64_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < GCXP_REFUSED_KEPT; i++)
+		if (e->refused[i].seq == seq) {
+			gcxp_edge_send_refuse(e, seq, e->refused[i].cond,
+			    "refused when first written");
+			return;
+		}
+	gcxp_edge_send_ack(e, seq);
 }
 
 /*
@@ -305,7 +358,7 @@ gcxp_edge_stanza(struct gcxp_edge *e, const struct gcxp_stanza *s)
 	int from_peer, to_peer, n;
 
 	if (s->seq <= e->received) {
-		gcxp_edge_send_ack(e);
+		gcxp_edge_repeat(e, s->seq);
 		return 0;
 	}
 	from_peer = gcxp_peer_named(&s->from);
@@ -348,7 +401,7 @@ gcxp_edge_stanza(struct gcxp_edge *e, const struct gcxp_stanza *s)
 		    "seq=%llu condition=%s reason=\"%s\"",
 		    (unsigned long long)s->seq,
 		    pipeline_stream_error_name(se), why);
-	gcxp_edge_send_ack(e);
+	gcxp_edge_send_ack(e, s->seq);
 	return 0;
 }
 
@@ -423,7 +476,10 @@ gcxp_egress_get(int peer, const char *local, const char *remote,
 	(void)local;
 	(void)remote;
 	*cond = STANZA_COND_REMOTE_SERVER_NOT_FOUND;
-	return guard.shutting_down ? NULL : guard.gcxp_edge;
+	/* A shutdown lets what the link can still carry cross. */
+	if (guard.shutting_down && guard.gcxp_edge->link.state != GCXP_UP)
+		return NULL;
+	return guard.gcxp_edge;
 }
 
 /* Copies STR into *TAIL; returns the copy (NULL stays NULL). */
@@ -620,9 +676,21 @@ gcxp_edge_start(const struct gcxp_self *self)
 }
 
 size_t
-gcxp_edge_pending(void)
+gcxp_edge_shutdown_step(int force)
 {
-	return guard.gcxp_edge->nitems;
+	struct gcxp_edge *e = guard.gcxp_edge;
+
+	loop_timer_cancel(guard.loop, &e->redial);
+	if (e->link.conn == NULL)
+		return 0;
+	if (e->nitems == 0 || force || e->link.state != GCXP_UP) {
+		if (e->nitems > 0)
+			log_event(LOG_LVL_WARN, 0, "gcxp-abandoned", "guard=%s "
+			    "unacknowledged=%zu", guard.policy->pair.validator,
+			    e->nitems);
+		gcxp_link_fail(&e->link, GCXP_ERR_SHUTDOWN, "the guard stops");
+	}
+	return 1;
 }
 
 void
@@ -643,11 +711,10 @@ gcxp_edge_free(void)
 
 	if (e == NULL)
 		return;
-	if (e->nitems > 0)
-		log_event(LOG_LVL_WARN, 0, "gcxp-abandoned", "guard=%s "
-		    "unacknowledged=%zu", guard.policy->pair.validator,
-		    e->nitems);
+	/* Its connection, if the shutdown's bound cut it short, is left
+	 * with the loop's; its timers are not. */
 	loop_timer_cancel(guard.loop, &e->redial);
+	loop_timer_cancel(guard.loop, &e->link.timer);
 	while ((it = e->head) != NULL) {
 		e->head = it->next;
 		free(it);

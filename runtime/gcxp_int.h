@@ -145,7 +145,8 @@ void gcxp_stanza_parser_reset(struct xml_parser *x);
  * build, started with SELF copied; 0, or -1 (logged). The free functions
  * do nothing for a role the build does not have. */
 int gcxp_edge_start(const struct gcxp_self *self);
-size_t gcxp_edge_pending(void);
+size_t gcxp_edge_shutdown_step(int force);
+size_t gcxp_validator_shutdown_step(void);
 void gcxp_edge_status(struct status_link *out);
 void gcxp_validator_status(struct status_link *out);
 

@@ -78,6 +78,10 @@ gcxp_link_fired(struct loop *lp, struct loop_timer *t, void *arg)
 		gcxp_link_fail(l, GCXP_ERR_TIMEOUT, "handshake took too long");
 		return;
 	}
+	/* A link whose reading its owner stopped hears nothing, PINGs
+	 * included: silence is then no sign of a dead peer. */
+	if (l->paused)
+		l->last_rx = now;
 	if (now - l->last_rx >= GCXP_IDLE_MS) {
 		gcxp_link_fail(l, GCXP_ERR_TIMEOUT, "nothing received");
 		return;
@@ -401,6 +405,17 @@ gcxp_conn_tls_ready(struct conn *c)
 		    "reason=\"certificate not from the pair's CA: %s\"",
 		    l->expect ? l->expect : "-",
 		    tls_peer_verify_text(c->ssl, NULL));
+		l->state = GCXP_CLOSING;
+		conn_close(c, 0, "certificate refused");
+		return;
+	}
+	/* The edge tells its HELLO, policy digest and all, only to the
+	 * validator its certificate names. */
+	if (l->self->role == GCXP_ROLE_EDGE &&
+	    !tls_peer_matches(c->ssl, l->expect)) {
+		log_event(LOG_LVL_WARN, c->id, "gcxp-refused", "guard=%s "
+		    "reason=\"the certificate does not name the validator\"",
+		    l->expect);
 		l->state = GCXP_CLOSING;
 		conn_close(c, 0, "certificate refused");
 		return;

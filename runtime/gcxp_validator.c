@@ -299,6 +299,25 @@ gcxp_validator_start(const struct gcxp_self *self)
 	return 0;
 }
 
+size_t
+gcxp_validator_shutdown_step(void)
+{
+	struct gcxp_validator *v = guard.gcxp_validator;
+	size_t i, open = 0;
+
+	if (v->listen_fd != -1) {
+		loop_del(guard.loop, v->listen_fd);
+		close(v->listen_fd);
+		v->listen_fd = -1;
+	}
+	for (i = 0; i < GCXP_VALIDATOR_LINKS; i++) {
+		gcxp_link_fail(&v->links[i].link, GCXP_ERR_SHUTDOWN,
+		    "the guard stops");
+		open += v->links[i].link.conn != NULL;
+	}
+	return open;
+}
+
 void
 gcxp_validator_status(struct status_link *out)
 {
@@ -318,8 +337,10 @@ gcxp_validator_free(void)
 		loop_del(guard.loop, v->listen_fd);
 		close(v->listen_fd);
 	}
-	for (i = 0; i < GCXP_VALIDATOR_LINKS; i++)
+	for (i = 0; i < GCXP_VALIDATOR_LINKS; i++) {
+		loop_timer_cancel(guard.loop, &v->links[i].link.timer);
 		xml_free(v->links[i].xml);
+	}
 	free(v->check.out.data);
 	free(v);
 	guard.gcxp_validator = NULL;

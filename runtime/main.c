@@ -162,8 +162,9 @@ main_stop(struct loop *l, struct loop_timer *t, void *arg)
 static void
 main_wait_streams(struct loop *l, struct loop_timer *t, void *arg)
 {
-	if (s2s_shutdown_step(loop_now(l) - main_shutdown_at >=
-	    MAIN_DRAIN_MS) == 0 && gcxp_pending() == 0) {
+	int force = loop_now(l) - main_shutdown_at >= MAIN_DRAIN_MS;
+
+	if (s2s_shutdown_step(force) == 0 && gcxp_shutdown_step(force) == 0) {
 		loop_stop(l);
 		return;
 	}
