@@ -6,7 +6,9 @@
 #                    of the failing tests) and leave no guard, not even
 #                    the one an earlier build left
 #   examples/*.policy   each builds (into a tree of its own), its tests
-#                    passing; single-edge.policy is the default build's
+#                    passing; single-edge.policy is the default build's;
+#                    a policy whose first line is "# role: GUARD..." (a
+#                    guard pair) builds once for each guard, ROLE=GUARD
 #   replay.xml       build/xedge --replay must print replay.out, and with
 #                    --from partner replay-from.out; both for the default
 #                    policy, examples/single-edge.policy (skipped for
@@ -66,16 +68,23 @@ result $? "the build counts the tests"
 
 # Every other example builds into a guard, and its own tests pass (the
 # build runs them, and fails if one does).
+# A guard pair's policy names its guards on its first line, as the
+# compiler tests' policies do, and builds once for each.
 for ex in "$root"/examples/*.policy; do
 	name=$(basename "$ex" .policy)
 	[ "$name" = single-edge ] && continue
-	make -C "$root" --no-print-directory -j2 B="$tmp/ex-$name" \
-	    G="$tmp/ex-$name/generated" POLICY="examples/$name.policy" \
-	    "$tmp/ex-$name/xedge" > "$tmp/ex.log" 2>&1
-	result $? "examples/$name.policy builds, its tests passing"
-	grep '^policy .* tests, .* passed, 0 failed$' "$tmp/ex.log" |
-	    sed 's/^/# /'
-	rm -rf "$tmp/ex-$name"
+	roles=$(sed -n '1s/^# role: //p' "$ex")
+	for role in ${roles:--}; do
+		as=
+		[ "$role" = - ] || as=" (role $role)"
+		make -C "$root" --no-print-directory -j2 B="$tmp/ex-$name" \
+		    G="$tmp/ex-$name/generated" POLICY="examples/$name.policy" \
+		    ROLE="${role#-}" "$tmp/ex-$name/xedge" > "$tmp/ex.log" 2>&1
+		result $? "examples/$name.policy$as builds, its tests passing"
+		grep '^policy .* tests, .* passed, 0 failed$' "$tmp/ex.log" |
+		    sed 's/^/# /'
+		rm -rf "$tmp/ex-$name"
+	done
 done
 
 xedge=$root/build/xedge
