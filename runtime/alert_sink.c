@@ -254,6 +254,15 @@ alert_json_str(struct alert_buf *b, const char *key, const char *s,
 	alert_put_str(b, s, max, ALERT_ESC_JSON);
 }
 
+/* The guard an alert names: a pair's guards share the guard block, so
+ * each says which of the three it is. */
+static const char *
+alert_guard_name(const struct alert_state *s)
+{
+	return s->policy->role_name != NULL ? s->policy->role_name :
+	    s->policy->guard.name;
+}
+
 /* Starts the JSON object of an EVENT about RULE dated WALL_MS in B: the
  * fields every line has. */
 static void
@@ -265,7 +274,7 @@ alert_json_head(const struct alert_state *s, struct alert_buf *b,
 
 	alert_time(when, wall_ms);
 	alert_putf(b, "{\"time\":\"%s\"", when);
-	alert_json_str(b, "guard", s->policy->guard.name, ALERT_NAME_MAX);
+	alert_json_str(b, "guard", alert_guard_name(s), ALERT_NAME_MAX);
 	alert_putf(b, ",\"event\":\"%s\"", event);
 	alert_json_str(b, "rule", r->name, ALERT_NAME_MAX);
 	alert_json_str(b, "file", r->file, ALERT_NAME_MAX);
@@ -322,7 +331,7 @@ static void
 alert_text_head(const struct alert_state *s, struct alert_buf *b)
 {
 	alert_putf(b, "xedge ");
-	alert_put_str(b, s->policy->guard.name, ALERT_NAME_MAX,
+	alert_put_str(b, alert_guard_name(s), ALERT_NAME_MAX,
 	    ALERT_ESC_TEXT);
 	alert_putf(b, ": ");
 }
@@ -429,7 +438,7 @@ alert_log_names(const struct alert_state *s, unsigned rule,
 {
 	const struct gen_rule *r = &s->policy->rules[rule];
 
-	log_quote(s->policy->guard.name, q->guard, sizeof(q->guard));
+	log_quote(alert_guard_name(s), q->guard, sizeof(q->guard));
 	log_quote(r->name, q->rule, sizeof(q->rule));
 	log_quote(r->file, q->file, sizeof(q->file));
 	alert_time(q->time, wall_ms);

@@ -36,9 +36,12 @@
  * validator stops what an edge cannot take. */
 #define GCXP_REFUSED_KEPT 128
 
-/* Redialling the validator: the first wait and the longest. */
+/* Redialling the validator: the first wait, the longest, and how long a
+ * link must have stayed up for the next failure to start again from the
+ * first. */
 #define GCXP_REDIAL_FIRST_MS 500
 #define GCXP_REDIAL_MAX_MS 30000
+#define GCXP_STEADY_MS 10000
 
 /* A frame not yet acknowledged: its bytes, then the strings of its
  * meta. */
@@ -70,7 +73,7 @@ struct gcxp_edge {
 	size_t nrefused;
 	struct xml_parser *xml;		/* the other edge's stanzas */
 	struct loop_timer redial;
-	unsigned failures;		/* dials in a row that did not come up */
+	unsigned failures;		/* links in a row that did not stay up */
 	char *authed[1];		/* a stanza's source domain */
 };
 
@@ -157,7 +160,6 @@ gcxp_edge_up(struct gcxp_link *l)
 	struct gcxp_edge *e = gcxp_edge_of(l);
 
 	gcxp_status_changed(&e->status, 1, NULL);
-	e->failures = 0;
 	/* Everything not acknowledged goes again, in order. */
 	e->unsent = e->head;
 	e->ninflight = 0;
@@ -170,6 +172,12 @@ gcxp_edge_down(struct gcxp_link *l, const char *why)
 	struct gcxp_edge *e = gcxp_edge_of(l);
 	uint64_t wait;
 
+	/* A link that stayed up a while starts the backoff again; one that
+	 * fails as soon as it is up (a fault on the validator's side) does
+	 * not keep it short. */
+	if (e->status.up &&
+	    loop_wall_ms() - e->status.since_ms >= GCXP_STEADY_MS)
+		e->failures = 0;
 	gcxp_status_changed(&e->status, 0, why);
 	/* The link no longer waits for an S2S destination: the next
 	 * connection may be made to wait afresh. */

@@ -383,8 +383,11 @@ main(int argc, char **argv)
 	if (crl_files_open(&main_crls, guard.site.crl_files,
 	    guard.site.ncrl) == -1)
 		return 1;
-	guard.tls = tls_ctx_new(guard.site.certs, gen_policy.guard.ncerts,
-	    guard.site.ca_file);
+	/* A pair's validator takes no S2S stream: it needs none of the keys
+	 * of the domains the edges stand in for. */
+	guard.tls = tls_ctx_new(guard.site.certs,
+	    gen_policy.role == GEN_ROLE_VALIDATOR ? 0 :
+	    gen_policy.guard.ncerts, guard.site.ca_file);
 	if (guard.tls == NULL || (main_crls.n > 0 && main_load_crls() == -1) ||
 	    gcxp_load() == -1)
 		return 1;

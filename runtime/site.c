@@ -226,7 +226,12 @@ site_listen(struct site *s, const struct gen_policy *p, struct site_parse *sp,
 	uint16_t port;
 	size_t i;
 
-	(void)p;
+	if (p->role == GEN_ROLE_VALIDATOR) {
+		site_error(sp, "listen: a pair's validator takes no S2S "
+		    "stream; it listens for the edges where the policy's pair "
+		    "block says");
+		return;
+	}
 	if (ntok == 4 && strcmp(tok[3], "direct-tls") != 0) {
 		site_error(sp, "listen: expected \"direct-tls\", not \"%s\"",
 		    tok[3]);
@@ -279,6 +284,11 @@ site_peer(struct site *s, const struct gen_policy *p, struct site_parse *sp,
 			break;
 	if (i == p->npeers) {
 		site_error(sp, "peer: the policy has no peer \"%s\"", tok[1]);
+		return;
+	}
+	if (p->peers[i].protocol == GEN_PROTO_GCXP) {
+		site_error(sp, "peer: \"%s\" is reached over gcxp, through "
+		    "the validator the policy's pair block names", tok[1]);
 		return;
 	}
 	if (p->peers[i].connect == GEN_CONNECT_NONE) {

@@ -86,13 +86,13 @@ stderr_end(int saved, int fd, char *err, size_t errlen)
 }
 
 /*
- * Writes CONTENT (LEN bytes) as the site file, loads it over the policy's
+ * Writes CONTENT (LEN bytes) as the site file, loads it over policy P's
  * values into S, and returns site_load's result; what it printed on stderr
  * goes to ERR.
  */
 static int
-load(struct site *s, const char *content, size_t len, char *err,
-    size_t errlen)
+load_for(const struct gen_policy *p, struct site *s, const char *content,
+    size_t len, char *err, size_t errlen)
 {
 	FILE *f;
 	int saved, fd, rc;
@@ -102,10 +102,18 @@ load(struct site *s, const char *content, size_t len, char *err,
 	assert_int_equal(fwrite(content, 1, len, f), len);
 	assert_int_equal(fclose(f), 0);
 	saved = stderr_begin(&fd);
-	assert_int_equal(site_init(s, &test_policy), 0);
-	rc = site_load(s, &test_policy, path);
+	assert_int_equal(site_init(s, p), 0);
+	rc = site_load(s, p, path);
 	stderr_end(saved, fd, err, errlen);
 	return rc;
+}
+
+/* load_for the test's policy. */
+static int
+load(struct site *s, const char *content, size_t len, char *err,
+    size_t errlen)
+{
+	return load_for(&test_policy, s, content, len, err, errlen);
 }
 
 static int
@@ -471,6 +479,38 @@ BAD(bad_status_https_long,
 BAD(bad_status_port, "status-listen 127.0.0.1 0\n",
     "1: error: status-listen: \"0\" is not a port (1 to 65535)");
 
+/* A guard of a pair: the validator takes no listen line, and a peer the
+ * other edge serves (reached over gcxp) no peer line. */
+static void
+test_pair_lines(void **state)
+{
+	struct gen_peer peers[3];
+	struct gen_policy pair = test_policy;
+	char err[1024], want[1024];
+	struct site s;
+
+	(void)state;
+	memcpy(peers, test_peers, sizeof(peers));
+	peers[0].protocol = GEN_PROTO_GCXP;
+	pair.peers = peers;
+	pair.role = GEN_ROLE_EDGE;
+	assert_int_equal(load_for(&pair, &s, "peer inside 127.0.1.1 5269\n",
+	    27, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:1: error: peer: \"inside\" is "
+	    "reached over gcxp, through the validator the policy's pair "
+	    "block names\n", path);
+	assert_string_equal(err, want);
+	site_free(&s);
+	pair.role = GEN_ROLE_VALIDATOR;
+	assert_int_equal(load_for(&pair, &s, "listen 127.0.0.1 5269\n", 22,
+	    err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:1: error: listen: a pair's "
+	    "validator takes no S2S stream; it listens for the edges where "
+	    "the policy's pair block says\n", path);
+	assert_string_equal(err, want);
+	site_free(&s);
+}
+
 /* The status page: off unless asked for; plain HTTP on loopback, HTTPS
  * (with its three files) anywhere. */
 static void
@@ -703,6 +743,7 @@ main(void)
 		BAD_TEST(bad_status_https_word),
 		BAD_TEST(bad_status_https_long),
 		BAD_TEST(bad_status_port),
+		cmocka_unit_test(test_pair_lines),
 	};
 
 	return cmocka_run_group_tests_name("site", tests, group_setup,
