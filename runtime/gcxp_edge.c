@@ -29,6 +29,7 @@
 #include "log.h"
 #include "route.h"
 #include "status.h"
+#include "tls.h"
 #include "xml.h"
 
 /* Frames of the other edge refused here that are remembered, to be
@@ -133,7 +134,8 @@ gcxp_edge_dial(struct gcxp_edge *e)
 	if (guard.shutting_down || e->link.conn != NULL)
 		return;
 	fd = conn_connect_fd(p->host, p->port);
-	if (fd == -1 || gcxp_link_attach(&e->link, fd, 1, NULL,
+	if (fd == -1 || gcxp_link_attach(&e->link, fd, 1,
+	    tls_client_ctx(guard.gcxp_tls, e->self.name),
 	    gcxp_edge_bound(e) * (size_t)e->self.max_frame) == -1) {
 		log_errno(LOG_LVL_WARN, 0, "gcxp-connect-failed", "guard=%s "
 		    "addr=%s:%u", p->validator, p->host, (unsigned)p->port);

@@ -109,6 +109,7 @@ gcxp_link_attach(struct gcxp_link *l, int fd, int outbound, SSL_CTX *ctx,
 	if (c == NULL)
 		return -1;
 	l->conn = c;
+	l->ctx = ctx;
 	l->paused = 0;
 	l->peer_index = -1;
 	l->last_rx = l->last_tx = loop_now(guard.loop);
@@ -386,8 +387,7 @@ gcxp_conn_connected(struct conn *c, int err)
 		return;
 	}
 	l->state = GCXP_TLS;
-	if (conn_start_tls(c, tls_client_ctx(guard.gcxp_tls, l->self->name), 0,
-	    l->expect, &l->self->tls) == -1) {
+	if (conn_start_tls(c, l->ctx, 0, l->expect, &l->self->tls) == -1) {
 		l->state = GCXP_CLOSING;
 		conn_close(c, 0, "TLS setup failed");
 	}

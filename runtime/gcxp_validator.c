@@ -108,7 +108,6 @@ static void
 gcxp_validator_down(struct gcxp_link *l, const char *why)
 {
 	struct gcxp_validator *v = guard.gcxp_validator;
-
 	int i = l->peer_index;
 
 	log_event(LOG_LVL_INFO, 0, "gcxp-down", "guard=%s reason=\"%s\"",
@@ -179,7 +178,6 @@ gcxp_validator_frame(struct gcxp_link *l, const struct gcxp_frame *f,
 			    "not above the last on this link (replayed)");
 			return -1;
 		}
-		gcxp_vlink_of(l)->last_seq = f->stanza.seq;
 		for (i = 0; i < f->stanza.nrules; i++)
 			if (gcxp_stanza_rule(&f->stanza, i) == 0 ||
 			    gcxp_stanza_rule(&f->stanza, i) >
@@ -188,15 +186,20 @@ gcxp_validator_frame(struct gcxp_link *l, const struct gcxp_frame *f,
 				    "verdict path names no rule of the policy");
 				return -1;
 			}
-		v->status[l->peer_index].frames[STATUS_IN]++;
 		if (gcxp_check_stanza(&v->check, gcxp_vlink_of(l)->xml,
 		    &f->stanza, l->peer_index) == -1) {
 			v->status[l->peer_index].refused++;
 			gcxp_validator_refuse(l, &f->stanza, &v->check);
-		} else if (gcxp_link_write(other, raw, len) == 0) {
+		} else if (gcxp_link_write(other, raw, len) == -1) {
+			/* Checked again once the other link drains. */
+			gcxp_link_pause(l);
+			return 1;
+		} else {
 			v->forwarded[1 - l->peer_index] = f->stanza.seq;
 			v->status[1 - l->peer_index].frames[STATUS_OUT]++;
 		}
+		gcxp_vlink_of(l)->last_seq = f->stanza.seq;
+		v->status[l->peer_index].frames[STATUS_IN]++;
 		return 0;
 	case GCXP_FRAME_ACK:
 		if (f->ack > v->acked[l->peer_index])

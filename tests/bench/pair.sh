@@ -22,7 +22,8 @@ if [ -n "$GUARD_RATE" ] && [ -n "$pair_built" ]; then
 	echo "== guard pair: the same load, in turn through the single guard" \
 	    "and through edge A, the validator and edge B (one core)"
 	site "" > "$T/site-pair-v"
-	site $PAIR_A_HOST > "$T/site-pair-a"
+	# Edge A reaches partner through the validator: no peer line.
+	site $PAIR_A_HOST | grep -v '^peer ' > "$T/site-pair-a"
 	site $PAIR_B_HOST > "$T/site-pair-b"
 	for role in v a b; do
 		$PIN_SUT "$T/pair-$role/xedge" -s "$T/site-pair-$role" \

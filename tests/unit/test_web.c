@@ -471,6 +471,47 @@ test_http_backlog(void **state)
 }
 
 /*
+ * Clients from one address past its limit (8) are turned away by MHD as
+ * they are handed over, and that costs no place: a client from another
+ * address, which connects after them, is answered while the first 8 hold
+ * theirs.
+ */
+static void
+test_http_per_address(void **state)
+{
+	struct loop *l;
+	struct web *w;
+	char answer[4096];
+	int held[12], late, flags;
+	size_t i;
+	ssize_t n;
+
+	(void)state;
+	guard.policy = &gen_policy;
+	l = loop_new();
+	assert_non_null(l);
+	w = web_start(l, "127.0.0.1", TEST_PORT, NULL, NULL);
+	assert_non_null(w);
+	for (i = 0; i < 12; i++)
+		held[i] = client_from("127.0.0.2", "GET / HTTP/1.1\r\n");
+	run_for(l, 200);
+	late = client_from("127.0.0.3", "GET /healthz HTTP/1.0\r\n\r\n");
+	flags = fcntl(late, F_GETFL);
+	fcntl(late, F_SETFL, flags | O_NONBLOCK);
+	run_for(l, 300);
+	n = read(late, answer, sizeof(answer) - 1);
+	assert_true(n > 0);
+	answer[n] = '\0';
+	assert_non_null(strstr(answer, " 200 "));
+	close(late);
+	for (i = 0; i < 12; i++)
+		close(held[i]);
+	web_stop(w);
+	loop_free(l);
+	memset(&guard, 0, sizeof(guard));
+}
+
+/*
  * HTTPS: the server on a real loop with the fixture's certificate "a" and
  * its CA as the client CA; the client, on a thread, sends one request with
  * leaf certificate LEAF (NULL: none), or in plain HTTP if PLAIN, and reads
@@ -710,6 +751,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_http_backlog),
+		cmocka_unit_test(test_http_per_address),
 		cmocka_unit_test(test_escape_html),
 		cmocka_unit_test(test_escape_json),
 		cmocka_unit_test(test_escape_label),
