@@ -426,6 +426,62 @@ run_for(struct loop *l, uint64_t ms)
 	assert_int_equal(loop_run(l), 0);
 }
 
+/* A status page on a real loop, for clients to hold its places. */
+struct held {
+	struct loop *l;
+	struct web *w;
+};
+
+static int
+held_setup(void **state)
+{
+	struct held *h = calloc(1, sizeof(*h));
+
+	assert_non_null(h);
+	guard.policy = &gen_policy;
+	h->l = loop_new();
+	assert_non_null(h->l);
+	h->w = web_start(h->l, "127.0.0.1", TEST_PORT, NULL, NULL);
+	assert_non_null(h->w);
+	*state = h;
+	return 0;
+}
+
+static int
+held_teardown(void **state)
+{
+	struct held *h = *state;
+
+	web_stop(h->w);
+	loop_free(h->l);
+	memset(&guard, 0, sizeof(guard));
+	free(h);
+	return 0;
+}
+
+/* A client from ADDR asking for /healthz, not blocking on its reads. */
+static int
+late_client(const char *addr)
+{
+	int fd = client_from(addr, "GET /healthz HTTP/1.0\r\n\r\n");
+
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	return fd;
+}
+
+/* Reads FD's answer and fails unless it is a 200. */
+static void
+assert_answered(int fd)
+{
+	char answer[4096];
+	ssize_t n;
+
+	n = read(fd, answer, sizeof(answer) - 1);
+	assert_true(n > 0);
+	answer[n] = '\0';
+	assert_non_null(strstr(answer, " 200 "));
+}
+
 /*
  * With every connection taken by clients that never finish a request, a
  * new one waits in the backlog; as soon as one closes, it is accepted and
@@ -435,39 +491,23 @@ static void
 test_http_backlog(void **state)
 {
 	static const char *const src[] = { "127.0.0.2", "127.0.0.3" };
-	struct loop *l;
-	struct web *w;
-	char answer[4096];
-	int held[16], late, flags;
+	struct held *h = *state;
+	char answer[64];
+	int held[16], late;
 	size_t i;
-	ssize_t n;
 
-	(void)state;
-	guard.policy = &gen_policy;
-	l = loop_new();
-	assert_non_null(l);
-	w = web_start(l, "127.0.0.1", TEST_PORT, NULL, NULL);
-	assert_non_null(w);
 	for (i = 0; i < 16; i++)
 		held[i] = client_from(src[i / 8], "GET / HTTP/1.1\r\n");
-	run_for(l, 200);
-	late = client_from("127.0.0.4", "GET /healthz HTTP/1.0\r\n\r\n");
-	flags = fcntl(late, F_GETFL);
-	fcntl(late, F_SETFL, flags | O_NONBLOCK);
-	run_for(l, 200);
+	run_for(h->l, 200);
+	late = late_client("127.0.0.4");
+	run_for(h->l, 200);
 	assert_int_equal(read(late, answer, sizeof(answer)), -1);
 	close(held[0]);
-	run_for(l, 300);
-	n = read(late, answer, sizeof(answer) - 1);
-	assert_true(n > 0);
-	answer[n] = '\0';
-	assert_non_null(strstr(answer, " 200 "));
+	run_for(h->l, 300);
+	assert_answered(late);
 	close(late);
 	for (i = 1; i < 16; i++)
 		close(held[i]);
-	web_stop(w);
-	loop_free(l);
-	memset(&guard, 0, sizeof(guard));
 }
 
 /*
@@ -479,36 +519,19 @@ test_http_backlog(void **state)
 static void
 test_http_per_address(void **state)
 {
-	struct loop *l;
-	struct web *w;
-	char answer[4096];
-	int held[12], late, flags;
+	struct held *h = *state;
+	int held[12], late;
 	size_t i;
-	ssize_t n;
 
-	(void)state;
-	guard.policy = &gen_policy;
-	l = loop_new();
-	assert_non_null(l);
-	w = web_start(l, "127.0.0.1", TEST_PORT, NULL, NULL);
-	assert_non_null(w);
 	for (i = 0; i < 12; i++)
 		held[i] = client_from("127.0.0.2", "GET / HTTP/1.1\r\n");
-	run_for(l, 200);
-	late = client_from("127.0.0.3", "GET /healthz HTTP/1.0\r\n\r\n");
-	flags = fcntl(late, F_GETFL);
-	fcntl(late, F_SETFL, flags | O_NONBLOCK);
-	run_for(l, 300);
-	n = read(late, answer, sizeof(answer) - 1);
-	assert_true(n > 0);
-	answer[n] = '\0';
-	assert_non_null(strstr(answer, " 200 "));
+	run_for(h->l, 200);
+	late = late_client("127.0.0.3");
+	run_for(h->l, 300);
+	assert_answered(late);
 	close(late);
 	for (i = 0; i < 12; i++)
 		close(held[i]);
-	web_stop(w);
-	loop_free(l);
-	memset(&guard, 0, sizeof(guard));
 }
 
 /*
@@ -750,8 +773,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_http_backlog),
-		cmocka_unit_test(test_http_per_address),
+		cmocka_unit_test_setup_teardown(test_http_backlog, held_setup,
+		    held_teardown),
+		cmocka_unit_test_setup_teardown(test_http_per_address,
+		    held_setup, held_teardown),
 		cmocka_unit_test(test_escape_html),
 		cmocka_unit_test(test_escape_json),
 		cmocka_unit_test(test_escape_label),
