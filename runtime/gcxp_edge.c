@@ -4,8 +4,8 @@
  *
  * Towards the validator, each stanza that routing hands over becomes a
  * STANZA frame with the next sequence number, encoded once and kept until
- * it is acknowledged (a cumulative ACK) or refused (REFUSE: bounced to its
- * sender with an alert). At most the window's frames are written and not
+ * the other edge acknowledges it (an ACK names one frame) or a refusal
+ * comes back (REFUSE: bounced to its sender with an alert). At most the window's frames are written and not
  * yet acknowledged; past twice the window, stanzas bounce with
  * resource-constraint, and from the window on, sources wait. After a
  * reconnect every frame not acknowledged is written again, in order: the
@@ -15,8 +15,8 @@
  * From the validator, STANZA frames of the other edge enter routing as
  * from their source peer, and leave by S2S; each is acknowledged once
  * routing took it (delivered, queued or bounced), and one whose sequence
- * number is not above the last taken is a duplicate: acknowledged again,
- * not routed again.
+ * number is not above the last taken is a duplicate: answered again (its
+ * acknowledgement, or its refusal), not routed again.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "guard.h"
-#include "log.h"
 #include "s2s_int.h"
 #include "status.h"
 
