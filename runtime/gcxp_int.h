@@ -81,6 +81,7 @@ struct gcxp_link {
 	uint16_t window;		/* the smaller of both HELLOs' */
 	uint64_t peer_instance;		/* the other guard's run */
 	uint64_t last_rx, last_tx;	/* loop_now() of the last frames */
+	uint64_t opened;		/* loop_now() of its connection */
 	unsigned paused;		/* the owner stopped the reading */
 	SSL_CTX *ctx;			/* its connection's TLS context */
 	struct loop_timer timer;	/* handshake, keepalive and idleness */

@@ -112,7 +112,7 @@ gcxp_link_attach(struct gcxp_link *l, int fd, int outbound, SSL_CTX *ctx,
 	l->ctx = ctx;
 	l->paused = 0;
 	l->peer_index = -1;
-	l->last_rx = l->last_tx = loop_now(guard.loop);
+	l->opened = l->last_rx = l->last_tx = loop_now(guard.loop);
 	gcxp_link_arm(l);
 	if (outbound) {
 		l->state = GCXP_CONNECTING;

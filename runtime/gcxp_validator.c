@@ -23,9 +23,12 @@
 #include "route.h"
 #include "tls.h"
 
-/* Links at once: the two edges', and room for their replacements and for
- * callers still in their handshake. */
-#define GCXP_VALIDATOR_LINKS 8
+/* Connections at once, and of them still in their handshake: past that, a
+ * new caller takes the place of the one that has waited longest, so that
+ * connections that never finish their handshake cannot keep the edges
+ * out. */
+#define GCXP_VALIDATOR_LINKS 16
+#define GCXP_VALIDATOR_HANDSHAKES 8
 
 struct gcxp_vlink {
 	struct gcxp_link link;
@@ -224,6 +227,39 @@ static const struct gcxp_link_ops gcxp_validator_link_ops = {
 	.down = gcxp_validator_down,
 };
 
+/* Whether L's connection is open and its handshake not done. */
+static int
+gcxp_validator_handshaking(const struct gcxp_link *l)
+{
+	return l->conn != NULL && l->state != GCXP_UP &&
+	    l->state != GCXP_CLOSING;
+}
+
+/* Makes room for a new caller when GCXP_VALIDATOR_HANDSHAKES connections
+ * are in their handshake: the one that has waited longest goes. */
+static void
+gcxp_validator_evict(struct gcxp_validator *v)
+{
+	struct gcxp_link *l, *oldest = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < GCXP_VALIDATOR_LINKS; i++) {
+		l = &v->links[i].link;
+		if (!gcxp_validator_handshaking(l))
+			continue;
+		n++;
+		if (oldest == NULL || l->opened < oldest->opened)
+			oldest = l;
+	}
+	if (n < GCXP_VALIDATOR_HANDSHAKES)
+		return;
+	log_event(LOG_LVL_WARN, oldest->conn->id, "gcxp-evicted", "addr=%s "
+	    "reason=\"%zu connections in their handshake\"",
+	    oldest->conn->peer_addr, n);
+	oldest->state = GCXP_CLOSING;
+	conn_close(oldest->conn, 0, "evicted: handshake not done");
+}
+
 /* Accepts the edges' connections while a link is free. */
 static void
 gcxp_validator_accept(struct loop *lp, int fd, unsigned events, void *arg)
@@ -237,6 +273,7 @@ gcxp_validator_accept(struct loop *lp, int fd, unsigned events, void *arg)
 	(void)events;
 	while ((c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) !=
 	    -1) {
+		gcxp_validator_evict(v);
 		for (i = 0, vl = NULL; i < GCXP_VALIDATOR_LINKS; i++)
 			if (v->links[i].link.conn == NULL) {
 				vl = &v->links[i];

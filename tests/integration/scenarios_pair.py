@@ -15,13 +15,14 @@ import json
 import os
 import re
 import signal
+import socket
 import time
 
 import clients
 import gcxp_raw
 import pki
 import topology
-from scenarios import PAIR_ONLY, log_has, scenario, send_chat
+from scenarios import PAIR_ONLY, deliver, log_has, scenario, send_chat
 from scenarios_labels import LabelPolicy, label_of, labelled
 
 EDGE_A, EDGE_B = topology.PAIR_EDGES
@@ -144,6 +145,35 @@ async def pair_other_policy(ctx):
     log_has(ctx.guard_log("validator"), r"event=gcxp-refused guard=%s "
             r"refusal=policy " % re.escape(EDGE_A), "the validator's log")
     return got[1][1]
+
+
+@scenario("connections that never finish their handshake do not keep "
+          "the edges out of the validator", modes=PAIR_ONLY)
+async def pair_idle_connections(ctx):
+    idle = [socket.create_connection((topology.VALIDATOR_ADDR,
+                                      topology.GCXP_PORT))
+            for _ in range(20)]
+    try:
+        await asyncio.sleep(0.3)
+        raw = raw_edge(ctx)
+        try:
+            raw.send(gcxp_raw.hello(EDGE_A, topology.PAIR_VALIDATOR,
+                                    "00" * 32))
+            got = await asyncio.to_thread(raw.read)
+        finally:
+            raw.close()
+        if got is None or got[0] != gcxp_raw.HELLO_REFUSE:
+            raise AssertionError("a new caller was answered %r" % (got,))
+        await deliver(ctx, ctx.user("alice"), ctx.user("bob"))
+    finally:
+        for s in idle:
+            s.close()
+    # Twenty callers for sixteen places, eight of them for handshakes:
+    # the idle ones that waited longest made way.
+    n = len(re.findall(r"event=gcxp-evicted ", ctx.guard_log("validator")))
+    if n == 0:
+        raise AssertionError("no idle connection was evicted")
+    return "%d idle connections evicted for new callers" % n
 
 
 def message(sid, body, extra=""):
