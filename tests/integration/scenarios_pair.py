@@ -129,16 +129,22 @@ async def pair_status(ctx):
             "%s %d in" % (g, k["frames_in"]) for g, k in sorted(v.items())))
 
 
-@scenario("a guard built from another policy is refused at the "
-          "handshake, and told why", modes=PAIR_ONLY)
-async def pair_other_policy(ctx):
+async def foreign_hello(ctx):
+    """The validator's answer to edge A's HELLO with another policy's
+    digest, from a new connection."""
     raw = raw_edge(ctx)
     try:
         raw.send(gcxp_raw.hello(EDGE_A, topology.PAIR_VALIDATOR,
                                 "00" * 32))
-        got = await asyncio.to_thread(raw.read)
+        return await asyncio.to_thread(raw.read)
     finally:
         raw.close()
+
+
+@scenario("a guard built from another policy is refused at the "
+          "handshake, and told why", modes=PAIR_ONLY)
+async def pair_other_policy(ctx):
+    got = await foreign_hello(ctx)
     if got is None or got[0] != gcxp_raw.HELLO_REFUSE or got[1][0] != 2 or \
             "different policies" not in got[1][1]:
         raise AssertionError("answered %r" % (got,))
@@ -155,13 +161,7 @@ async def pair_idle_connections(ctx):
             for _ in range(20)]
     try:
         await asyncio.sleep(0.3)
-        raw = raw_edge(ctx)
-        try:
-            raw.send(gcxp_raw.hello(EDGE_A, topology.PAIR_VALIDATOR,
-                                    "00" * 32))
-            got = await asyncio.to_thread(raw.read)
-        finally:
-            raw.close()
+        got = await foreign_hello(ctx)
         if got is None or got[0] != gcxp_raw.HELLO_REFUSE:
             raise AssertionError("a new caller was answered %r" % (got,))
         await deliver(ctx, ctx.user("alice"), ctx.user("bob"))
