@@ -312,7 +312,7 @@ static int
 gcxp_link_frame(struct gcxp_link *l, const struct gcxp_frame *f,
     const char *raw, size_t len)
 {
-	char text[GCXP_TEXT_MAX + 1];
+	char text[GCXP_TEXT_MAX + 1], quoted[LOG_QUOTE_SIZE(GCXP_TEXT_MAX)];
 
 	switch (f->type) {
 	case GCXP_FRAME_HELLO:
@@ -321,12 +321,13 @@ gcxp_link_frame(struct gcxp_link *l, const struct gcxp_frame *f,
 		return gcxp_link_check_hello(l, &f->hello);
 	case GCXP_FRAME_HELLO_REFUSE:
 	case GCXP_FRAME_ERROR:
+		/* The other guard's words: quoted for the log. */
 		snprintf(text, sizeof(text), "%.*s", (int)f->reason.text.len,
 		    f->reason.text.p);
 		log_event(LOG_LVL_WARN, l->conn->id, f->type ==
 		    GCXP_FRAME_ERROR ? "gcxp-peer-error" : "gcxp-peer-refused",
-		    "guard=%s code=%d reason=\"%s\"", l->expect ? l->expect :
-		    "-", f->reason.code, text);
+		    "guard=%s code=%d reason=%s", l->expect ? l->expect : "-",
+		    f->reason.code, log_quote(text, quoted, sizeof(quoted)));
 		l->state = GCXP_CLOSING;
 		conn_close(l->conn, 1, "the other guard closed the link");
 		return -1;

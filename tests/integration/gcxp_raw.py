@@ -47,6 +47,12 @@ def ack(seq):
     return frame(ACK, struct.pack(">Q", seq))
 
 
+def error(code, text):
+    """An ERROR frame with reason CODE and TEXT."""
+    t = text.encode()
+    return frame(ERROR, struct.pack(">BH", code, len(t)) + t)
+
+
 def parse(data):
     """(type, fields) of the one frame DATA holds: STANZA (seq, direction,
     source, destination, xml), ACK (seq,), REFUSE (seq, rule, condition,

@@ -153,6 +153,25 @@ async def pair_other_policy(ctx):
     return got[1][1]
 
 
+@scenario("what another guard says in an ERROR reaches the log quoted: "
+          "a line break in it forges no line", modes=PAIR_ONLY)
+async def pair_error_text(ctx):
+    forged = "level=error event=forged-%s" % ctx.unique("line")
+    raw = raw_edge(ctx)
+    try:
+        # An ERROR may come first: the validator logs it and closes.
+        raw.send(gcxp_raw.error(8, "bye\n" + forged))
+        await asyncio.to_thread(raw.read)
+    finally:
+        raw.close()
+    await asyncio.sleep(0.2)
+    log = ctx.guard_log("validator")
+    if re.search(r"^" + re.escape(forged), log, re.MULTILINE):
+        raise AssertionError("a line was forged in the validator's log")
+    log_has(log, r"event=gcxp-peer-error guard=- code=8 reason=\"bye\\x0a%s\"$"
+            % re.escape(forged), "the validator's log")
+
+
 @scenario("connections that never finish their handshake do not keep "
           "the edges out of the validator", modes=PAIR_ONLY)
 async def pair_idle_connections(ctx):
