@@ -80,6 +80,23 @@ struct egress_ops {
 	void (*unwait)(struct egress_waiter *w);
 };
 
+/*
+ * For an egress that keeps a stanza waiting: the bytes the strings of M
+ * take, and a copy of M in *KEPT whose strings are copied to TAIL (which
+ * must have egress_meta_size(M) bytes); the verdict path is not kept.
+ */
+size_t egress_meta_size(const struct egress_meta *m);
+void egress_meta_keep(struct egress_meta *kept, const struct egress_meta *m,
+    char *tail);
+
+/* A destination's list of waiting sources: W joins WAITERS of DST, of
+ * egress EG, and its source pauses; W leaves the list; every source on the
+ * list is let go (resumed). */
+void egress_wait_on(struct egress_waiter **waiters, void *dst,
+    const struct egress_ops *eg, struct egress_waiter *w);
+void egress_unlist(struct egress_waiter **waiters, struct egress_waiter *w);
+void egress_release(struct egress_waiter **waiters);
+
 /* Takes W off whatever destination it waits for, of any egress. */
 static inline void
 egress_unwait(struct egress_waiter *w)

@@ -94,19 +94,6 @@ gcxp_edge_bound(const struct gcxp_edge *e)
 	return 2 * (size_t)e->self.window;
 }
 
-static void
-gcxp_edge_release(struct gcxp_edge *e)
-{
-	struct egress_waiter *w;
-
-	while ((w = e->waiters) != NULL) {
-		e->waiters = w->next;
-		w->next = NULL;
-		w->waiting_for = NULL;
-		w->ops->resume(w);
-	}
-}
-
 /* Writes what waits while the window and the link's output have room. */
 static void
 gcxp_edge_pump(struct gcxp_edge *e)
@@ -122,7 +109,7 @@ gcxp_edge_pump(struct gcxp_edge *e)
 		e->status.frames[STATUS_OUT]++;
 	}
 	if (e->nitems <= (size_t)e->self.window / 2)
-		gcxp_edge_release(e);
+		egress_release(&e->waiters);
 }
 
 static void
@@ -492,27 +479,6 @@ gcxp_egress_get(int peer, const char *local, const char *remote,
 	return guard.gcxp_edge;
 }
 
-/* Copies STR into *TAIL; returns the copy (NULL stays NULL). */
-static const char *
-gcxp_item_str(char **tail, const char *str)
-{
-	size_t n;
-	char *copy;
-
-	if (str == NULL)
-		return NULL;
-	n = strlen(str) + 1;
-	copy = memcpy(*tail, str, n);
-	*tail += n;
-	return copy;
-}
-
-static size_t
-gcxp_strsize(const char *str)
-{
-	return str != NULL ? strlen(str) + 1 : 0;
-}
-
 /* The peer of the domain of JID, by ROUTE (destination) or not (origin);
  * -1 if none. */
 static int
@@ -537,7 +503,6 @@ gcxp_egress_send(void *dst, const char *bytes, size_t len,
 	struct gcxp_item *it;
 	int from, to;
 	size_t cap, i;
-	char *tail;
 
 	*cond = STANZA_COND_RESOURCE_CONSTRAINT;
 	if (e->nitems >= gcxp_edge_bound(e))
@@ -560,8 +525,7 @@ gcxp_egress_send(void *dst, const char *bytes, size_t len,
 	f.stanza.xml.p = bytes;
 	f.stanza.xml.len = len;
 	cap = len + 2 * GCXP_NAME_MAX + 4 * EGRESS_PATH_MAX + 64;
-	it = malloc(sizeof(*it) + cap + gcxp_strsize(m->from) +
-	    gcxp_strsize(m->to) + gcxp_strsize(m->id) + gcxp_strsize(m->type));
+	it = malloc(sizeof(*it) + cap + egress_meta_size(m));
 	if (it == NULL)
 		return -1;
 	it->len = gcxp_frame_write(it->data, cap, &f, path);
@@ -572,14 +536,7 @@ gcxp_egress_send(void *dst, const char *bytes, size_t len,
 	}
 	it->next = NULL;
 	it->seq = e->next_seq++;
-	it->meta = *m;
-	it->meta.path = NULL;
-	it->meta.npath = 0;
-	tail = (char *)it->data + it->len;
-	it->meta.from = gcxp_item_str(&tail, m->from);
-	it->meta.to = gcxp_item_str(&tail, m->to);
-	it->meta.id = gcxp_item_str(&tail, m->id);
-	it->meta.type = gcxp_item_str(&tail, m->type);
+	egress_meta_keep(&it->meta, m, (char *)it->data + it->len);
 	if (e->tail != NULL)
 		e->tail->next = it;
 	else
@@ -607,28 +564,16 @@ gcxp_egress_wait(void *dst, struct egress_waiter *w)
 {
 	struct gcxp_edge *e = dst;
 
-	if (w->waiting_for != NULL)
-		return;
-	w->waiting_for = e;
-	w->egress = &gcxp_egress;
-	w->next = e->waiters;
-	e->waiters = w;
-	w->ops->pause(w);
+	if (w->waiting_for == NULL)
+		egress_wait_on(&e->waiters, e, &gcxp_egress, w);
 }
 
 static void
 gcxp_egress_unwait(struct egress_waiter *w)
 {
 	struct gcxp_edge *e = w->waiting_for;
-	struct egress_waiter **pp;
 
-	for (pp = &e->waiters; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == w) {
-			*pp = w->next;
-			break;
-		}
-	w->next = NULL;
-	w->waiting_for = NULL;
+	egress_unlist(&e->waiters, w);
 }
 
 const struct egress_ops gcxp_egress = {

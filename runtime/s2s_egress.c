@@ -221,27 +221,6 @@ s2s_egress_get(int peer, const char *local, const char *remote,
 	return s2s_egress_stream(peer, local, remote, cond);
 }
 
-/* Copies a possibly NULL string into the item's tail; returns the copy. */
-static const char *
-s2s_item_str(char **tail, const char *str)
-{
-	char *copy;
-	size_t n;
-
-	if (str == NULL)
-		return NULL;
-	n = strlen(str) + 1;
-	copy = memcpy(*tail, str, n);
-	*tail += n;
-	return copy;
-}
-
-static size_t
-s2s_strsize(const char *str)
-{
-	return str != NULL ? strlen(str) + 1 : 0;
-}
-
 /* Whether S's output holds so much unsent that nothing more goes in. */
 static int
 s2s_congested(const struct s2s *s)
@@ -273,7 +252,6 @@ s2s_egress_send(void *dst, const char *bytes, size_t len,
 {
 	struct s2s *s = dst;
 	struct s2s_item *it;
-	char *tail;
 
 	/* Straight out when nothing waits before it and there is room;
 	 * otherwise behind the queue, to keep the order. */
@@ -282,19 +260,13 @@ s2s_egress_send(void *dst, const char *bytes, size_t len,
 	*cond = STANZA_COND_RESOURCE_CONSTRAINT;
 	if (s->queue_len >= s2s_peer(s)->limits.queue_length)
 		return -1;
-	it = malloc(sizeof(*it) + len + s2s_strsize(m->from) +
-	    s2s_strsize(m->to) + s2s_strsize(m->id) + s2s_strsize(m->type));
+	it = malloc(sizeof(*it) + len + egress_meta_size(m));
 	if (it == NULL)
 		return -1;
 	it->next = NULL;
 	it->len = len;
-	it->meta = *m;
 	memcpy(it->data, bytes, len);
-	tail = it->data + len;
-	it->meta.from = s2s_item_str(&tail, m->from);
-	it->meta.to = s2s_item_str(&tail, m->to);
-	it->meta.id = s2s_item_str(&tail, m->id);
-	it->meta.type = s2s_item_str(&tail, m->type);
+	egress_meta_keep(&it->meta, m, it->data + len);
 	if (s->queue_tail != NULL)
 		s->queue_tail->next = it;
 	else
@@ -322,15 +294,8 @@ s2s_egress_pressure(const void *dst)
 static void
 s2s_release_waiters(struct s2s *s)
 {
-	struct egress_waiter *w;
-
 	loop_timer_cancel(guard.loop, &s->stall_timer);
-	while ((w = s->waiters) != NULL) {
-		s->waiters = w->next;
-		w->next = NULL;
-		w->waiting_for = NULL;
-		w->ops->resume(w);
-	}
+	egress_release(&s->waiters);
 }
 
 /* Sources wait for S: whether it wrote anything since the timer was armed
@@ -366,28 +331,15 @@ s2s_egress_wait(void *dst, struct egress_waiter *w)
 		loop_timer_arm(guard.loop, &s->stall_timer, S2S_STALL_MS,
 		    s2s_stall_fired, s);
 	}
-	w->waiting_for = s;
-	w->egress = &s2s_egress;
-	w->next = s->waiters;
-	s->waiters = w;
-	w->ops->pause(w);
+	egress_wait_on(&s->waiters, s, &s2s_egress, w);
 }
 
 static void
 s2s_egress_unwait(struct egress_waiter *w)
 {
 	struct s2s *s = w->waiting_for;
-	struct egress_waiter **pp;
 
-	if (s == NULL)
-		return;
-	for (pp = &s->waiters; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == w) {
-			*pp = w->next;
-			break;
-		}
-	w->next = NULL;
-	w->waiting_for = NULL;
+	egress_unlist(&s->waiters, w);
 	if (s->waiters == NULL)
 		loop_timer_cancel(guard.loop, &s->stall_timer);
 }
