@@ -89,14 +89,10 @@ gcxp_check_acted(const struct pipe_ctx *c)
 }
 
 int
-gcxp_check_stanza(struct gcxp_check *v, struct xml_parser *x,
+gcxp_check_frame(struct gcxp_check *v, struct xml_parser *x,
     const struct gcxp_stanza *s, int edge)
 {
-	char from_domain[JID_DOMAIN_MAX + 1], to_domain[JID_DOMAIN_MAX + 1];
-	char *authed[1] = { from_domain };
 	const char *from, *to;
-	struct pipe_ctx c;
-	unsigned acted;
 	size_t used;
 	int n;
 
@@ -119,16 +115,30 @@ gcxp_check_stanza(struct gcxp_check *v, struct xml_parser *x,
 	v->element = xml_element(x);
 	from = stanza_attr(v->element, "", "from");
 	to = stanza_attr(v->element, "", "to");
-	if (from == NULL || to == NULL || jid_domain(from, from_domain) < 0 ||
-	    (n = jid_domain(to, to_domain)) < 0 ||
-	    gen_origin_peer(from_domain, strlen(from_domain)) != v->from_peer ||
-	    gen_route(to_domain, (size_t)n) != v->to_peer)
+	if (from == NULL || to == NULL ||
+	    jid_domain(from, v->from_domain) < 0 ||
+	    (n = jid_domain(to, v->to_domain)) < 0 ||
+	    gen_origin_peer(v->from_domain, strlen(v->from_domain)) !=
+	    v->from_peer || gen_route(v->to_domain, (size_t)n) != v->to_peer)
 		return gcxp_check_fail(v, GEN_RULE_ADDRESS,
 		    STANZA_COND_POLICY_VIOLATION, "'from' or 'to' not of the "
 		    "frame's peers");
+	return 0;
+}
+
+int
+gcxp_check_stanza(struct gcxp_check *v, struct xml_parser *x,
+    const struct gcxp_stanza *s, int edge)
+{
+	char *authed[1] = { v->from_domain };
+	struct pipe_ctx c;
+	unsigned acted;
+
+	if (gcxp_check_frame(v, x, s, edge) == -1)
+		return -1;
 	c.policy = guard.policy;
 	c.src = (struct pipe_source){ .peer = v->from_peer,
-	    .local = to_domain, .authed = authed, .nauthed = 1 };
+	    .local = v->to_domain, .authed = authed, .nauthed = 1 };
 	c.stanza = v->element;
 	c.arena = xml_element_arena(x);
 	c.out = &v->out;

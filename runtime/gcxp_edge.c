@@ -73,6 +73,7 @@ struct gcxp_edge {
 	} refused[GCXP_REFUSED_KEPT];
 	size_t nrefused;
 	struct xml_parser *xml;		/* the other edge's stanzas */
+	struct gcxp_check check;	/* of the frame being taken */
 	struct loop_timer redial;
 	unsigned failures;		/* links in a row that did not stay up */
 	char *authed[1];		/* a stanza's source domain */
@@ -345,55 +346,31 @@ gcxp_edge_repeat(struct gcxp_edge *e, uint64_t seq)
 static int
 gcxp_edge_stanza(struct gcxp_edge *e, const struct gcxp_stanza *s)
 {
+	struct gcxp_check *v = &e->check;
 	struct route_source src = { .conn_id = e->link.conn->id,
 	    .waiter = &e->waiter };
-	char domain[JID_DOMAIN_MAX + 1], to_domain[JID_DOMAIN_MAX + 1];
-	struct stanza_node *el;
 	enum pipe_stream_error se;
-	const char *why, *from, *to;
-	size_t used;
-	int from_peer, to_peer, n;
+	const char *why;
 
 	if (s->seq <= e->received) {
 		gcxp_edge_repeat(e, s->seq);
 		return 0;
 	}
-	from_peer = gcxp_peer_named(&s->from);
-	to_peer = gcxp_peer_named(&s->to);
-	if (s->direction == e->index || from_peer < 0 || to_peer < 0 ||
-	    guard.policy->peers[from_peer].edge == e->index ||
-	    guard.policy->peers[to_peer].edge != e->index) {
-		gcxp_edge_cannot_take(e, s, STANZA_COND_POLICY_VIOLATION,
-		    "peers not of this pair's sides");
-		return 0;
-	}
-	if (xml_parse(e->xml, s->xml.p, s->xml.len, &used) != XML_ELEMENT ||
-	    used != s->xml.len) {
-		gcxp_stanza_parser_reset(e->xml);
-		gcxp_edge_cannot_take(e, s, STANZA_COND_BAD_REQUEST,
-		    "not one well-formed stanza");
-		return 0;
-	}
-	el = xml_element(e->xml);
-	from = stanza_attr(el, "", "from");
-	to = stanza_attr(el, "", "to");
-	if (from == NULL || to == NULL || jid_domain(from, domain) < 0 ||
-	    (n = jid_domain(to, to_domain)) < 0 ||
-	    gen_origin_peer(domain, strlen(domain)) != from_peer ||
-	    gen_route(to_domain, (size_t)n) != to_peer) {
-		gcxp_edge_cannot_take(e, s, STANZA_COND_POLICY_VIOLATION,
-		    "addresses not of the frame's peers");
+	/* What the validator checked of the frame, checked again: it comes
+	 * from the other edge. */
+	if (gcxp_check_frame(v, e->xml, s, 1 - e->index) == -1) {
+		gcxp_edge_cannot_take(e, s, v->cond, v->why);
 		return 0;
 	}
 	/* The validator vouched for the source domain; bounces come from
 	 * the domain the stanza was sent to. */
-	e->authed[0] = domain;
-	src.pipe = (struct pipe_source){ .peer = from_peer,
-	    .local = to_domain, .authed = e->authed, .nauthed = 1 };
+	e->authed[0] = v->from_domain;
+	src.pipe = (struct pipe_source){ .peer = v->from_peer,
+	    .local = v->to_domain, .authed = e->authed, .nauthed = 1 };
 	src.arena = xml_element_arena(e->xml);
 	e->received = s->seq;
 	e->status.frames[STATUS_IN]++;
-	if (route_stanza(&guard.route, &src, el, &se, &why) == -1)
+	if (route_stanza(&guard.route, &src, v->element, &se, &why) == -1)
 		log_event(LOG_LVL_ERR, e->link.conn->id, "gcxp-stanza-error",
 		    "seq=%llu condition=%s reason=\"%s\"",
 		    (unsigned long long)s->seq,

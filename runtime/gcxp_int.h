@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "conn.h"
+#include "jid.h"
 #include "gcxp_frame.h"
 #include "loop.h"
 #include "pipeline.h"
@@ -117,11 +118,24 @@ void gcxp_link_fail(struct gcxp_link *l, enum gcxp_error code,
 struct gcxp_check {
 	int from_peer, to_peer;		/* the frame's peers, -1 unknown */
 	struct stanza_node *element;	/* the stanza parsed, or NULL */
+	char from_domain[JID_DOMAIN_MAX + 1];	/* of its 'from' and 'to' */
+	char to_domain[JID_DOMAIN_MAX + 1];
 	unsigned rule;			/* a refusal's rule, */
 	enum stanza_cond cond;		/* its condition */
 	const char *why;		/* and a static text */
 	struct pipe_buf out;		/* the pipeline's output, reused */
 };
+
+/*
+ * Checks what STANZA frame S, which came from edge EDGE, says of itself:
+ * its peers (the source's served by EDGE, the destination's by the
+ * other), its XML parsed with X (one element, on a jabber:server stream X
+ * has opened; the stream is opened again after a failure), and its
+ * addresses (of those peers). Returns 0 with V's peers, element and
+ * domains set, or -1 with V's rule, cond and why set.
+ */
+int gcxp_check_frame(struct gcxp_check *v, struct xml_parser *x,
+    const struct gcxp_stanza *s, int edge);
 
 /*
  * Checks STANZA frame S, which came from edge EDGE, against the policy:

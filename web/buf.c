@@ -152,6 +152,15 @@ web_put_json(struct web_buf *b, const char *s)
 }
 
 void
+web_put_json_or_null(struct web_buf *b, const char *s)
+{
+	if (s != NULL)
+		web_put_json(b, s);
+	else
+		web_puts(b, "null");
+}
+
+void
 web_put_label(struct web_buf *b, const char *s)
 {
 	web_put_escaped(b, s, web_escape_label);

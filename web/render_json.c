@@ -26,10 +26,7 @@ web_json_identity(struct web_buf *b, const struct web_snapshot *s)
 	web_puts(b, ",\"source\":");
 	web_put_json(b, s->policy->source);
 	web_puts(b, ",\"site_file\":");
-	if (s->site_file != NULL)
-		web_put_json(b, s->site_file);
-	else
-		web_puts(b, "null");
+	web_put_json_or_null(b, s->site_file);
 	web_printf(b, ",\"started_ms\":%" PRIu64 ",\"now_ms\":%" PRIu64
 	    "},\"healthy\":%s,\"memory\":{\"held\":%zu,\"budget\":%zu}",
 	    s->started_ms, s->now_ms, s->healthy ? "true" : "false",
@@ -95,10 +92,8 @@ web_json_stream(struct web_buf *b, const struct web_snapshot *s,
 	size_t i;
 
 	web_printf(b, "{\"conn\":%" PRIu64 ",\"peer\":", v->conn);
-	if (v->peer >= 0)
-		web_put_json(b, s->policy->peers[v->peer].name);
-	else
-		web_puts(b, "null");
+	web_put_json_or_null(b, v->peer >= 0 ?
+	    s->policy->peers[v->peer].name : NULL);
 	web_printf(b, ",\"direction\":\"%s\",\"state\":\"%s\",\"local\":",
 	    v->dir == STATUS_IN ? "in" : "out",
 	    s2s_status_state_name(v->state));
@@ -171,10 +166,8 @@ web_json_alert(struct web_buf *b, const struct web_snapshot *s,
 	web_put_json(b, s->policy->rules[a->rule].name);
 	web_printf(b, ",\"line\":%u,\"verdict\":\"%s\",\"peer\":",
 	    s->policy->rules[a->rule].line, alert_verdict_name(a->verdict));
-	if (a->peer >= 0)
-		web_put_json(b, s->policy->peers[a->peer].name);
-	else
-		web_puts(b, "null");
+	web_put_json_or_null(b, a->peer >= 0 ?
+	    s->policy->peers[a->peer].name : NULL);
 	web_printf(b, ",\"direction\":\"%s\",\"kind\":\"%s\",\"from\":",
 	    alert_dir_name(a->dir), alert_kind_name(a->kind));
 	web_put_json(b, a->from);
@@ -229,10 +222,8 @@ web_json_pair(struct web_buf *b, const struct web_snapshot *s)
 		    ",\"last_error\":", k->up ? "true" : "false", k->since_ms,
 		    k->unacknowledged, k->window, k->frames[STATUS_IN],
 		    k->frames[STATUS_OUT], k->refused);
-		if (k->error[0] != '\0')
-			web_put_json(b, k->error);
-		else
-			web_puts(b, "null");
+		web_put_json_or_null(b, k->error[0] != '\0' ? k->error :
+		    NULL);
 		web_puts(b, "}");
 	}
 	web_puts(b, "]}");

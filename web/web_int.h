@@ -56,6 +56,8 @@ void web_put_html(struct web_buf *b, const char *s);
 /* S as a JSON string, quotes included: control characters, '"', '\',
  * '<', '>' and '&' escaped as \uXXXX or their short forms. */
 void web_put_json(struct web_buf *b, const char *s);
+/* The same, or null when S is NULL. */
+void web_put_json_or_null(struct web_buf *b, const char *s);
 /* S as a Prometheus label value, without quotes: '\', '"' and newline
  * escaped. */
 void web_put_label(struct web_buf *b, const char *s);
