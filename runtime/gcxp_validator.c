@@ -39,7 +39,6 @@ struct gcxp_vlink {
 struct gcxp_validator {
 	struct gcxp_self self;
 	int listen_fd;
-	const char *edges[2];
 	struct gcxp_vlink links[GCXP_VALIDATOR_LINKS];
 	struct gcxp_vlink *up[2];	/* each edge's link, NULL while down */
 	/* Per edge: the last STANZA passed on to it and the last ACK it
@@ -309,8 +308,6 @@ gcxp_validator_start(const struct gcxp_self *self)
 	if (v == NULL)
 		return -1;
 	v->self = *self;
-	v->edges[0] = p->edges[0];
-	v->edges[1] = p->edges[1];
 	for (i = 0; i < 2; i++) {
 		v->status[i].guard = p->edges[i];
 		v->status[i].window = p->window;
@@ -321,7 +318,7 @@ gcxp_validator_start(const struct gcxp_self *self)
 	for (i = 0; i < GCXP_VALIDATOR_LINKS; i++) {
 		v->links[i].link.ops = &gcxp_validator_link_ops;
 		v->links[i].link.self = &v->self;
-		v->links[i].link.candidates = v->edges;
+		v->links[i].link.candidates = p->edges;
 		v->links[i].link.ncandidates = 2;
 		v->links[i].link.peer_index = -1;
 		if ((v->links[i].xml = gcxp_stanza_parser()) == NULL)
